@@ -1,0 +1,47 @@
+using System;
+
+namespace SoftmaxGenerators;
+
+/// <summary>
+/// Asks the SoftmaxGenerators source generator to add numerically stable, fixed-length softmax kernels to the
+/// annotated partial type.
+/// </summary>
+/// <remarks>
+/// <para>
+/// For each attribute the generator adds, for both <see cref="float"/> and <see cref="double"/>:
+/// <c>Softmax(ReadOnlySpan&lt;T&gt; input, Span&lt;T&gt; output)</c> for one row of exactly <see cref="Length"/> values,
+/// <c>Softmax(Span&lt;T&gt; values)</c> in place, and <c>SoftmaxRows(ReadOnlySpan&lt;T&gt; input, Span&lt;T&gt; output)</c>
+/// for every consecutive row of <see cref="Length"/> values. The method names follow <see cref="MethodName"/>.
+/// </para>
+/// <para>
+/// The kernels subtract the row maximum before exponentiating, so every finite input gives finite probabilities,
+/// and use the widest SIMD width the hardware accelerates (Vector512, Vector256, Vector128) with a scalar fallback.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// [Softmax(10)]
+/// public static partial class Digits { }
+///
+/// Digits.Softmax(logits, probabilities);
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = true, Inherited = false)]
+public sealed class SoftmaxAttribute : Attribute
+{
+    /// <summary>Creates the attribute for rows of <paramref name="length"/> values.</summary>
+    /// <param name="length">The number of values in one row; from 1 to 16,777,216.</param>
+    public SoftmaxAttribute(int length)
+    {
+        Length = length;
+    }
+
+    /// <summary>The number of values in one row.</summary>
+    public int Length { get; }
+
+    /// <summary>
+    /// The name of the generated single-row methods (default <c>"Softmax"</c>); the batch method is this name
+    /// followed by <c>Rows</c>.
+    /// </summary>
+    public string MethodName { get; set; } = "Softmax";
+}

@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SoftmaxGenerators.Diagnostics;
+
+namespace SoftmaxGenerators.Analyzers;
+
+/// <summary>
+/// Explains why no kernels were generated for a <c>[Softmax(N)]</c> type (SMX1001-SMX1009). Uses the same rules as
+/// the generator, which generates nothing for a type with any of these errors.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SoftmaxUsageAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        UsageDescriptors.TypeNotPartial,
+        UsageDescriptors.LengthTooSmall,
+        UsageDescriptors.LengthTooLarge,
+        UsageDescriptors.DuplicateMethodName,
+        UsageDescriptors.MemberClash,
+        UsageDescriptors.UnsupportedTarget,
+        UsageDescriptors.InvalidMethodName,
+        UsageDescriptors.SpanUnavailable,
+        UsageDescriptors.LanguageVersionTooOld);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            INamedTypeSymbol? attributeType = start.Compilation.GetTypeByMetadataName(SoftmaxUsageRules.AttributeMetadataName);
+            if (attributeType is null)
+            {
+                return;
+            }
+
+            bool hasSpan = start.Compilation.GetTypeByMetadataName("System.Span`1") is not null;
+            LanguageVersion languageVersion = start.Compilation is CSharpCompilation csharp ? csharp.LanguageVersion : LanguageVersion.Latest;
+            start.RegisterSymbolAction(
+                symbolContext => AnalyzeType(symbolContext, attributeType, hasSpan, languageVersion),
+                SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType, bool hasSpan, LanguageVersion languageVersion)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        ImmutableArray<SoftmaxUsageRules.AttributeInfo> attributes = SoftmaxUsageRules.ReadAttributes(type, attributeType);
+        if (attributes.IsEmpty)
+        {
+            return;
+        }
+
+        Location location = attributes[0].Data.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? Location.None;
+        if (!hasSpan)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(UsageDescriptors.SpanUnavailable, location));
+        }
+
+        if ((int)languageVersion < Model.TargetCapabilities.MinimumLanguageVersion)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(UsageDescriptors.LanguageVersionTooOld, location, languageVersion.ToDisplayString()));
+        }
+
+        SoftmaxUsageRules.Validate(type, attributes, context.ReportDiagnostic, context.CancellationToken);
+    }
+}

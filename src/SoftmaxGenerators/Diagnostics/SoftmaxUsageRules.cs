@@ -1,0 +1,316 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SoftmaxGenerators.Diagnostics;
+
+/// <summary>
+/// The rules a <c>[Softmax(N)]</c> target must satisfy. Shared by the generator (which generates nothing for an invalid
+/// target) and by <see cref="Analyzers.SoftmaxUsageAnalyzer"/> (which explains why), so the two never disagree.
+/// </summary>
+internal static class SoftmaxUsageRules
+{
+    public const string AttributeMetadataName = "SoftmaxGenerators.SoftmaxAttribute";
+    public const string GeneratedCodeTool = "SoftmaxGenerators";
+    public const string DefaultMethodName = "Softmax";
+    public const string RowsSuffix = "Rows";
+
+    /// <summary>One [Softmax] attribute as read from metadata.</summary>
+    public readonly struct AttributeInfo
+    {
+        public AttributeInfo(AttributeData data, int? length, string? methodName)
+        {
+            Data = data;
+            Length = length;
+            MethodName = methodName;
+        }
+
+        public AttributeData Data { get; }
+
+        /// <summary>The row length, or null when the attribute has compile errors of its own.</summary>
+        public int? Length { get; }
+
+        public string? MethodName { get; }
+    }
+
+    /// <summary>Reads the [Softmax] attributes of a type, in declaration order.</summary>
+    public static ImmutableArray<AttributeInfo> ReadAttributes(INamedTypeSymbol type, INamedTypeSymbol? attributeType)
+    {
+        ImmutableArray<AttributeInfo>.Builder builder = ImmutableArray.CreateBuilder<AttributeInfo>();
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (!IsSoftmaxAttribute(attribute.AttributeClass, attributeType))
+            {
+                continue;
+            }
+
+            int? length = attribute.ConstructorArguments.Length == 1
+                && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Primitive
+                && attribute.ConstructorArguments[0].Value is int value ? value : null;
+            string? methodName = DefaultMethodName;
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key == "MethodName")
+                {
+                    methodName = named.Value.Value as string;
+                }
+            }
+
+            builder.Add(new AttributeInfo(attribute, length, methodName));
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private static bool IsSoftmaxAttribute(INamedTypeSymbol? candidate, INamedTypeSymbol? attributeType) =>
+        candidate is not null && (attributeType is not null
+            ? SymbolEqualityComparer.Default.Equals(candidate, attributeType)
+            : candidate.ToDisplayString() == AttributeMetadataName);
+
+    /// <summary>
+    /// Checks the type and its attributes. Returns true when code can be generated. When <paramref name="report"/> is
+    /// given, every problem is reported to it; otherwise the check stops at the first one.
+    /// </summary>
+    public static bool Validate(
+        INamedTypeSymbol type,
+        ImmutableArray<AttributeInfo> attributes,
+        System.Action<Diagnostic>? report,
+        CancellationToken cancellationToken)
+    {
+        bool valid = true;
+
+        // Unsupported targets: generic types, or types nested in generic types; anything but classes and structs.
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            string? reason = current.TypeKind is not (TypeKind.Class or TypeKind.Struct)
+                ? "only classes and structs can hold generated kernels"
+                : current.IsGenericType
+                    ? (SymbolEqualityComparer.Default.Equals(current, type)
+                        ? "generic types are not supported"
+                        : $"it is nested in the generic type '{current.Name}'")
+                    : null;
+            if (reason is not null)
+            {
+                valid = false;
+                if (report is null)
+                {
+                    return false;
+                }
+
+                report(Diagnostic.Create(UsageDescriptors.UnsupportedTarget, IdentifierLocation(type, cancellationToken), type.Name, reason));
+                break;
+            }
+        }
+
+        // Not partial: the type and every containing type.
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            foreach (SyntaxReference reference in current.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
+                    && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    valid = false;
+                    if (report is null)
+                    {
+                        return false;
+                    }
+
+                    string suffix = SymbolEqualityComparer.Default.Equals(current, type)
+                        ? string.Empty
+                        : $" (it contains '{type.Name}')";
+                    report(Diagnostic.Create(UsageDescriptors.TypeNotPartial, declaration.Identifier.GetLocation(), current.Name, suffix));
+                }
+            }
+        }
+
+        var claimed = new Dictionary<string, int>(System.StringComparer.Ordinal);
+        for (int index = 0; index < attributes.Length; index++)
+        {
+            AttributeInfo attribute = attributes[index];
+            if (attribute.Length is not int length)
+            {
+                // The compiler already reports the malformed attribute.
+                valid = false;
+                continue;
+            }
+
+            if (length < 1 || length > UsageDescriptors.MaxLength)
+            {
+                valid = false;
+                if (report is null)
+                {
+                    return false;
+                }
+
+                report(Diagnostic.Create(
+                    length < 1 ? UsageDescriptors.LengthTooSmall : UsageDescriptors.LengthTooLarge,
+                    AttributeLocation(attribute.Data, cancellationToken),
+                    length));
+            }
+
+            string? methodName = attribute.MethodName;
+            if (!IsValidMethodName(methodName))
+            {
+                valid = false;
+                if (report is null)
+                {
+                    return false;
+                }
+
+                report(Diagnostic.Create(UsageDescriptors.InvalidMethodName, AttributeLocation(attribute.Data, cancellationToken), methodName ?? "null"));
+                continue;
+            }
+
+            foreach (string generated in GeneratedNames(methodName!))
+            {
+                if (claimed.ContainsKey(generated))
+                {
+                    valid = false;
+                    if (report is null)
+                    {
+                        return false;
+                    }
+
+                    report(Diagnostic.Create(UsageDescriptors.DuplicateMethodName, AttributeLocation(attribute.Data, cancellationToken), methodName, generated, type.Name));
+                    break;
+                }
+            }
+
+            foreach (string generated in GeneratedNames(methodName!))
+            {
+                claimed[generated] = index;
+                string? clash = FindClash(type, generated, generated == methodName);
+                if (clash is not null)
+                {
+                    valid = false;
+                    if (report is null)
+                    {
+                        return false;
+                    }
+
+                    report(Diagnostic.Create(UsageDescriptors.MemberClash, AttributeLocation(attribute.Data, cancellationToken), generated, clash));
+                }
+            }
+        }
+
+        return valid;
+    }
+
+    /// <summary>The method names one attribute generates.</summary>
+    public static IEnumerable<string> GeneratedNames(string methodName)
+    {
+        yield return methodName;
+        yield return methodName + RowsSuffix;
+    }
+
+    public static bool IsValidMethodName(string? name) =>
+        name is not null
+        && SyntaxFacts.IsValidIdentifier(name)
+        && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None
+        && !name.StartsWith("__Softmax", System.StringComparison.Ordinal);
+
+    /// <summary>
+    /// Finds a member that the generated method <paramref name="name"/> would collide with: any non-method member of
+    /// that name, the type's own name, or a method with one of the generated signatures, declared in the type or
+    /// inherited. Methods this generator produced are ignored (the analyzer sees them in the compilation).
+    /// </summary>
+    private static string? FindClash(INamedTypeSymbol type, string name, bool isSingleRowName)
+    {
+        if (name == type.Name)
+        {
+            return type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+        }
+
+        for (INamedTypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object && current.SpecialType != SpecialType.System_ValueType; current = current.BaseType)
+        {
+            foreach (ISymbol member in current.GetMembers(name))
+            {
+                if (member.IsImplicitlyDeclared || IsGeneratedByUs(member))
+                {
+                    continue;
+                }
+
+                if (!SymbolEqualityComparer.Default.Equals(current, type) && member.DeclaredAccessibility == Accessibility.Private)
+                {
+                    continue;
+                }
+
+                if (member is not IMethodSymbol method)
+                {
+                    return member.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+                }
+
+                if (HasGeneratedSignature(method, isSingleRowName))
+                {
+                    return method.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsGeneratedByUs(ISymbol member)
+    {
+        foreach (AttributeData attribute in member.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == "GeneratedCodeAttribute"
+                && attribute.ConstructorArguments.Length == 2
+                && attribute.ConstructorArguments[0].Value as string == GeneratedCodeTool)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>(ReadOnlySpan&lt;T&gt;, Span&lt;T&gt;) always; (Span&lt;T&gt;) for the single-row name; T float or double.</summary>
+    private static bool HasGeneratedSignature(IMethodSymbol method, bool isSingleRowName)
+    {
+        ImmutableArray<IParameterSymbol> parameters = method.Parameters;
+        foreach (IParameterSymbol parameter in parameters)
+        {
+            if (parameter.RefKind != RefKind.None)
+            {
+                return false;
+            }
+        }
+
+        if (parameters.Length == 2)
+        {
+            SpecialType element = SpanElement(parameters[0].Type, "ReadOnlySpan");
+            return element != SpecialType.None && SpanElement(parameters[1].Type, "Span") == element;
+        }
+
+        return isSingleRowName && parameters.Length == 1 && SpanElement(parameters[0].Type, "Span") != SpecialType.None;
+    }
+
+    private static SpecialType SpanElement(ITypeSymbol type, string spanName) =>
+        type is INamedTypeSymbol { Name: var name, TypeArguments.Length: 1 } named
+        && name == spanName
+        && named.ContainingNamespace?.ToDisplayString() == "System"
+        && named.TypeArguments[0].SpecialType is SpecialType.System_Single or SpecialType.System_Double
+            ? named.TypeArguments[0].SpecialType
+            : SpecialType.None;
+
+    private static Location IdentifierLocation(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is BaseTypeDeclarationSyntax declaration)
+            {
+                return declaration.Identifier.GetLocation();
+            }
+        }
+
+        return type.Locations.Length > 0 ? type.Locations[0] : Location.None;
+    }
+
+    private static Location AttributeLocation(AttributeData attribute, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? Location.None;
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+
+namespace SoftmaxGenerators.Generator;
+
+/// <summary>An element type of the generated kernels and the constants of its exponential.</summary>
+internal sealed class Lane
+{
+    public static readonly Lane Single = new(
+        keyword: "float",
+        name: "Single",
+        size: 4,
+        asInteger: "AsInt32",
+        asSelf: "AsSingle",
+        exponentShift: 23,
+        maskType: "u",
+        maskOnes: "0xFFFFFFFFu",
+        // 1.5 * 2^23 + 127: adding it rounds y * log2(e) to an integer n whose biased exponent sits in the low bits.
+        magic: 12583039d,
+        // ln(2) split so that n * Ln2Hi is exact (Cody-Waite).
+        ln2Hi: 0.693359375d,
+        ln2Lo: -2.12194440e-4d,
+        // Below ln(2^-126) the result is not a normal float: flushed to +0.
+        cutoff: -87.33654d,
+        // exp(r) = 1 + r + r^2 * P(r) on |r| <= ln(2)/2 (Cephes expf), about 1 ulp.
+        polynomial: new[] { 1.9875691500E-4d, 1.3981999507E-3d, 8.3334519073E-3d, 4.1665795894E-2d, 1.6666665459E-1d, 5.0000001201E-1d });
+
+    public static readonly Lane Double = new(
+        keyword: "double",
+        name: "Double",
+        size: 8,
+        asInteger: "AsInt64",
+        asSelf: "AsDouble",
+        exponentShift: 52,
+        maskType: "ul",
+        maskOnes: "0xFFFFFFFFFFFFFFFFul",
+        magic: 6755399441056767d, // 1.5 * 2^52 + 1023
+        ln2Hi: 6.93147180369123816490e-01d, // fdlibm split
+        ln2Lo: 1.90821492927058770002e-10d,
+        cutoff: -708.3964185322641d, // ln(2^-1022)
+        polynomial: TaylorCoefficients(13));
+
+    private Lane(
+        string keyword, string name, int size, string asInteger, string asSelf, int exponentShift, string maskType,
+        string maskOnes, double magic, double ln2Hi, double ln2Lo, double cutoff, double[] polynomial)
+    {
+        Keyword = keyword;
+        Name = name;
+        Size = size;
+        AsInteger = asInteger;
+        AsSelf = asSelf;
+        ExponentShift = exponentShift;
+        MaskZero = "0" + maskType;
+        MaskOnes = maskOnes;
+        Magic = magic;
+        Ln2Hi = ln2Hi;
+        Ln2Lo = ln2Lo;
+        Cutoff = cutoff;
+        Polynomial = polynomial;
+    }
+
+    public string Keyword { get; }
+
+    public string Name { get; }
+
+    public int Size { get; }
+
+    public string AsInteger { get; }
+
+    public string AsSelf { get; }
+
+    public int ExponentShift { get; }
+
+    public string MaskZero { get; }
+
+    public string MaskOnes { get; }
+
+    public double Magic { get; }
+
+    public double Ln2Hi { get; }
+
+    public double Ln2Lo { get; }
+
+    public double Cutoff { get; }
+
+    /// <summary>Horner coefficients, highest degree first. For float they are P(r) of 1 + r + r^2 P(r); for double
+    /// they are the full Taylor polynomial down to the constant 1.</summary>
+    public double[] Polynomial { get; }
+
+    public bool IsSingle => Size == 4;
+
+    /// <summary>A C# literal of this element type.</summary>
+    public string Literal(double value) => IsSingle
+        ? ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f"
+        : value.ToString("R", CultureInfo.InvariantCulture) + "d";
+
+    /// <summary>1/k! for k = degree..0, highest first.</summary>
+    private static double[] TaylorCoefficients(int degree)
+    {
+        var coefficients = new double[degree + 1];
+        double factorial = 1d;
+        for (int k = 0; k <= degree; k++)
+        {
+            factorial *= k == 0 ? 1d : k;
+            coefficients[degree - k] = 1d / factorial;
+        }
+
+        return coefficients;
+    }
+}
+
+/// <summary>A SIMD width of System.Runtime.Intrinsics.</summary>
+internal sealed class Width
+{
+    public const string Intrinsics = "global::System.Runtime.Intrinsics.";
+
+    public static readonly Width Vector512 = new("Vector512", 512);
+    public static readonly Width Vector256 = new("Vector256", 256);
+    public static readonly Width Vector128 = new("Vector128", 128);
+
+    private Width(string name, int bits)
+    {
+        Name = name;
+        Bits = bits;
+        Class = Intrinsics + name;
+    }
+
+    /// <summary>Vector128, Vector256 or Vector512.</summary>
+    public string Name { get; }
+
+    public int Bits { get; }
+
+    /// <summary>The fully qualified static class, e.g. <c>global::System.Runtime.Intrinsics.Vector256</c>.</summary>
+    public string Class { get; }
+
+    public int Lanes(Lane lane) => Bits / 8 / lane.Size;
+
+    /// <summary>The fully qualified vector type, e.g. <c>global::System.Runtime.Intrinsics.Vector256&lt;float&gt;</c>.</summary>
+    public string Of(Lane lane) => Class + "<" + lane.Keyword + ">";
+}

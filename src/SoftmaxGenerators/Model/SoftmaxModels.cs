@@ -1,0 +1,45 @@
+using System;
+
+namespace SoftmaxGenerators.Model;
+
+/// <summary>One type declaration of the nesting chain, as the generated partial declaration must spell it.</summary>
+/// <param name="Keyword">The declaration keywords with <c>partial</c> in its place: <c>partial class</c>,
+/// <c>ref partial struct</c>, <c>partial record struct</c>...</param>
+/// <param name="Name">The type's name (no generic parameters: generic types are not supported).</param>
+internal sealed record TypeDeclarationModel(string Keyword, string Name);
+
+/// <summary>One <c>[Softmax(N)]</c> attribute: a row length and the name of the generated methods.</summary>
+internal sealed record KernelRequest(int Length, string MethodName);
+
+/// <summary>Everything the emitter needs for one annotated type. Holds no symbols or syntax.</summary>
+/// <param name="Namespace">The containing namespace, or <see langword="null"/> for the global namespace.</param>
+/// <param name="Types">The nesting chain, outermost first; the last entry is the annotated type.</param>
+/// <param name="Kernels">The attributes, in declaration order.</param>
+/// <param name="HintName">A unique, deterministic file name for the generated source.</param>
+internal sealed record SoftmaxTypeModel(
+    string? Namespace,
+    EquatableArray<TypeDeclarationModel> Types,
+    EquatableArray<KernelRequest> Kernels,
+    string HintName);
+
+/// <summary>What the consumer's target framework and language version offer.</summary>
+internal sealed record TargetCapabilities(
+    bool HasSpan,
+    bool HasVector128,
+    bool HasVector256,
+    bool HasVector512,
+    bool HasMaxNative,
+    int LanguageVersion)
+{
+    /// <summary>C# 7.3: the oldest language version the generated scalar code compiles with.</summary>
+    public const int MinimumLanguageVersion = 703;
+
+    /// <summary>Whether code can be generated at all.</summary>
+    public bool CanGenerate => HasSpan && LanguageVersion >= MinimumLanguageVersion;
+
+    /// <summary>Vector paths need the .NET 7+ cross-platform vector API and C# 9 (<c>nuint</c>).</summary>
+    public bool HasVectors => HasVector128 && LanguageVersion >= 900;
+
+    /// <summary><c>#nullable</c> needs C# 8.</summary>
+    public bool SupportsNullableDirective => LanguageVersion >= 800;
+}

@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using SoftmaxGenerators.Tests.Infrastructure;
+using Xunit;
+
+namespace SoftmaxGenerators.Tests.Generator;
+
+/// <summary>The generated code compiles without any warning for every consumer kind.</summary>
+public class GeneratedCodeCompilesTests
+{
+    private const string Source = """
+        using SoftmaxGenerators;
+
+        namespace App.Models
+        {
+            [Softmax(1)]
+            [Softmax(3, MethodName = "Three")]
+            [Softmax(10, MethodName = "Digits")]
+            [Softmax(17, MethodName = "Seventeen")]
+            [Softmax(64, MethodName = "SixtyFour")]
+            [Softmax(1000, MethodName = "Thousand")]
+            [Softmax(65537, MethodName = "Large")]
+            public static partial class Heads { }
+
+            public partial class Outer
+            {
+                [Softmax(8)]
+                internal partial struct Inner { }
+            }
+        }
+
+        [Softmax(33)]
+        public partial record GlobalRecord;
+
+        [Softmax(5)]
+        public partial record struct GlobalRecordStruct;
+
+        [Softmax(16)]
+        public ref partial struct RefStruct { }
+        """;
+
+    public static TheoryData<string> Consumers => new() { "net8.0", "net10.0", "netstandard2.0", "netstandard2.0-csharp7.3" };
+
+    [Theory]
+    [MemberData(nameof(Consumers))]
+    public void Generated_code_compiles_without_warnings(string consumer)
+    {
+        (ImmutableArray<MetadataReference> references, LanguageVersion version) = consumer switch
+        {
+            "net8.0" => (TestReferences.Net80, LanguageVersion.Latest),
+            "net10.0" => (TestReferences.Net10, LanguageVersion.Latest),
+            "netstandard2.0" => (TestReferences.NetStandard20WithMemory, LanguageVersion.Latest),
+            _ => (TestReferences.NetStandard20WithMemory, LanguageVersion.CSharp7_3),
+        };
+        string source = version == LanguageVersion.CSharp7_3
+            ? Source.Replace("[Softmax(33)]\npublic partial record GlobalRecord;", string.Empty)
+                .Replace("[Softmax(5)]\npublic partial record struct GlobalRecordStruct;", string.Empty)
+            : Source;
+
+        GeneratorRunner.Result result = GeneratorRunner.Run(GeneratorRunner.CreateCompilation(
+            source, references, version, version == LanguageVersion.CSharp7_3 ? NullableContextOptions.Disable : NullableContextOptions.Enable));
+
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.NotEmpty(result.Sources);
+        string[] diagnostics = result.OutputDiagnostics.Select(d => d.ToString()).ToArray();
+        Assert.True(diagnostics.Length == 0, string.Join("\n", diagnostics.Take(20)));
+    }
+}
