@@ -1,0 +1,104 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace SoftmaxGenerators.Kernels.Tests;
+
+/// <summary>Every generated kernel against the exact reference, out of place, in place and in batches.</summary>
+public class AccuracyTests
+{
+    [Theory]
+    [MemberData(nameof(Inputs.LengthsAndDistributions), MemberType = typeof(Inputs))]
+    public void Single_matches_reference(int length, string distribution)
+    {
+        Kernel kernel = KernelTable.Get(length);
+        float[] input = Inputs.ToSingle(Inputs.Create(distribution, length, single: true));
+        double[] expected = Reference.Softmax(input);
+        string context = $"float N={length} {distribution}";
+
+        var output = new float[length];
+        kernel.SingleRow(input, output);
+        Tolerance.AssertClose(output, expected, context);
+        Tolerance.AssertProbabilities<float>(output, context);
+
+        float[] inPlace = (float[])input.Clone();
+        kernel.SingleInPlace(inPlace);
+        Assert.Equal(output, inPlace); // bit-identical
+
+        float[] sameMemory = (float[])input.Clone();
+        kernel.SingleRow(sameMemory, sameMemory);
+        Assert.Equal(output, sameMemory);
+    }
+
+    [Theory]
+    [MemberData(nameof(Inputs.LengthsAndDistributions), MemberType = typeof(Inputs))]
+    public void Double_matches_reference(int length, string distribution)
+    {
+        Kernel kernel = KernelTable.Get(length);
+        double[] input = Inputs.Create(distribution, length, single: false);
+        double[] expected = Reference.Softmax(input);
+        string context = $"double N={length} {distribution}";
+
+        var output = new double[length];
+        kernel.DoubleRow(input, output);
+        Tolerance.AssertClose(output, expected, context);
+        Tolerance.AssertProbabilities<double>(output, context);
+
+        double[] inPlace = (double[])input.Clone();
+        kernel.DoubleInPlace(inPlace);
+        Assert.Equal(output, inPlace);
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelTable.Lengths), MemberType = typeof(KernelTable))]
+    public void Rows_match_single_rows_bit_for_bit(int length)
+    {
+        Kernel kernel = KernelTable.Get(length);
+        const int rows = 3;
+        double[] input = Enumerable.Range(0, rows)
+            .SelectMany(r => Inputs.Create(Inputs.Distributions[r], length, single: true, seed: r))
+            .ToArray();
+        float[] singleInput = Inputs.ToSingle(input);
+
+        var singleRows = new float[input.Length];
+        kernel.SingleRows(singleInput, singleRows);
+        var doubleRows = new double[input.Length];
+        kernel.DoubleRows(input, doubleRows);
+
+        for (int r = 0; r < rows; r++)
+        {
+            var single = new float[length];
+            kernel.SingleRow(singleInput.AsSpan(r * length, length), single);
+            Assert.Equal(single, singleRows.AsSpan(r * length, length).ToArray());
+
+            var dbl = new double[length];
+            kernel.DoubleRow(input.AsSpan(r * length, length), dbl);
+            Assert.Equal(dbl, doubleRows.AsSpan(r * length, length).ToArray());
+        }
+
+        // In place over the whole batch.
+        kernel.SingleRows(singleInput, singleInput);
+        Assert.Equal(singleRows, singleInput);
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelTable.Lengths), MemberType = typeof(KernelTable))]
+    public void Many_random_rows_stay_within_tolerance(int length)
+    {
+        Kernel kernel = KernelTable.Get(length);
+        int trials = Math.Max(2, 20_000 / length);
+        for (int trial = 0; trial < trials; trial++)
+        {
+            string distribution = Inputs.Distributions[trial % 3];
+            double[] input = Inputs.Create(distribution, length, single: false, seed: 1000 + trial);
+            float[] single = Inputs.ToSingle(input);
+            var singleOutput = new float[length];
+            kernel.SingleRow(single, singleOutput);
+            Tolerance.AssertClose(singleOutput, Reference.Softmax(single), $"float N={length} trial {trial}");
+
+            var doubleOutput = new double[length];
+            kernel.DoubleRow(input, doubleOutput);
+            Tolerance.AssertClose(doubleOutput, Reference.Softmax(input), $"double N={length} trial {trial}");
+        }
+    }
+}
