@@ -52,6 +52,12 @@ public sealed class SoftmaxUsageAnalyzer : DiagnosticAnalyzer
         ImmutableArray<SoftmaxUsageRules.AttributeInfo> attributes = SoftmaxUsageRules.ReadAttributes(type, attributeType);
         if (attributes.IsEmpty)
         {
+            // A type that contains a [Softmax] type must be partial too; it is reported here, on its own declaration.
+            if (FindAnnotatedDescendant(type, attributeType) is INamedTypeSymbol annotated)
+            {
+                SoftmaxUsageRules.ReportIfNotPartial(type, annotated, context.ReportDiagnostic, context.CancellationToken);
+            }
+
             return;
         }
 
@@ -66,6 +72,24 @@ public sealed class SoftmaxUsageAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(UsageDescriptors.LanguageVersionTooOld, location, languageVersion.ToDisplayString()));
         }
 
-        SoftmaxUsageRules.Validate(type, attributes, context.ReportDiagnostic, context.CancellationToken);
+        SoftmaxUsageRules.Validate(type, attributes, context.ReportDiagnostic, context.CancellationToken, checkContainingTypes: false);
+    }
+
+    private static INamedTypeSymbol? FindAnnotatedDescendant(INamedTypeSymbol type, INamedTypeSymbol attributeType)
+    {
+        foreach (INamedTypeSymbol nested in type.GetTypeMembers())
+        {
+            if (!SoftmaxUsageRules.ReadAttributes(nested, attributeType).IsEmpty)
+            {
+                return nested;
+            }
+
+            if (FindAnnotatedDescendant(nested, attributeType) is INamedTypeSymbol deeper)
+            {
+                return deeper;
+            }
+        }
+
+        return null;
     }
 }

@@ -78,7 +78,8 @@ internal static class SoftmaxUsageRules
         INamedTypeSymbol type,
         ImmutableArray<AttributeInfo> attributes,
         System.Action<Diagnostic>? report,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool checkContainingTypes = true)
     {
         bool valid = true;
 
@@ -105,24 +106,16 @@ internal static class SoftmaxUsageRules
             }
         }
 
-        // Not partial: the type and every containing type.
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        // Not partial: the type and, for the generator, every containing type. The analyzer reports a containing type
+        // when it analyzes that type (see ReportIfNotPartial), so each diagnostic stays local to its symbol.
+        for (INamedTypeSymbol? current = type; current is not null; current = checkContainingTypes ? current.ContainingType : null)
         {
-            foreach (SyntaxReference reference in current.DeclaringSyntaxReferences)
+            if (!ReportIfNotPartial(current, type, report, cancellationToken))
             {
-                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
-                    && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                valid = false;
+                if (report is null)
                 {
-                    valid = false;
-                    if (report is null)
-                    {
-                        return false;
-                    }
-
-                    string suffix = SymbolEqualityComparer.Default.Equals(current, type)
-                        ? string.Empty
-                        : $" (it contains '{type.Name}')";
-                    report(Diagnostic.Create(UsageDescriptors.TypeNotPartial, declaration.Identifier.GetLocation(), current.Name, suffix));
+                    return false;
                 }
             }
         }
@@ -198,6 +191,34 @@ internal static class SoftmaxUsageRules
         }
 
         return valid;
+    }
+
+    /// <summary>
+    /// Reports SMX1001 on every declaration of <paramref name="declared"/> that lacks <c>partial</c>; returns whether
+    /// all have it. <paramref name="annotated"/> is the [Softmax] type that needs it (the same type, or one nested in it).
+    /// </summary>
+    public static bool ReportIfNotPartial(INamedTypeSymbol declared, INamedTypeSymbol annotated, System.Action<Diagnostic>? report, CancellationToken cancellationToken)
+    {
+        bool partial = true;
+        foreach (SyntaxReference reference in declared.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
+                && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                partial = false;
+                if (report is null)
+                {
+                    return false;
+                }
+
+                string suffix = SymbolEqualityComparer.Default.Equals(declared, annotated)
+                    ? string.Empty
+                    : $" (it contains '{annotated.Name}')";
+                report(Diagnostic.Create(UsageDescriptors.TypeNotPartial, declaration.Identifier.GetLocation(), declared.Name, suffix));
+            }
+        }
+
+        return partial;
     }
 
     /// <summary>The method names one attribute generates.</summary>
