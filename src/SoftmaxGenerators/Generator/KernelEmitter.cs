@@ -390,7 +390,7 @@ internal sealed class KernelEmitter
     {
         string t = lane.Keyword;
         string n = Lit(length);
-        _w.Line($"/// <summary>Scalar kernel for rows of {n} values: exponentials and sum in double precision.</summary>");
+        _w.Line($"/// <summary>Scalar kernel for rows of {n} values: exponentials and sum in double precision, for targets without SIMD.</summary>");
         _w.Open($"private static void {KernelName(lane, length)}Scalar(global::System.ReadOnlySpan<{t}> x, global::System.Span<{t}> y)");
         _w.Line($"{t} max = x[0];");
         _w.Open($"for (int i = 1; i < {n}; i++)");
@@ -404,35 +404,31 @@ internal sealed class KernelEmitter
         _w.Line("return;");
         _w.Close();
         _w.Line();
+        // Pass 2 only sums; pass 3 recomputes each exponential, so nothing is rounded to the element type before the
+        // division and the input is still intact in place.
         _w.Line("double sum = 0d;");
-        string body = lane.IsSingle
-            ? "double e = ExpNonPositive((double)x[i] - max);\ny[i] = (float)e;\nblock += e;"
-            : "double e = ExpNonPositive(x[i] - max);\ny[i] = e;\nblock += e;";
+        string exp = lane.IsSingle ? "ExpNonPositive((double)x[i] - max)" : "ExpNonPositive(x[i] - max)";
         if (length > ScalarSumBlock)
         {
             _w.Open($"for (int b = 0; b < {n}; b += {Lit(ScalarSumBlock)})");
             _w.Line("double block = 0d;");
             _w.Line($"int end = b + {Lit(ScalarSumBlock)} < {n} ? b + {Lit(ScalarSumBlock)} : {n};");
             _w.Open("for (int i = b; i < end; i++)");
+            _w.Line($"block += {exp};");
+            _w.Close();
+            _w.Line("sum += block;");
+            _w.Close();
         }
         else
         {
-            _w.Open(string.Empty);
-            _w.Line("double block = 0d;");
             _w.Open($"for (int i = 0; i < {n}; i++)");
+            _w.Line($"sum += {exp};");
+            _w.Close();
         }
 
-        foreach (string line in body.Split('\n'))
-        {
-            _w.Line(line);
-        }
-
-        _w.Close();
-        _w.Line("sum += block;");
-        _w.Close();
         _w.Line();
         _w.Open($"for (int i = 0; i < {n}; i++)");
-        _w.Line(lane.IsSingle ? "y[i] = (float)(y[i] / sum);" : "y[i] /= sum;");
+        _w.Line(lane.IsSingle ? $"y[i] = (float)({exp} / sum);" : $"y[i] = {exp} / sum;");
         _w.Close();
         _w.Close();
         _w.Line();

@@ -221,7 +221,7 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2 / sum, ref y, 6);
             }
 
-            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Single10Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -240,21 +240,14 @@ namespace App
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 10; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 10; i++)
-                    {
-                        double e = ExpNonPositive((double)x[i] - max);
-                        y[i] = (float)e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive((double)x[i] - max);
                 }
 
                 for (int i = 0; i < 10; i++)
                 {
-                    y[i] = (float)(y[i] / sum);
+                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
                 }
             }
 
@@ -504,7 +497,7 @@ namespace App
                 }
             }
 
-            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Double10Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -523,21 +516,14 @@ namespace App
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 10; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 10; i++)
-                    {
-                        double e = ExpNonPositive(x[i] - max);
-                        y[i] = e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive(x[i] - max);
                 }
 
                 for (int i = 0; i < 10; i++)
                 {
-                    y[i] /= sum;
+                    y[i] = ExpNonPositive(x[i] - max) / sum;
                 }
             }
 

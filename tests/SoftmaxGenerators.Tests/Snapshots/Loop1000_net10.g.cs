@@ -359,7 +359,7 @@ namespace App.Nlp
                 }
             }
 
-            /// <summary>Scalar kernel for rows of 1000 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 1000 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Single1000Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -378,21 +378,14 @@ namespace App.Nlp
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 1000; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 1000; i++)
-                    {
-                        double e = ExpNonPositive((double)x[i] - max);
-                        y[i] = (float)e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive((double)x[i] - max);
                 }
 
                 for (int i = 0; i < 1000; i++)
                 {
-                    y[i] = (float)(y[i] / sum);
+                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
                 }
             }
 
@@ -775,7 +768,7 @@ namespace App.Nlp
                 }
             }
 
-            /// <summary>Scalar kernel for rows of 1000 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 1000 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Double1000Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -794,21 +787,14 @@ namespace App.Nlp
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 1000; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 1000; i++)
-                    {
-                        double e = ExpNonPositive(x[i] - max);
-                        y[i] = e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive(x[i] - max);
                 }
 
                 for (int i = 0; i < 1000; i++)
                 {
-                    y[i] /= sum;
+                    y[i] = ExpNonPositive(x[i] - max) / sum;
                 }
             }
 

@@ -282,7 +282,7 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail * scale, ref y, 13);
             }
 
-            /// <summary>Scalar kernel for rows of 17 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 17 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Single17Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -301,21 +301,14 @@ partial class Outer
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 17; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 17; i++)
-                    {
-                        double e = ExpNonPositive((double)x[i] - max);
-                        y[i] = (float)e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive((double)x[i] - max);
                 }
 
                 for (int i = 0; i < 17; i++)
                 {
-                    y[i] = (float)(y[i] / sum);
+                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
                 }
             }
 
@@ -647,7 +640,7 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail * scale, ref y, 15);
             }
 
-            /// <summary>Scalar kernel for rows of 17 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 17 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Double17Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -666,21 +659,14 @@ partial class Outer
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 17; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 17; i++)
-                    {
-                        double e = ExpNonPositive(x[i] - max);
-                        y[i] = e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive(x[i] - max);
                 }
 
                 for (int i = 0; i < 17; i++)
                 {
-                    y[i] /= sum;
+                    y[i] = ExpNonPositive(x[i] - max) / sum;
                 }
             }
 

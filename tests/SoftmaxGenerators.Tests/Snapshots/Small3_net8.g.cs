@@ -162,7 +162,7 @@ namespace App
                 Single3Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 3 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 3 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Single3Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -181,21 +181,14 @@ namespace App
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 3; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 3; i++)
-                    {
-                        double e = ExpNonPositive((double)x[i] - max);
-                        y[i] = (float)e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive((double)x[i] - max);
                 }
 
                 for (int i = 0; i < 3; i++)
                 {
-                    y[i] = (float)(y[i] / sum);
+                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
                 }
             }
 
@@ -259,7 +252,7 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 / sum, ref y, 1);
             }
 
-            /// <summary>Scalar kernel for rows of 3 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 3 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Double3Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -278,21 +271,14 @@ namespace App
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 3; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 3; i++)
-                    {
-                        double e = ExpNonPositive(x[i] - max);
-                        y[i] = e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive(x[i] - max);
                 }
 
                 for (int i = 0; i < 3; i++)
                 {
-                    y[i] /= sum;
+                    y[i] = ExpNonPositive(x[i] - max) / sum;
                 }
             }
 

@@ -241,7 +241,7 @@ namespace Legacy
                 Single4Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 4 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 4 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Single4Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -260,21 +260,14 @@ namespace Legacy
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 4; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 4; i++)
-                    {
-                        double e = ExpNonPositive((double)x[i] - max);
-                        y[i] = (float)e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive((double)x[i] - max);
                 }
 
                 for (int i = 0; i < 4; i++)
                 {
-                    y[i] = (float)(y[i] / sum);
+                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
                 }
             }
 
@@ -284,7 +277,7 @@ namespace Legacy
                 Single10Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Single10Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -303,21 +296,14 @@ namespace Legacy
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 10; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 10; i++)
-                    {
-                        double e = ExpNonPositive((double)x[i] - max);
-                        y[i] = (float)e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive((double)x[i] - max);
                 }
 
                 for (int i = 0; i < 10; i++)
                 {
-                    y[i] = (float)(y[i] / sum);
+                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
                 }
             }
 
@@ -353,7 +339,7 @@ namespace Legacy
                 Double4Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 4 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 4 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Double4Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -372,21 +358,14 @@ namespace Legacy
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 4; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 4; i++)
-                    {
-                        double e = ExpNonPositive(x[i] - max);
-                        y[i] = e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive(x[i] - max);
                 }
 
                 for (int i = 0; i < 4; i++)
                 {
-                    y[i] /= sum;
+                    y[i] = ExpNonPositive(x[i] - max) / sum;
                 }
             }
 
@@ -396,7 +375,7 @@ namespace Legacy
                 Double10Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision.</summary>
+            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision, for targets without SIMD.</summary>
             private static void Double10Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -415,21 +394,14 @@ namespace Legacy
                 }
 
                 double sum = 0d;
-
+                for (int i = 0; i < 10; i++)
                 {
-                    double block = 0d;
-                    for (int i = 0; i < 10; i++)
-                    {
-                        double e = ExpNonPositive(x[i] - max);
-                        y[i] = e;
-                        block += e;
-                    }
-                    sum += block;
+                    sum += ExpNonPositive(x[i] - max);
                 }
 
                 for (int i = 0; i < 10; i++)
                 {
-                    y[i] /= sum;
+                    y[i] = ExpNonPositive(x[i] - max) / sum;
                 }
             }
 
