@@ -1,0 +1,156 @@
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Xml.Linq;
+using Xunit;
+
+namespace SoftmaxGenerators.Package.Tests;
+
+/// <summary>The package as a consumer gets it: layout, dependencies, and real builds of throwaway projects.</summary>
+[Collection(PackageCollection.Name)]
+public class PackageTests(PackageFixture package)
+{
+    private const string Consumer = """
+        using System;
+        using System.Globalization;
+        using SoftmaxGenerators;
+
+        var output = new float[3];
+        Tutorial.Softmax(new float[] { 20, 300, 5000 }, output);
+        Console.WriteLine("stable " + string.Join(" ", Array.ConvertAll(output, v => v.ToString("R", CultureInfo.InvariantCulture))));
+        var digits = new double[10];
+        Head.Digits(new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, digits);
+        Console.WriteLine("sum " + Math.Round(digits.AsSpan().ToArray().Sum(), 12).ToString(CultureInfo.InvariantCulture));
+
+        [Softmax(3)]
+        internal static partial class Tutorial { }
+
+        namespace Models
+        {
+        }
+
+        [Softmax(10, MethodName = "Digits")]
+        public partial class Head { }
+
+        internal static class Extensions
+        {
+            public static double Sum(this double[] values) { double s = 0; foreach (double v in values) { s += v; } return s; }
+        }
+        """;
+
+    [Fact]
+    public void Pack_succeeds()
+    {
+        package.PackOutput.AssertSuccess();
+        Assert.True(File.Exists(package.PackagePath), package.PackOutput.Output);
+    }
+
+    [Fact]
+    public void Package_has_the_documented_layout()
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package.PackagePath);
+        string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
+        Assert.Contains("analyzers/dotnet/cs/SoftmaxGenerators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/SoftmaxGenerators.CodeFixes.dll", entries);
+        Assert.Contains("lib/netstandard2.0/SoftmaxGenerators.Attributes.dll", entries);
+        Assert.Contains("buildTransitive/SoftmaxGenerators.targets", entries);
+        Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis"));
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/") && e.EndsWith("SoftmaxGenerators.dll"));
+
+        XDocument nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
+        string[] dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToArray();
+        Assert.Equal(new[] { "System.Memory" }, dependencies);
+    }
+
+    [Theory]
+    [InlineData("analyzers/dotnet/cs/SoftmaxGenerators.dll")]
+    [InlineData("analyzers/dotnet/cs/SoftmaxGenerators.CodeFixes.dll")]
+    public void Analyzer_assemblies_target_netstandard_and_Roslyn_4_8_or_older(string entry)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package.PackagePath);
+        using var memory = new MemoryStream();
+        zip.GetEntry(entry)!.Open().CopyTo(memory);
+        memory.Position = 0;
+        using var pe = new PEReader(memory);
+        MetadataReader metadata = pe.GetMetadataReader();
+        var references = metadata.AssemblyReferences.Select(h => metadata.GetAssemblyReference(h))
+            .ToDictionary(r => metadata.GetString(r.Name), r => r.Version);
+
+        Assert.Contains("netstandard", references.Keys);
+        Assert.True(references["Microsoft.CodeAnalysis"] <= new System.Version(4, 8, 0, 0), references["Microsoft.CodeAnalysis"].ToString());
+        Assert.True(references["Microsoft.CodeAnalysis.CSharp"] <= new System.Version(4, 8, 0, 0));
+        if (entry.EndsWith("SoftmaxGenerators.dll"))
+        {
+            Assert.DoesNotContain(references.Keys, k => k.Contains("Workspaces"));
+        }
+    }
+
+    [Fact]
+    public void Net10_consumer_restores_builds_and_runs()
+    {
+        string directory = package.CreateConsumer("Net10App", "net10.0", "Exe", new Dictionary<string, string> { ["Program.cs"] = Consumer });
+        Dotnet.Run(directory, "build", "-c", "Release").AssertSuccess();
+        string output = Dotnet.Run(directory, "run", "-c", "Release", "--no-build").AssertSuccess().Output;
+        Assert.Contains("stable 0 0 1", output);
+        Assert.Contains("sum 1", output);
+
+        string generated = Path.Combine(directory, "obj", "Release", "net10.0", "generated", "SoftmaxGenerators", "SoftmaxGenerators.Generator.SoftmaxGenerator");
+        Assert.True(File.Exists(Path.Combine(generated, "Tutorial.Softmax.g.cs")), "generated files are emitted with EmitCompilerGeneratedFiles");
+        Assert.True(File.Exists(Path.Combine(generated, "Head.Softmax.g.cs")));
+    }
+
+    [Theory]
+    [InlineData("netstandard2.0")]
+    [InlineData("net8.0")]
+    public void Library_consumers_build_without_warnings(string targetFramework)
+    {
+        string directory = package.CreateConsumer("Lib" + targetFramework.Replace(".", string.Empty), targetFramework, "Library", new Dictionary<string, string>
+        {
+            ["Heads.cs"] = """
+                using SoftmaxGenerators;
+
+                namespace Library
+                {
+                    /// <summary>Heads.</summary>
+                    [Softmax(10)]
+                    [Softmax(1000, MethodName = "Vocabulary")]
+                    public static partial class Heads
+                    {
+                        /// <summary>Calls the generated kernel.</summary>
+                        public static float[] Run(float[] logits)
+                        {
+                            var output = new float[logits.Length];
+                            Softmax(logits, output);
+                            return output;
+                        }
+                    }
+                }
+                """,
+        }, "<GenerateDocumentationFile>true</GenerateDocumentationFile>");
+        Dotnet.Run(directory, "build", "-c", "Release").AssertSuccess();
+        string generated = File.ReadAllText(Path.Combine(directory, "obj", "Release", targetFramework, "generated", "SoftmaxGenerators", "SoftmaxGenerators.Generator.SoftmaxGenerator", "Library.Heads.Softmax.g.cs"));
+        Assert.Equal(targetFramework == "net8.0", generated.Contains("Vector256"));
+    }
+
+    [Fact]
+    public void DisableSoftmaxGenerators_removes_the_generator()
+    {
+        string directory = package.CreateConsumer("Disabled", "net10.0", "Exe", new Dictionary<string, string> { ["Program.cs"] = Consumer });
+        Dotnet.Result result = Dotnet.Run(directory, "build", "-c", "Release", "-p:DisableSoftmaxGenerators=true");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("CS0117", result.Output); // 'Tutorial' does not contain a definition for 'Softmax'
+    }
+
+    [Fact]
+    public void Compilers_older_than_Roslyn_4_8_get_a_clear_error()
+    {
+        string directory = package.CreateConsumer("OldCompiler", "net10.0", "Exe", new Dictionary<string, string> { ["Program.cs"] = Consumer });
+        Dotnet.Result result = Dotnet.Run(directory, "build", "-c", "Release", "-p:CompilerApiVersion=roslyn4.7");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("SMX9001", result.Output);
+        Assert.Contains("Roslyn 4.8", result.Output);
+    }
+}
