@@ -13,8 +13,9 @@ namespace SoftmaxGenerators.Generator;
 /// <para>Small rows (N ≤ 4 vectors) are loaded once and kept in registers: tree reductions, and a compile-time mask for
 /// the last, overlapping vector. Larger rows run three passes with constant trip counts: max (four accumulators),
 /// exp + store + blocked sum, scale by the reciprocal of the sum.</para>
-/// <para>The exponential is specialized for arguments ≤ 0 (after max subtraction): magic-bias rounding, two-constant
-/// Cody-Waite reduction, a polynomial, and 2^n rebuilt in the exponent bits; below the smallest normal it is +0.</para>
+/// <para>The exponential never rounds x - max: exp(x - max) = p(r) 2^(k - M) with k = round(x / ln 2) and the row's
+/// M = round(max / ln 2) folded into the magic-bias constant; two-constant
+/// Cody-Waite reduction, a polynomial, and 2^(k - M) rebuilt in the exponent bits; below the smallest normal it is +0.</para>
 /// </remarks>
 internal sealed class KernelEmitter
 {
@@ -103,6 +104,10 @@ internal sealed class KernelEmitter
             }
 
             EmitInfinityRow(lane);
+            if (!lane.IsSingle || usedWidths.Count > 0)
+            {
+                EmitRowBiasHelper(lane);
+            }
 
             // Horizontal reductions of wide vectors go through the narrower ones.
             if (usedWidths.Contains(Width.Vector512))
@@ -214,6 +219,17 @@ internal sealed class KernelEmitter
         _w.Line();
     }
 
+    /// <summary>
+    /// The row's exponent offset: exp(x - max) = exp(r) 2^(k - M) with k = round(x / ln 2) and M = round(max / ln 2),
+    /// so x - max is never rounded. M is folded into the magic-bias constant (see <see cref="EmitRowBiasHelper"/>).
+    /// </summary>
+    private void EmitRowBias(Lane lane, Width width)
+    {
+        _w.Line($"{lane.Keyword} bias = {lane.Name}RowBias(max, out {lane.Keyword} rowShift);");
+        _w.Line($"{width.Of(lane)} shift = {width.Class}.Create(rowShift);");
+        _w.Line($"{width.Of(lane)} vbias = {width.Class}.Create(bias);");
+    }
+
     private static string Load(Width width, string source, string offset) =>
         offset == "0" ? $"{width.Class}.LoadUnsafe(ref {source})" : $"{width.Class}.LoadUnsafe(ref {source}, {offset})";
 
@@ -273,10 +289,10 @@ internal sealed class KernelEmitter
 
         _w.Line($"{lane.Keyword} max = HorizontalMax({Tree(xs, (a, b) => $"Max({a}, {b})")});");
         EmitInfinityCheck(lane, "max");
-        _w.Line($"{vectorType} m = {width.Class}.Create(max);");
+        EmitRowBias(lane, width);
         for (int v = 0; v < vectors; v++)
         {
-            _w.Line($"{vectorType} e{Lit(v)} = Exp(x{Lit(v)} - m);");
+            _w.Line($"{vectorType} e{Lit(v)} = Exp(x{Lit(v)} - shift, vbias);");
         }
 
         var summands = new List<string>(es);
@@ -329,14 +345,14 @@ internal sealed class KernelEmitter
 
         _w.Line($"{lane.Keyword} max = HorizontalMax(Max(Max(a0, a1), Max(a2, a3)));");
         EmitInfinityCheck(lane, "max");
-        _w.Line($"{vectorType} m = {width.Class}.Create(max);");
+        EmitRowBias(lane, width);
 
         _w.Line("// Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.");
         if (remainder != 0)
         {
             // The last, overlapping vector is computed before anything is stored: in place, its lower lanes would
             // otherwise read outputs. It is stored last, after scaling.
-            _w.Line($"{vectorType} tail = Exp({Load(width, "x", tailOffset)} - m);");
+            _w.Line($"{vectorType} tail = Exp({Load(width, "x", tailOffset)} - shift, vbias);");
         }
 
         _w.Line($"{vectorType} sum = {zero};");
@@ -379,7 +395,7 @@ internal sealed class KernelEmitter
     {
         _w.Line($"{vectorType} block = {zero};");
         _w.Open($"for (nuint j = {start}; j < {end}; j += {Lit(lanes)})");
-        _w.Line($"{vectorType} e = Exp({Load(width, "x", "j")} - m);");
+        _w.Line($"{vectorType} e = Exp({Load(width, "x", "j")} - shift, vbias);");
         _w.Line(Store(width, "e", "y", "j"));
         _w.Line("block += e;");
         _w.Close();
@@ -407,7 +423,8 @@ internal sealed class KernelEmitter
         // Pass 2 only sums; pass 3 recomputes each exponential, so nothing is rounded to the element type before the
         // division and the input is still intact in place.
         _w.Line("double sum = 0d;");
-        string exp = lane.IsSingle ? "ExpNonPositive((double)x[i] - max)" : "ExpNonPositive(x[i] - max)";
+        _w.Line("double bias = DoubleRowBias(max, out double shift);");
+        string exp = lane.IsSingle ? "ExpScaled((double)x[i] - shift, bias)" : "ExpScaled(x[i] - shift, bias)";
         if (length > ScalarSumBlock)
         {
             _w.Open($"for (int b = 0; b < {n}; b += {Lit(ScalarSumBlock)})");
@@ -430,6 +447,29 @@ internal sealed class KernelEmitter
         _w.Open($"for (int i = 0; i < {n}; i++)");
         _w.Line(lane.IsSingle ? $"y[i] = (float)({exp} / sum);" : $"y[i] = {exp} / sum;");
         _w.Close();
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// Emits <c>{Lane}RowBias(max, out shift)</c>: returns MagicBase + ExponentBias - M, M = round(max / ln 2), so that
+    /// <c>t = x * log2(e) + bias</c> rounds to k - M + ExponentBias in its low bits. When |max| is too large for that
+    /// rounding, the row is shifted by its maximum first (x - max is then exact for every element that matters,
+    /// by Sterbenz's lemma) and M is 0.
+    /// </summary>
+    private void EmitRowBiasHelper(Lane lane)
+    {
+        string t = lane.Keyword;
+        _w.Line($"/// <summary>The magic-bias constant of a row with this maximum, and the shift to subtract first.</summary>");
+        _w.Line(Inline);
+        _w.Open($"private static {t} {lane.Name}RowBias({t} max, out {t} shift)");
+        _w.Open($"if (global::System.Math.Abs(max) < {lane.Literal(lane.ShiftLimit)})");
+        _w.Line($"shift = {lane.Literal(0)};");
+        _w.Line($"return ({t})({Lane.Double.Literal(lane.Magic)} - global::System.Math.Round(max * {Lane.Double.Literal(1.4426950408889634)}));");
+        _w.Close();
+        _w.Line();
+        _w.Line("shift = max;");
+        _w.Line($"return {lane.Literal(lane.Magic)};");
         _w.Close();
         _w.Line();
     }
@@ -535,20 +575,20 @@ internal sealed class KernelEmitter
         string c = width.Class;
         string K(double value) => $"{c}.Create({lane.Literal(value)})";
 
-        _w.Line("/// <summary>exp(y) for y ≤ 0, NaN or -∞: +0 below the smallest normal, NaN stays NaN.</summary>");
+        _w.Line("/// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>");
         _w.Line(Inline);
-        _w.Open($"private static {v} Exp({v} y)");
-        _w.Line("// n = round(y / ln 2) by magic-bias rounding; the low bits of t hold the biased exponent of 2^n.");
-        _w.Line($"{v} t = Mad(y, {K(1.4426950408889634)}, {K(lane.Magic)});");
-        _w.Line($"{v} n = t - {K(lane.Magic)};");
-        _w.Line("// r = y - n ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.");
-        _w.Line($"{v} r = Mad(n, {K(-lane.Ln2Hi)}, y);");
-        _w.Line($"r = Mad(n, {K(-lane.Ln2Lo)}, r);");
+        _w.Open($"private static {v} Exp({v} u, {v} bias)");
+        _w.Line("// t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).");
+        _w.Line($"{v} t = Mad(u, {K(1.4426950408889634)}, bias);");
+        _w.Line($"{v} k = t - bias;");
+        _w.Line("// r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.");
+        _w.Line($"{v} r = Mad(k, {K(-lane.Ln2Hi)}, u);");
+        _w.Line($"r = Mad(k, {K(-lane.Ln2Lo)}, r);");
         double[] p = lane.Polynomial;
         _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
-        for (int k = 2; k < p.Length; k++)
+        for (int j = 2; j < p.Length; j++)
         {
-            _w.Line($"p = Mad(p, r, {K(p[k])});");
+            _w.Line($"p = Mad(p, r, {K(p[j])});");
         }
 
         if (lane.IsSingle)
@@ -557,7 +597,7 @@ internal sealed class KernelEmitter
         }
 
         _w.Line($"{v} scale = {c}.{lane.AsSelf}({c}.ShiftLeft({c}.{lane.AsInteger}(t), {Lit(lane.ExponentShift)}));");
-        _w.Line($"return {c}.AndNot(p * scale, {c}.LessThan(y, {K(lane.Cutoff)}));");
+        _w.Line($"return {c}.AndNot(p * scale, {c}.LessThan(t, {K(lane.FlushBelow)}));");
         _w.Close();
         _w.Line();
     }
@@ -565,21 +605,21 @@ internal sealed class KernelEmitter
     private void EmitScalarExp()
     {
         Lane d = Lane.Double;
-        _w.Line("/// <summary>exp(y) for y ≤ 0, NaN or -∞, in double precision: +0 below the smallest normal double.</summary>");
+        _w.Line("/// <summary>exp(u) 2^-M in double precision for the row bias of <c>DoubleRowBias</c>: +0 where the result is not a normal double.</summary>");
         _w.Line(Inline);
-        _w.Open("private static double ExpNonPositive(double y)");
-        _w.Open($"if (y < {d.Literal(d.Cutoff)})");
+        _w.Open("private static double ExpScaled(double u, double bias)");
+        _w.Line($"double t = (u * {d.Literal(1.4426950408889634)}) + bias;");
+        _w.Open($"if (t < {d.Literal(d.FlushBelow)})");
         _w.Line("return 0d;");
         _w.Close();
         _w.Line();
-        _w.Line($"double t = (y * {d.Literal(1.4426950408889634)}) + {d.Literal(d.Magic)};");
-        _w.Line($"double n = t - {d.Literal(d.Magic)};");
-        _w.Line($"double r = y - (n * {d.Literal(d.Ln2Hi)});");
-        _w.Line($"r -= n * {d.Literal(d.Ln2Lo)};");
+        _w.Line("double k = t - bias;");
+        _w.Line($"double r = u - (k * {d.Literal(d.Ln2Hi)});");
+        _w.Line($"r -= k * {d.Literal(d.Ln2Lo)};");
         _w.Line($"double p = {d.Literal(d.Polynomial[0])};");
-        for (int k = 1; k < d.Polynomial.Length; k++)
+        for (int j = 1; j < d.Polynomial.Length; j++)
         {
-            _w.Line($"p = (p * r) + {d.Literal(d.Polynomial[k])};");
+            _w.Line($"p = (p * r) + {d.Literal(d.Polynomial[j])};");
         }
 
         _w.Line($"return p * global::System.BitConverter.Int64BitsToDouble(global::System.BitConverter.DoubleToInt64Bits(t) << {Lit(d.ExponentShift)});");

@@ -14,13 +14,14 @@ internal sealed class Lane
         exponentShift: 23,
         maskType: "u",
         maskOnes: "0xFFFFFFFFu",
-        // 1.5 * 2^23 + 127: adding it rounds y * log2(e) to an integer n whose biased exponent sits in the low bits.
-        magic: 12583039d,
+        // Adding 1.5 * 2^23 rounds to an integer that sits in the low mantissa bits.
+        magicBase: 12582912d,
+        exponentBias: 127,
+        // Below this |max|, k = round(x / ln 2) < 2^15 and k * Ln2Hi (9 significant bits) is exact even without FMA.
+        shiftLimit: 16384d,
         // ln(2) split so that n * Ln2Hi is exact (Cody-Waite).
         ln2Hi: 0.693359375d,
         ln2Lo: -2.12194440e-4d,
-        // Below ln(2^-126) the result is not a normal float: flushed to +0.
-        cutoff: -87.33654d,
         // exp(r) = 1 + r + r^2 * P(r) on |r| <= ln(2)/2 (Cephes expf), about 1 ulp.
         polynomial: new[] { 1.9875691500E-4d, 1.3981999507E-3d, 8.3334519073E-3d, 4.1665795894E-2d, 1.6666665459E-1d, 5.0000001201E-1d });
 
@@ -33,15 +34,16 @@ internal sealed class Lane
         exponentShift: 52,
         maskType: "ul",
         maskOnes: "0xFFFFFFFFFFFFFFFFul",
-        magic: 6755399441056767d, // 1.5 * 2^52 + 1023
+        magicBase: 6755399441055744d, // 1.5 * 2^52
+        exponentBias: 1023,
+        shiftLimit: 1048576d, // 2^20: k < 2^21 and k * Ln2Hi (32 significant bits) is exact without FMA
         ln2Hi: 6.93147180369123816490e-01d, // fdlibm split
         ln2Lo: 1.90821492927058770002e-10d,
-        cutoff: -708.3964185322641d, // ln(2^-1022)
         polynomial: TaylorCoefficients(13));
 
     private Lane(
         string keyword, string name, int size, string asInteger, string asSelf, int exponentShift, string maskType,
-        string maskOnes, double magic, double ln2Hi, double ln2Lo, double cutoff, double[] polynomial)
+        string maskOnes, double magicBase, int exponentBias, double shiftLimit, double ln2Hi, double ln2Lo, double[] polynomial)
     {
         Keyword = keyword;
         Name = name;
@@ -51,10 +53,11 @@ internal sealed class Lane
         ExponentShift = exponentShift;
         MaskZero = "0" + maskType;
         MaskOnes = maskOnes;
-        Magic = magic;
+        MagicBase = magicBase;
+        ExponentBias = exponentBias;
+        ShiftLimit = shiftLimit;
         Ln2Hi = ln2Hi;
         Ln2Lo = ln2Lo;
-        Cutoff = cutoff;
         Polynomial = polynomial;
     }
 
@@ -74,13 +77,24 @@ internal sealed class Lane
 
     public string MaskOnes { get; }
 
-    public double Magic { get; }
+    /// <summary>1.5 * 2^(mantissa bits): adding it rounds to an integer held in the low mantissa bits.</summary>
+    public double MagicBase { get; }
+
+    public int ExponentBias { get; }
+
+    /// <summary>The |max| below which the row is not shifted: k = round(x / ln 2) stays small enough for k * Ln2Hi to
+    /// be exact without FMA. Above it x - max is exact for every element whose exponential is a normal number.</summary>
+    public double ShiftLimit { get; }
 
     public double Ln2Hi { get; }
 
     public double Ln2Lo { get; }
 
-    public double Cutoff { get; }
+    /// <summary>MagicBase + ExponentBias: the row bias when the row's exponent M is 0.</summary>
+    public double Magic => MagicBase + ExponentBias;
+
+    /// <summary>t below this means 2^(k - M) is not a normal number: the exponential is flushed to +0.</summary>
+    public double FlushBelow => MagicBase + 1;
 
     /// <summary>Horner coefficients, highest degree first. For float they are P(r) of 1 + r + r^2 P(r); for double
     /// they are the full Taylor polynomial down to the constant 1.</summary>

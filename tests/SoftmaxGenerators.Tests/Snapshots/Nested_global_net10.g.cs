@@ -194,9 +194,11 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector512<float> m = global::System.Runtime.Intrinsics.Vector512.Create(max);
-                global::System.Runtime.Intrinsics.Vector512<float> e0 = Exp(x0 - m);
-                global::System.Runtime.Intrinsics.Vector512<float> e1 = Exp(x1 - m);
+                float bias = SingleRowBias(max, out float rowShift);
+                global::System.Runtime.Intrinsics.Vector512<float> shift = global::System.Runtime.Intrinsics.Vector512.Create(rowShift);
+                global::System.Runtime.Intrinsics.Vector512<float> vbias = global::System.Runtime.Intrinsics.Vector512.Create(bias);
+                global::System.Runtime.Intrinsics.Vector512<float> e0 = Exp(x0 - shift, vbias);
+                global::System.Runtime.Intrinsics.Vector512<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<float> sum = global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu)))));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0 / sum, ref y);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 / sum, ref y, 1);
@@ -217,10 +219,12 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<float> m = global::System.Runtime.Intrinsics.Vector256.Create(max);
-                global::System.Runtime.Intrinsics.Vector256<float> e0 = Exp(x0 - m);
-                global::System.Runtime.Intrinsics.Vector256<float> e1 = Exp(x1 - m);
-                global::System.Runtime.Intrinsics.Vector256<float> e2 = Exp(x2 - m);
+                float bias = SingleRowBias(max, out float rowShift);
+                global::System.Runtime.Intrinsics.Vector256<float> shift = global::System.Runtime.Intrinsics.Vector256.Create(rowShift);
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = global::System.Runtime.Intrinsics.Vector256.Create(bias);
+                global::System.Runtime.Intrinsics.Vector256<float> e0 = Exp(x0 - shift, vbias);
+                global::System.Runtime.Intrinsics.Vector256<float> e1 = Exp(x1 - shift, vbias);
+                global::System.Runtime.Intrinsics.Vector256<float> e2 = Exp(x2 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> sum = global::System.Runtime.Intrinsics.Vector256.Create(HorizontalSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu)))));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 / sum, ref y);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 / sum, ref y, 8);
@@ -257,16 +261,18 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<float> m = global::System.Runtime.Intrinsics.Vector128.Create(max);
+                float bias = SingleRowBias(max, out float rowShift);
+                global::System.Runtime.Intrinsics.Vector128<float> shift = global::System.Runtime.Intrinsics.Vector128.Create(rowShift);
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = global::System.Runtime.Intrinsics.Vector128.Create(bias);
                 // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
-                global::System.Runtime.Intrinsics.Vector128<float> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 13) - m);
+                global::System.Runtime.Intrinsics.Vector128<float> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 13) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
 
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     for (nuint j = 0; j < 16; j += 4)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - m);
+                        global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
                         block += e;
                     }
@@ -301,14 +307,15 @@ partial class Outer
                 }
 
                 double sum = 0d;
+                double bias = DoubleRowBias(max, out double shift);
                 for (int i = 0; i < 17; i++)
                 {
-                    sum += ExpNonPositive((double)x[i] - max);
+                    sum += ExpScaled((double)x[i] - shift, bias);
                 }
 
                 for (int i = 0; i < 17; i++)
                 {
-                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
+                    y[i] = (float)(ExpScaled((double)x[i] - shift, bias) / sum);
                 }
             }
 
@@ -338,6 +345,20 @@ partial class Outer
                 }
             }
 
+            /// <summary>The magic-bias constant of a row with this maximum, and the shift to subtract first.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static float SingleRowBias(float max, out float shift)
+            {
+                if (global::System.Math.Abs(max) < 16384f)
+                {
+                    shift = 0f;
+                    return (float)(12583039d - global::System.Math.Round(max * 1.4426950408889634d));
+                }
+
+                shift = max;
+                return 12583039f;
+            }
+
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Mad(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b, global::System.Runtime.Intrinsics.Vector512<float> c)
             {
@@ -363,16 +384,16 @@ partial class Outer
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector512.GetLower(v) + global::System.Runtime.Intrinsics.Vector512.GetUpper(v));
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞: +0 below the smallest normal, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> y)
+            private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
             {
-                // n = round(y / ln 2) by magic-bias rounding; the low bits of t hold the biased exponent of 2^n.
-                global::System.Runtime.Intrinsics.Vector512<float> t = Mad(y, global::System.Runtime.Intrinsics.Vector512.Create(1.442695f), global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
-                global::System.Runtime.Intrinsics.Vector512<float> n = t - global::System.Runtime.Intrinsics.Vector512.Create(12583039f);
-                // r = y - n ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
-                global::System.Runtime.Intrinsics.Vector512<float> r = Mad(n, global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), y);
-                r = Mad(n, global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector512<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector512<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector512<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
                 global::System.Runtime.Intrinsics.Vector512<float> p = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019875691f), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013981999f));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.008333452f));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.041665796f));
@@ -380,7 +401,7 @@ partial class Outer
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.5f));
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector512.Create(1f));
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt32(t), 23));
-                return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(y, global::System.Runtime.Intrinsics.Vector512.Create(-87.33654f)));
+                return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(12582913f)));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -408,16 +429,16 @@ partial class Outer
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector256.GetLower(v) + global::System.Runtime.Intrinsics.Vector256.GetUpper(v));
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞: +0 below the smallest normal, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> y)
+            private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
             {
-                // n = round(y / ln 2) by magic-bias rounding; the low bits of t hold the biased exponent of 2^n.
-                global::System.Runtime.Intrinsics.Vector256<float> t = Mad(y, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
-                global::System.Runtime.Intrinsics.Vector256<float> n = t - global::System.Runtime.Intrinsics.Vector256.Create(12583039f);
-                // r = y - n ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
-                global::System.Runtime.Intrinsics.Vector256<float> r = Mad(n, global::System.Runtime.Intrinsics.Vector256.Create(-0.6933594f), y);
-                r = Mad(n, global::System.Runtime.Intrinsics.Vector256.Create(0.00021219444f), r);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector256<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(0.00021219444f), r);
                 global::System.Runtime.Intrinsics.Vector256<float> p = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019875691f), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013981999f));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.008333452f));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.041665796f));
@@ -425,7 +446,7 @@ partial class Outer
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.5f));
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector256.Create(1f));
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt32(t), 23));
-                return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(y, global::System.Runtime.Intrinsics.Vector256.Create(-87.33654f)));
+                return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(12582913f)));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -461,16 +482,16 @@ partial class Outer
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞: +0 below the smallest normal, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector128<float> Exp(global::System.Runtime.Intrinsics.Vector128<float> y)
+            private static global::System.Runtime.Intrinsics.Vector128<float> Exp(global::System.Runtime.Intrinsics.Vector128<float> u, global::System.Runtime.Intrinsics.Vector128<float> bias)
             {
-                // n = round(y / ln 2) by magic-bias rounding; the low bits of t hold the biased exponent of 2^n.
-                global::System.Runtime.Intrinsics.Vector128<float> t = Mad(y, global::System.Runtime.Intrinsics.Vector128.Create(1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
-                global::System.Runtime.Intrinsics.Vector128<float> n = t - global::System.Runtime.Intrinsics.Vector128.Create(12583039f);
-                // r = y - n ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
-                global::System.Runtime.Intrinsics.Vector128<float> r = Mad(n, global::System.Runtime.Intrinsics.Vector128.Create(-0.6933594f), y);
-                r = Mad(n, global::System.Runtime.Intrinsics.Vector128.Create(0.00021219444f), r);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector128<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector128.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector128<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector128<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(0.00021219444f), r);
                 global::System.Runtime.Intrinsics.Vector128<float> p = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.00019875691f), r, global::System.Runtime.Intrinsics.Vector128.Create(0.0013981999f));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.008333452f));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.041665796f));
@@ -478,7 +499,7 @@ partial class Outer
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.5f));
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector128.Create(1f));
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt32(t), 23));
-                return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(y, global::System.Runtime.Intrinsics.Vector128.Create(-87.33654f)));
+                return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(12582913f)));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -520,10 +541,12 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector512<double> m = global::System.Runtime.Intrinsics.Vector512.Create(max);
-                global::System.Runtime.Intrinsics.Vector512<double> e0 = Exp(x0 - m);
-                global::System.Runtime.Intrinsics.Vector512<double> e1 = Exp(x1 - m);
-                global::System.Runtime.Intrinsics.Vector512<double> e2 = Exp(x2 - m);
+                double bias = DoubleRowBias(max, out double rowShift);
+                global::System.Runtime.Intrinsics.Vector512<double> shift = global::System.Runtime.Intrinsics.Vector512.Create(rowShift);
+                global::System.Runtime.Intrinsics.Vector512<double> vbias = global::System.Runtime.Intrinsics.Vector512.Create(bias);
+                global::System.Runtime.Intrinsics.Vector512<double> e0 = Exp(x0 - shift, vbias);
+                global::System.Runtime.Intrinsics.Vector512<double> e1 = Exp(x1 - shift, vbias);
+                global::System.Runtime.Intrinsics.Vector512<double> e2 = Exp(x2 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul)))));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0 / sum, ref y);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 / sum, ref y, 8);
@@ -560,16 +583,18 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<double> m = global::System.Runtime.Intrinsics.Vector256.Create(max);
+                double bias = DoubleRowBias(max, out double rowShift);
+                global::System.Runtime.Intrinsics.Vector256<double> shift = global::System.Runtime.Intrinsics.Vector256.Create(rowShift);
+                global::System.Runtime.Intrinsics.Vector256<double> vbias = global::System.Runtime.Intrinsics.Vector256.Create(bias);
                 // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
-                global::System.Runtime.Intrinsics.Vector256<double> tail = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 13) - m);
+                global::System.Runtime.Intrinsics.Vector256<double> tail = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 13) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
 
                 {
                     global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     for (nuint j = 0; j < 16; j += 4)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - m);
+                        global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
                         block += e;
                     }
@@ -615,16 +640,18 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> m = global::System.Runtime.Intrinsics.Vector128.Create(max);
+                double bias = DoubleRowBias(max, out double rowShift);
+                global::System.Runtime.Intrinsics.Vector128<double> shift = global::System.Runtime.Intrinsics.Vector128.Create(rowShift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = global::System.Runtime.Intrinsics.Vector128.Create(bias);
                 // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
-                global::System.Runtime.Intrinsics.Vector128<double> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 15) - m);
+                global::System.Runtime.Intrinsics.Vector128<double> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 15) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
 
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     for (nuint j = 0; j < 16; j += 2)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - m);
+                        global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
                         block += e;
                     }
@@ -659,14 +686,15 @@ partial class Outer
                 }
 
                 double sum = 0d;
+                double bias = DoubleRowBias(max, out double shift);
                 for (int i = 0; i < 17; i++)
                 {
-                    sum += ExpNonPositive(x[i] - max);
+                    sum += ExpScaled(x[i] - shift, bias);
                 }
 
                 for (int i = 0; i < 17; i++)
                 {
-                    y[i] = ExpNonPositive(x[i] - max) / sum;
+                    y[i] = ExpScaled(x[i] - shift, bias) / sum;
                 }
             }
 
@@ -696,6 +724,20 @@ partial class Outer
                 }
             }
 
+            /// <summary>The magic-bias constant of a row with this maximum, and the shift to subtract first.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static double DoubleRowBias(double max, out double shift)
+            {
+                if (global::System.Math.Abs(max) < 1048576d)
+                {
+                    shift = 0d;
+                    return (double)(6755399441056767d - global::System.Math.Round(max * 1.4426950408889634d));
+                }
+
+                shift = max;
+                return 6755399441056767d;
+            }
+
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> Mad(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b, global::System.Runtime.Intrinsics.Vector512<double> c)
             {
@@ -721,16 +763,16 @@ partial class Outer
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector512.GetLower(v) + global::System.Runtime.Intrinsics.Vector512.GetUpper(v));
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞: +0 below the smallest normal, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> Exp(global::System.Runtime.Intrinsics.Vector512<double> y)
+            private static global::System.Runtime.Intrinsics.Vector512<double> Exp(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
             {
-                // n = round(y / ln 2) by magic-bias rounding; the low bits of t hold the biased exponent of 2^n.
-                global::System.Runtime.Intrinsics.Vector512<double> t = Mad(y, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
-                global::System.Runtime.Intrinsics.Vector512<double> n = t - global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d);
-                // r = y - n ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
-                global::System.Runtime.Intrinsics.Vector512<double> r = Mad(n, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), y);
-                r = Mad(n, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
                 global::System.Runtime.Intrinsics.Vector512<double> p = Mad(global::System.Runtime.Intrinsics.Vector512.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.08767569878681E-09d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(2.505210838544172E-08d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(2.755731922398589E-07d));
@@ -745,7 +787,7 @@ partial class Outer
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(1d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(1d));
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
-                return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(y, global::System.Runtime.Intrinsics.Vector512.Create(-708.3964185322641d)));
+                return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d)));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -773,16 +815,16 @@ partial class Outer
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector256.GetLower(v) + global::System.Runtime.Intrinsics.Vector256.GetUpper(v));
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞: +0 below the smallest normal, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector256<double> Exp(global::System.Runtime.Intrinsics.Vector256<double> y)
+            private static global::System.Runtime.Intrinsics.Vector256<double> Exp(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias)
             {
-                // n = round(y / ln 2) by magic-bias rounding; the low bits of t hold the biased exponent of 2^n.
-                global::System.Runtime.Intrinsics.Vector256<double> t = Mad(y, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
-                global::System.Runtime.Intrinsics.Vector256<double> n = t - global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d);
-                // r = y - n ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
-                global::System.Runtime.Intrinsics.Vector256<double> r = Mad(n, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), y);
-                r = Mad(n, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
                 global::System.Runtime.Intrinsics.Vector256<double> p = Mad(global::System.Runtime.Intrinsics.Vector256.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.08767569878681E-09d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(2.505210838544172E-08d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(2.755731922398589E-07d));
@@ -797,7 +839,7 @@ partial class Outer
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1d));
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt64(t), 52));
-                return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(y, global::System.Runtime.Intrinsics.Vector256.Create(-708.3964185322641d)));
+                return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d)));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -831,16 +873,16 @@ partial class Outer
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞: +0 below the smallest normal, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> y)
+            private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias)
             {
-                // n = round(y / ln 2) by magic-bias rounding; the low bits of t hold the biased exponent of 2^n.
-                global::System.Runtime.Intrinsics.Vector128<double> t = Mad(y, global::System.Runtime.Intrinsics.Vector128.Create(1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
-                global::System.Runtime.Intrinsics.Vector128<double> n = t - global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d);
-                // r = y - n ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
-                global::System.Runtime.Intrinsics.Vector128<double> r = Mad(n, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), y);
-                r = Mad(n, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector128<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector128.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector128<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
                 global::System.Runtime.Intrinsics.Vector128<double> p = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
@@ -855,22 +897,22 @@ partial class Outer
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(1d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(1d));
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
-                return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(y, global::System.Runtime.Intrinsics.Vector128.Create(-708.3964185322641d)));
+                return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d)));
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞, in double precision: +0 below the smallest normal double.</summary>
+            /// <summary>exp(u) 2^-M in double precision for the row bias of <c>DoubleRowBias</c>: +0 where the result is not a normal double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static double ExpNonPositive(double y)
+            private static double ExpScaled(double u, double bias)
             {
-                if (y < -708.3964185322641d)
+                double t = (u * 1.4426950408889634d) + bias;
+                if (t < 6755399441055745d)
                 {
                     return 0d;
                 }
 
-                double t = (y * 1.4426950408889634d) + 6755399441056767d;
-                double n = t - 6755399441056767d;
-                double r = y - (n * 0.6931471803691238d);
-                r -= n * 1.9082149292705877E-10d;
+                double k = t - bias;
+                double r = u - (k * 0.6931471803691238d);
+                r -= k * 1.9082149292705877E-10d;
                 double p = 1.6059043836821613E-10d;
                 p = (p * r) + 2.08767569878681E-09d;
                 p = (p * r) + 2.505210838544172E-08d;

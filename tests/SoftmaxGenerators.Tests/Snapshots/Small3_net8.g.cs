@@ -181,14 +181,15 @@ namespace App
                 }
 
                 double sum = 0d;
+                double bias = DoubleRowBias(max, out double shift);
                 for (int i = 0; i < 3; i++)
                 {
-                    sum += ExpNonPositive((double)x[i] - max);
+                    sum += ExpScaled((double)x[i] - shift, bias);
                 }
 
                 for (int i = 0; i < 3; i++)
                 {
-                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
+                    y[i] = (float)(ExpScaled((double)x[i] - shift, bias) / sum);
                 }
             }
 
@@ -244,9 +245,11 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> m = global::System.Runtime.Intrinsics.Vector128.Create(max);
-                global::System.Runtime.Intrinsics.Vector128<double> e0 = Exp(x0 - m);
-                global::System.Runtime.Intrinsics.Vector128<double> e1 = Exp(x1 - m);
+                double bias = DoubleRowBias(max, out double rowShift);
+                global::System.Runtime.Intrinsics.Vector128<double> shift = global::System.Runtime.Intrinsics.Vector128.Create(rowShift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = global::System.Runtime.Intrinsics.Vector128.Create(bias);
+                global::System.Runtime.Intrinsics.Vector128<double> e0 = Exp(x0 - shift, vbias);
+                global::System.Runtime.Intrinsics.Vector128<double> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128.Create(HorizontalSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul)))));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0 / sum, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 / sum, ref y, 1);
@@ -271,14 +274,15 @@ namespace App
                 }
 
                 double sum = 0d;
+                double bias = DoubleRowBias(max, out double shift);
                 for (int i = 0; i < 3; i++)
                 {
-                    sum += ExpNonPositive(x[i] - max);
+                    sum += ExpScaled(x[i] - shift, bias);
                 }
 
                 for (int i = 0; i < 3; i++)
                 {
-                    y[i] = ExpNonPositive(x[i] - max) / sum;
+                    y[i] = ExpScaled(x[i] - shift, bias) / sum;
                 }
             }
 
@@ -306,6 +310,20 @@ namespace App
                 {
                     y[i] = double.IsPositiveInfinity(x[i]) ? share : other;
                 }
+            }
+
+            /// <summary>The magic-bias constant of a row with this maximum, and the shift to subtract first.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static double DoubleRowBias(double max, out double shift)
+            {
+                if (global::System.Math.Abs(max) < 1048576d)
+                {
+                    shift = 0d;
+                    return (double)(6755399441056767d - global::System.Math.Round(max * 1.4426950408889634d));
+                }
+
+                shift = max;
+                return 6755399441056767d;
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -339,16 +357,16 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞: +0 below the smallest normal, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> y)
+            private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias)
             {
-                // n = round(y / ln 2) by magic-bias rounding; the low bits of t hold the biased exponent of 2^n.
-                global::System.Runtime.Intrinsics.Vector128<double> t = Mad(y, global::System.Runtime.Intrinsics.Vector128.Create(1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
-                global::System.Runtime.Intrinsics.Vector128<double> n = t - global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d);
-                // r = y - n ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
-                global::System.Runtime.Intrinsics.Vector128<double> r = Mad(n, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), y);
-                r = Mad(n, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector128<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector128.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector128<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
                 global::System.Runtime.Intrinsics.Vector128<double> p = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
@@ -363,22 +381,22 @@ namespace App
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(1d));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(1d));
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
-                return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(y, global::System.Runtime.Intrinsics.Vector128.Create(-708.3964185322641d)));
+                return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d)));
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞, in double precision: +0 below the smallest normal double.</summary>
+            /// <summary>exp(u) 2^-M in double precision for the row bias of <c>DoubleRowBias</c>: +0 where the result is not a normal double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static double ExpNonPositive(double y)
+            private static double ExpScaled(double u, double bias)
             {
-                if (y < -708.3964185322641d)
+                double t = (u * 1.4426950408889634d) + bias;
+                if (t < 6755399441055745d)
                 {
                     return 0d;
                 }
 
-                double t = (y * 1.4426950408889634d) + 6755399441056767d;
-                double n = t - 6755399441056767d;
-                double r = y - (n * 0.6931471803691238d);
-                r -= n * 1.9082149292705877E-10d;
+                double k = t - bias;
+                double r = u - (k * 0.6931471803691238d);
+                r -= k * 1.9082149292705877E-10d;
                 double p = 1.6059043836821613E-10d;
                 p = (p * r) + 2.08767569878681E-09d;
                 p = (p * r) + 2.505210838544172E-08d;

@@ -260,14 +260,15 @@ namespace Legacy
                 }
 
                 double sum = 0d;
+                double bias = DoubleRowBias(max, out double shift);
                 for (int i = 0; i < 4; i++)
                 {
-                    sum += ExpNonPositive((double)x[i] - max);
+                    sum += ExpScaled((double)x[i] - shift, bias);
                 }
 
                 for (int i = 0; i < 4; i++)
                 {
-                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
+                    y[i] = (float)(ExpScaled((double)x[i] - shift, bias) / sum);
                 }
             }
 
@@ -296,14 +297,15 @@ namespace Legacy
                 }
 
                 double sum = 0d;
+                double bias = DoubleRowBias(max, out double shift);
                 for (int i = 0; i < 10; i++)
                 {
-                    sum += ExpNonPositive((double)x[i] - max);
+                    sum += ExpScaled((double)x[i] - shift, bias);
                 }
 
                 for (int i = 0; i < 10; i++)
                 {
-                    y[i] = (float)(ExpNonPositive((double)x[i] - max) / sum);
+                    y[i] = (float)(ExpScaled((double)x[i] - shift, bias) / sum);
                 }
             }
 
@@ -358,14 +360,15 @@ namespace Legacy
                 }
 
                 double sum = 0d;
+                double bias = DoubleRowBias(max, out double shift);
                 for (int i = 0; i < 4; i++)
                 {
-                    sum += ExpNonPositive(x[i] - max);
+                    sum += ExpScaled(x[i] - shift, bias);
                 }
 
                 for (int i = 0; i < 4; i++)
                 {
-                    y[i] = ExpNonPositive(x[i] - max) / sum;
+                    y[i] = ExpScaled(x[i] - shift, bias) / sum;
                 }
             }
 
@@ -394,14 +397,15 @@ namespace Legacy
                 }
 
                 double sum = 0d;
+                double bias = DoubleRowBias(max, out double shift);
                 for (int i = 0; i < 10; i++)
                 {
-                    sum += ExpNonPositive(x[i] - max);
+                    sum += ExpScaled(x[i] - shift, bias);
                 }
 
                 for (int i = 0; i < 10; i++)
                 {
-                    y[i] = ExpNonPositive(x[i] - max) / sum;
+                    y[i] = ExpScaled(x[i] - shift, bias) / sum;
                 }
             }
 
@@ -431,19 +435,33 @@ namespace Legacy
                 }
             }
 
-            /// <summary>exp(y) for y ≤ 0, NaN or -∞, in double precision: +0 below the smallest normal double.</summary>
+            /// <summary>The magic-bias constant of a row with this maximum, and the shift to subtract first.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static double ExpNonPositive(double y)
+            private static double DoubleRowBias(double max, out double shift)
             {
-                if (y < -708.3964185322641d)
+                if (global::System.Math.Abs(max) < 1048576d)
+                {
+                    shift = 0d;
+                    return (double)(6755399441056767d - global::System.Math.Round(max * 1.4426950408889634d));
+                }
+
+                shift = max;
+                return 6755399441056767d;
+            }
+
+            /// <summary>exp(u) 2^-M in double precision for the row bias of <c>DoubleRowBias</c>: +0 where the result is not a normal double.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static double ExpScaled(double u, double bias)
+            {
+                double t = (u * 1.4426950408889634d) + bias;
+                if (t < 6755399441055745d)
                 {
                     return 0d;
                 }
 
-                double t = (y * 1.4426950408889634d) + 6755399441056767d;
-                double n = t - 6755399441056767d;
-                double r = y - (n * 0.6931471803691238d);
-                r -= n * 1.9082149292705877E-10d;
+                double k = t - bias;
+                double r = u - (k * 0.6931471803691238d);
+                r -= k * 1.9082149292705877E-10d;
                 double p = 1.6059043836821613E-10d;
                 p = (p * r) + 2.08767569878681E-09d;
                 p = (p * r) + 2.505210838544172E-08d;
