@@ -9,6 +9,7 @@ public static class Inputs
     public static readonly string[] Distributions =
     {
         "uniform10", "normal30", "uniform1e4", "nearMax", "withNegativeInfinity", "equal", "oneHot", "tiny",
+        "aroundFloatShiftLimit", "aroundDoubleShiftLimit", "largeNegative",
     };
 
     public static IEnumerable<object[]> LengthsAndDistributions()
@@ -45,6 +46,10 @@ public static class Inputs
                 "equal" => 3.5,
                 "oneHot" => i == length / 2 ? 100 : 0,
                 "tiny" => Uniform(random, 1e-30),
+                // The kernels shift a row by its maximum only when |max| is above 2^14 (float) or 2^20 (double).
+                "aroundFloatShiftLimit" => 16384 + Uniform(random, 40),
+                "aroundDoubleShiftLimit" => 1048576 + Uniform(random, 400),
+                "largeNegative" => -3e6 + Uniform(random, 60),
                 _ => throw new ArgumentOutOfRangeException(nameof(distribution)),
             };
         }
