@@ -9,12 +9,12 @@ public class AccuracyTests
 {
     [Theory]
     [MemberData(nameof(Inputs.LengthsAndDistributions), MemberType = typeof(Inputs))]
-    public void Single_matches_reference(int length, string distribution)
+    public void Single_matches_reference(int length, bool accurate, string distribution)
     {
-        Kernel kernel = KernelTable.Get(length);
+        Kernel kernel = KernelTable.Get(length, accurate);
         float[] input = Inputs.ToSingle(Inputs.Create(distribution, length, single: true));
         double[] expected = Reference.Softmax(input);
-        string context = $"float N={length} {distribution}";
+        string context = $"float N={length} {(accurate ? "accurate" : "fast")} {distribution}";
 
         var output = new float[length];
         kernel.SingleRow(input, output);
@@ -32,12 +32,12 @@ public class AccuracyTests
 
     [Theory]
     [MemberData(nameof(Inputs.LengthsAndDistributions), MemberType = typeof(Inputs))]
-    public void Double_matches_reference(int length, string distribution)
+    public void Double_matches_reference(int length, bool accurate, string distribution)
     {
-        Kernel kernel = KernelTable.Get(length);
+        Kernel kernel = KernelTable.Get(length, accurate);
         double[] input = Inputs.Create(distribution, length, single: false);
         double[] expected = Reference.Softmax(input);
-        string context = $"double N={length} {distribution}";
+        string context = $"double N={length} {(accurate ? "accurate" : "fast")} {distribution}";
 
         var output = new double[length];
         kernel.DoubleRow(input, output);
@@ -51,9 +51,9 @@ public class AccuracyTests
 
     [Theory]
     [MemberData(nameof(KernelTable.Lengths), MemberType = typeof(KernelTable))]
-    public void Rows_match_single_rows_bit_for_bit(int length)
+    public void Rows_match_single_rows_bit_for_bit(int length, bool accurate)
     {
-        Kernel kernel = KernelTable.Get(length);
+        Kernel kernel = KernelTable.Get(length, accurate);
         const int rows = 3;
         double[] input = Enumerable.Range(0, rows)
             .SelectMany(r => Inputs.Create(Inputs.Distributions[r], length, single: true, seed: r))
@@ -83,9 +83,9 @@ public class AccuracyTests
 
     [Theory]
     [MemberData(nameof(KernelTable.Lengths), MemberType = typeof(KernelTable))]
-    public void Many_random_rows_stay_within_tolerance(int length)
+    public void Many_random_rows_stay_within_tolerance(int length, bool accurate)
     {
-        Kernel kernel = KernelTable.Get(length);
+        Kernel kernel = KernelTable.Get(length, accurate);
         int trials = Math.Max(2, 20_000 / length);
         for (int trial = 0; trial < trials; trial++)
         {

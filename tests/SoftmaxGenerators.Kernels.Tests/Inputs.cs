@@ -14,11 +14,11 @@ public static class Inputs
 
     public static IEnumerable<object[]> LengthsAndDistributions()
     {
-        foreach (object[] length in KernelTable.Lengths())
+        foreach (object[] kernel in KernelTable.Lengths())
         {
             foreach (string distribution in Distributions)
             {
-                yield return new object[] { length[0], distribution };
+                yield return new object[] { kernel[0], kernel[1], distribution };
             }
         }
     }

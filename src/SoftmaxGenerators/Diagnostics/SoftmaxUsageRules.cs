@@ -21,11 +21,12 @@ internal static class SoftmaxUsageRules
     /// <summary>One [Softmax] attribute as read from metadata.</summary>
     public readonly struct AttributeInfo
     {
-        public AttributeInfo(AttributeData data, int? length, string? methodName)
+        public AttributeInfo(AttributeData data, int? length, string? methodName, bool accurate)
         {
             Data = data;
             Length = length;
             MethodName = methodName;
+            Accurate = accurate;
         }
 
         public AttributeData Data { get; }
@@ -34,6 +35,9 @@ internal static class SoftmaxUsageRules
         public int? Length { get; }
 
         public string? MethodName { get; }
+
+        /// <summary>Precision = SoftmaxPrecision.Accurate.</summary>
+        public bool Accurate { get; }
     }
 
     /// <summary>Reads the [Softmax] attributes of a type, in declaration order.</summary>
@@ -51,15 +55,20 @@ internal static class SoftmaxUsageRules
                 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Primitive
                 && attribute.ConstructorArguments[0].Value is int value ? value : null;
             string? methodName = DefaultMethodName;
+            bool accurate = false;
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {
                 if (named.Key == "MethodName")
                 {
                     methodName = named.Value.Value as string;
                 }
+                else if (named.Key == "Precision")
+                {
+                    accurate = named.Value.Value is int precision && precision == 1;
+                }
             }
 
-            builder.Add(new AttributeInfo(attribute, length, methodName));
+            builder.Add(new AttributeInfo(attribute, length, methodName, accurate));
         }
 
         return builder.ToImmutable();

@@ -44,7 +44,7 @@ internal static class Emitter
             }
         }
 
-        new KernelEmitter(writer, capabilities).EmitKernelsClass(typeName, DistinctLengths(model.Kernels), s_lanes);
+        new KernelEmitter(writer, capabilities).EmitKernelsClass(typeName, DistinctKernels(model.Kernels), s_lanes);
 
         for (int i = 0; i < model.Types.Count; i++)
         {
@@ -59,25 +59,25 @@ internal static class Emitter
         return writer.ToString();
     }
 
-    private static List<int> DistinctLengths(EquatableArray<KernelRequest> kernels)
+    private static List<(int Length, bool Accurate)> DistinctKernels(EquatableArray<KernelRequest> kernels)
     {
-        var lengths = new List<int>();
+        var distinct = new List<(int Length, bool Accurate)>();
         foreach (KernelRequest kernel in kernels)
         {
-            if (!lengths.Contains(kernel.Length))
+            if (!distinct.Contains((kernel.Length, kernel.Accurate)))
             {
-                lengths.Add(kernel.Length);
+                distinct.Add((kernel.Length, kernel.Accurate));
             }
         }
 
-        return lengths;
+        return distinct;
     }
 
     private static void EmitPublicMethods(IndentedWriter w, KernelRequest kernel, Lane lane)
     {
         string n = kernel.Length.ToString(CultureInfo.InvariantCulture);
         string t = lane.Keyword;
-        string kernelName = KernelsClass + "." + KernelEmitter.KernelName(lane, kernel.Length);
+        string kernelName = KernelsClass + "." + KernelEmitter.KernelName(lane, kernel.Length, kernel.Accurate);
         string span = "global::System.Span<" + t + ">";
         string readOnlySpan = "global::System.ReadOnlySpan<" + t + ">";
         string values = n == "1" ? "value" : "values";

@@ -45,7 +45,7 @@ internal static class Parser
         var kernels = new KernelRequest[attributes.Length];
         for (int i = 0; i < attributes.Length; i++)
         {
-            kernels[i] = new KernelRequest(attributes[i].Length!.Value, attributes[i].MethodName!);
+            kernels[i] = new KernelRequest(attributes[i].Length!.Value, attributes[i].MethodName!, attributes[i].Accurate);
         }
 
         var chain = new List<TypeDeclarationModel>();

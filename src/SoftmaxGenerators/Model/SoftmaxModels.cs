@@ -8,8 +8,9 @@ namespace SoftmaxGenerators.Model;
 /// <param name="Name">The type's name (no generic parameters: generic types are not supported).</param>
 internal sealed record TypeDeclarationModel(string Keyword, string Name);
 
-/// <summary>One <c>[Softmax(N)]</c> attribute: a row length and the name of the generated methods.</summary>
-internal sealed record KernelRequest(int Length, string MethodName);
+/// <summary>One <c>[Softmax(N)]</c> attribute: a row length, the name of the generated methods, and whether the
+/// kernels are the accurate variant (<c>SoftmaxPrecision.Accurate</c>).</summary>
+internal sealed record KernelRequest(int Length, string MethodName, bool Accurate = false);
 
 /// <summary>Everything the emitter needs for one annotated type. Holds no symbols or syntax.</summary>
 /// <param name="Namespace">The containing namespace, or <see langword="null"/> for the global namespace.</param>

@@ -18,7 +18,7 @@ public class SnapshotTests
     private static readonly TargetCapabilities Net8 = Net10 with { HasMaxNative = false, LanguageVersion = 1200 };
     private static readonly TargetCapabilities NetStandard = new(HasSpan: true, HasVector128: false, HasVector256: false, HasVector512: false, HasMaxNative: false, LanguageVersion: 703);
 
-    public static TheoryData<string> Cases => new() { "Digits10_net10", "Small3_net8", "Loop1000_net10", "TwoHeads_netstandard", "Nested_global_net10" };
+    public static TheoryData<string> Cases => new() { "Digits10_net10", "Small3_net8", "Loop1000_net10", "TwoHeads_netstandard", "Nested_global_net10", "Accurate_10_and_1000_net10" };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -30,6 +30,7 @@ public class SnapshotTests
             "Small3_net8" => (Model("App", new[] { ("partial struct", "Tiny") }, (3, "Softmax")), Net8),
             "Loop1000_net10" => (Model("App.Nlp", new[] { ("partial class", "Vocabulary") }, (1000, "Next")), Net10),
             "TwoHeads_netstandard" => (Model("Legacy", new[] { ("partial class", "Heads") }, (4, "Softmax"), (10, "Digits")), NetStandard),
+            "Accurate_10_and_1000_net10" => (Model("App", new[] { ("partial class", "Precise") }, (10, "Softmax", true), (1000, "Large", true), (10, "Fast", false)), Net10),
             _ => (Model(null, new[] { ("partial class", "Outer"), ("ref partial struct", "Inner") }, (17, "Softmax")), Net10),
         };
 
@@ -55,6 +56,18 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Accurate_and_fast_kernels_share_the_scalar_kernel()
+    {
+        string text = Emitter.Emit(Model("App", new[] { ("partial class", "A") }, (64, "Fast", false), (64, "Precise", true)), Net10);
+        Assert.Contains("internal static void Single64(", text);
+        Assert.Contains("internal static void Single64Accurate(", text);
+        Assert.Contains("private static void Single64AccurateVector256(", text);
+        Assert.Equal(1, text.Split("private static void Single64Scalar(").Length - 1);
+        Assert.Contains("KahanAdd(ref sum, ref sumCompensation, e);", text);
+        Assert.Contains("sum += Widen(e);", text);
+    }
+
+    [Fact]
     public void Large_rows_give_compact_code()
     {
         string small = Emitter.Emit(Model("App", new[] { ("partial class", "A") }, (1000, "Softmax")), Net10);
@@ -73,10 +86,13 @@ public class SnapshotTests
     }
 
     internal static SoftmaxTypeModel Model(string? ns, (string Keyword, string Name)[] types, params (int Length, string Method)[] kernels) =>
+        Model(ns, types, kernels.Select(k => (k.Length, k.Method, false)).ToArray());
+
+    internal static SoftmaxTypeModel Model(string? ns, (string Keyword, string Name)[] types, params (int Length, string Method, bool Accurate)[] kernels) =>
         new(
             ns,
             new EquatableArray<TypeDeclarationModel>(types.Select(t => new TypeDeclarationModel(t.Keyword, t.Name)).ToArray()),
-            new EquatableArray<KernelRequest>(kernels.Select(k => new KernelRequest(k.Length, k.Method)).ToArray()),
+            new EquatableArray<KernelRequest>(kernels.Select(k => new KernelRequest(k.Length, k.Method, k.Accurate)).ToArray()),
             "Test.g.cs");
 }
 

@@ -225,7 +225,7 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2 / sum, ref y, 6);
             }
 
-            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 10 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Single10Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -243,11 +243,15 @@ namespace App
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 10; i++)
                 {
-                    sum += ExpScaled((double)x[i] - shift, bias);
+                    double term = ExpScaled((double)x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 10; i++)
@@ -321,6 +325,28 @@ namespace App
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector256.GetLower(v) + global::System.Runtime.Intrinsics.Vector256.GetUpper(v));
             }
 
+            /// <summary>The sum of the two halves of a float vector, in double.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> Widen(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
+                return lower + upper;
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> DivideNarrow(global::System.Runtime.Intrinsics.Vector256<float> v, global::System.Runtime.Intrinsics.Vector256<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector256.Narrow(lower / s, upper / s);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector256<float> v, global::System.Runtime.Intrinsics.Vector256<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector256.Narrow(lower * s, upper * s);
+            }
+
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
@@ -372,6 +398,28 @@ namespace App
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(2, 3, 0, 1));
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(1, 0, 3, 2));
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
+            }
+
+            /// <summary>The sum of the two halves of a float vector, in double.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> Widen(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
+                return lower + upper;
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> DivideNarrow(global::System.Runtime.Intrinsics.Vector128<float> v, global::System.Runtime.Intrinsics.Vector128<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector128.Narrow(lower / s, upper / s);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector128<float> v, global::System.Runtime.Intrinsics.Vector128<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector128.Narrow(lower * s, upper * s);
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -501,7 +549,7 @@ namespace App
                 double bias = DoubleRowBias(max, out double rowShift);
                 global::System.Runtime.Intrinsics.Vector128<double> shift = global::System.Runtime.Intrinsics.Vector128.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector128<double> vbias = global::System.Runtime.Intrinsics.Vector128.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
 
                 {
@@ -522,7 +570,7 @@ namespace App
                 }
             }
 
-            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 10 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Double10Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -540,11 +588,15 @@ namespace App
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 10; i++)
                 {
-                    sum += ExpScaled(x[i] - shift, bias);
+                    double term = ExpScaled(x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 10; i++)
@@ -618,6 +670,15 @@ namespace App
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector512.GetLower(v) + global::System.Runtime.Intrinsics.Vector512.GetUpper(v));
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector512<double> sum, ref global::System.Runtime.Intrinsics.Vector512<double> compensation, global::System.Runtime.Intrinsics.Vector512<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector512<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
+            }
+
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> Exp(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
@@ -668,6 +729,15 @@ namespace App
             private static double HorizontalSum(global::System.Runtime.Intrinsics.Vector256<double> v)
             {
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector256.GetLower(v) + global::System.Runtime.Intrinsics.Vector256.GetUpper(v));
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector256<double> sum, ref global::System.Runtime.Intrinsics.Vector256<double> compensation, global::System.Runtime.Intrinsics.Vector256<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector256<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -726,6 +796,15 @@ namespace App
             {
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(1L, 0L));
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector128<double> sum, ref global::System.Runtime.Intrinsics.Vector128<double> compensation, global::System.Runtime.Intrinsics.Vector128<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector128<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>

@@ -213,7 +213,7 @@ namespace App.Nlp
                 float bias = SingleRowBias(max, out float rowShift);
                 global::System.Runtime.Intrinsics.Vector512<float> shift = global::System.Runtime.Intrinsics.Vector512.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector512<float> vbias = global::System.Runtime.Intrinsics.Vector512.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector512<float> tail = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 984) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<float> sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
 
@@ -227,7 +227,7 @@ namespace App.Nlp
                     }
                     sum += block;
                 }
-                sum += tail & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
+                sum += (tail & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)));
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create(1f / HorizontalSum(sum));
                 for (nuint j = 0; j < 992; j += 16)
@@ -269,7 +269,7 @@ namespace App.Nlp
                 float bias = SingleRowBias(max, out float rowShift);
                 global::System.Runtime.Intrinsics.Vector256<float> shift = global::System.Runtime.Intrinsics.Vector256.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector256<float> vbias = global::System.Runtime.Intrinsics.Vector256.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector256<float> sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 for (nuint b = 0; b < 512; b += 512)
                 {
@@ -333,7 +333,7 @@ namespace App.Nlp
                 float bias = SingleRowBias(max, out float rowShift);
                 global::System.Runtime.Intrinsics.Vector128<float> shift = global::System.Runtime.Intrinsics.Vector128.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector128<float> vbias = global::System.Runtime.Intrinsics.Vector128.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<float> sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 for (nuint b = 0; b < 768; b += 256)
                 {
@@ -365,7 +365,7 @@ namespace App.Nlp
                 }
             }
 
-            /// <summary>Scalar kernel for rows of 1000 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 1000 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Single1000Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -383,11 +383,15 @@ namespace App.Nlp
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 1000; i++)
                 {
-                    sum += ExpScaled((double)x[i] - shift, bias);
+                    double term = ExpScaled((double)x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 1000; i++)
@@ -461,6 +465,28 @@ namespace App.Nlp
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector512.GetLower(v) + global::System.Runtime.Intrinsics.Vector512.GetUpper(v));
             }
 
+            /// <summary>The sum of the two halves of a float vector, in double.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> Widen(global::System.Runtime.Intrinsics.Vector512<float> v)
+            {
+                (global::System.Runtime.Intrinsics.Vector512<double> lower, global::System.Runtime.Intrinsics.Vector512<double> upper) = global::System.Runtime.Intrinsics.Vector512.Widen(v);
+                return lower + upper;
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> DivideNarrow(global::System.Runtime.Intrinsics.Vector512<float> v, global::System.Runtime.Intrinsics.Vector512<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector512<double> lower, global::System.Runtime.Intrinsics.Vector512<double> upper) = global::System.Runtime.Intrinsics.Vector512.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector512.Narrow(lower / s, upper / s);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector512<float> v, global::System.Runtime.Intrinsics.Vector512<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector512<double> lower, global::System.Runtime.Intrinsics.Vector512<double> upper) = global::System.Runtime.Intrinsics.Vector512.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector512.Narrow(lower * s, upper * s);
+            }
+
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
@@ -504,6 +530,28 @@ namespace App.Nlp
             private static float HorizontalSum(global::System.Runtime.Intrinsics.Vector256<float> v)
             {
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector256.GetLower(v) + global::System.Runtime.Intrinsics.Vector256.GetUpper(v));
+            }
+
+            /// <summary>The sum of the two halves of a float vector, in double.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> Widen(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
+                return lower + upper;
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> DivideNarrow(global::System.Runtime.Intrinsics.Vector256<float> v, global::System.Runtime.Intrinsics.Vector256<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector256.Narrow(lower / s, upper / s);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector256<float> v, global::System.Runtime.Intrinsics.Vector256<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector256.Narrow(lower * s, upper * s);
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -557,6 +605,28 @@ namespace App.Nlp
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(2, 3, 0, 1));
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(1, 0, 3, 2));
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
+            }
+
+            /// <summary>The sum of the two halves of a float vector, in double.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> Widen(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
+                return lower + upper;
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> DivideNarrow(global::System.Runtime.Intrinsics.Vector128<float> v, global::System.Runtime.Intrinsics.Vector128<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector128.Narrow(lower / s, upper / s);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector128<float> v, global::System.Runtime.Intrinsics.Vector128<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector128.Narrow(lower * s, upper * s);
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -635,7 +705,7 @@ namespace App.Nlp
                 double bias = DoubleRowBias(max, out double rowShift);
                 global::System.Runtime.Intrinsics.Vector512<double> shift = global::System.Runtime.Intrinsics.Vector512.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector512<double> vbias = global::System.Runtime.Intrinsics.Vector512.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 for (nuint b = 0; b < 512; b += 512)
                 {
@@ -699,7 +769,7 @@ namespace App.Nlp
                 double bias = DoubleRowBias(max, out double rowShift);
                 global::System.Runtime.Intrinsics.Vector256<double> shift = global::System.Runtime.Intrinsics.Vector256.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector256<double> vbias = global::System.Runtime.Intrinsics.Vector256.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 for (nuint b = 0; b < 768; b += 256)
                 {
@@ -763,7 +833,7 @@ namespace App.Nlp
                 double bias = DoubleRowBias(max, out double rowShift);
                 global::System.Runtime.Intrinsics.Vector128<double> shift = global::System.Runtime.Intrinsics.Vector128.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector128<double> vbias = global::System.Runtime.Intrinsics.Vector128.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 for (nuint b = 0; b < 896; b += 128)
                 {
@@ -795,7 +865,7 @@ namespace App.Nlp
                 }
             }
 
-            /// <summary>Scalar kernel for rows of 1000 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 1000 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Double1000Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -813,11 +883,15 @@ namespace App.Nlp
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 1000; i++)
                 {
-                    sum += ExpScaled(x[i] - shift, bias);
+                    double term = ExpScaled(x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 1000; i++)
@@ -891,6 +965,15 @@ namespace App.Nlp
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector512.GetLower(v) + global::System.Runtime.Intrinsics.Vector512.GetUpper(v));
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector512<double> sum, ref global::System.Runtime.Intrinsics.Vector512<double> compensation, global::System.Runtime.Intrinsics.Vector512<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector512<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
+            }
+
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> Exp(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
@@ -941,6 +1024,15 @@ namespace App.Nlp
             private static double HorizontalSum(global::System.Runtime.Intrinsics.Vector256<double> v)
             {
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector256.GetLower(v) + global::System.Runtime.Intrinsics.Vector256.GetUpper(v));
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector256<double> sum, ref global::System.Runtime.Intrinsics.Vector256<double> compensation, global::System.Runtime.Intrinsics.Vector256<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector256<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -999,6 +1091,15 @@ namespace App.Nlp
             {
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(1L, 0L));
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector128<double> sum, ref global::System.Runtime.Intrinsics.Vector128<double> compensation, global::System.Runtime.Intrinsics.Vector128<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector128<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>

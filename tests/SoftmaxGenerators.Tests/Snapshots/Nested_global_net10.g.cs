@@ -264,7 +264,7 @@ partial class Outer
                 float bias = SingleRowBias(max, out float rowShift);
                 global::System.Runtime.Intrinsics.Vector128<float> shift = global::System.Runtime.Intrinsics.Vector128.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector128<float> vbias = global::System.Runtime.Intrinsics.Vector128.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<float> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 13) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
 
@@ -278,7 +278,7 @@ partial class Outer
                     }
                     sum += block;
                 }
-                sum += tail & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu));
+                sum += (tail & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu)));
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f / HorizontalSum(sum));
                 for (nuint j = 0; j < 16; j += 4)
@@ -288,7 +288,7 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail * scale, ref y, 13);
             }
 
-            /// <summary>Scalar kernel for rows of 17 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 17 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Single17Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -306,11 +306,15 @@ partial class Outer
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 17; i++)
                 {
-                    sum += ExpScaled((double)x[i] - shift, bias);
+                    double term = ExpScaled((double)x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 17; i++)
@@ -384,6 +388,28 @@ partial class Outer
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector512.GetLower(v) + global::System.Runtime.Intrinsics.Vector512.GetUpper(v));
             }
 
+            /// <summary>The sum of the two halves of a float vector, in double.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> Widen(global::System.Runtime.Intrinsics.Vector512<float> v)
+            {
+                (global::System.Runtime.Intrinsics.Vector512<double> lower, global::System.Runtime.Intrinsics.Vector512<double> upper) = global::System.Runtime.Intrinsics.Vector512.Widen(v);
+                return lower + upper;
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> DivideNarrow(global::System.Runtime.Intrinsics.Vector512<float> v, global::System.Runtime.Intrinsics.Vector512<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector512<double> lower, global::System.Runtime.Intrinsics.Vector512<double> upper) = global::System.Runtime.Intrinsics.Vector512.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector512.Narrow(lower / s, upper / s);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector512<float> v, global::System.Runtime.Intrinsics.Vector512<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector512<double> lower, global::System.Runtime.Intrinsics.Vector512<double> upper) = global::System.Runtime.Intrinsics.Vector512.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector512.Narrow(lower * s, upper * s);
+            }
+
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
@@ -427,6 +453,28 @@ partial class Outer
             private static float HorizontalSum(global::System.Runtime.Intrinsics.Vector256<float> v)
             {
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector256.GetLower(v) + global::System.Runtime.Intrinsics.Vector256.GetUpper(v));
+            }
+
+            /// <summary>The sum of the two halves of a float vector, in double.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> Widen(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
+                return lower + upper;
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> DivideNarrow(global::System.Runtime.Intrinsics.Vector256<float> v, global::System.Runtime.Intrinsics.Vector256<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector256.Narrow(lower / s, upper / s);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector256<float> v, global::System.Runtime.Intrinsics.Vector256<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector256.Narrow(lower * s, upper * s);
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -480,6 +528,28 @@ partial class Outer
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(2, 3, 0, 1));
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(1, 0, 3, 2));
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
+            }
+
+            /// <summary>The sum of the two halves of a float vector, in double.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> Widen(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
+                return lower + upper;
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> DivideNarrow(global::System.Runtime.Intrinsics.Vector128<float> v, global::System.Runtime.Intrinsics.Vector128<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector128.Narrow(lower / s, upper / s);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector128<float> v, global::System.Runtime.Intrinsics.Vector128<double> s)
+            {
+                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
+                return global::System.Runtime.Intrinsics.Vector128.Narrow(lower * s, upper * s);
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -586,7 +656,7 @@ partial class Outer
                 double bias = DoubleRowBias(max, out double rowShift);
                 global::System.Runtime.Intrinsics.Vector256<double> shift = global::System.Runtime.Intrinsics.Vector256.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector256<double> vbias = global::System.Runtime.Intrinsics.Vector256.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector256<double> tail = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 13) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
 
@@ -600,7 +670,7 @@ partial class Outer
                     }
                     sum += block;
                 }
-                sum += tail & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul));
+                sum += (tail & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul)));
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d / HorizontalSum(sum));
                 for (nuint j = 0; j < 16; j += 4)
@@ -643,7 +713,7 @@ partial class Outer
                 double bias = DoubleRowBias(max, out double rowShift);
                 global::System.Runtime.Intrinsics.Vector128<double> shift = global::System.Runtime.Intrinsics.Vector128.Create(rowShift);
                 global::System.Runtime.Intrinsics.Vector128<double> vbias = global::System.Runtime.Intrinsics.Vector128.Create(bias);
-                // Pass 2: exponentials into the output and their sum, summed in blocks to bound rounding growth.
+                // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 15) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
 
@@ -657,7 +727,7 @@ partial class Outer
                     }
                     sum += block;
                 }
-                sum += tail & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul));
+                sum += (tail & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul)));
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
                 for (nuint j = 0; j < 16; j += 2)
@@ -667,7 +737,7 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail * scale, ref y, 15);
             }
 
-            /// <summary>Scalar kernel for rows of 17 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 17 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Double17Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -685,11 +755,15 @@ partial class Outer
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 17; i++)
                 {
-                    sum += ExpScaled(x[i] - shift, bias);
+                    double term = ExpScaled(x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 17; i++)
@@ -763,6 +837,15 @@ partial class Outer
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector512.GetLower(v) + global::System.Runtime.Intrinsics.Vector512.GetUpper(v));
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector512<double> sum, ref global::System.Runtime.Intrinsics.Vector512<double> compensation, global::System.Runtime.Intrinsics.Vector512<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector512<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
+            }
+
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> Exp(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
@@ -813,6 +896,15 @@ partial class Outer
             private static double HorizontalSum(global::System.Runtime.Intrinsics.Vector256<double> v)
             {
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector256.GetLower(v) + global::System.Runtime.Intrinsics.Vector256.GetUpper(v));
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector256<double> sum, ref global::System.Runtime.Intrinsics.Vector256<double> compensation, global::System.Runtime.Intrinsics.Vector256<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector256<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -871,6 +963,15 @@ partial class Outer
             {
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(1L, 0L));
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector128<double> sum, ref global::System.Runtime.Intrinsics.Vector128<double> compensation, global::System.Runtime.Intrinsics.Vector128<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector128<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>

@@ -162,7 +162,7 @@ namespace App
                 Single3Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 3 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 3 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Single3Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -180,11 +180,15 @@ namespace App
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 3; i++)
                 {
-                    sum += ExpScaled((double)x[i] - shift, bias);
+                    double term = ExpScaled((double)x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 3; i++)
@@ -255,7 +259,7 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 / sum, ref y, 1);
             }
 
-            /// <summary>Scalar kernel for rows of 3 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 3 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Double3Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -273,11 +277,15 @@ namespace App
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 3; i++)
                 {
-                    sum += ExpScaled(x[i] - shift, bias);
+                    double term = ExpScaled(x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 3; i++)
@@ -355,6 +363,15 @@ namespace App
             {
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(1L, 0L));
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector128<double> sum, ref global::System.Runtime.Intrinsics.Vector128<double> compensation, global::System.Runtime.Intrinsics.Vector128<double> value)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> term = value - compensation;
+                global::System.Runtime.Intrinsics.Vector128<double> next = sum + term;
+                compensation = (next - sum) - term;
+                sum = next;
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>

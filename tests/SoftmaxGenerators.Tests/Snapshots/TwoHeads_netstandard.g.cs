@@ -241,7 +241,7 @@ namespace Legacy
                 Single4Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 4 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 4 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Single4Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -259,11 +259,15 @@ namespace Legacy
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 4; i++)
                 {
-                    sum += ExpScaled((double)x[i] - shift, bias);
+                    double term = ExpScaled((double)x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 4; i++)
@@ -278,7 +282,7 @@ namespace Legacy
                 Single10Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 10 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Single10Scalar(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 float max = x[0];
@@ -296,11 +300,15 @@ namespace Legacy
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 10; i++)
                 {
-                    sum += ExpScaled((double)x[i] - shift, bias);
+                    double term = ExpScaled((double)x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 10; i++)
@@ -341,7 +349,7 @@ namespace Legacy
                 Double4Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 4 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 4 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Double4Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -359,11 +367,15 @@ namespace Legacy
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 4; i++)
                 {
-                    sum += ExpScaled(x[i] - shift, bias);
+                    double term = ExpScaled(x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 4; i++)
@@ -378,7 +390,7 @@ namespace Legacy
                 Double10Scalar(input, output);
             }
 
-            /// <summary>Scalar kernel for rows of 10 values: exponentials and sum in double precision, for targets without SIMD.</summary>
+            /// <summary>Scalar kernel for rows of 10 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
             private static void Double10Scalar(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 double max = x[0];
@@ -396,11 +408,15 @@ namespace Legacy
                     return;
                 }
 
-                double sum = 0d;
                 double bias = DoubleRowBias(max, out double shift);
+                double sum = 0d;
+                double compensation = 0d;
                 for (int i = 0; i < 10; i++)
                 {
-                    sum += ExpScaled(x[i] - shift, bias);
+                    double term = ExpScaled(x[i] - shift, bias) - compensation;
+                    double next = sum + term;
+                    compensation = (next - sum) - term;
+                    sum = next;
                 }
 
                 for (int i = 0; i < 10; i++)
