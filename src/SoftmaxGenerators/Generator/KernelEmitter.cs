@@ -293,13 +293,17 @@ internal sealed class KernelEmitter
         _w.Line($"{lane.Keyword} max = HorizontalMax({Tree(xs, (a, b) => $"Max({a}, {b})")});");
         EmitInfinityCheck(lane, "max");
         EmitRowBias(lane, width);
+        bool split = accurate && !lane.IsSingle;
         var summands = new List<string>();
+        var lows = new List<string>();
         for (int v = 0; v < vectors; v++)
         {
-            _w.Line($"{vectorType} e{Lit(v)} = Exp(x{Lit(v)} - shift, vbias);");
-            summands.Add(remainder != 0 && vectors > 1 && v == vectors - 1
-                ? $"(e{Lit(v)} & {TailMask(lane, width, lanes - remainder)})"
-                : "e" + Lit(v));
+            _w.Line(split
+                ? $"{vectorType} e{Lit(v)} = ExpAccurate(x{Lit(v)} - shift, vbias, out {vectorType} l{Lit(v)});"
+                : $"{vectorType} e{Lit(v)} = Exp(x{Lit(v)} - shift, vbias);");
+            bool masked = remainder != 0 && vectors > 1 && v == vectors - 1;
+            summands.Add(masked ? $"(e{Lit(v)} & {TailMask(lane, width, lanes - remainder)})" : "e" + Lit(v));
+            lows.Add(masked ? $"(l{Lit(v)} & {TailMask(lane, width, lanes - remainder)})" : "l" + Lit(v));
         }
 
         if (!accurate)
@@ -321,12 +325,12 @@ internal sealed class KernelEmitter
                 _w.Line($"KahanAdd(ref total, ref compensation, {summands[v]});");
             }
 
-            _w.Line($"{vectorType} sum = {width.Class}.Create(HorizontalSum(total) - HorizontalSum(compensation));");
+            _w.Line($"{vectorType} sum = {width.Class}.Create(CompensatedSum(total, {Tree(lows, (a, b) => $"{a} + {b}")} - compensation));");
         }
 
         for (int v = 0; v < vectors; v++)
         {
-            string value = accurate && lane.IsSingle ? $"DivideNarrow(e{Lit(v)}, sum)" : $"e{Lit(v)} / sum";
+            string value = !accurate ? $"e{Lit(v)} / sum" : lane.IsSingle ? $"DivideNarrow(e{Lit(v)}, sum)" : $"Refine(e{Lit(v)}, l{Lit(v)}, sum)";
             _w.Line(Store(width, value, "y", offsets[v]));
         }
 
@@ -375,7 +379,9 @@ internal sealed class KernelEmitter
         {
             // The last, overlapping vector is computed before anything is stored: in place, its lower lanes would
             // otherwise read outputs. It is stored last, after scaling.
-            _w.Line($"{vectorType} tail = Exp({Load(width, "x", tailOffset)} - shift, vbias);");
+            _w.Line(sum.Split
+                ? $"{vectorType} tail = ExpAccurate({Load(width, "x", tailOffset)} - shift, vbias, out {vectorType} tailLow);"
+                : $"{vectorType} tail = Exp({Load(width, "x", tailOffset)} - shift, vbias);");
         }
 
         sum.Declare(_w, "sum");
@@ -399,9 +405,16 @@ internal sealed class KernelEmitter
             else
             {
                 _w.Open($"for (nuint j = 0; j < {Lit(full)}; j += {Lit(lanes)})");
-                _w.Line($"{vectorType} e = Exp({Load(width, "x", "j")} - shift, vbias);");
+                _w.Line(sum.Split
+                    ? $"{vectorType} e = ExpAccurate({Load(width, "x", "j")} - shift, vbias, out {vectorType} low);"
+                    : $"{vectorType} e = Exp({Load(width, "x", "j")} - shift, vbias);");
                 _w.Line(Store(width, "e", "y", "j"));
                 _w.Line(sum.Add("sum", "e"));
+                if (sum.Split)
+                {
+                    _w.Line("sumLow += low;");
+                }
+
                 _w.Close();
             }
         }
@@ -409,6 +422,10 @@ internal sealed class KernelEmitter
         if (remainder != 0)
         {
             _w.Line(sum.Add("sum", $"(tail & {TailMask(lane, width, lanes - remainder)})"));
+            if (sum.Split)
+            {
+                _w.Line($"sumLow += tailLow & {TailMask(lane, width, lanes - remainder)};");
+            }
         }
 
         string scaled;
@@ -473,12 +490,15 @@ internal sealed class KernelEmitter
         /// <summary>Blocked summation: a block accumulator every SumBlockVectors vectors, bounding error growth.</summary>
         public bool Blocked { get; }
 
+        /// <summary>Accurate double: the exponentials come as hi + lo, and the lo parts are summed too.</summary>
+        public bool Split => _kahan;
+
         public string Description { get; }
 
         public static Accumulator For(Lane lane, Width width, bool accurate) =>
             !accurate ? new Accumulator(width.Of(lane), blocked: true, kahan: false, widen: false, "summed in blocks to bound rounding growth")
             : lane.IsSingle ? new Accumulator(width.Of(Lane.Double), blocked: false, kahan: false, widen: true, "accumulated in double")
-            : new Accumulator(width.Of(lane), blocked: false, kahan: true, widen: false, "Kahan-compensated");
+            : new Accumulator(width.Of(lane), blocked: false, kahan: true, widen: false, "Kahan-compensated, with the rounding errors of the exponentials");
 
         public void Declare(IndentedWriter w, string name)
         {
@@ -486,6 +506,7 @@ internal sealed class KernelEmitter
             if (_kahan)
             {
                 w.Line($"{_type} {name}Compensation = {_type}.Zero;");
+                w.Line($"{_type} {name}Low = {_type}.Zero;");
             }
         }
 
@@ -495,7 +516,7 @@ internal sealed class KernelEmitter
             : $"{name} += {value};";
 
         public string Total(string name) =>
-            _kahan ? $"(HorizontalSum({name}) - HorizontalSum({name}Compensation))" : $"HorizontalSum({name})";
+            _kahan ? $"CompensatedSum({name}, {name}Low - {name}Compensation)" : $"HorizontalSum({name})";
     }
 
     private void EmitScalarKernel(Lane lane, int length)
@@ -673,6 +694,28 @@ internal sealed class KernelEmitter
         }
         else
         {
+            _w.Line("/// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>");
+            _w.Line(Inline);
+            _w.Open($"private static double CompensatedSum({v} hi, {v} lo)");
+            _w.Line($"double sum = {c}.GetElement(hi, 0);");
+            _w.Line("double compensation = 0d;");
+            _w.Open($"for (int i = 1; i < {Lit(width.Lanes(lane))}; i++)");
+            _w.Line($"double value = {c}.GetElement(hi, i);");
+            _w.Line("double next = sum + value;");
+            _w.Line("compensation += global::System.Math.Abs(sum) >= global::System.Math.Abs(value) ? (sum - next) + value : (value - next) + sum;");
+            _w.Line("sum = next;");
+            _w.Close();
+            _w.Line();
+            _w.Line("return sum + (compensation + HorizontalSum(lo));");
+            _w.Close();
+            _w.Line();
+            _w.Line("/// <summary>The quotient (hi + lo) / s, correctly rounded up to the last rounding.</summary>");
+            _w.Line(Inline);
+            _w.Open($"private static {v} Refine({v} hi, {v} lo, {v} s)");
+            _w.Line($"{v} quotient = hi / s;");
+            _w.Line($"return quotient + ((Mad(-quotient, s, hi) + lo) / s);");
+            _w.Close();
+            _w.Line();
             _w.Line(Inline);
             _w.Open($"private static void KahanAdd(ref {v} sum, ref {v} compensation, {v} value)");
             _w.Line($"{v} term = value - compensation;");
@@ -684,6 +727,10 @@ internal sealed class KernelEmitter
         }
 
         EmitVectorExp(lane, width);
+        if (!lane.IsSingle)
+        {
+            EmitVectorExpAccurate(width);
+        }
     }
 
     private void EmitVectorExp(Lane lane, Width width)
@@ -715,6 +762,42 @@ internal sealed class KernelEmitter
 
         _w.Line($"{v} scale = {c}.{lane.AsSelf}({c}.ShiftLeft({c}.{lane.AsInteger}(t), {Lit(lane.ExponentShift)}));");
         _w.Line($"return {c}.AndNot(p * scale, {c}.LessThan(t, {K(lane.FlushBelow)}));");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// The accurate double exponential: as <c>Exp</c>, but the last step 1 + q is split into hi + lo (Fast2Sum), so
+    /// the rounding of the result is known and can be carried into the sum and the division.
+    /// </summary>
+    private void EmitVectorExpAccurate(Width width)
+    {
+        Lane lane = Lane.Double;
+        string v = width.Of(lane);
+        string c = width.Class;
+        string K(double value) => $"{c}.Create({lane.Literal(value)})";
+        _w.Line("/// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>");
+        _w.Line(Inline);
+        _w.Open($"private static {v} ExpAccurate({v} u, {v} bias, out {v} low)");
+        _w.Line($"{v} t = Mad(u, {K(1.4426950408889634)}, bias);");
+        _w.Line($"{v} k = t - bias;");
+        _w.Line($"{v} r = Mad(k, {K(-lane.Ln2Hi)}, u);");
+        _w.Line($"r = Mad(k, {K(-lane.Ln2Lo)}, r);");
+        double[] p = lane.Polynomial;
+        _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
+        for (int j = 2; j < p.Length - 2; j++)
+        {
+            _w.Line($"p = Mad(p, r, {K(p[j])});");
+        }
+
+        _w.Line("// exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.");
+        _w.Line($"{v} q = Mad(p, r * r, r);");
+        _w.Line($"{v} hi = {K(1)} + q;");
+        _w.Line($"{v} lo = ({K(1)} - hi) + q;");
+        _w.Line($"{v} scale = {c}.{lane.AsSelf}({c}.ShiftLeft({c}.{lane.AsInteger}(t), {Lit(lane.ExponentShift)}));");
+        _w.Line($"{v} keep = {c}.LessThan(t, {K(lane.FlushBelow)});");
+        _w.Line($"low = {c}.AndNot(lo * scale, keep);");
+        _w.Line($"return {c}.AndNot(hi * scale, keep);");
         _w.Close();
         _w.Line();
     }

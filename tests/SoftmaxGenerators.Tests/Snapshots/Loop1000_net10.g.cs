@@ -965,6 +965,31 @@ namespace App.Nlp
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector512.GetLower(v) + global::System.Runtime.Intrinsics.Vector512.GetUpper(v));
             }
 
+            /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector512<double> hi, global::System.Runtime.Intrinsics.Vector512<double> lo)
+            {
+                double sum = global::System.Runtime.Intrinsics.Vector512.GetElement(hi, 0);
+                double compensation = 0d;
+                for (int i = 1; i < 8; i++)
+                {
+                    double value = global::System.Runtime.Intrinsics.Vector512.GetElement(hi, i);
+                    double next = sum + value;
+                    compensation += global::System.Math.Abs(sum) >= global::System.Math.Abs(value) ? (sum - next) + value : (value - next) + sum;
+                    sum = next;
+                }
+
+                return sum + (compensation + HorizontalSum(lo));
+            }
+
+            /// <summary>The quotient (hi + lo) / s, correctly rounded up to the last rounding.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> Refine(global::System.Runtime.Intrinsics.Vector512<double> hi, global::System.Runtime.Intrinsics.Vector512<double> lo, global::System.Runtime.Intrinsics.Vector512<double> s)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> quotient = hi / s;
+                return quotient + ((Mad(-quotient, s, hi) + lo) / s);
+            }
+
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector512<double> sum, ref global::System.Runtime.Intrinsics.Vector512<double> compensation, global::System.Runtime.Intrinsics.Vector512<double> value)
             {
@@ -1001,6 +1026,35 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d)));
             }
 
+            /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> ExpAccurate(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias, out global::System.Runtime.Intrinsics.Vector512<double> low)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
+                global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector512<double> p = Mad(global::System.Runtime.Intrinsics.Vector512.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.08767569878681E-09d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(2.505210838544172E-08d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(2.755731922398589E-07d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(2.7557319223985893E-06d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(2.48015873015873E-05d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.0001984126984126984d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.001388888888888889d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333333333d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666666664d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666666d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.5d));
+                // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
+                global::System.Runtime.Intrinsics.Vector512<double> q = Mad(p, r * r, r);
+                global::System.Runtime.Intrinsics.Vector512<double> hi = global::System.Runtime.Intrinsics.Vector512.Create(1d) + q;
+                global::System.Runtime.Intrinsics.Vector512<double> lo = (global::System.Runtime.Intrinsics.Vector512.Create(1d) - hi) + q;
+                global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
+                global::System.Runtime.Intrinsics.Vector512<double> keep = global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d));
+                low = global::System.Runtime.Intrinsics.Vector512.AndNot(lo * scale, keep);
+                return global::System.Runtime.Intrinsics.Vector512.AndNot(hi * scale, keep);
+            }
+
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Mad(global::System.Runtime.Intrinsics.Vector256<double> a, global::System.Runtime.Intrinsics.Vector256<double> b, global::System.Runtime.Intrinsics.Vector256<double> c)
             {
@@ -1024,6 +1078,31 @@ namespace App.Nlp
             private static double HorizontalSum(global::System.Runtime.Intrinsics.Vector256<double> v)
             {
                 return HorizontalSum(global::System.Runtime.Intrinsics.Vector256.GetLower(v) + global::System.Runtime.Intrinsics.Vector256.GetUpper(v));
+            }
+
+            /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector256<double> hi, global::System.Runtime.Intrinsics.Vector256<double> lo)
+            {
+                double sum = global::System.Runtime.Intrinsics.Vector256.GetElement(hi, 0);
+                double compensation = 0d;
+                for (int i = 1; i < 4; i++)
+                {
+                    double value = global::System.Runtime.Intrinsics.Vector256.GetElement(hi, i);
+                    double next = sum + value;
+                    compensation += global::System.Math.Abs(sum) >= global::System.Math.Abs(value) ? (sum - next) + value : (value - next) + sum;
+                    sum = next;
+                }
+
+                return sum + (compensation + HorizontalSum(lo));
+            }
+
+            /// <summary>The quotient (hi + lo) / s, correctly rounded up to the last rounding.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> Refine(global::System.Runtime.Intrinsics.Vector256<double> hi, global::System.Runtime.Intrinsics.Vector256<double> lo, global::System.Runtime.Intrinsics.Vector256<double> s)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> quotient = hi / s;
+                return quotient + ((Mad(-quotient, s, hi) + lo) / s);
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -1062,6 +1141,35 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d)));
             }
 
+            /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> ExpAccurate(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias, out global::System.Runtime.Intrinsics.Vector256<double> low)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
+                global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector256<double> p = Mad(global::System.Runtime.Intrinsics.Vector256.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.08767569878681E-09d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(2.505210838544172E-08d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(2.755731922398589E-07d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(2.7557319223985893E-06d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(2.48015873015873E-05d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.0001984126984126984d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.001388888888888889d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333333333d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666666664d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666666d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.5d));
+                // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
+                global::System.Runtime.Intrinsics.Vector256<double> q = Mad(p, r * r, r);
+                global::System.Runtime.Intrinsics.Vector256<double> hi = global::System.Runtime.Intrinsics.Vector256.Create(1d) + q;
+                global::System.Runtime.Intrinsics.Vector256<double> lo = (global::System.Runtime.Intrinsics.Vector256.Create(1d) - hi) + q;
+                global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt64(t), 52));
+                global::System.Runtime.Intrinsics.Vector256<double> keep = global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d));
+                low = global::System.Runtime.Intrinsics.Vector256.AndNot(lo * scale, keep);
+                return global::System.Runtime.Intrinsics.Vector256.AndNot(hi * scale, keep);
+            }
+
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Mad(global::System.Runtime.Intrinsics.Vector128<double> a, global::System.Runtime.Intrinsics.Vector128<double> b, global::System.Runtime.Intrinsics.Vector128<double> c)
             {
@@ -1091,6 +1199,31 @@ namespace App.Nlp
             {
                 v = v + global::System.Runtime.Intrinsics.Vector128.Shuffle(v, global::System.Runtime.Intrinsics.Vector128.Create(1L, 0L));
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
+            }
+
+            /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector128<double> hi, global::System.Runtime.Intrinsics.Vector128<double> lo)
+            {
+                double sum = global::System.Runtime.Intrinsics.Vector128.GetElement(hi, 0);
+                double compensation = 0d;
+                for (int i = 1; i < 2; i++)
+                {
+                    double value = global::System.Runtime.Intrinsics.Vector128.GetElement(hi, i);
+                    double next = sum + value;
+                    compensation += global::System.Math.Abs(sum) >= global::System.Math.Abs(value) ? (sum - next) + value : (value - next) + sum;
+                    sum = next;
+                }
+
+                return sum + (compensation + HorizontalSum(lo));
+            }
+
+            /// <summary>The quotient (hi + lo) / s, correctly rounded up to the last rounding.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> Refine(global::System.Runtime.Intrinsics.Vector128<double> hi, global::System.Runtime.Intrinsics.Vector128<double> lo, global::System.Runtime.Intrinsics.Vector128<double> s)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> quotient = hi / s;
+                return quotient + ((Mad(-quotient, s, hi) + lo) / s);
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -1127,6 +1260,35 @@ namespace App.Nlp
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(1d));
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d)));
+            }
+
+            /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> ExpAccurate(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias, out global::System.Runtime.Intrinsics.Vector128<double> low)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector128.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector128<double> k = t - bias;
+                global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector128<double> p = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
+                // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
+                global::System.Runtime.Intrinsics.Vector128<double> q = Mad(p, r * r, r);
+                global::System.Runtime.Intrinsics.Vector128<double> hi = global::System.Runtime.Intrinsics.Vector128.Create(1d) + q;
+                global::System.Runtime.Intrinsics.Vector128<double> lo = (global::System.Runtime.Intrinsics.Vector128.Create(1d) - hi) + q;
+                global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
+                global::System.Runtime.Intrinsics.Vector128<double> keep = global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d));
+                low = global::System.Runtime.Intrinsics.Vector128.AndNot(lo * scale, keep);
+                return global::System.Runtime.Intrinsics.Vector128.AndNot(hi * scale, keep);
             }
 
             /// <summary>exp(u) 2^-M in double precision for the row bias of <c>DoubleRowBias</c>: +0 where the result is not a normal double.</summary>

@@ -365,6 +365,31 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector128.ToScalar(v);
             }
 
+            /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector128<double> hi, global::System.Runtime.Intrinsics.Vector128<double> lo)
+            {
+                double sum = global::System.Runtime.Intrinsics.Vector128.GetElement(hi, 0);
+                double compensation = 0d;
+                for (int i = 1; i < 2; i++)
+                {
+                    double value = global::System.Runtime.Intrinsics.Vector128.GetElement(hi, i);
+                    double next = sum + value;
+                    compensation += global::System.Math.Abs(sum) >= global::System.Math.Abs(value) ? (sum - next) + value : (value - next) + sum;
+                    sum = next;
+                }
+
+                return sum + (compensation + HorizontalSum(lo));
+            }
+
+            /// <summary>The quotient (hi + lo) / s, correctly rounded up to the last rounding.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> Refine(global::System.Runtime.Intrinsics.Vector128<double> hi, global::System.Runtime.Intrinsics.Vector128<double> lo, global::System.Runtime.Intrinsics.Vector128<double> s)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> quotient = hi / s;
+                return quotient + ((Mad(-quotient, s, hi) + lo) / s);
+            }
+
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector128<double> sum, ref global::System.Runtime.Intrinsics.Vector128<double> compensation, global::System.Runtime.Intrinsics.Vector128<double> value)
             {
@@ -399,6 +424,35 @@ namespace App
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(1d));
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d)));
+            }
+
+            /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> ExpAccurate(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias, out global::System.Runtime.Intrinsics.Vector128<double> low)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector128.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector128<double> k = t - bias;
+                global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector128<double> p = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
+                // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
+                global::System.Runtime.Intrinsics.Vector128<double> q = Mad(p, r * r, r);
+                global::System.Runtime.Intrinsics.Vector128<double> hi = global::System.Runtime.Intrinsics.Vector128.Create(1d) + q;
+                global::System.Runtime.Intrinsics.Vector128<double> lo = (global::System.Runtime.Intrinsics.Vector128.Create(1d) - hi) + q;
+                global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
+                global::System.Runtime.Intrinsics.Vector128<double> keep = global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d));
+                low = global::System.Runtime.Intrinsics.Vector128.AndNot(lo * scale, keep);
+                return global::System.Runtime.Intrinsics.Vector128.AndNot(hi * scale, keep);
             }
 
             /// <summary>exp(u) 2^-M in double precision for the row bias of <c>DoubleRowBias</c>: +0 where the result is not a normal double.</summary>
