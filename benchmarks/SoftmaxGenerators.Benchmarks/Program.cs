@@ -15,12 +15,18 @@ namespace SoftmaxGenerators.Benchmarks;
 
 /// <summary>
 /// <c>-- --quick</c>: every benchmark (unless --filter says otherwise) in process, with a short job, in a few minutes.
+/// <c>-- --interleaved [--rounds R] [--only TEXT]</c>: the A/B timer of <see cref="Interleaved"/>.
 /// Anything else goes to BenchmarkSwitcher with the default job, e.g. <c>-- --filter '*'</c>.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Contains("--interleaved"))
+        {
+            return Interleaved.Run(args);
+        }
+
         bool quick = args.Contains("--quick");
         args = args.Where(a => a != "--quick").ToArray();
 
