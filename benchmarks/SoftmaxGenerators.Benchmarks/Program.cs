@@ -53,8 +53,8 @@ public static class Program
                 .WithId("Quick")
                 .WithToolchain(InProcessEmitToolchain.Instance)
                 .WithLaunchCount(1)
-                .WithWarmupCount(8)
-                .WithIterationCount(8)
+                .WithWarmupCount(6)
+                .WithIterationCount(7)
                 .WithIterationTime(TimeInterval.FromMilliseconds(100)));
             if (!args.Contains("--filter"))
             {
