@@ -1,0 +1,285 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Numerics.Tensors;
+
+namespace SoftmaxGenerators.Benchmarks;
+
+/// <summary>
+/// <c>-- --interleaved</c>: an A/B timer for shared, noisy machines. BenchmarkDotNet measures one benchmark after the
+/// other, each for a few seconds, so a burst of load from another process can slow one side of a comparison evenly.
+/// Here the two sides alternate in short batches (~0.5 ms, random order in each round), so a burst hits both alike, and
+/// the speedup is estimated twice: from the fastest batch of each side (load only ever adds time) and as the median of
+/// the per-round ratios. It complements BenchmarkDotNet; it does not replace it (no overhead subtraction, no outlier
+/// analysis, one process).
+/// </summary>
+public static class Interleaved
+{
+    private const double BatchSeconds = 0.0005;
+
+    private sealed record Pair(string Elem, string Shape, int Elements, string A, string B, Func<int, long> RunA, Func<int, long> RunB);
+
+    public static int Run(string[] args)
+    {
+        int rounds = 400;
+        for (int i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] == "--rounds")
+            {
+                rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        string? filter = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+        List<Pair> pairs = Pairs().Where(p => filter is null || $"{p.Elem} {p.Shape} {p.A}".Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+
+        Console.WriteLine($"Interleaved A/B, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per side, {Environment.ProcessorCount} cores, load {LoadAverage()}");
+        Console.WriteLine();
+        Console.WriteLine("| Type | Shape | A | B | A ns/call (best) | B ns/call (best) | **Speedup A over B (best)** | Speedup (median of rounds) | Rounds' IQR |");
+        Console.WriteLine("|---|---|---|---|---:|---:|---:|---:|---:|");
+        foreach (Pair pair in pairs)
+        {
+            Measure(pair, rounds);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"load after: {LoadAverage()}");
+        return 0;
+    }
+
+    private static void Measure(Pair pair, int rounds)
+    {
+        // Warm up both sides past tiering (~0.4 s each, in slices so the background compiler can swap code in).
+        for (int w = 0; w < 8; w++)
+        {
+            TimeFor(pair.RunA, 0.05);
+            TimeFor(pair.RunB, 0.05);
+        }
+
+        int countA = Calibrate(pair.RunA);
+        int countB = Calibrate(pair.RunB);
+        var a = new double[rounds];
+        var b = new double[rounds];
+        var random = new Random(1);
+        for (int r = 0; r < rounds; r++)
+        {
+            if (random.Next(2) == 0)
+            {
+                a[r] = PerCall(pair.RunA, countA);
+                b[r] = PerCall(pair.RunB, countB);
+            }
+            else
+            {
+                b[r] = PerCall(pair.RunB, countB);
+                a[r] = PerCall(pair.RunA, countA);
+            }
+        }
+
+        double[] ratios = a.Zip(b, (x, y) => y / x).OrderBy(v => v).ToArray();
+        double bestA = a.Min();
+        double bestB = b.Min();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {pair.Elem} | {pair.Shape} | {pair.A} | {pair.B} | {Ns(bestA)} | {Ns(bestB)} | **{bestB / bestA:0.00}x** | {Quantile(ratios, 0.5):0.00}x | {Quantile(ratios, 0.25):0.00}-{Quantile(ratios, 0.75):0.00} |"));
+    }
+
+    private static string Ns(double value) => value >= 10_000
+        ? (value / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " µs"
+        : value.ToString(value >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture);
+
+    private static double Quantile(double[] sorted, double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
+
+    private static double PerCall(Func<int, long> run, int count) => run(count) * 1e9 / Stopwatch.Frequency / count;
+
+    private static void TimeFor(Func<int, long> run, double seconds)
+    {
+        long until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            run(16);
+        }
+    }
+
+    private static int Calibrate(Func<int, long> run)
+    {
+        int count = 1;
+        while (count < 1 << 24)
+        {
+            double seconds = (double)run(count) / Stopwatch.Frequency;
+            if (seconds >= BatchSeconds)
+            {
+                break;
+            }
+
+            count *= 2;
+        }
+
+        return count;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", System.IO.File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (Exception)
+        {
+            return "n/a";
+        }
+    }
+
+    private static IEnumerable<Pair> Pairs()
+    {
+        foreach (Pair p in RowPairs<N10>()) yield return p;
+        foreach (Pair p in RowPairs<N16>()) yield return p;
+        foreach (Pair p in RowPairs<N64>()) yield return p;
+        foreach (Pair p in RowPairs<N256>()) yield return p;
+        foreach (Pair p in RowPairs<N1024>()) yield return p;
+        foreach (Pair p in RowPairs<N4096>()) yield return p;
+        foreach (Pair p in RowPairs<N65536>()) yield return p;
+        foreach (Pair p in BatchPairs<N10>()) yield return p;
+        foreach (Pair p in BatchPairs<N1000>()) yield return p;
+
+        float[] fx = Inputs.Single(1024), fy = new float[1024];
+        double[] dx = Inputs.Double(1024), dy = new double[1024];
+        yield return new Pair("float", "N=1024", 1024, "EstrinExp", "CurrentKernel",
+            n => Timed(n, () => ProposedKernels.Single1024Estrin(fx, fy)), n => SingleGenerated<N1024>(fx, fy, n));
+        yield return new Pair("double", "N=1024", 1024, "EstrinExp", "CurrentKernel",
+            n => Timed(n, () => ProposedKernels.Double1024Estrin(dx, dy)), n => DoubleGenerated<N1024>(dx, dy, n));
+    }
+
+    private static IEnumerable<Pair> RowPairs<T>()
+        where T : struct, IShape
+    {
+        float[] fx = Inputs.Single(T.Length), fy = new float[T.Length];
+        double[] dx = Inputs.Double(T.Length), dy = new double[T.Length];
+        string shape = "N=" + T.Length.ToString(CultureInfo.InvariantCulture);
+        yield return new Pair("float", shape, T.Length, "Generated", "TensorPrimitives", n => SingleGenerated<T>(fx, fy, n), n => SingleTensorPrimitives(fx, fy, n));
+        yield return new Pair("double", shape, T.Length, "Generated", "TensorPrimitives", n => DoubleGenerated<T>(dx, dy, n), n => DoubleTensorPrimitives(dx, dy, n));
+    }
+
+    private static IEnumerable<Pair> BatchPairs<T>()
+        where T : struct, IShape
+    {
+        int total = T.Length * T.BatchRows;
+        float[] fx = Inputs.Single(total), fy = new float[total];
+        double[] dx = Inputs.Double(total), dy = new double[total];
+        string shape = $"{T.BatchRows} x N={T.Length}";
+        yield return new Pair("float", shape, total, "SoftmaxRows", "TensorPrimitives rows", n => SingleRows<T>(fx, fy, n), n => SingleTensorPrimitivesRows<T>(fx, fy, n));
+        yield return new Pair("double", shape, total, "SoftmaxRows", "TensorPrimitives rows", n => DoubleRows<T>(dx, dy, n), n => DoubleTensorPrimitivesRows<T>(dx, dy, n));
+    }
+
+    // One loop per variant, specialized per shape, so the timed loop calls the kernel directly.
+    private static long SingleGenerated<T>(float[] x, float[] y, int n)
+        where T : struct, IShape
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            T.Softmax(x, y);
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static long DoubleGenerated<T>(double[] x, double[] y, int n)
+        where T : struct, IShape
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            T.Softmax(x, y);
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static long SingleTensorPrimitives(float[] x, float[] y, int n)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            TensorPrimitives.SoftMax(x, y);
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static long DoubleTensorPrimitives(double[] x, double[] y, int n)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            TensorPrimitives.SoftMax<double>(x, y);
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static long SingleRows<T>(float[] x, float[] y, int n)
+        where T : struct, IShape
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            T.SoftmaxRows(x, y);
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static long DoubleRows<T>(double[] x, double[] y, int n)
+        where T : struct, IShape
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            T.SoftmaxRows(x, y);
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static long SingleTensorPrimitivesRows<T>(float[] x, float[] y, int n)
+        where T : struct, IShape
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            for (int offset = 0; offset < x.Length; offset += T.Length)
+            {
+                TensorPrimitives.SoftMax(x.AsSpan(offset, T.Length), y.AsSpan(offset, T.Length));
+            }
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static long DoubleTensorPrimitivesRows<T>(double[] x, double[] y, int n)
+        where T : struct, IShape
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            for (int offset = 0; offset < x.Length; offset += T.Length)
+            {
+                TensorPrimitives.SoftMax<double>(x.AsSpan(offset, T.Length), y.AsSpan(offset, T.Length));
+            }
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static long Timed(int n, Action body)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            body();
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+}
