@@ -90,6 +90,11 @@ internal static class LogOfSoftmaxMatcher
                         if (OperationHelpers.EnclosingCallOfDelegate(function) is { } call && OperationHelpers.SourceOf(call) is { } callSource)
                         {
                             source = OperationHelpers.RootSymbol(callSource);
+                            if (ProducingCall(callSource) is { } directProducer)
+                            {
+                                results.Add(new LogOfSoftmaxMatch(log, null, directProducer));
+                                break;
+                            }
                         }
 
                         break;
