@@ -38,6 +38,15 @@ internal sealed class ShiftPlan
 
     public bool ReturnsVoid { get; set; }
 
+    /// <summary>Only the replacements: nothing is inserted.</summary>
+    public bool ReplacementsOnly { get; private set; }
+
+    public ShiftPlan WithoutInsertion()
+    {
+        ReplacementsOnly = true;
+        return this;
+    }
+
     public SyntaxNode Apply(SyntaxNode root)
     {
         var tracked = new List<SyntaxNode> { Member };
@@ -58,6 +67,11 @@ internal sealed class ShiftPlan
 
             ExpressionSyntax replacement = SyntaxFactory.ParseExpression(rewrite(current)).WithTriviaFrom(current);
             root = root.ReplaceNode(current, replacement);
+        }
+
+        if (ReplacementsOnly)
+        {
+            return root;
         }
 
         string endOfLine = root.ToFullString().Contains("\r\n") ? "\r\n" : "\n";

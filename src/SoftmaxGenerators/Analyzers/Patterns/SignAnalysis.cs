@@ -91,7 +91,9 @@ internal static class SignAnalysis
             {
                 IMethodSymbol method = invocation.TargetMethod;
                 if (symbols.IsMathMember(method, "Abs") || symbols.IsMathMember(method, "Sqrt") || symbols.IsScalarExp(method)
-                    || symbols.IsMathMember(method, "Cosh"))
+                    || symbols.IsMathMember(method, "Cosh")
+                    || (method.IsStatic && method.Name is "Abs" or "Sqrt" or "MagnitudeNumber" && method.Parameters.Length == 1
+                        && method.ContainingType?.TypeKind == TypeKind.Interface && method.ContainingNamespace?.ToDisplayString() == "System.Numerics"))
                 {
                     return Sign.NonNegative;
                 }
