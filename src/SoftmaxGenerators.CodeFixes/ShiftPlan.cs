@@ -128,7 +128,9 @@ internal sealed class ShiftPlan
             return member;
         }
 
-        var statements = Statements.Select(text => SyntaxFactory.ParseStatement(text)).ToList();
+        var statements = Statements.Select(text => SyntaxFactory.ParseStatement(text)
+            .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+            .WithTrailingTrivia(SyntaxFactory.ElasticMarker)).ToList();
         ExpressionSyntax expression = arrow.Expression.WithoutTrivia();
         statements.Add(ReturnsVoid
             ? SyntaxFactory.ExpressionStatement(expression)

@@ -299,7 +299,10 @@ internal sealed class BodyAnalysis
     public IReadOnlyList<Write> WritesOf(ISymbol symbol) =>
         _writes.TryGetValue(symbol, out List<Write>? list) ? list : Array.Empty<Write>();
 
-    private static bool NameSuggestsShift(string name) =>
+    private static bool NameSuggestsShift(string name) => NameSuggestsShiftCore(
+        name.IndexOf("softmax", StringComparison.OrdinalIgnoreCase) is int at and >= 0 ? name.Remove(at, "softmax".Length) : name);
+
+    private static bool NameSuggestsShiftCore(string name) =>
         Contains(name, "Max") || Contains(name, "Shift") || Contains(name, "Stable") || Contains(name, "Subtract")
         || Contains(name, "Center") || Contains(name, "Normalize") || Contains(name, "LogSumExp") || Contains(name, "Clamp")
         || Contains(name, "Min");
