@@ -59,6 +59,26 @@ public static class FixRunner
         return (await document.GetTextAsync()).ToString();
     }
 
+    /// <summary>Analyzer diagnostics of a project with an .editorconfig next to the source, as the IDE and the build see it.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> DiagnosticsWithEditorConfigAsync(string source, string editorConfig, DiagnosticAnalyzer analyzer)
+    {
+        using var workspace = new AdhocWorkspace();
+        ProjectId projectId = ProjectId.CreateNewId();
+        string directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "smx-editorconfig");
+        Solution solution = workspace.CurrentSolution
+            .AddProject(ProjectInfo.Create(projectId, VersionStamp.Default, "Configured", "Configured", LanguageNames.CSharp,
+                filePath: System.IO.Path.Combine(directory, "Configured.csproj"),
+                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
+                parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
+                metadataReferences: TestReferences.Net10.Add(TestReferences.NumericsTensors)));
+        solution = solution.AddDocument(DocumentInfo.Create(DocumentId.CreateNewId(projectId), "Test.cs",
+            loader: TextLoader.From(TextAndVersion.Create(SourceText.From(source), VersionStamp.Default)), filePath: System.IO.Path.Combine(directory, "Test.cs")));
+        solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId), ".editorconfig", SourceText.From(editorConfig), filePath: System.IO.Path.Combine(directory, ".editorconfig"));
+        Project project = solution.GetProject(projectId)!;
+        Compilation compilation = (await project.GetCompilationAsync())!;
+        return await compilation.WithAnalyzers(ImmutableArray.Create(analyzer), project.AnalyzerOptions).GetAnalyzerDiagnosticsAsync();
+    }
+
     public static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(string source, DiagnosticAnalyzer analyzer)
     {
         CSharpCompilation compilation = NumericsAnalyzerRunner.Compile(("Test.cs", source));
