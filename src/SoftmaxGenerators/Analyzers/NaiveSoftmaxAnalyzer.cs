@@ -37,6 +37,8 @@ public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
                     var type = (INamedTypeSymbol)symbolStart.Symbol;
                     var pending = new ConcurrentQueue<(Diagnostic Diagnostic, IFieldSymbol Field)>();
                     var fieldDivisors = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
+                    var fieldRatios = new ConcurrentQueue<(IFieldSymbol Divisor, IFieldSymbol Numerator)>();
+                    var exponentialFields = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
                     symbolStart.RegisterOperationBlockAction(block =>
                     {
                         if (!SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type))
@@ -44,11 +46,29 @@ public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
                             return;
                         }
 
-                        BodyAnalysis.CollectFieldDivisors(block.OperationBlocks, field => fieldDivisors[field] = true);
+                        BodyAnalysis.CollectFieldDivisors(block.OperationBlocks, (divisor, numerator) =>
+                        {
+                            if (numerator is null)
+                            {
+                                fieldDivisors[divisor] = true;
+                            }
+                            else
+                            {
+                                fieldRatios.Enqueue((divisor, numerator));
+                            }
+                        });
                         BodyAnalysis? analysis = BodyAnalysis.Create(symbols, block.OperationBlocks);
                         if (analysis is null)
                         {
                             return;
+                        }
+
+                        foreach (ISymbol holder in analysis.ExponentialHolderSymbols)
+                        {
+                            if (holder is IFieldSymbol field)
+                            {
+                                exponentialFields[field] = true;
+                            }
                         }
 
                         foreach ((ExpSite site, IFieldSymbol? deferredField) in analysis.NaiveNormalizations())
@@ -69,6 +89,14 @@ public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
                     });
                     symbolStart.RegisterSymbolEndAction(end =>
                     {
+                        foreach ((IFieldSymbol divisor, IFieldSymbol numerator) in fieldRatios)
+                        {
+                            if (exponentialFields.ContainsKey(numerator))
+                            {
+                                fieldDivisors[divisor] = true;
+                            }
+                        }
+
                         foreach ((Diagnostic diagnostic, IFieldSymbol field) in pending)
                         {
                             if (fieldDivisors.ContainsKey(field))

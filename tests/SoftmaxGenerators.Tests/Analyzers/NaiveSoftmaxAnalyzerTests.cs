@@ -99,6 +99,21 @@ public class NaiveSoftmaxAnalyzerTests
         """
         static double[] F(double[] w, double[] x, double b) { var p = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { p[i] = {|SMX0001:Math.Pow(Math.E, w[i] * x[i] + b)|}; s += p[i]; } for (int i = 0; i < x.Length; i++) p[i] /= s; return p; }
         """,
+        // a field array of exponentials divided by a field sum in another member
+        """
+        private double[] _w = new double[8];
+        private double _z;
+        public void Fit(double[] x) { _z = 0; for (int i = 0; i < x.Length; i++) { _w[i] = {|SMX0001:Math.Exp(x[i])|}; _z += _w[i]; } }
+        public double P(int i) => _w[i] / _z;
+        """,
+        // importance weights from log-weights, attention over computed scores
+        """
+        static double[] Normalize(double[] logW) { var w = new double[logW.Length]; double total = 0; for (int i = 0; i < w.Length; i++) { w[i] = {|SMX0001:Math.Exp(logW[i])|}; total += w[i]; } for (int i = 0; i < w.Length; i++) w[i] /= total; return w; }
+        """,
+        """
+        static double Dot(double[] a, double[] b) { double s = 0; for (int i = 0; i < a.Length; i++) s += a[i] * b[i]; return s; }
+        static double[] Attend(double[] q, double[][] keys) { var scores = keys.Select(k => Dot(q, k) / Math.Sqrt(q.Length)).ToArray(); var w = scores.Select(s => {|SMX0001:Math.Exp(s)|}).ToArray(); double z = w.Sum(); for (int j = 0; j < w.Length; j++) w[j] /= z; return w; }
+        """,
         // TensorPrimitives
         """
         static void F(ReadOnlySpan<float> x, Span<float> y) { {|SMX0001:TensorPrimitives.Exp(x, y)|}; float s = TensorPrimitives.Sum(y); TensorPrimitives.Divide(y, s, y); }
@@ -182,6 +197,23 @@ public class NaiveSoftmaxAnalyzerTests
         """,
         """
         static double Integral(double a, double b, int n) { double h = (b - a) / n, s = 0; for (int i = 0; i < n; i++) s += Math.Exp(a + i * h); return s * h; }
+        """,
+        // real-world exponentials that are not softmax: probability mass functions, annealing, smoothing factors,
+        // a share of an exponentially grown total, a growth ratio
+        """
+        static double Poisson(double lambda, int k) { double f = 1; for (int i = 2; i <= k; i++) f *= i; return Math.Exp(-lambda) * Math.Pow(lambda, k) / f; }
+        static bool Accept(Random rnd, double delta, double temperature) => rnd.NextDouble() < Math.Exp(-delta / temperature);
+        static double Alpha(double dt, double tau) => 1 - Math.Exp(-dt / tau);
+        """,
+        """
+        static double Share(double[] amounts, double r, double t, int k) { double total = 0; foreach (var a in amounts) total += a * Math.Exp(r * t); return amounts[k] / total; }
+        static double Ratio(double r, double t, double t0) => Math.Exp(r * t) / Math.Exp(r * t0);
+        """,
+        """
+        private double _total;
+        public void Grow(double[] rates) { foreach (var r in rates) _total += Math.Exp(r); }
+        public double PerItem(int n) => n / _total * 0 + _count / _total;
+        private double _count;
         """,
         // stable log-sum-exp and log-softmax
         """

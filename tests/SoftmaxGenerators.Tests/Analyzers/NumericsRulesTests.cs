@@ -75,7 +75,7 @@ public class NumericsRulesTests
     {
         var test = new AnalyzerVerifier<NaiveSoftmaxAnalyzer>.Test
         {
-            TestCode = Sources.Class("static double[] F(double[] x) { double s = 0; foreach (var v in x) s += {|#0:MathF.Exp((float)v)|}; return x.Select(v => v / s).ToArray(); }"),
+            TestCode = Sources.Class("static double[] F(double[] x) { double s = 0; foreach (var v in x) s += {|#0:MathF.Exp((float)v)|}; return x.Select(v => MathF.Exp((float)v) / s).ToArray(); }"),
         };
         test.ExpectedDiagnostics.Add(new DiagnosticResult(NumericsDescriptors.NaiveSoftmax).WithLocation(0).WithArguments("MathF.Exp((float)v)"));
         await test.RunAsync(CancellationToken.None);

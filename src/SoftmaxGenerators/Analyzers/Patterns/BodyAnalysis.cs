@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -18,7 +19,8 @@ internal sealed class BodyAnalysis
 
     private readonly Dictionary<ISymbol, List<Write>> _writes = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _divisorSymbols = new(SymbolEqualityComparer.Default);
-    private readonly List<IOperation> _divisorOperands = new();
+    private readonly List<(IOperation Numerator, IOperation Divisor)> _divisions = new();
+    private HashSet<ISymbol>? _exponentialHolders;
     private readonly HashSet<ISymbol> _unsureWrites = new(SymbolEqualityComparer.Default);
     private readonly List<(IOperation Target, IOperation Value)> _additions = new();
     private readonly List<IInvocationOperation> _sumCalls = new();
@@ -147,7 +149,7 @@ internal sealed class BodyAnalysis
                 }
                 else if (compound.OperatorKind == BinaryOperatorKind.Divide)
                 {
-                    AddDivisor(compound.Value);
+                    AddDivisor(compound.Target, compound.Value);
                 }
 
                 break;
@@ -155,7 +157,7 @@ internal sealed class BodyAnalysis
                 AddTargetWrite(increment.Target, null, WriteKind.Unknown, operation);
                 break;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division:
-                AddDivisor(division.RightOperand);
+                AddDivisor(division.LeftOperand, division.RightOperand);
                 break;
             case IConditionalOperation conditional:
                 _conditionals.Add(conditional);
@@ -218,9 +220,10 @@ internal sealed class BodyAnalysis
             _sumCalls.Add(invocation);
         }
 
-        if (Symbols.IsTensorPrimitives(method, "Divide") && OperationHelpers.Argument(invocation, 1) is { } divisor)
+        if (Symbols.IsTensorPrimitives(method, "Divide") && OperationHelpers.Argument(invocation, 1) is { } divisor
+            && OperationHelpers.Argument(invocation, 0) is { } dividend)
         {
-            AddDivisor(divisor);
+            AddDivisor(dividend, divisor);
         }
 
         // A span or array handed to a method that may write it: a destination of TensorPrimitives, or a user method.
@@ -258,9 +261,9 @@ internal sealed class BodyAnalysis
         }
     }
 
-    private void AddDivisor(IOperation divisor)
+    private void AddDivisor(IOperation numerator, IOperation divisor)
     {
-        _divisorOperands.Add(divisor);
+        _divisions.Add((numerator, divisor));
         OperationHelpers.CollectReferencedSymbols(divisor, _divisorSymbols);
     }
 
@@ -652,7 +655,119 @@ internal sealed class BodyAnalysis
         return false;
     }
 
-    public bool IsDivisor(ISymbol symbol) => _divisorSymbols.Contains(symbol);
+    /// <summary>The symbol divides exponentials (or where they are stored, or 1 for a reciprocal) somewhere in the body.</summary>
+    public bool IsDivisor(ISymbol symbol)
+    {
+        if (!_divisorSymbols.Contains(symbol))
+        {
+            return false;
+        }
+
+        foreach ((IOperation numerator, IOperation divisor) in _divisions)
+        {
+            if (OperationHelpers.References(divisor, symbol) && IsExponentialNumerator(numerator))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A normalization divides the exponentials themselves: the numerator holds an exponential, reads a variable or
+    /// collection that holds exponentials, or is a constant (a reciprocal that then multiplies them).
+    /// </summary>
+    public bool IsExponentialNumerator(IOperation numerator)
+    {
+        if (OperationHelpers.IsConstant(numerator))
+        {
+            return true;
+        }
+
+        HashSet<ISymbol> holders = ExponentialHolders();
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(numerator))
+        {
+            if (IsExpNode(node))
+            {
+                return true;
+            }
+
+            ISymbol? symbol = OperationHelpers.ReferencedSymbol(node) ?? OperationHelpers.ElementCollection(node);
+            if (symbol is not null && holders.Contains(symbol))
+            {
+                return true;
+            }
+
+            if (node is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda })
+            {
+                for (IOperation? current = node.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
+                    {
+                        if (OperationHelpers.EnclosingCallOfDelegate(function) is { } call && OperationHelpers.SourceOf(call) is { } source
+                            && (OperationHelpers.RootSymbol(source) is { } root && holders.Contains(root)
+                                || OperationHelpers.DescendantsAndSelf(source).Any(IsExpNode)))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsExpNode(IOperation node)
+    {
+        foreach (ExpSite site in ExpSites)
+        {
+            if (site.Node == node)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Variables and collections that are assigned exponentials (e[i] = exp(...), var e = x.Select(Math.Exp)...,
+    /// TensorPrimitives.Exp(x, e), foreach (var w in e)).</summary>
+    private HashSet<ISymbol> ExponentialHolders()
+    {
+        if (_exponentialHolders is not null)
+        {
+            return _exponentialHolders;
+        }
+
+        var holders = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (KeyValuePair<ISymbol, List<Write>> pair in _writes)
+            {
+                foreach (Write write in pair.Value)
+                {
+                    bool holds = write.Kind == WriteKind.TensorExp
+                        || (write.Value is { } value && write.Kind is WriteKind.Assign or WriteKind.AddAssign or WriteKind.OtherCompound
+                            && OperationHelpers.DescendantsAndSelf(value).Any(IsExpNode))
+                        || (write.Value is { } collection && write.Kind == WriteKind.ForEach
+                            && OperationHelpers.RootSymbol(collection) is { } root && holders.Contains(root))
+                        || (write.Value is { } copied && write.Kind == WriteKind.Assign
+                            && OperationHelpers.RootSymbol(copied) is { } source && holders.Contains(source));
+                    if (holds)
+                    {
+                        holders.Add(pair.Key);
+                    }
+                }
+            }
+        }
+
+        _exponentialHolders = holders;
+        return holders;
+    }
 
     private bool InvocationNormalizes(IOperation invocation, int depth, out IFieldSymbol? field)
     {
@@ -673,11 +788,11 @@ internal sealed class BodyAnalysis
                     current = parent;
                     continue;
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division:
-                    return division.RightOperand == current;
+                    return division.RightOperand == current && IsExponentialNumerator(division.LeftOperand);
                 case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound:
                     return compound.Value == current;
                 case IArgumentOperation { Parent: IInvocationOperation call, Parameter.Ordinal: 1 } when Symbols.IsTensorPrimitives(call.TargetMethod, "Divide"):
-                    return true;
+                    return OperationHelpers.Argument(call, 0) is { } dividend && IsExponentialNumerator(dividend);
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                     return IsDivisor(declarator.Symbol);
                 case ISimpleAssignmentOperation assignment when assignment.Value == current && OperationHelpers.RootSymbol(assignment.Target) is { } target:
@@ -733,7 +848,11 @@ internal sealed class BodyAnalysis
     public IEnumerable<KeyValuePair<ISymbol, List<Write>>> AllWrites => _writes;
 
     /// <summary>The fields that divide something in the blocks (cheap: used for every block of a type).</summary>
-    public static void CollectFieldDivisors(ImmutableArray<IOperation> blocks, Action<IFieldSymbol> add)
+    public IEnumerable<ISymbol> ExponentialHolderSymbols => ExponentialHolders();
+
+    /// <summary>Reports (divisor field, null) when a field divides an exponential or a constant, and (divisor field,
+    /// numerator field) when it divides a field, which counts when that field holds exponentials.</summary>
+    public static void CollectFieldDivisors(ImmutableArray<IOperation> blocks, Action<IFieldSymbol, IFieldSymbol?> add)
     {
         foreach (IOperation block in blocks)
         {
@@ -744,23 +863,38 @@ internal sealed class BodyAnalysis
 
             foreach (IOperation operation in OperationHelpers.DescendantsAndSelf(block))
             {
-                IOperation? divisor = operation switch
+                (IOperation? numerator, IOperation? divisor) = operation switch
                 {
-                    IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division => division.RightOperand,
-                    ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound => compound.Value,
-                    IInvocationOperation { TargetMethod.Name: "Divide", Arguments.Length: 3 } call => OperationHelpers.Argument(call, 1),
-                    _ => null,
+                    IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division => (division.LeftOperand, division.RightOperand),
+                    ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound => (compound.Target, compound.Value),
+                    IInvocationOperation { TargetMethod.Name: "Divide", Arguments.Length: 3 } call => (OperationHelpers.Argument(call, 0), OperationHelpers.Argument(call, 1)),
+                    _ => (null, null),
                 };
-                if (divisor is null)
+                if (divisor is null || numerator is null)
                 {
                     continue;
+                }
+
+                // Across members only the shape "exponential (or a field that holds them) / field" counts.
+                bool exponential = OperationHelpers.IsConstant(numerator) || OperationHelpers.DescendantsAndSelf(numerator).Any(n =>
+                    n is IInvocationOperation { TargetMethod.Name: "Exp" or "Pow" } or IMethodReferenceOperation { Method.Name: "Exp" });
+                IFieldSymbol? numeratorField = null;
+                if (!exponential)
+                {
+                    numeratorField = OperationHelpers.DescendantsAndSelf(numerator)
+                        .Select(n => n is IFieldReferenceOperation or IArrayElementReferenceOperation ? OperationHelpers.RootSymbol(n) as IFieldSymbol : null)
+                        .FirstOrDefault(f => f is not null);
+                    if (numeratorField is null)
+                    {
+                        continue;
+                    }
                 }
 
                 foreach (IOperation node in OperationHelpers.DescendantsAndSelf(divisor))
                 {
                     if (node is IFieldReferenceOperation field)
                     {
-                        add(field.Field);
+                        add(field.Field, numeratorField);
                     }
                 }
             }
