@@ -42,9 +42,13 @@ internal static class TensorPlanner
     private static ShiftPlan Finish(ShiftPlan plan, IInvocationOperation invocation)
     {
         // Keep explicit type arguments where the original call had them (TensorPrimitives.Exp<double>(...)).
+        // Without them, only float has non-generic overloads: before C# 14, T cannot be inferred from a Span or array
+        // argument, so write <double> (or <T>) explicitly.
         string typeArguments = invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax generic } }
             ? generic.TypeArgumentList.ToString()
-            : string.Empty;
+            : invocation.TargetMethod is { IsGenericMethod: true, TypeArguments.Length: 1 } method && method.TypeArguments[0].SpecialType != SpecialType.System_Single
+                ? "<" + method.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + ">"
+                : string.Empty;
         for (int i = 0; i < plan.Statements.Count; i++)
         {
             plan.Statements[i] = plan.Statements[i].Replace("{T}", typeArguments);

@@ -48,6 +48,8 @@ public class FixedCodeRunsTests
         { "SMX0003", "logsoftmax0", "static float[] Softmax(float[] x) { float m = x.Max(); var e = x.Select(v => MathF.Exp(v - m)).ToArray(); float s = e.Sum(); return e.Select(v => v / s).ToArray(); } public static float F(float[] x) => MathF.Log(Softmax(x)[0]);" },
         { "SMX0004", "softmax", "public static float[] F(float[] x) { var y = new float[x.Length]; TensorPrimitives.SoftMax(x, y); return y; }" },
         { "SMX0004", "softmax", "public static double[] F(double[] x) { var y = (double[])x.Clone(); TensorPrimitives.SoftMax<double>(y, y); return y; }" },
+        { "SMX0004", "softmax", "public static double[] F(double[] x) => G(x); static double[] G(ReadOnlySpan<double> x) { Span<double> y = stackalloc double[x.Length]; TensorPrimitives.SoftMax(x, y); return y.ToArray(); }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { ReadOnlySpan<double> s = x; var e = new double[s.Length]; TensorPrimitives.Exp(s, e); TensorPrimitives.Divide<double>(e, TensorPrimitives.Sum<double>(e), e); return e; }" },
     };
 
     [Theory]
