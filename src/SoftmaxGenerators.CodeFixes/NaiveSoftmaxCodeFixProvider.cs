@@ -75,7 +75,7 @@ public sealed class NaiveSoftmaxCodeFixProvider : CodeFixProvider
 
         if (site.Kind == ExpSiteKind.Tensor)
         {
-            ShiftPlan? tensorPlan = TensorPlanner.PlanExp(context, site);
+            ShiftPlan? tensorPlan = ShiftPlanner.TensorSumsOnlyDivide(context, site, cancellationToken) ? TensorPlanner.PlanExp(context, site) : null;
             return tensorPlan is null ? null : document.WithSyntaxRoot(tensorPlan.Apply(root));
         }
 

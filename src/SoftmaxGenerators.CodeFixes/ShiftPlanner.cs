@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -69,6 +70,34 @@ internal static class ShiftPlanner
         return linq is null
             ? PlanLoop(context, site, accumulator, related, functions, cancellationToken)
             : PlanLinq(context, site, linq, related, functions, cancellationToken);
+    }
+
+    /// <summary>For TensorPrimitives.Exp(x, d): every sum of d only divides d (a softmax), so shifting d is exact.</summary>
+    public static bool TensorSumsOnlyDivide(FixContext context, ExpSite site, CancellationToken cancellationToken)
+    {
+        if (site.Node is not IInvocationOperation invocation || OperationHelpers.Argument(invocation, 1) is not { } destination
+            || OperationHelpers.RootSymbol(destination) is not { } storageSymbol)
+        {
+            return false;
+        }
+
+        var related = new List<ExpSite> { site };
+        var storage = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { storageSymbol };
+        ImmutableArray<Accumulator> accumulators = context.Analysis.AccumulatorsOf(site);
+        if (accumulators.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (Accumulator accumulator in accumulators)
+        {
+            if (!SumUsesAreSafe(context, accumulator, related, storage, SumUse.Divisor, ImmutableArray<IInvocationOperation>.Empty, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ShiftPlan? PlanLoop(FixContext context, ExpSite site, Accumulator accumulator, List<ExpSite> related, MaxFunctions functions, CancellationToken cancellationToken)

@@ -281,6 +281,9 @@ public class NaiveSoftmaxCodeFixTests
         static void F(ReadOnlySpan<float> x, Span<float> y) { {|SMX0001:TensorPrimitives.Exp(x, y)|}; TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }
         """,
         """
+        static float F(float[] x) { var e = new float[x.Length]; {|SMX0001:TensorPrimitives.Exp(x, e)|}; float s = TensorPrimitives.Sum(e); TensorPrimitives.Divide(e, s, e); return MathF.Log(s); }
+        """,
+        """
         static double[] F(double[] x) { var e = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; } Console.WriteLine(s); for (int i = 0; i < x.Length; i++) e[i] /= s; return e; }
         """,
     };

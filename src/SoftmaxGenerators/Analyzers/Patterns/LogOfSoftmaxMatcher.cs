@@ -200,7 +200,9 @@ internal static class LogOfSoftmaxMatcher
         {
             if (IsSoftmaxName(invocation.TargetMethod.Name))
             {
-                return invocation;
+                // SoftmaxCrossEntropy(...) returns a loss, not probabilities: a scalar counts only from Softmax itself.
+                bool scalar = invocation.TargetMethod.ReturnType.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal;
+                return !scalar || invocation.TargetMethod.Name.Equals("softmax", StringComparison.OrdinalIgnoreCase) ? invocation : null;
             }
 
             if (invocation.TargetMethod.Name is "ToArray" or "ToList" or "AsSpan" && OperationHelpers.SourceOf(invocation) is { } source)
