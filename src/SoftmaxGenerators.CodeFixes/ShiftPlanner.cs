@@ -791,6 +791,38 @@ internal static class ShiftPlanner
             }
         }
 
+        // Every read of the reciprocal multiplies a related exponential or where they are stored.
+        SyntaxNode? scope = declarator.Syntax.FirstAncestorOrSelf<BlockSyntax>();
+        IOperation? body = scope is null ? null : context.Model.GetOperation(context.Member);
+        if (body is null)
+        {
+            return false;
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
+            {
+                continue;
+            }
+
+            IOperation? parent = OperationHelpers.ParentSkippingConversions(node, out IOperation child);
+            bool safe = parent switch
+            {
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product =>
+                    IsNumerator(product.LeftOperand == child ? product.RightOperand : product.LeftOperand, related, storage),
+                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Multiply } compound when compound.Value == child =>
+                    OperationHelpers.RootSymbol(compound.Target) is { } target && storage.Contains(target),
+                IArgumentOperation { Parent: IInvocationOperation multiply, Parameter.Ordinal: 1 } when context.Analysis.Symbols.IsTensorPrimitives(multiply.TargetMethod, "Multiply") =>
+                    OperationHelpers.Argument(multiply, 0) is { } factor && OperationHelpers.RootSymbol(factor) is { } root && storage.Contains(root),
+                _ => false,
+            };
+            if (!safe)
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

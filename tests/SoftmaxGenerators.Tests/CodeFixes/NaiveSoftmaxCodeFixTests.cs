@@ -286,6 +286,9 @@ public class NaiveSoftmaxCodeFixTests
         """
         static double[] F(double[] x) { var e = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; } Console.WriteLine(s); for (int i = 0; i < x.Length; i++) e[i] /= s; return e; }
         """,
+        """
+        static double F(double[] x) { var e = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; } double inv = 1 / s; for (int i = 0; i < x.Length; i++) e[i] *= inv; return x.Length * inv; }
+        """,
     };
 
     [Theory]
