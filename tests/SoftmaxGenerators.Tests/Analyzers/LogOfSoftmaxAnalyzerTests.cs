@@ -43,6 +43,13 @@ public class LogOfSoftmaxAnalyzerTests
     public static TheoryData<string> Negatives => new()
     {
         """
+        static void ClipInPlace(double[] p, double eps) { for (int i = 0; i < p.Length; i++) p[i] = Math.Clamp(p[i], eps, 1 - eps); }
+        static double F(double[] x, int k) { var p = Softmax(x); ClipInPlace(p, 1e-7); return -Math.Log(p[k]); }
+        """,
+        """
+        static double F(double[] x, int k) { var p = Softmax(x); for (int i = 0; i < p.Length; i++) p[i] = Math.Max(p[i], 1e-12); return -Math.Log(p[k]); }
+        """,
+        """
         static double SoftmaxCrossEntropy(double[] logits, int label) => LogSoftmax(logits)[label];
         static double F(double[] x) { double loss = SoftmaxCrossEntropy(x, 0); return Math.Log(loss); }
         """,

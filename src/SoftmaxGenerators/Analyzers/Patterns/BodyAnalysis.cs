@@ -308,7 +308,7 @@ internal sealed class BodyAnalysis
     private static bool NameSuggestsShiftCore(string name) =>
         Contains(name, "Max") || Contains(name, "Shift") || Contains(name, "Stable") || Contains(name, "Subtract")
         || Contains(name, "Center") || Contains(name, "Normalize") || Contains(name, "LogSumExp") || Contains(name, "Clamp")
-        || Contains(name, "Min");
+        || Contains(name, "Min") || Contains(name, "Clip");
 
     private static bool Contains(string text, string part) => text.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0;
 

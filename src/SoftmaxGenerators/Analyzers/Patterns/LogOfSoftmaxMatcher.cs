@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -188,6 +189,28 @@ internal static class LogOfSoftmaxMatcher
             {
                 results[target] = null;
             }
+        }
+
+        // Probabilities clipped afterwards (ClipInPlace(p, eps), p[i] = Math.Max(p[i], eps)) are a deliberate mitigation.
+        var clipped = new List<ISymbol>();
+        foreach (ISymbol symbol in results.Keys)
+        {
+            foreach (Write write in analysis.WritesOf(symbol))
+            {
+                bool clips = write.Kind is WriteKind.Shift or WriteKind.Unknown
+                    || (write.Element && write.Value is { } value && OperationHelpers.DescendantsAndSelf(value).Any(n =>
+                        n is IInvocationOperation { TargetMethod.Name: "Max" or "Clamp" or "Clip" or "MaxNumber" }));
+                if (clips)
+                {
+                    clipped.Add(symbol);
+                    break;
+                }
+            }
+        }
+
+        foreach (ISymbol symbol in clipped)
+        {
+            results.Remove(symbol);
         }
 
         return results;
