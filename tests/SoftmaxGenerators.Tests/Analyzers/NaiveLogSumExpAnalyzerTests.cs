@@ -61,6 +61,15 @@ public class NaiveLogSumExpAnalyzerTests
         static double Entropy(double[] p) { double h = 0; foreach (var v in p) h -= v * Math.Log(v); return h; }
         static double LogExp(double x) => Math.Log(Math.Exp(x));
         """,
+        """
+        static double LogAdd(double a, double b) { double lo = Math.Min(a, b), hi = Math.Max(a, b); return hi - lo > 40 ? hi : hi + Math.Log(Math.Exp(lo - hi) + 1.0); }
+        static double Log1p(double x) => Math.Abs(x) > 1e-4 ? Math.Log(1.0 + x) : (1 - 0.5 * x) * x;
+        static readonly double LogTen = Math.Log(10);
+        """,
+        """
+        static double Lse(double[] v) { if (v.Length == 0) return double.NegativeInfinity; double a = v.Max(); double s = 0; for (int i = 0; i < v.Length; i++) s += Math.Exp(v[i] - a); return a + Math.Log(s); }
+        static double InverseSoftplus(double y) => Math.Log(Math.Exp(y) - 1);
+        """,
     };
 
     [Theory]
