@@ -140,7 +140,7 @@ internal static class ShiftPlanner
                     or CheckedExpressionSyntax:
                     break;
                 default:
-                    return null;
+                    return PlanByCollection(context, site, related, functions, insertion, block);
             }
 
             if (node == insertion)
@@ -151,7 +151,7 @@ internal static class ShiftPlanner
 
         if (chain.Count == 0 || chain[0] != insertion)
         {
-            return null;
+            return PlanByCollection(context, site, related, functions, insertion, block);
         }
 
         // What the exponent reads must not change inside the loops, except the loop variables themselves.
@@ -230,6 +230,140 @@ internal static class ShiftPlanner
 
         return plan;
     }
+
+    /// <summary>
+    /// While and do loops: when the exponent reads the loop index only as x[i], and the loop runs i over all of x
+    /// (i &lt; x.Length / x.Count), the maximum is taken over the collection: foreach (var v in x) max = Math.Max(max, f(v)).
+    /// </summary>
+    private static ShiftPlan? PlanByCollection(FixContext context, ExpSite site, List<ExpSite> related, MaxFunctions functions, StatementSyntax insertion, BlockSyntax block)
+    {
+        if (site.Exponent is not { } exponent || exponent.Syntax is not ExpressionSyntax exponentSyntax)
+        {
+            return null;
+        }
+
+        ISymbol? collection = null;
+        ILocalSymbol? index = null;
+        var accesses = new List<SyntaxNode>();
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(exponent))
+        {
+            (IOperation? owner, IOperation? indexOperation) = node switch
+            {
+                IArrayElementReferenceOperation { Indices.Length: 1 } array => (array.ArrayReference, array.Indices[0]),
+                IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1 } indexer => (indexer.Instance, indexer.Arguments[0].Value),
+                _ => (null, null),
+            };
+            if (owner is null || indexOperation is null)
+            {
+                continue;
+            }
+
+            if (OperationHelpers.ReferencedSymbol(owner) is not { } ownerSymbol || OperationHelpers.Unwrap(indexOperation) is not ILocalReferenceOperation { Local: var local }
+                || (collection is not null && !SymbolEqualityComparer.Default.Equals(collection, ownerSymbol))
+                || (index is not null && !SymbolEqualityComparer.Default.Equals(index, local)))
+            {
+                return null;
+            }
+
+            collection = ownerSymbol;
+            index = local;
+            accesses.Add(node.Syntax);
+        }
+
+        if (collection is null || index is null)
+        {
+            return null;
+        }
+
+        ITypeSymbol? collectionType = collection switch
+        {
+            ILocalSymbol l => l.Type,
+            IParameterSymbol p => p.Type,
+            IFieldSymbol f => f.Type,
+            _ => null,
+        };
+        bool iterable = collectionType is IArrayTypeSymbol { Rank: 1 }
+            || collectionType is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan" or "List", TypeArguments.Length: 1 };
+        if (!iterable)
+        {
+            return null;
+        }
+
+        // The index appears only inside x[i]; everything else the exponent reads is fixed during the loop.
+        int indexReads = OperationHelpers.DescendantsAndSelf(exponent).Count(n => n is ILocalReferenceOperation { Local: var l } && SymbolEqualityComparer.Default.Equals(l, index));
+        if (indexReads != accesses.Count)
+        {
+            return null;
+        }
+
+        var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        OperationHelpers.CollectReferencedSymbols(exponent, read);
+        foreach (ISymbol symbol in read)
+        {
+            if (SymbolEqualityComparer.Default.Equals(symbol, index))
+            {
+                continue;
+            }
+
+            if (symbol is ILocalSymbol local && local.DeclaringSyntaxReferences.Any(r => insertion.Span.Contains(r.Span)))
+            {
+                return null;
+            }
+
+            foreach (Write write in context.Analysis.WritesOf(symbol))
+            {
+                if (insertion.Span.Contains(write.Node.Syntax.Span) && (!write.Element || !IsOwnStore(write, related)))
+                {
+                    return null;
+                }
+            }
+        }
+
+        // The loop runs the index over the whole collection: while (i < x.Length) / do ... while (++i < x.Count).
+        bool coversAll = insertion.DescendantNodesAndSelf().Any(n =>
+            n is WhileStatementSyntax or DoStatementSyntax
+            && (n is WhileStatementSyntax w ? w.Condition : ((DoStatementSyntax)n).Condition) is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LessThanExpression } condition
+            && IsIndex(condition.Left, index.Name)
+            && condition.Right is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax owner, Name.Identifier.ValueText: "Length" or "Count" }
+            && owner.Identifier.ValueText == collection.Name
+            && n.Span.Contains(site.Node.Syntax.Span));
+        if (!coversAll)
+        {
+            return null;
+        }
+
+        foreach (ExpSite other in related)
+        {
+            if (!block.Span.Contains(other.Node.Syntax.Span) || other.Node.Syntax.SpanStart < insertion.SpanStart)
+            {
+                return null;
+            }
+        }
+
+        string max = UniqueName(context, insertion, "max");
+        string element = UniqueName(context, insertion, "v", max);
+        string shiftedExponent = exponentSyntax.ReplaceNodes(accesses, (original, _) => SyntaxFactory.IdentifierName(element).WithTriviaFrom(original)).WithoutTrivia().ToString();
+        var plan = new ShiftPlan(context.Member, insertion, max);
+        plan.Statements.Add(functions.TypeName + " " + max + " = " + functions.NegativeInfinity + ";");
+        plan.Statements.Add("foreach (var " + element + " in " + collection.Name + ")\n    " + max + " = " + MathCall(context, insertion, functions.Max) + "(" + max + ", " + shiftedExponent + ");");
+        foreach (ExpSite other in related)
+        {
+            if (other.Exponent?.Syntax is ExpressionSyntax otherExponent)
+            {
+                plan.Replacements.Add((otherExponent, current => Shifted((ExpressionSyntax)current, max)));
+            }
+        }
+
+        return plan;
+    }
+
+    private static bool IsIndex(ExpressionSyntax expression, string name) => expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+        PrefixUnaryExpressionSyntax { Operand: IdentifierNameSyntax operand } => operand.Identifier.ValueText == name,
+        PostfixUnaryExpressionSyntax { Operand: IdentifierNameSyntax operand } => operand.Identifier.ValueText == name,
+        _ => false,
+    };
 
     private static ShiftPlan? PlanLinq(FixContext context, ExpSite site, LinqInfo linq, List<ExpSite> related, MaxFunctions functions, CancellationToken cancellationToken)
     {

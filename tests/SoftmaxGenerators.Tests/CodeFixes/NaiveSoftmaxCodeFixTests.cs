@@ -260,11 +260,54 @@ public class NaiveSoftmaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task While_loop_takes_the_maximum_over_the_collection() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(double[] x, double t)
+                {
+                    var e = new double[x.Length];
+                    double s = 0;
+                    int i = 0;
+                    while (i < x.Length)
+                    {
+                        e[i] = {|SMX0001:Math.Exp(x[i] / t)|};
+                        s += e[i];
+                        i++;
+                    }
+
+                    for (int k = 0; k < e.Length; k++)
+                        e[k] /= s;
+                    return e;
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(double[] x, double t)
+                {
+                    var e = new double[x.Length];
+                    double s = 0;
+                    int i = 0;
+                    double max = double.NegativeInfinity;
+                    foreach (var v in x)
+                        max = Math.Max(max, v / t);
+                    while (i < x.Length)
+                    {
+                        e[i] = Math.Exp(x[i] / t - max);
+                        s += e[i];
+                        i++;
+                    }
+
+                    for (int k = 0; k < e.Length; k++)
+                        e[k] /= s;
+                    return e;
+                }
+            """));
+
     public static TheoryData<string> Unfixable => new()
     {
-        // while loops, sums in arrays or in fields used by other members, mixed loop/LINQ: reported, not fixed
+        // while loops over part of the collection, sums in arrays or in fields used by other members, mixed loop/LINQ:
+        // reported, not fixed
         """
-        static double[] F(double[] x) { var e = new double[x.Length]; double s = 0; int i = 0; while (i < x.Length) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; i++; } i = 0; while (i < x.Length) { e[i] /= s; i++; } return e; }
+        static double[] F(double[] x, int n) { var e = new double[n]; double s = 0; int i = 0; while (i < n) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; i++; } i = 0; while (i < n) { e[i] /= s; i++; } return e; }
         """,
         """
         static void F(double[][] x, double[] sums) { for (int r = 0; r < x.Length; r++) for (int c = 0; c < x[r].Length; c++) sums[r] += {|SMX0001:Math.Exp(x[r][c])|}; for (int r = 0; r < x.Length; r++) for (int c = 0; c < x[r].Length; c++) x[r][c] = Math.Exp(x[r][c]) / sums[r]; }
