@@ -220,14 +220,7 @@ internal static class ShiftPlanner
         builder.Append(new string(' ', 4 * chain.Count))
             .Append(max).Append(" = ").Append(MathCall(context, insertion, functions.Max)).Append('(').Append(max).Append(", ").Append(exponent.WithoutTrivia().ToString()).Append(");");
         plan.Statements.Add(builder.ToString());
-        foreach (ExpSite other in related)
-        {
-            if (other.Exponent?.Syntax is ExpressionSyntax otherExponent)
-            {
-                plan.Replacements.Add((otherExponent, current => Shifted((ExpressionSyntax)current, max)));
-            }
-        }
-
+        AddShifts(context, plan, related, insertion, max);
         return plan;
     }
 
@@ -346,15 +339,27 @@ internal static class ShiftPlanner
         var plan = new ShiftPlan(context.Member, insertion, max);
         plan.Statements.Add(functions.TypeName + " " + max + " = " + functions.NegativeInfinity + ";");
         plan.Statements.Add("foreach (var " + element + " in " + collection.Name + ")\n    " + max + " = " + MathCall(context, insertion, functions.Max) + "(" + max + ", " + shiftedExponent + ");");
+        AddShifts(context, plan, related, insertion, max, element);
+        return plan;
+    }
+
+    /// <summary>exponent - max in every related exponential; a method group becomes a lambda.</summary>
+    private static void AddShifts(FixContext context, ShiftPlan plan, List<ExpSite> related, SyntaxNode position, string max, params string[] taken)
+    {
+        string? element = null;
         foreach (ExpSite other in related)
         {
-            if (other.Exponent?.Syntax is ExpressionSyntax otherExponent)
+            if (other.Kind == ExpSiteKind.MethodGroup)
+            {
+                element ??= UniqueName(context, position, "v", taken.Concat(new[] { max }).ToArray());
+                string name = element;
+                plan.Replacements.Add((other.Node.Syntax, current => name + " => " + ((ExpressionSyntax)current).WithoutTrivia() + "(" + name + " - " + max + ")"));
+            }
+            else if (other.Exponent?.Syntax is ExpressionSyntax otherExponent)
             {
                 plan.Replacements.Add((otherExponent, current => Shifted((ExpressionSyntax)current, max)));
             }
         }
-
-        return plan;
     }
 
     private static bool IsIndex(ExpressionSyntax expression, string name) => expression switch
@@ -441,19 +446,7 @@ internal static class ShiftPlanner
         var plan = new ShiftPlan(context.Member, statement, max);
         plan.ReturnsVoid = expressionBodied && context.Model.GetDeclaredSymbol(context.Member, cancellationToken) is IMethodSymbol { ReturnsVoid: true };
         plan.Statements.Add(functions.TypeName + " " + max + " = " + maxExpression + ";");
-        string element = UniqueName(context, position, "v", max);
-        foreach (ExpSite other in related)
-        {
-            if (other.Kind == ExpSiteKind.MethodGroup)
-            {
-                plan.Replacements.Add((other.Node.Syntax, current => element + " => " + ((ExpressionSyntax)current).WithoutTrivia() + "(" + element + " - " + max + ")"));
-            }
-            else if (other.Exponent?.Syntax is ExpressionSyntax otherExponent)
-            {
-                plan.Replacements.Add((otherExponent, current => Shifted((ExpressionSyntax)current, max)));
-            }
-        }
-
+        AddShifts(context, plan, related, position, max);
         return plan;
     }
 
@@ -580,10 +573,6 @@ internal static class ShiftPlanner
             }
 
             LinqInfo? otherLinq = LinqInfo.Of(other);
-            if ((linq is null) != (otherLinq is null))
-            {
-                continue;
-            }
 
             if (linq is not null && otherLinq is not null
                 && !SymbolEqualityComparer.Default.Equals(OperationHelpers.ReferencedSymbol(linq.Source), OperationHelpers.ReferencedSymbol(otherLinq.Source)))
@@ -605,12 +594,10 @@ internal static class ShiftPlanner
     {
         if (site.Kind == ExpSiteKind.MethodGroup)
         {
-            return "$";
-        }
-
-        if (site.Exponent is not null && OperationHelpers.Unwrap(site.Exponent) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } })
-        {
-            return "$";
+            // Select(Math.Exp) over x: the element x[$], like a loop over the same collection.
+            return site.EnclosingCall is { } call && OperationHelpers.SourceOf(call)?.Syntax is IdentifierNameSyntax source
+                ? source.Identifier.ValueText + " [ $ ] "
+                : "$";
         }
 
         if (site.Exponent?.Syntax is not { } syntax)
@@ -628,6 +615,14 @@ internal static class ShiftPlanner
                 if (symbol is ILocalSymbol && symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is ForEachStatementSyntax { Expression: IdentifierNameSyntax collection })
                 {
                     builder.Append(collection.Identifier.ValueText).Append(" [ $ ] ");
+                    continue;
+                }
+
+                // x.Select(v => ...) or x.Sum(v => ...): v is the element x[$] too.
+                if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol lambda }
+                    && lambda.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is LambdaExpressionSyntax { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax source } } } } })
+                {
+                    builder.Append(source.Identifier.ValueText).Append(" [ $ ] ");
                     continue;
                 }
 

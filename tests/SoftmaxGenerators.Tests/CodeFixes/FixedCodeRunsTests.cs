@@ -48,6 +48,8 @@ public class FixedCodeRunsTests
         { "SMX0002", "softplus", "public static T F<T>(T[] x) where T : IFloatingPointIeee754<T> => T.Log(T.One + T.Exp(x[0]));" },
         { "SMX0003", "logsoftmax0", "static double[] Softmax(double[] x) { double m = x.Max(); var e = x.Select(v => Math.Exp(v - m)).ToArray(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); } public static double F(double[] x) { var p = Softmax(x); return Math.Log(p[0]); }" },
         { "SMX0003", "logsoftmax0", "static float[] Softmax(float[] x) { float m = x.Max(); var e = x.Select(v => MathF.Exp(v - m)).ToArray(); float s = e.Sum(); return e.Select(v => v / s).ToArray(); } public static float F(float[] x) => MathF.Log(Softmax(x)[0]);" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { IEnumerable<double> q = x; double total = 0; foreach (double v in q) total += double.Exp(v); return q.Select(v => Math.Exp(v) / total).ToArray(); }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { var list = x.ToList(); double s = list.Sum(Math.Exp); var y = new double[list.Count]; for (int i = 0; i < list.Count; i++) y[i] = Math.Exp(list[i]) / s; return y; }" },
         { "SMX0004", "softmax", "public static float[] F(float[] x) { var y = new float[x.Length]; TensorPrimitives.SoftMax(x, y); return y; }" },
         { "SMX0004", "softmax", "public static double[] F(double[] x) { var y = (double[])x.Clone(); TensorPrimitives.SoftMax<double>(y, y); return y; }" },
         { "SMX0004", "softmax", "public static double[] F(double[] x) => G(x); static double[] G(ReadOnlySpan<double> x) { Span<double> y = stackalloc double[x.Length]; TensorPrimitives.SoftMax(x, y); return y.ToArray(); }" },

@@ -302,6 +302,32 @@ public class NaiveSoftmaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task Loop_sum_and_linq_numerators_share_one_maximum() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(IEnumerable<double> x)
+                {
+                    double total = 0;
+                    double first = Math.Exp(1);
+                    foreach (double v in x)
+                        total += {|SMX0001:double.Exp(v)|};
+                    return x.Select(v => Math.Exp(v) / total).Append(first).ToArray();
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(IEnumerable<double> x)
+                {
+                    double total = 0;
+                    double first = Math.Exp(1);
+                    double max = double.NegativeInfinity;
+                    foreach (double v in x)
+                        max = Math.Max(max, v);
+                    foreach (double v in x)
+                        total += double.Exp(v - max);
+                    return x.Select(v => Math.Exp(v - max) / total).Append(first).ToArray();
+                }
+            """));
+
     public static TheoryData<string> Unfixable => new()
     {
         // while loops over part of the collection, sums in arrays or in fields used by other members, mixed loop/LINQ:
@@ -318,7 +344,7 @@ public class NaiveSoftmaxCodeFixTests
         public double P(double v) => Math.Exp(v) / _sum;
         """,
         """
-        static double[] F(double[] x) { double s = 0; double first = Math.Exp(x[0]); foreach (var v in x) s += {|SMX0001:Math.Exp(v)|}; return x.Select(v => Math.Exp(v) / s).Append(first).ToArray(); }
+        static double[] F(double[] x) { double s = 0; var y = x; foreach (var v in x) s += {|SMX0001:Math.Exp(v)|}; return y.Select(v => Math.Exp(v) / s).ToArray(); }
         """,
         """
         static void F(ReadOnlySpan<float> x, Span<float> y) { {|SMX0001:TensorPrimitives.Exp(x, y)|}; TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }
