@@ -45,8 +45,23 @@ internal sealed class BodyAnalysis
     /// <summary>Analyzes the blocks, or returns null when they contain no exponential, log or SoftMax.</summary>
     public static BodyAnalysis? Create(NumericsSymbols symbols, ImmutableArray<IOperation> blocks)
     {
-        BodyAnalysis? analysis = null;
-        var all = new List<IOperation>();
+        // Most bodies have no exponential: find out without allocating, then index.
+        bool interesting = false;
+        foreach (IOperation block in blocks)
+        {
+            if (block is not null && OperationHelpers.DescendantsAndSelf(block).Any(operation => IsInteresting(symbols, operation)))
+            {
+                interesting = true;
+                break;
+            }
+        }
+
+        if (!interesting)
+        {
+            return null;
+        }
+
+        var analysis = new BodyAnalysis(symbols);
         foreach (IOperation block in blocks)
         {
             if (block is null)
@@ -56,22 +71,8 @@ internal sealed class BodyAnalysis
 
             foreach (IOperation operation in OperationHelpers.DescendantsAndSelf(block))
             {
-                all.Add(operation);
-                if (analysis is null && IsInteresting(symbols, operation))
-                {
-                    analysis = new BodyAnalysis(symbols);
-                }
+                analysis.Index(operation);
             }
-        }
-
-        if (analysis is null)
-        {
-            return null;
-        }
-
-        foreach (IOperation operation in all)
-        {
-            analysis.Index(operation);
         }
 
         foreach (ExpSite site in analysis.ExpSites)
