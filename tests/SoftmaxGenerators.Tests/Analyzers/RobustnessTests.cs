@@ -65,3 +65,26 @@ public class RobustnessTests
         Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, Assert.Single(diagnostics).Severity);
     }
 }
+
+/// <summary>The analyzers run over this repository's own sources (generator, analyzers, fixes, tests): no exception
+/// and no warning, since none of it computes a naive softmax.</summary>
+public class RepositorySourcesTests
+{
+    [Fact]
+    public async Task Repository_sources_analyze_without_exceptions_or_warnings()
+    {
+        string root = TestReferences.RepositoryRoot;
+        var files = new[] { "src", "tests" }
+            .Select(folder => System.IO.Path.Combine(root, folder))
+            .Where(System.IO.Directory.Exists)
+            .SelectMany(folder => System.IO.Directory.EnumerateFiles(folder, "*.cs", System.IO.SearchOption.AllDirectories))
+            .Where(path => !path.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}")
+                && !path.Contains($"{System.IO.Path.DirectorySeparatorChar}bin{System.IO.Path.DirectorySeparatorChar}"))
+            .Select(path => (path, System.IO.File.ReadAllText(path)))
+            .ToArray();
+        Assert.NotEmpty(files);
+        var (diagnostics, exceptions) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(files));
+        Assert.Empty(exceptions);
+        Assert.Empty(diagnostics);
+    }
+}
