@@ -58,6 +58,31 @@ public sealed class LogOfSoftmaxCodeFixProvider : CodeFixProvider
         }
     }
 
+    /// <summary>For Math.Log(v) that is the whole body of v =&gt; ... in Select over the probabilities, the source syntax.</summary>
+    private static SyntaxNode? SelectOverProbabilities(IInvocationOperation log)
+    {
+        if (OperationHelpers.Unwrap(log.Arguments[0].Value) is not IParameterReferenceOperation { Parameter: var parameter }
+            || parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.AnonymousFunction, Parameters.Length: 1 }
+            || log.Syntax.Parent is not LambdaExpressionSyntax { ExpressionBody: { } body } lambda || body != log.Syntax)
+        {
+            return null;
+        }
+
+        for (IOperation? current = log.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation function)
+            {
+                return OperationHelpers.EnclosingCallOfDelegate(function) is { TargetMethod.Name: "Select" } call
+                    && call.Arguments.Length == 2 && OperationHelpers.SourceOf(call) is { } source
+                    && lambda.Span == function.Syntax.Span
+                    ? OperationHelpers.Unwrap(source).Syntax
+                    : null;
+            }
+        }
+
+        return null;
+    }
+
     internal static async Task<Document?> FixAsync(Document document, SyntaxNode node, CancellationToken cancellationToken)
     {
         FixContext? context = await FixContext.CreateAsync(document, node, cancellationToken).ConfigureAwait(false);
@@ -102,7 +127,8 @@ public sealed class LogOfSoftmaxCodeFixProvider : CodeFixProvider
         }
 
         // Every log of the same probabilities, each p[k] with a side-effect-free index.
-        var logs = new List<(IInvocationOperation Log, IOperation Index)>();
+        var logs = new List<(IInvocationOperation Log, IOperation? Index)>();
+        var sources = new List<SyntaxNode>();
         foreach (LogOfSoftmaxMatch other in matches)
         {
             bool same = other.Producer == producer
@@ -112,8 +138,20 @@ public sealed class LogOfSoftmaxCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            if (other.Log is not IInvocationOperation log || log.Arguments.Length != 1
-                || OperationHelpers.Unwrap(log.Arguments[0].Value) is not IArrayElementReferenceOperation and not IPropertyReferenceOperation { Property.IsIndexer: true })
+            if (other.Log is not IInvocationOperation log || log.Arguments.Length != 1)
+            {
+                return null;
+            }
+
+            // p.Select(v => Math.Log(v)) becomes logits.Select(v => (v - logSumExp)).
+            if (SelectOverProbabilities(log) is { } source)
+            {
+                logs.Add((log, null));
+                sources.Add(source);
+                continue;
+            }
+
+            if (OperationHelpers.Unwrap(log.Arguments[0].Value) is not IArrayElementReferenceOperation and not IPropertyReferenceOperation { Property.IsIndexer: true })
             {
                 return null;
             }
@@ -172,10 +210,22 @@ public sealed class LogOfSoftmaxCodeFixProvider : CodeFixProvider
         plan.ReturnsVoid = context.Model.GetDeclaredSymbol(context.Member, cancellationToken) is IMethodSymbol { ReturnsVoid: true };
         plan.Statements.Add($"{type} {max} = {x}.Max();");
         plan.Statements.Add($"{type} {logSumExp} = {max} + {(type == "float" && math == "Math" ? "(float)" : string.Empty)}{math}.Log({x}.Sum({v} => {math}.Exp({v} - {max})));");
-        foreach ((IInvocationOperation log, IOperation index) in logs)
+        foreach ((IInvocationOperation log, IOperation? index) in logs)
         {
+            if (index is null)
+            {
+                string parameter = ((IParameterReferenceOperation)OperationHelpers.Unwrap(log.Arguments[0].Value)).Parameter.Name;
+                plan.Replacements.Add((log.Syntax, _ => $"({parameter} - {logSumExp})"));
+                continue;
+            }
+
             string indexText = ((ExpressionSyntax)index.Syntax).WithoutTrivia().ToString();
             plan.Replacements.Add((log.Syntax, _ => $"({x}[{indexText}] - {logSumExp})"));
+        }
+
+        foreach (SyntaxNode source in sources)
+        {
+            plan.Replacements.Add((source, _ => x));
         }
 
         return document.WithSyntaxRoot(plan.Apply(root));

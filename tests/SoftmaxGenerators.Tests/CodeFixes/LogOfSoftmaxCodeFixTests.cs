@@ -65,8 +65,27 @@ public class LogOfSoftmaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task Select_log_over_the_probabilities() => Verifier.VerifyAsync(
+        Sources.Class(Helper + """
+                public static double[] LogProbs(double[] logits)
+                {
+                    var p = Softmax(logits);
+                    return p.Select(q => {|SMX0003:Math.Log(q)|}).ToArray();
+                }
+            """),
+        Sources.Class(Helper + """
+                public static double[] LogProbs(double[] logits)
+                {
+                    var p = Softmax(logits);
+                    double max = logits.Max();
+                    double logSumExp = max + Math.Log(logits.Sum(v => Math.Exp(v - max)));
+                    return logits.Select(q => (q - logSumExp)).ToArray();
+                }
+            """));
+
     [Theory]
-    [InlineData("static double[] F(double[] x) { var p = Softmax(x); return p.Select(v => {|SMX0003:Math.Log(v)|}).ToArray(); }")]
+    [InlineData("static double[] F(double[] x) { var p = Softmax(x); return p.Select(v => 2 * {|SMX0003:Math.Log(v)|}).ToArray(); }")]
     [InlineData("static float F(ReadOnlySpan<float> x, int k) { Span<float> p = stackalloc float[x.Length]; TensorPrimitives.SoftMax(x, p); return -{|SMX0003:MathF.Log(p[k])|}; }")]
     [InlineData("static double F(double[] x, int k) { var p = Softmax(x); x[0] = 1; return -{|SMX0003:Math.Log(p[k])|}; }")]
     public Task No_fix_for_other_shapes(string members) => Verifier.VerifyAsync(Sources.Class(Helper + members), Sources.Class(Helper + members));
