@@ -261,6 +261,27 @@ public class NaiveSoftmaxCodeFixTests
             """));
 
     [Fact]
+    public Task Two_softmaxes_in_one_method_get_two_maxima() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(double[] a, double[] b)
+                {
+                    double sa = a.Sum(v => {|SMX0001:Math.Exp(v)|});
+                    double sb = b.Sum(v => {|SMX0001:Math.Exp(v)|});
+                    return a.Select(v => Math.Exp(v) / sa).Concat(b.Select(v => Math.Exp(v) / sb)).ToArray();
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(double[] a, double[] b)
+                {
+                    double max = a.Max();
+                    double sa = a.Sum(v => Math.Exp(v - max));
+                    double max2 = b.Max();
+                    double sb = b.Sum(v => Math.Exp(v - max2));
+                    return a.Select(v => Math.Exp(v - max) / sa).Concat(b.Select(v => Math.Exp(v - max2) / sb)).ToArray();
+                }
+            """));
+
+    [Fact]
     public Task While_loop_takes_the_maximum_over_the_collection() => Verifier.VerifyAsync(
         Sources.Class("""
                 public static double[] F(double[] x, double t)
