@@ -1,0 +1,196 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Patterns;
+using SoftmaxGenerators.Diagnostics;
+
+namespace SoftmaxGenerators.CodeFixes;
+
+/// <summary>
+/// SMX0002: log(sum(exp(x))) becomes m + log(sum(exp(x - m))); the softplus log(1 + exp(x)) becomes
+/// max(x, 0) + log(1 + exp(-|x|)). A log of a few explicit exponentials is reported but not fixed.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NaiveLogSumExpCodeFixProvider)), Shared]
+public sealed class NaiveLogSumExpCodeFixProvider : CodeFixProvider
+{
+    private const string EquivalenceKey = "SoftmaxGenerators.StableLogSumExp";
+
+    private static readonly FixAllProvider s_fixAll = new SequentialFixAllProvider(FixAsync);
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(NumericsDescriptors.NaiveLogSumExpId);
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => s_fixAll;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (Diagnostic diagnostic in context.Diagnostics)
+        {
+            SyntaxNode node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (await FixAsync(context.Document, node, context.CancellationToken).ConfigureAwait(false) is null)
+            {
+                continue;
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    "Use the stable log-sum-exp",
+                    async cancellationToken => await FixAsync(context.Document, node, cancellationToken).ConfigureAwait(false) ?? context.Document,
+                    EquivalenceKey),
+                diagnostic);
+        }
+    }
+
+    internal static async Task<Document?> FixAsync(Document document, SyntaxNode node, CancellationToken cancellationToken)
+    {
+        FixContext? context = await FixContext.CreateAsync(document, node, cancellationToken).ConfigureAwait(false);
+        SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (context is null || root is null)
+        {
+            return null;
+        }
+
+        IInvocationOperation? log = null;
+        foreach (IInvocationOperation candidate in context.Analysis.LogCalls)
+        {
+            if (candidate.Syntax.Span == node.Span)
+            {
+                log = candidate;
+            }
+        }
+
+        if (log is null || LogSumExpMatcher.Match(context.Analysis, log) is not { } match)
+        {
+            return null;
+        }
+
+        ShiftPlan? plan = match.Shape switch
+        {
+            LogSumExpShape.Softplus => PlanSoftplus(context, match),
+            LogSumExpShape.Accumulated => PlanAccumulated(context, match, cancellationToken),
+            _ => null,
+        };
+        return plan is null ? null : document.WithSyntaxRoot(plan.Apply(root));
+    }
+
+    private static ShiftPlan? PlanSoftplus(FixContext context, LogSumExpMatch match)
+    {
+        ExpSite site = match.Sites[0];
+        if (site.Exponent?.Syntax is not ExpressionSyntax exponent
+            || match.Log.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+            || !IsSimpleReadOnly(site.Exponent))
+        {
+            return null;
+        }
+
+        string p = access.Expression.WithoutTrivia().ToString();
+        string zero;
+        string one;
+        switch (match.Log.TargetMethod.ReturnType)
+        {
+            case { SpecialType: SpecialType.System_Double }:
+                zero = "0.0";
+                one = "1.0";
+                break;
+            case { SpecialType: SpecialType.System_Single }:
+                zero = "0f";
+                one = "1f";
+                break;
+            case ITypeParameterSymbol type when MaxFunctions.For(type, context) is not null:
+                zero = p + ".Zero";
+                one = p + ".One";
+                break;
+            default:
+                return null;
+        }
+
+        string z = exponent.WithoutTrivia().ToString();
+        string stable = $"{p}.Max({z}, {zero}) + {p}.Log({one} + {p}.Exp(-{p}.Abs({z})))";
+        var plan = new ShiftPlan(context.Member, insertBefore: null, maxName: string.Empty);
+        plan.Replacements.Add((match.Log.Syntax, current => NeedsParentheses(current) ? "(" + stable + ")" : stable));
+        plan.Statements.Clear();
+        return plan.WithoutInsertion();
+    }
+
+    private static ShiftPlan? PlanAccumulated(FixContext context, LogSumExpMatch match, CancellationToken cancellationToken)
+    {
+        ExpSite site = match.Sites[0];
+        // All logs of the same sum are rewritten together.
+        var logs = new List<IInvocationOperation>();
+        foreach (IInvocationOperation other in context.Analysis.LogCalls)
+        {
+            if (LogSumExpMatcher.Match(context.Analysis, other) is { Shape: LogSumExpShape.Accumulated } otherMatch
+                && (other == match.Log || (match.SumSymbol is not null && SymbolEqualityComparer.Default.Equals(otherMatch.SumSymbol, match.SumSymbol))))
+            {
+                logs.Add(other);
+            }
+        }
+
+        foreach (Accumulator accumulator in context.Analysis.AccumulatorsOf(site))
+        {
+            bool isThisSum = (match.SumSymbol is not null && accumulator.Symbol is not null && SymbolEqualityComparer.Default.Equals(match.SumSymbol, accumulator.Symbol))
+                || (accumulator.Invocation is not null && OperationHelpers.DescendantsAndSelf(match.Log).Contains(accumulator.Invocation));
+            if (!isThisSum)
+            {
+                continue;
+            }
+
+            ShiftPlan? plan = ShiftPlanner.Plan(context, site, accumulator, ShiftPlanner.SumUse.Log, logs, cancellationToken);
+            if (plan is null)
+            {
+                return null;
+            }
+
+            string max = plan.MaxName;
+            foreach (IInvocationOperation other in logs)
+            {
+                plan.Replacements.Add((other.Syntax, current =>
+                {
+                    string text = max + " + " + current.WithoutTrivia();
+                    return NeedsParentheses(current) ? "(" + text + ")" : text;
+                }));
+            }
+
+            return plan;
+        }
+
+        return null;
+    }
+
+    private static bool NeedsParentheses(SyntaxNode expression) =>
+        expression.Parent is not (ArrowExpressionClauseSyntax or ReturnStatementSyntax or EqualsValueClauseSyntax or ArgumentSyntax
+            or ParenthesizedExpressionSyntax or AssignmentExpressionSyntax)
+        && !(expression.Parent is BinaryExpressionSyntax binary && binary.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.AddExpression) && binary.Left == expression);
+
+    /// <summary>A variable, parameter, field or element read: safe to read twice.</summary>
+    private static bool IsSimpleReadOnly(IOperation operation)
+    {
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(operation))
+        {
+            if (node is not (ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IArrayElementReferenceOperation
+                or ILiteralOperation or IConversionOperation or IBinaryOperation or IUnaryOperation or IInstanceReferenceOperation
+                or IPropertyReferenceOperation))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Patterns;
+
+namespace SoftmaxGenerators.CodeFixes;
+
+/// <summary>Rewrites TensorPrimitives.Exp(x, d) and TensorPrimitives.SoftMax(x, d) into the stable sequence
+/// Max, Subtract, Exp (and Sum, Divide).</summary>
+internal static class TensorPlanner
+{
+    public static ShiftPlan? PlanExp(FixContext context, ExpSite site)
+    {
+        if (site.Node is not IInvocationOperation invocation || !TryGetParts(context, invocation, out StatementSyntax? statement, out string prefix, out string x, out string d))
+        {
+            return null;
+        }
+
+        // Only the sum of this destination may normalize: then dividing shifted values by their shifted sum is exact.
+        var plan = new ShiftPlan(context.Member, statement, string.Empty) { ReplaceInsertionStatement = true };
+        plan.Statements.Add($"{prefix}Subtract{{T}}({x}, {prefix}Max{{T}}({x}), {d});");
+        plan.Statements.Add($"{prefix}Exp{{T}}({d}, {d});");
+        return Finish(plan, invocation);
+    }
+
+    public static ShiftPlan? PlanSoftMax(FixContext context, IInvocationOperation invocation)
+    {
+        if (!TryGetParts(context, invocation, out StatementSyntax? statement, out string prefix, out string x, out string d))
+        {
+            return null;
+        }
+
+        var plan = new ShiftPlan(context.Member, statement, string.Empty) { ReplaceInsertionStatement = true };
+        plan.Statements.Add($"{prefix}Subtract{{T}}({x}, {prefix}Max{{T}}({x}), {d});");
+        plan.Statements.Add($"{prefix}Exp{{T}}({d}, {d});");
+        plan.Statements.Add($"{prefix}Divide{{T}}({d}, {prefix}Sum{{T}}({d}), {d});");
+        return Finish(plan, invocation);
+    }
+
+    private static ShiftPlan Finish(ShiftPlan plan, IInvocationOperation invocation)
+    {
+        // Keep explicit type arguments where the original call had them (TensorPrimitives.Exp<double>(...)).
+        // Without them, only float has non-generic overloads: before C# 14, T cannot be inferred from a Span or array
+        // argument, so write <double> (or <T>) explicitly.
+        string typeArguments = invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax generic } }
+            ? generic.TypeArgumentList.ToString()
+            : invocation.TargetMethod is { IsGenericMethod: true, TypeArguments.Length: 1 } method && method.TypeArguments[0].SpecialType != SpecialType.System_Single
+                ? "<" + method.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + ">"
+                : string.Empty;
+        for (int i = 0; i < plan.Statements.Count; i++)
+        {
+            plan.Statements[i] = plan.Statements[i].Replace("{T}", typeArguments);
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// The call is a statement of its own in a block; x and d are plain variables; d has exactly x's length (d is x,
+    /// or d was created as new T[x.Length] / stackalloc T[x.Length]), so Exp(d, d) and Sum(d) see only the results.
+    /// </summary>
+    private static bool TryGetParts(FixContext context, IInvocationOperation invocation, out StatementSyntax? statement, out string prefix, out string x, out string d)
+    {
+        statement = null;
+        prefix = x = d = string.Empty;
+        if (invocation.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } syntax
+            || syntax.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax } expressionStatement
+            || invocation.Arguments.Length != 2
+            || OperationHelpers.Argument(invocation, 0) is not { } source
+            || OperationHelpers.Argument(invocation, 1) is not { } destination
+            || OperationHelpers.ReferencedSymbol(source) is not { } sourceSymbol
+            || OperationHelpers.ReferencedSymbol(destination) is not { } destinationSymbol
+            || OperationHelpers.Unwrap(source).Syntax is not ExpressionSyntax sourceSyntax
+            || OperationHelpers.Unwrap(destination).Syntax is not ExpressionSyntax destinationSyntax)
+        {
+            return false;
+        }
+
+        if (!SymbolEqualityComparer.Default.Equals(sourceSymbol, destinationSymbol) && !SizedFrom(context, destinationSymbol, sourceSymbol))
+        {
+            return false;
+        }
+
+        statement = expressionStatement;
+        prefix = access.Expression.WithoutTrivia() + ".";
+        x = sourceSyntax.WithoutTrivia().ToString();
+        d = destinationSyntax.WithoutTrivia().ToString();
+        return true;
+    }
+
+    private static bool SizedFrom(FixContext context, ISymbol destination, ISymbol source)
+    {
+        if (destination is not ILocalSymbol)
+        {
+            return false;
+        }
+
+        var writes = context.Analysis.WritesOf(destination).Where(w => !w.Element && w.Kind == WriteKind.Assign).ToList();
+        if (writes.Count != 1 || writes[0].Value is not { } value)
+        {
+            return false;
+        }
+
+        IOperation? length = OperationHelpers.Unwrap(value) switch
+        {
+            IArrayCreationOperation { DimensionSizes.Length: 1 } array => array.DimensionSizes[0],
+            _ => null,
+        };
+        if (length is null && value.Syntax is StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax { RankSpecifiers.Count: 1 } stackType }
+            && stackType.RankSpecifiers[0].Sizes.Count == 1)
+        {
+            return IsLengthOf(stackType.RankSpecifiers[0].Sizes[0], source);
+        }
+
+        return length is not null && OperationHelpers.Unwrap(length) is IPropertyReferenceOperation { Property.Name: "Length" } property
+            && property.Instance is not null && OperationHelpers.ReferencedSymbol(property.Instance) is { } owner
+            && SymbolEqualityComparer.Default.Equals(owner, source);
+    }
+
+    private static bool IsLengthOf(ExpressionSyntax size, ISymbol source) =>
+        size is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length", Expression: IdentifierNameSyntax owner }
+        && owner.Identifier.ValueText == source.Name;
+}

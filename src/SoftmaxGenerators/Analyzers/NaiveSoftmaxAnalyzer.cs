@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SoftmaxGenerators.Analyzers.Patterns;
+using SoftmaxGenerators.Diagnostics;
+
+namespace SoftmaxGenerators.Analyzers;
+
+/// <summary>
+/// SMX0001: exponentials of values that were not shifted by their maximum, summed, and used to normalize (a naive
+/// softmax). Works per method body on <see cref="Microsoft.CodeAnalysis.IOperation"/>; a sum kept in a field is
+/// matched against divisions anywhere in the type.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(NumericsDescriptors.NaiveSoftmax);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            NumericsSymbols? symbols = NumericsSymbols.Create(start.Compilation);
+            if (symbols is null)
+            {
+                return;
+            }
+
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    var type = (INamedTypeSymbol)symbolStart.Symbol;
+                    var pending = new ConcurrentQueue<(Diagnostic Diagnostic, IFieldSymbol Field)>();
+                    var fieldDivisors = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
+                    var fieldRatios = new ConcurrentQueue<(IFieldSymbol Divisor, IFieldSymbol Numerator)>();
+                    var exponentialFields = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
+                    symbolStart.RegisterOperationBlockAction(block =>
+                    {
+                        if (!SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type))
+                        {
+                            return;
+                        }
+
+                        BodyAnalysis.CollectFieldDivisors(block.OperationBlocks, (divisor, numerator) =>
+                        {
+                            if (numerator is null)
+                            {
+                                fieldDivisors[divisor] = true;
+                            }
+                            else
+                            {
+                                fieldRatios.Enqueue((divisor, numerator));
+                            }
+                        });
+                        BodyAnalysis? analysis = BodyAnalysis.Create(symbols, block.OperationBlocks);
+                        if (analysis is null)
+                        {
+                            return;
+                        }
+
+                        foreach (ISymbol holder in analysis.ExponentialHolderSymbols)
+                        {
+                            if (holder is IFieldSymbol field)
+                            {
+                                exponentialFields[field] = true;
+                            }
+                        }
+
+                        foreach ((ExpSite site, IFieldSymbol? deferredField) in analysis.NaiveNormalizations())
+                        {
+                            Diagnostic diagnostic = Diagnostic.Create(
+                                NumericsDescriptors.NaiveSoftmax,
+                                site.Node.Syntax.GetLocation(),
+                                DiagnosticText.Describe(site.Node.Syntax));
+                            if (deferredField is null)
+                            {
+                                block.ReportDiagnostic(diagnostic);
+                            }
+                            else
+                            {
+                                pending.Enqueue((diagnostic, deferredField));
+                            }
+                        }
+                    });
+                    symbolStart.RegisterSymbolEndAction(end =>
+                    {
+                        foreach ((IFieldSymbol divisor, IFieldSymbol numerator) in fieldRatios)
+                        {
+                            if (exponentialFields.ContainsKey(numerator))
+                            {
+                                fieldDivisors[divisor] = true;
+                            }
+                        }
+
+                        foreach ((Diagnostic diagnostic, IFieldSymbol field) in pending)
+                        {
+                            if (fieldDivisors.ContainsKey(field))
+                            {
+                                end.ReportDiagnostic(diagnostic);
+                            }
+                        }
+                    });
+                },
+                SymbolKind.NamedType);
+        });
+    }
+}

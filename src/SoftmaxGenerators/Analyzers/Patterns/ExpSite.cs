@@ -1,0 +1,71 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SoftmaxGenerators.Analyzers.Patterns;
+
+internal enum ExpSiteKind
+{
+    /// <summary>Math.Exp(e), MathF.Exp(e), double.Exp(e), float.Exp(e), T.Exp(e), Math.Pow(Math.E, e).</summary>
+    Call,
+
+    /// <summary>A method group Math.Exp passed to Select or Sum.</summary>
+    MethodGroup,
+
+    /// <summary>TensorPrimitives.Exp(x, destination).</summary>
+    Tensor,
+}
+
+/// <summary>One exponential in a method body.</summary>
+internal sealed class ExpSite
+{
+    public ExpSite(ExpSiteKind kind, IOperation node, IOperation? exponent, IInvocationOperation? enclosingCall)
+    {
+        Kind = kind;
+        Node = node;
+        Exponent = exponent;
+        EnclosingCall = enclosingCall;
+    }
+
+    public ExpSiteKind Kind { get; }
+
+    /// <summary>The invocation (Call, Tensor) or the method reference (MethodGroup).</summary>
+    public IOperation Node { get; }
+
+    /// <summary>The exponent (Call), the source span (Tensor), or the collection whose elements are exponentiated (MethodGroup).</summary>
+    public IOperation? Exponent { get; }
+
+    /// <summary>For a method group, the LINQ call it is passed to.</summary>
+    public IInvocationOperation? EnclosingCall { get; }
+
+    /// <summary>The exponent was shifted (or may have been: unsure counts as shifted).</summary>
+    public bool Shifted { get; set; }
+
+    /// <summary>The exponent is provably non-positive (exp(-d*d), exp(-|x|)): it cannot overflow.</summary>
+    public bool NonPositive { get; set; }
+
+    public bool IsNaive => !Shifted && !NonPositive;
+
+    /// <summary>The element type of the exponential (double, float or a type parameter), when known.</summary>
+    public ITypeSymbol? ValueType => Node switch
+    {
+        IInvocationOperation { TargetMethod: { } method } when Kind == ExpSiteKind.Call => method.ReturnType,
+        IMethodReferenceOperation { Method: { } method } => method.ReturnType,
+        IInvocationOperation { TargetMethod: { } method } when Kind == ExpSiteKind.Tensor && method.IsGenericMethod && method.TypeArguments.Length == 1 => method.TypeArguments[0],
+        IInvocationOperation { TargetMethod: { Parameters.Length: > 0 } method } => (method.Parameters[0].Type as INamedTypeSymbol) is { TypeArguments.Length: 1 } span ? span.TypeArguments[0] : null,
+        _ => null,
+    };
+}
+
+/// <summary>Where exponentials are summed: a variable (sum, sums[r], a field) or a Sum call.</summary>
+internal readonly struct Accumulator
+{
+    public Accumulator(ISymbol? symbol, IOperation? invocation)
+    {
+        Symbol = symbol;
+        Invocation = invocation;
+    }
+
+    public ISymbol? Symbol { get; }
+
+    public IOperation? Invocation { get; }
+}

@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SoftmaxGenerators.Analyzers.Patterns;
+
+/// <summary>A log of a softmax probability.</summary>
+internal sealed class LogOfSoftmaxMatch
+{
+    public LogOfSoftmaxMatch(IOperation log, ISymbol? probabilities, IInvocationOperation? producer)
+    {
+        Log = log;
+        Probabilities = probabilities;
+        Producer = producer;
+    }
+
+    /// <summary>The log invocation, or the Math.Log method group.</summary>
+    public IOperation Log { get; }
+
+    /// <summary>The variable holding the probabilities, when there is one.</summary>
+    public ISymbol? Probabilities { get; }
+
+    /// <summary>The call that produced the probabilities (Softmax(x), TensorPrimitives.SoftMax(x, p)), when known.</summary>
+    public IInvocationOperation? Producer { get; }
+}
+
+/// <summary>Shared by the SMX0003 analyzer and fix.</summary>
+internal static class LogOfSoftmaxMatcher
+{
+    public static bool IsSoftmaxName(string name) =>
+        name.IndexOf("softmax", StringComparison.OrdinalIgnoreCase) >= 0
+        && name.IndexOf("log", StringComparison.OrdinalIgnoreCase) < 0;
+
+    public static List<LogOfSoftmaxMatch> Matches(BodyAnalysis analysis)
+    {
+        var results = new List<LogOfSoftmaxMatch>();
+        Dictionary<ISymbol, IInvocationOperation?> probabilities = SoftmaxResults(analysis);
+        foreach (IInvocationOperation log in analysis.LogCalls)
+        {
+            if (log.Arguments.Length != 1)
+            {
+                continue;
+            }
+
+            IOperation argument = OperationHelpers.Unwrap(log.Arguments[0].Value);
+            if (argument is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true })
+            {
+                IOperation? collection = argument is IArrayElementReferenceOperation array ? array.ArrayReference : ((IPropertyReferenceOperation)argument).Instance;
+                if (collection is not null && OperationHelpers.Unwrap(collection) is IInvocationOperation direct && IsSoftmaxName(direct.TargetMethod.Name))
+                {
+                    results.Add(new LogOfSoftmaxMatch(log, null, direct));
+                    continue;
+                }
+
+                if (OperationHelpers.ElementCollection(argument) is { } elementOf && probabilities.TryGetValue(elementOf, out IInvocationOperation? producer))
+                {
+                    results.Add(new LogOfSoftmaxMatch(log, elementOf, producer));
+                }
+
+                continue;
+            }
+
+            if (OperationHelpers.ReferencedSymbol(argument) is not { } symbol)
+            {
+                continue;
+            }
+
+            if (probabilities.TryGetValue(symbol, out IInvocationOperation? scalarProducer))
+            {
+                results.Add(new LogOfSoftmaxMatch(log, symbol, scalarProducer));
+                continue;
+            }
+
+            ISymbol? source = null;
+            foreach (Write write in analysis.WritesOf(symbol))
+            {
+                if (write.Kind == WriteKind.ForEach && write.Value is { } collection)
+                {
+                    source = OperationHelpers.RootSymbol(collection);
+                }
+            }
+
+            if (source is null && symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda })
+            {
+                for (IOperation? current = log.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
+                    {
+                        if (OperationHelpers.EnclosingCallOfDelegate(function) is { } call && OperationHelpers.SourceOf(call) is { } callSource)
+                        {
+                            source = OperationHelpers.RootSymbol(callSource);
+                            if (ProducingCall(callSource) is { } directProducer)
+                            {
+                                results.Add(new LogOfSoftmaxMatch(log, null, directProducer));
+                                break;
+                            }
+                        }
+
+                        break;
+                    }
+                }
+            }
+
+            if (source is not null && probabilities.TryGetValue(source, out IInvocationOperation? sourceProducer))
+            {
+                results.Add(new LogOfSoftmaxMatch(log, source, sourceProducer));
+            }
+        }
+
+        foreach (IMethodReferenceOperation group in analysis.LogMethodGroups)
+        {
+            if (OperationHelpers.EnclosingCallOfDelegate(group) is { } call
+                && OperationHelpers.SourceOf(call) is { } callSource
+                && OperationHelpers.RootSymbol(callSource) is { } source
+                && probabilities.TryGetValue(source, out IInvocationOperation? producer))
+            {
+                results.Add(new LogOfSoftmaxMatch(group, source, producer));
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Variables that hold softmax probabilities, with the call that produced them when there is one.</summary>
+    private static Dictionary<ISymbol, IInvocationOperation?> SoftmaxResults(BodyAnalysis analysis)
+    {
+        var results = new Dictionary<ISymbol, IInvocationOperation?>(SymbolEqualityComparer.Default);
+        var sums = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var sumCalls = new HashSet<IOperation>();
+        foreach (ExpSite site in analysis.ExpSites)
+        {
+            foreach (Accumulator accumulator in analysis.AccumulatorsOf(site))
+            {
+                if (accumulator.Symbol is { } symbol)
+                {
+                    sums.Add(symbol);
+                }
+                else if (accumulator.Invocation is { } invocation)
+                {
+                    sumCalls.Add(invocation);
+                }
+            }
+        }
+
+        foreach (KeyValuePair<ISymbol, List<Write>> pair in analysis.AllWrites)
+        {
+            foreach (Write write in pair.Value)
+            {
+                if (write.Value is { } value && write.Kind == WriteKind.Assign)
+                {
+                    if (!write.Element && ProducingCall(value) is { } producer)
+                    {
+                        results[pair.Key] = producer;
+                    }
+                    else if (DividesBySum(value, sums, sumCalls))
+                    {
+                        results[pair.Key] = null;
+                    }
+                }
+                else if (write.Kind == WriteKind.OtherCompound && write.Element
+                    && write.Node is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound
+                    && ReferencesAny(compound.Value, sums, sumCalls))
+                {
+                    results[pair.Key] = null;
+                }
+            }
+        }
+
+        foreach (IInvocationOperation invocation in analysis.Invocations)
+        {
+            IMethodSymbol method = invocation.TargetMethod;
+            if (analysis.Symbols.IsTensorPrimitives(method, "SoftMax")
+                || (IsSoftmaxName(method.Name) && method.Parameters.Length >= 2))
+            {
+                foreach (IArgumentOperation argument in invocation.Arguments)
+                {
+                    if (argument.Parameter is { Ordinal: >= 1 } parameter
+                        && (parameter.Type is IArrayTypeSymbol || parameter.Type is INamedTypeSymbol { Name: "Span" })
+                        && OperationHelpers.RootSymbol(argument.Value) is { } destination)
+                    {
+                        results[destination] = invocation;
+                    }
+                }
+            }
+            else if (method.Name == "Add" && invocation.Instance is { } list && OperationHelpers.RootSymbol(list) is { } target
+                && invocation.Arguments.Length == 1 && DividesBySum(invocation.Arguments[0].Value, sums, sumCalls))
+            {
+                results[target] = null;
+            }
+        }
+
+        // Probabilities clipped afterwards (ClipInPlace(p, eps), p[i] = Math.Max(p[i], eps)) are a deliberate mitigation.
+        var clipped = new List<ISymbol>();
+        foreach (ISymbol symbol in results.Keys)
+        {
+            foreach (Write write in analysis.WritesOf(symbol))
+            {
+                bool clips = write.Kind is WriteKind.Shift or WriteKind.Unknown
+                    || (write.Element && write.Value is { } value && OperationHelpers.DescendantsAndSelf(value).Any(n =>
+                        n is IInvocationOperation { TargetMethod.Name: "Max" or "Clamp" or "Clip" or "MaxNumber" }));
+                if (clips)
+                {
+                    clipped.Add(symbol);
+                    break;
+                }
+            }
+        }
+
+        foreach (ISymbol symbol in clipped)
+        {
+            results.Remove(symbol);
+        }
+
+        return results;
+    }
+
+    private static IInvocationOperation? ProducingCall(IOperation value)
+    {
+        IOperation current = OperationHelpers.Unwrap(value);
+        for (int depth = 0; depth < 4 && current is IInvocationOperation invocation; depth++)
+        {
+            if (IsSoftmaxName(invocation.TargetMethod.Name))
+            {
+                // SoftmaxCrossEntropy(...) returns a loss, not probabilities: a scalar counts only from Softmax itself.
+                bool scalar = invocation.TargetMethod.ReturnType.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal;
+                return !scalar || invocation.TargetMethod.Name.Equals("softmax", StringComparison.OrdinalIgnoreCase) ? invocation : null;
+            }
+
+            if (invocation.TargetMethod.Name is "ToArray" or "ToList" or "AsSpan" && OperationHelpers.SourceOf(invocation) is { } source)
+            {
+                current = OperationHelpers.Unwrap(source);
+                continue;
+            }
+
+            return null;
+        }
+
+        return null;
+    }
+
+    private static bool DividesBySum(IOperation value, HashSet<ISymbol> sums, HashSet<IOperation> sumCalls)
+    {
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(value))
+        {
+            if (node is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division
+                && ReferencesAny(division.RightOperand, sums, sumCalls))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReferencesAny(IOperation operation, HashSet<ISymbol> sums, HashSet<IOperation> sumCalls)
+    {
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(operation))
+        {
+            if (sumCalls.Contains(node) || (OperationHelpers.ReferencedSymbol(node) is { } symbol && sums.Contains(symbol)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SoftmaxGenerators.Analyzers.Patterns;
+
+internal enum LogSumExpShape
+{
+    /// <summary>log(1 + exp(x)) or log(exp(x) + 1).</summary>
+    Softplus,
+
+    /// <summary>log(exp(a) + exp(b) + ...): a few explicit terms.</summary>
+    Terms,
+
+    /// <summary>log(sum) where sum accumulates exponentials, or log(x.Sum(Math.Exp)).</summary>
+    Accumulated,
+}
+
+/// <summary>A naive log-sum-exp: the log call and the exponentials under it.</summary>
+internal sealed class LogSumExpMatch
+{
+    public LogSumExpMatch(IInvocationOperation log, LogSumExpShape shape, List<ExpSite> sites, ISymbol? sumSymbol)
+    {
+        Log = log;
+        Shape = shape;
+        Sites = sites;
+        SumSymbol = sumSymbol;
+    }
+
+    public IInvocationOperation Log { get; }
+
+    public LogSumExpShape Shape { get; }
+
+    public List<ExpSite> Sites { get; }
+
+    public ISymbol? SumSymbol { get; }
+}
+
+/// <summary>Shared by the SMX0002 analyzer and fix.</summary>
+internal static class LogSumExpMatcher
+{
+    public static LogSumExpMatch? Match(BodyAnalysis analysis, IInvocationOperation log)
+    {
+        if (log.Arguments.Length != 1)
+        {
+            return null;
+        }
+
+        var leaves = new List<IOperation>();
+        Flatten(log.Arguments[0].Value, leaves, 0);
+        var sites = new List<ExpSite>();
+        int constants = 0;
+        int directExps = 0;
+        ISymbol? sumSymbol = null;
+        foreach (IOperation leaf in leaves)
+        {
+            if (OperationHelpers.IsConstant(leaf) || IsGenericOne(leaf))
+            {
+                constants++;
+                continue;
+            }
+
+            if (analysis.SiteOf(leaf) is { Kind: ExpSiteKind.Call } direct)
+            {
+                directExps++;
+                sites.Add(direct);
+                continue;
+            }
+
+            bool found = false;
+            ISymbol? symbol = OperationHelpers.ReferencedSymbol(leaf);
+            if (symbol is ILocalSymbol or IFieldSymbol)
+            {
+                sumSymbol = symbol;
+            }
+
+            foreach (ExpSite site in analysis.ExpSites)
+            {
+                foreach (Accumulator accumulator in analysis.AccumulatorsOf(site))
+                {
+                    bool matches = (symbol is not null && accumulator.Symbol is not null && SymbolEqualityComparer.Default.Equals(symbol, accumulator.Symbol))
+                        || (accumulator.Invocation is not null && accumulator.Invocation == leaf);
+                    if (matches)
+                    {
+                        sites.Add(site);
+                        found = true;
+                        break;
+                    }
+                }
+            }
+
+            if (!found)
+            {
+                return null;
+            }
+        }
+
+        if (sites.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (ExpSite site in sites)
+        {
+            if (!site.IsNaive)
+            {
+                return null;
+            }
+        }
+
+        LogSumExpShape shape;
+        if (directExps == sites.Count && directExps == leaves.Count - constants)
+        {
+            if (directExps == 1 && constants == 0)
+            {
+                return null; // log(exp(x)) is just x
+            }
+
+            foreach (ExpSite site in sites)
+            {
+                if (site.Exponent is null || analysis.IsGuarded(site.Exponent))
+                {
+                    return null;
+                }
+            }
+
+            shape = directExps == 1 && constants == 1 && leaves.Count == 2 && IsOne(leaves) ? LogSumExpShape.Softplus : LogSumExpShape.Terms;
+        }
+        else if (directExps == 0 && leaves.Count - constants == 1)
+        {
+            shape = LogSumExpShape.Accumulated;
+        }
+        else
+        {
+            return null;
+        }
+
+        return new LogSumExpMatch(log, shape, sites, shape == LogSumExpShape.Accumulated ? sumSymbol : null);
+    }
+
+    private static bool IsOne(List<IOperation> leaves)
+    {
+        foreach (IOperation leaf in leaves)
+        {
+            if (IsGenericOne(leaf))
+            {
+                return true;
+            }
+
+            if (OperationHelpers.IsConstant(leaf))
+            {
+                return OperationHelpers.ConstantNumber(leaf) == 1;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsGenericOne(IOperation leaf) =>
+        leaf is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "One" } };
+
+    private static void Flatten(IOperation operation, List<IOperation> into, int depth)
+    {
+        operation = OperationHelpers.Unwrap(operation);
+        if (depth < 16 && operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } addition)
+        {
+            Flatten(addition.LeftOperand, into, depth + 1);
+            Flatten(addition.RightOperand, into, depth + 1);
+            return;
+        }
+
+        into.Add(operation);
+    }
+}

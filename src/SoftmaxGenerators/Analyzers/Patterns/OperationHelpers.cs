@@ -1,0 +1,206 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SoftmaxGenerators.Analyzers.Patterns;
+
+/// <summary>Small, allocation-light helpers over <see cref="IOperation"/> trees. Never throw on incomplete code.</summary>
+internal static class OperationHelpers
+{
+    /// <summary>Strips conversions (implicit and explicit casts).</summary>
+    public static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Climbs from an operation through conversions to the first parent that is not one.</summary>
+    public static IOperation? ParentSkippingConversions(IOperation operation, out IOperation child)
+    {
+        child = operation;
+        IOperation? parent = operation.Parent;
+        while (parent is IConversionOperation)
+        {
+            child = parent;
+            parent = parent.Parent;
+        }
+
+        return parent;
+    }
+
+    /// <summary>The local, parameter, field or simple property an operation reads, or null.</summary>
+    public static ISymbol? ReferencedSymbol(IOperation operation) => Unwrap(operation) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation => field.Field,
+        IPropertyReferenceOperation { Property.IsIndexer: false } property when property.Instance is null or IInstanceReferenceOperation => property.Property,
+        _ => null,
+    };
+
+    /// <summary>For an element access (x[i], x[r, c], x[r][c], list[i], span[i]) the symbol of the outermost collection.</summary>
+    public static ISymbol? ElementCollection(IOperation operation) => Unwrap(operation) switch
+    {
+        IArrayElementReferenceOperation element => RootSymbol(element.ArrayReference),
+        IPropertyReferenceOperation { Property.IsIndexer: true } indexer when indexer.Instance is not null => RootSymbol(indexer.Instance),
+        _ => null,
+    };
+
+    /// <summary>The symbol a value is rooted at: the variable itself, the collection of an element, the owner of a member.</summary>
+    public static ISymbol? RootSymbol(IOperation operation)
+    {
+        for (int depth = 0; depth < 16; depth++)
+        {
+            operation = Unwrap(operation);
+            ISymbol? symbol = ReferencedSymbol(operation);
+            if (symbol is not null)
+            {
+                return symbol;
+            }
+
+            switch (operation)
+            {
+                case IArrayElementReferenceOperation element:
+                    operation = element.ArrayReference;
+                    continue;
+                case IPropertyReferenceOperation { Instance: { } instance }:
+                    operation = instance;
+                    continue;
+                case IFieldReferenceOperation { Instance: { } owner }:
+                    operation = owner;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when the operation reads <paramref name="symbol"/> anywhere inside it.</summary>
+    public static bool References(IOperation operation, ISymbol symbol)
+    {
+        foreach (IOperation node in DescendantsAndSelf(operation))
+        {
+            ISymbol? referenced = node switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
+                _ => null,
+            };
+            if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>All symbols (locals, parameters, fields, properties) an operation reads.</summary>
+    public static void CollectReferencedSymbols(IOperation operation, HashSet<ISymbol> into)
+    {
+        foreach (IOperation node in DescendantsAndSelf(operation))
+        {
+            ISymbol? referenced = node switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
+                _ => null,
+            };
+            if (referenced is not null)
+            {
+                into.Add(referenced);
+            }
+        }
+    }
+
+    public static IEnumerable<IOperation> DescendantsAndSelf(IOperation operation)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(operation);
+        while (stack.Count > 0)
+        {
+            IOperation current = stack.Pop();
+            yield return current;
+            foreach (IOperation child in current.ChildOperations)
+            {
+                if (child is not null)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+
+    public static bool IsConstant(IOperation operation) => Unwrap(operation).ConstantValue.HasValue;
+
+    /// <summary>The numeric value of a constant, or null.</summary>
+    public static double? ConstantNumber(IOperation operation)
+    {
+        Optional<object?> constant = Unwrap(operation).ConstantValue;
+        if (!constant.HasValue)
+        {
+            constant = operation.ConstantValue;
+        }
+
+        return constant.HasValue ? constant.Value switch
+        {
+            double d => d,
+            float f => f,
+            int i => i,
+            long l => l,
+            decimal m => (double)m,
+            short s => s,
+            byte b => b,
+            _ => null,
+        } : null;
+    }
+
+    /// <summary>For a lambda parameter or method group passed to a LINQ-like call, that call; else null.</summary>
+    public static IInvocationOperation? EnclosingCallOfDelegate(IOperation delegateOperation)
+    {
+        IOperation? parent = ParentSkippingConversions(delegateOperation, out _);
+        if (parent is IDelegateCreationOperation creation)
+        {
+            parent = ParentSkippingConversions(creation, out _);
+        }
+
+        return parent is IArgumentOperation { Parent: IInvocationOperation invocation } ? invocation : null;
+    }
+
+    /// <summary>The collection a LINQ-like call works on: the receiver of an extension method, or the instance.</summary>
+    public static IOperation? SourceOf(IInvocationOperation invocation)
+    {
+        if (invocation.Instance is not null)
+        {
+            return invocation.Instance;
+        }
+
+        return invocation.TargetMethod.IsExtensionMethod || invocation.TargetMethod.ReducedFrom is not null
+            ? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null)
+            : null;
+    }
+
+    /// <summary>The argument bound to the parameter of the given ordinal, or null.</summary>
+    public static IOperation? Argument(IInvocationOperation invocation, int ordinal)
+    {
+        foreach (IArgumentOperation argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == ordinal)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+}

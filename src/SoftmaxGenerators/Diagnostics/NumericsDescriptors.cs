@@ -1,0 +1,41 @@
+using Microsoft.CodeAnalysis;
+
+namespace SoftmaxGenerators.Diagnostics;
+
+/// <summary>Descriptors of the <c>SMX000x</c> rules: overflow-prone exponential normalizations in ordinary code.</summary>
+internal static class NumericsDescriptors
+{
+    public const string Category = "Numerics";
+
+    public const string NaiveSoftmaxId = "SMX0001";
+    public const string NaiveLogSumExpId = "SMX0002";
+    public const string LogOfSoftmaxId = "SMX0003";
+    public const string TensorPrimitivesSoftMaxId = "SMX0004";
+
+    public static readonly DiagnosticDescriptor NaiveSoftmax = Create(
+        NaiveSoftmaxId,
+        "Softmax without subtracting the maximum",
+        "'{0}' is summed and used to normalize without subtracting the maximum first; it overflows to infinity (and the result to NaN) for inputs above about 709 (88 in float)",
+        "Exponentials that are summed and then used to normalize (a softmax) must be computed from the inputs minus their maximum: exp(x - max) / sum(exp(x - max)) is mathematically the same and never overflows.");
+
+    public static readonly DiagnosticDescriptor NaiveLogSumExp = Create(
+        NaiveLogSumExpId,
+        "Log-sum-exp without subtracting the maximum",
+        "'{0}' takes the log of a sum of exponentials that were not shifted by their maximum; it overflows to infinity for large inputs",
+        "log(sum(exp(x))) overflows for large x. Compute m + log(sum(exp(x - m))) with m the maximum; for the softplus log(1 + exp(x)) use max(x, 0) + log(1 + exp(-|x|)).");
+
+    public static readonly DiagnosticDescriptor LogOfSoftmax = Create(
+        LogOfSoftmaxId,
+        "Log of a softmax probability",
+        "'{0}' takes the log of a softmax probability, which underflows to 0 (and the log to -infinity) for confident predictions; compute the log-softmax directly",
+        "log(softmax(x)[i]) loses all precision when the probability underflows. The log-softmax x[i] - m - log(sum(exp(x - m))) is exact.");
+
+    public static readonly DiagnosticDescriptor TensorPrimitivesSoftMax = Create(
+        TensorPrimitivesSoftMaxId,
+        "TensorPrimitives.SoftMax does not subtract the maximum",
+        "'{0}' does not subtract the maximum before exponentiating; for large inputs it returns NaN (SoftMax([100, 99, 0]) in float is [NaN, NaN, 0])",
+        "TensorPrimitives.SoftMax computes exp(x) / sum(exp(x)) directly. Use TensorPrimitives.Max, Subtract, Exp, Sum and Divide instead.");
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description, HelpLinks.For(id));
+}

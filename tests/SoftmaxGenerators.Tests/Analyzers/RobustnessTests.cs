@@ -1,0 +1,90 @@
+using System.Linq;
+using System.Threading.Tasks;
+using SoftmaxGenerators.Tests.Infrastructure;
+using Xunit;
+
+namespace SoftmaxGenerators.Tests.Analyzers;
+
+/// <summary>Half-typed code never makes an analyzer throw; generated code is never reported.</summary>
+public class RobustnessTests
+{
+    public static TheoryData<string> BrokenBodies => new()
+    {
+        "static void F(double[] x) { double sum = 0; for (int i = 0; i < x.Length; i++) sum += Math.Exp(",
+        "static void F(double[] x) { var p = x.Select(Math.Exp).",
+        "static double F(double[] x) { double s = 0; foreach (var v in x) s += Math.Exp(v); return Math.Log(",
+        "static void F(double[] x) { double s = 0; foreach (var v in ) s += Math.Exp(v); x[0] = Math.Exp(x[0]) / s; }",
+        "static void F(double[] x) { double s; s += Math.Exp(x[); var y = x[0] / s; }",
+        "static void F(float[] x, float[] y) { TensorPrimitives.SoftMax(x, ); TensorPrimitives.Exp(, y); var s = TensorPrimitives.Sum(y); TensorPrimitives.Divide(y, s, y) }",
+        "static double F(double[] x) { var p = Softmax(x); return -Math.Log(p[",
+        "static double F(double[] x) => Math.Log(1 + Math.Exp(",
+        "static T F<T>(T[] x) where T : IExponentialFunctions<T> { T s = T.Zero; foreach (var v in x) s += T.Exp(v); return T.Exp(x[0]) / s",
+        "double _s; void F(double[] x) { foreach (var v in x) _s += Math.Exp(v); } double G(double v) => Math.Exp(v) / _s",
+        "static void F(double[] x) { double s = 0; for (;;) s += Math.Exp(undefined); var q = undefined / s; }",
+        "static double F(double[] x) { double s = 0; s += Math.Pow(Math.E, ); return 1 / s; }",
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenBodies))]
+    public async Task Analyzers_never_throw_on_incomplete_code(string body)
+    {
+        string source = Sources.Usings + "public class C\n{\n" + body;
+        var (_, exceptions) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(("Broken.cs", source)));
+        Assert.Empty(exceptions);
+    }
+
+    [Fact]
+    public async Task Generated_code_is_not_reported()
+    {
+        string naive = Sources.Usings + """
+            public class G
+            {
+                static double[] F(double[] x) { double s = 0; foreach (var v in x) s += Math.Exp(v); return x.Select(v => Math.Exp(v) / s).ToArray(); }
+                static double L(double x) => Math.Log(1 + Math.Exp(x));
+                static void T(float[] x) => TensorPrimitives.SoftMax(x, x);
+            }
+            """;
+        var (generatedDiagnostics, generatedExceptions) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(("G.g.cs", naive)));
+        Assert.Empty(generatedExceptions);
+        Assert.Empty(generatedDiagnostics);
+
+        var (ordinaryDiagnostics, _) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(("G.cs", naive)));
+        Assert.Equal(new[] { "SMX0001", "SMX0002", "SMX0004" }, ordinaryDiagnostics.Select(d => d.Id).Distinct().OrderBy(id => id));
+    }
+
+    [Fact]
+    public async Task Severity_is_configurable()
+    {
+        string naive = Sources.Class("static void T(float[] x) => TensorPrimitives.SoftMax(x, x);");
+        var compilation = NumericsAnalyzerRunner.Compile(("A.cs", naive));
+        var options = compilation.Options.WithSpecificDiagnosticOptions(new System.Collections.Generic.Dictionary<string, Microsoft.CodeAnalysis.ReportDiagnostic>
+        {
+            ["SMX0004"] = Microsoft.CodeAnalysis.ReportDiagnostic.Error,
+        });
+        var (diagnostics, _) = await NumericsAnalyzerRunner.RunAsync(compilation.WithOptions(options));
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, Assert.Single(diagnostics).Severity);
+    }
+}
+
+/// <summary>The analyzers run over this repository's own sources (generator, analyzers, fixes, tests): no exception
+/// and no warning, since none of it computes a naive softmax.</summary>
+public class RepositorySourcesTests
+{
+    [Fact]
+    public async Task Repository_sources_analyze_without_exceptions_or_warnings()
+    {
+        string root = TestReferences.RepositoryRoot;
+        var files = new[] { "src", "tests" }
+            .Select(folder => System.IO.Path.Combine(root, folder))
+            .Where(System.IO.Directory.Exists)
+            .SelectMany(folder => System.IO.Directory.EnumerateFiles(folder, "*.cs", System.IO.SearchOption.AllDirectories))
+            .Where(path => !path.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}")
+                && !path.Contains($"{System.IO.Path.DirectorySeparatorChar}bin{System.IO.Path.DirectorySeparatorChar}"))
+            .Select(path => (path, System.IO.File.ReadAllText(path)))
+            .ToArray();
+        Assert.NotEmpty(files);
+        var (diagnostics, exceptions) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(files));
+        Assert.Empty(exceptions);
+        Assert.Empty(diagnostics);
+    }
+}

@@ -1,0 +1,145 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SoftmaxGenerators.Analyzers;
+using SoftmaxGenerators.CodeFixes;
+using SoftmaxGenerators.Tests.Analyzers;
+using SoftmaxGenerators.Tests.Infrastructure;
+using Xunit;
+
+namespace SoftmaxGenerators.Tests.CodeFixes;
+
+/// <summary>
+/// The fixed code compiles, gives the original results on small inputs (1e-6 relative) and finite, correct results
+/// where the original overflows: [800, 799, 790, 805] and [20, 300, 5000].
+/// </summary>
+public class FixedCodeRunsTests
+{
+    private static readonly double[][] s_small = { new[] { 1.0, 2.0, 3.0 }, new[] { 0.5, -1.0, 2.0, 0.0 } };
+    private static readonly double[][] s_large = { new[] { 800.0, 799.0, 790.0, 805.0 }, new[] { 20.0, 300.0, 5000.0 } };
+
+    public static TheoryData<string, string, string> Cases => new()
+    {
+        // rule, reference (softmax | softmin | softmax/2 | lse | softplus), members; the entry point is F
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }" },
+        { "SMX0001", "softmax", "public static float[] F(float[] x) { var y = new float[x.Length]; float sum = 0f; for (int i = 0; i < x.Length; i++) sum += MathF.Exp(x[i]); for (int i = 0; i < x.Length; i++) y[i] = MathF.Exp(x[i]) / sum; return y; }" },
+        { "SMX0001", "softmax/2", "public static double[] F(double[] x) { double t = 2.0; var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] / t); s += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= s; return y; }" },
+        { "SMX0001", "softmin", "public static double[] F(double[] d) { var w = new double[d.Length]; double s = 0; for (int i = 0; i < d.Length; i++) { w[i] = Math.Exp(-d[i]); s += w[i]; } double inv = 1.0 / s; for (int i = 0; i < w.Length; i++) w[i] *= inv; return w; }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) => x.Select(v => Math.Exp(v) / x.Sum(Math.Exp)).ToArray();" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { var e = x.Select(Math.Exp).ToArray(); var s = e.Sum(); return e.Select(v => v / s).ToArray(); }" },
+        { "SMX0001", "softmax/2", "public static double[] F(double[] x) { var list = x.ToList(); double s = list.Sum(v => Math.Exp(v / 2)); return list.Select(v => Math.Exp(v / 2) / s).ToArray(); }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { var list = new List<double>(x); double s = 0; foreach (var v in list) s += Math.Exp(v); var r = new List<double>(); foreach (var v in list) r.Add(Math.Exp(v) / s); return r.ToArray(); }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; Span(x, y); return y; } static void Span(ReadOnlySpan<double> x, Span<double> y) { double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Pow(Math.E, x[i]); sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum; }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { var m = new double[2, x.Length]; for (int c = 0; c < x.Length; c++) { m[0, c] = -x[c]; m[1, c] = x[c]; } Rows(m); var y = new double[x.Length]; for (int c = 0; c < x.Length; c++) y[c] = m[1, c]; return y; } static void Rows(double[,] x) { for (int r = 0; r < x.GetLength(0); r++) { double sum = 0; for (int c = 0; c < x.GetLength(1); c++) { x[r, c] = Math.Exp(x[r, c]); sum += x[r, c]; } for (int c = 0; c < x.GetLength(1); c++) x[r, c] /= sum; } }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { var rows = new[] { x.Select(v => -v).ToArray(), (double[])x.Clone() }; foreach (var row in rows) { double sum = 0; for (int c = 0; c < row.Length; c++) { row[c] = Math.Exp(row[c]); sum += row[c]; } for (int c = 0; c < row.Length; c++) row[c] /= sum; } return rows[1]; }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { var e = new double[x.Length]; double s = 0; int i = 0; while (i < x.Length) { e[i] = Math.Exp(x[i]); s += e[i]; i++; } i = 0; while (i < x.Length) { e[i] /= s; i++; } return e; }" },
+        { "SMX0001", "softmin", "public static float[] F(float[] x) { var e = new float[x.Length]; float s = 0; int i = 0; do { e[i] = float.Exp(-x[i]); s += e[i]; } while (++i < x.Length); for (int k = 0; k < e.Length; k++) e[k] = e[k] / s; return e; }" },
+        { "SMX0001", "softmax", "public static float[] F(float[] x) { var e = new float[x.Length]; TensorPrimitives.Exp(x, e); TensorPrimitives.Divide(e, TensorPrimitives.Sum(e), e); return e; }" },
+        { "SMX0001", "softmax", "public static T[] F<T>(T[] x) where T : IFloatingPointIeee754<T> { var y = new T[x.Length]; T s = T.Zero; for (int i = 0; i < x.Length; i++) { y[i] = T.Exp(x[i]); s += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= s; return y; }" },
+        { "SMX0001", "softmax", "private float _z; public static float[] F(float[] x) => new C().G(x); float[] G(float[] x) { _z = 0; for (int i = 0; i < x.Length; i++) _z += MathF.Exp(x[i]); var y = new float[x.Length]; for (int i = 0; i < x.Length; i++) y[i] = MathF.Exp(x[i]) / _z; return y; }" },
+        { "SMX0002", "lse", "public static double F(double[] x) { double s = 0; foreach (var v in x) s += Math.Exp(v); return Math.Log(s); }" },
+        { "SMX0002", "lse", "public static float F(float[] x) { float s = 0; for (int i = 0; i < x.Length; i++) s += MathF.Exp(x[i]); float lse = MathF.Log(s); return lse; }" },
+        { "SMX0002", "lse", "public static double F(double[] x) => Math.Log(x.Sum(Math.Exp));" },
+        { "SMX0002", "lse", "public static double F(double[] x) { var list = x.ToList(); return Math.Log(list.Select(v => Math.Exp(v)).Sum()); }" },
+        { "SMX0002", "softplus", "public static double F(double[] x) => Math.Log(1 + Math.Exp(x[0]));" },
+        { "SMX0002", "softplus", "public static float F(float[] x) { float z = x[0]; return 2 * MathF.Log(MathF.Exp(z) + 1f) / 2; }" },
+        { "SMX0002", "softplus", "public static T F<T>(T[] x) where T : IFloatingPointIeee754<T> => T.Log(T.One + T.Exp(x[0]));" },
+        { "SMX0003", "logsoftmax0", "static double[] Softmax(double[] x) { double m = x.Max(); var e = x.Select(v => Math.Exp(v - m)).ToArray(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); } public static double F(double[] x) { var p = Softmax(x); return Math.Log(p[0]); }" },
+        { "SMX0003", "logsoftmax0", "static double[] Softmax(double[] x) { double m = x.Max(); var e = x.Select(v => Math.Exp(v - m)).ToArray(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); } public static double F(double[] x) => Softmax(x).Select(p => Math.Log(p)).Take(1).ToArray().Sum();" },
+        { "SMX0003", "logsoftmax0", "static float[] Softmax(float[] x) { float m = x.Max(); var e = x.Select(v => MathF.Exp(v - m)).ToArray(); float s = e.Sum(); return e.Select(v => v / s).ToArray(); } public static float F(float[] x) => MathF.Log(Softmax(x)[0]);" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { IEnumerable<double> q = x; double total = 0; foreach (double v in q) total += double.Exp(v); return q.Select(v => Math.Exp(v) / total).ToArray(); }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { var list = x.ToList(); double s = list.Sum(Math.Exp); var y = new double[list.Count]; for (int i = 0; i < list.Count; i++) y[i] = Math.Exp(list[i]) / s; return y; }" },
+        { "SMX0004", "softmax", "public static float[] F(float[] x) { var y = new float[x.Length]; TensorPrimitives.SoftMax(x, y); return y; }" },
+        { "SMX0004", "softmax", "public static double[] F(double[] x) { var y = (double[])x.Clone(); TensorPrimitives.SoftMax<double>(y, y); return y; }" },
+        { "SMX0004", "softmax", "public static double[] F(double[] x) => G(x); static double[] G(ReadOnlySpan<double> x) { Span<double> y = stackalloc double[x.Length]; TensorPrimitives.SoftMax(x, y); return y.ToArray(); }" },
+        { "SMX0001", "softmax", "public static double[] F(double[] x) { ReadOnlySpan<double> s = x; var e = new double[s.Length]; TensorPrimitives.Exp(s, e); TensorPrimitives.Divide<double>(e, TensorPrimitives.Sum<double>(e), e); return e; }" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Fixed_code_matches_the_original_on_small_inputs_and_is_stable_on_large_ones(string rule, string reference, string members)
+    {
+        string original = Sources.Class(members);
+        (DiagnosticAnalyzer analyzer, CodeFixProvider fixer) = rule switch
+        {
+            "SMX0001" => ((DiagnosticAnalyzer)new NaiveSoftmaxAnalyzer(), (CodeFixProvider)new NaiveSoftmaxCodeFixProvider()),
+            "SMX0002" => (new NaiveLogSumExpAnalyzer(), new NaiveLogSumExpCodeFixProvider()),
+            "SMX0003" => (new LogOfSoftmaxAnalyzer(), new LogOfSoftmaxCodeFixProvider()),
+            _ => (new TensorPrimitivesSoftMaxAnalyzer(), new TensorPrimitivesSoftMaxCodeFixProvider()),
+        };
+        Assert.Contains(await FixRunner.DiagnosticsAsync(original, analyzer), d => d.Id == rule);
+        string fixedSource = await FixRunner.ApplyAllAsync(original, analyzer, fixer);
+        Assert.NotEqual(original, fixedSource);
+        Assert.DoesNotContain(await FixRunner.DiagnosticsAsync(fixedSource, analyzer), d => d.Id == rule);
+
+        using CompiledCode before = CompiledCode.Compile(original);
+        using CompiledCode after = CompiledCode.Compile(fixedSource);
+        foreach (double[] input in s_small)
+        {
+            double[] expected = Run(before, input, members);
+            double[] actual = Run(after, input, members);
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6 * Math.Max(Math.Abs(expected[i]), 1e-300) + 1e-300,
+                    $"input [{string.Join(", ", input)}], [{i}]: original {expected[i]:R}, fixed {actual[i]:R}\n{fixedSource}");
+            }
+        }
+
+        bool isFloat = members.Contains("float[] F(", StringComparison.Ordinal) || members.Contains("float F(", StringComparison.Ordinal);
+        foreach (double[] input in s_large)
+        {
+            double[] actual = Run(after, input, members);
+            double[] expected = Reference(reference, input);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(double.IsFinite(actual[i]), $"input [{string.Join(", ", input)}]: [{i}] is {actual[i]}\n{fixedSource}");
+                double tolerance = isFloat ? 1e-5 : 1e-12;
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])),
+                    $"input [{string.Join(", ", input)}], [{i}]: expected {expected[i]:R}, fixed {actual[i]:R}\n{fixedSource}");
+            }
+        }
+    }
+
+    private static double[] Run(CompiledCode code, double[] input, string members)
+    {
+        bool isFloat = members.Contains("float[] F(", StringComparison.Ordinal) || members.Contains("float F(", StringComparison.Ordinal);
+        object? argument = isFloat ? input.Select(v => (float)v).ToArray() : input.ToArray();
+        return code.Invoke("C", "F", argument) switch
+        {
+            double[] doubles => doubles,
+            float[] floats => floats.Select(v => (double)v).ToArray(),
+            double scalar => new[] { scalar },
+            float scalar => new[] { (double)scalar },
+            var other => throw new InvalidOperationException($"unexpected result {other}"),
+        };
+    }
+
+    /// <summary>Stable references, computed in double.</summary>
+    internal static double[] Reference(string reference, double[] x) => reference switch
+    {
+        "softmax" => Softmax(x),
+        "softmin" => Softmax(x.Select(v => -v).ToArray()),
+        "softmax/2" => Softmax(x.Select(v => v / 2).ToArray()),
+        "lse" => new[] { LogSumExp(x) },
+        "softplus" => new[] { Math.Max(x[0], 0) + Math.Log(1 + Math.Exp(-Math.Abs(x[0]))) },
+        "logsoftmax0" => new[] { x[0] - LogSumExp(x) },
+        _ => throw new ArgumentOutOfRangeException(nameof(reference)),
+    };
+
+    private static double[] Softmax(double[] x)
+    {
+        double m = x.Max();
+        double[] e = x.Select(v => Math.Exp(v - m)).ToArray();
+        double s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+
+    private static double LogSumExp(double[] x)
+    {
+        double m = x.Max();
+        return m + Math.Log(x.Sum(v => Math.Exp(v - m)));
+    }
+}

@@ -1,0 +1,387 @@
+using System.Threading;
+using System.Threading.Tasks;
+using SoftmaxGenerators.Analyzers;
+using SoftmaxGenerators.CodeFixes;
+using SoftmaxGenerators.Tests.Analyzers;
+using SoftmaxGenerators.Tests.Infrastructure;
+using Xunit;
+using Verifier = SoftmaxGenerators.Tests.Infrastructure.CodeFixVerifier<SoftmaxGenerators.Analyzers.NaiveSoftmaxAnalyzer, SoftmaxGenerators.CodeFixes.NaiveSoftmaxCodeFixProvider>;
+
+namespace SoftmaxGenerators.Tests.CodeFixes;
+
+public class NaiveSoftmaxCodeFixTests
+{
+    [Fact]
+    public Task Loops_two_diagnostics_in_one_type_keep_comments_and_formatting() => Verifier.VerifyAsync(
+        Sources.Usings + """
+        public static class Activations
+        {
+            public static double[] Softmax(double[] logits)
+            {
+                var result = new double[logits.Length];
+                double sum = 0; // running total
+                // exponentiate
+                for (int i = 0; i < logits.Length; i++)
+                {
+                    result[i] = {|SMX0001:Math.Exp(logits[i])|};
+                    sum += result[i];
+                }
+
+                for (int i = 0; i < result.Length; i++)
+                    result[i] /= sum;
+                return result;
+            }
+
+            public static float[] Softmax(float[] logits, float temperature)
+            {
+                var result = new float[logits.Length];
+                float z = 0f;
+                foreach (float v in logits)
+                    z += {|SMX0001:MathF.Exp(v / temperature)|};
+                for (int i = 0; i < logits.Length; i++)
+                    result[i] = MathF.Exp(logits[i] / temperature) / z;
+                return result;
+            }
+        }
+        """,
+        Sources.Usings + """
+        public static class Activations
+        {
+            public static double[] Softmax(double[] logits)
+            {
+                var result = new double[logits.Length];
+                double sum = 0; // running total
+                double max = double.NegativeInfinity;
+                for (int i = 0; i < logits.Length; i++)
+                    max = Math.Max(max, logits[i]);
+                // exponentiate
+                for (int i = 0; i < logits.Length; i++)
+                {
+                    result[i] = Math.Exp(logits[i] - max);
+                    sum += result[i];
+                }
+
+                for (int i = 0; i < result.Length; i++)
+                    result[i] /= sum;
+                return result;
+            }
+
+            public static float[] Softmax(float[] logits, float temperature)
+            {
+                var result = new float[logits.Length];
+                float z = 0f;
+                float max = float.NegativeInfinity;
+                foreach (float v in logits)
+                    max = Math.Max(max, v / temperature);
+                foreach (float v in logits)
+                    z += MathF.Exp(v / temperature - max);
+                for (int i = 0; i < logits.Length; i++)
+                    result[i] = MathF.Exp(logits[i] / temperature - max) / z;
+                return result;
+            }
+        }
+        """);
+
+    [Fact]
+    public async Task Fix_all_across_two_partial_files()
+    {
+        var test = new Verifier.Test();
+        test.TestState.Sources.Add(("A.cs", Sources.Usings + """
+            public partial class Model
+            {
+                public static double[] A(double[] x)
+                {
+                    double s = 0;
+                    foreach (var v in x) s += {|SMX0001:Math.Exp(v)|};
+                    var p = new double[x.Length];
+                    for (int i = 0; i < x.Length; i++) p[i] = Math.Exp(x[i]) / s;
+                    return p;
+                }
+            }
+            """));
+        test.TestState.Sources.Add(("B.cs", Sources.Usings + """
+            public partial class Model
+            {
+                public static double[] B(double[] x)
+                {
+                    var e = x.Select({|SMX0001:Math.Exp|}).ToArray();
+                    double s = e.Sum();
+                    return e.Select(v => v / s).ToArray();
+                }
+            }
+            """));
+        test.FixedState.Sources.Add(("A.cs", Sources.Usings + """
+            public partial class Model
+            {
+                public static double[] A(double[] x)
+                {
+                    double s = 0;
+                    double max = double.NegativeInfinity;
+                    foreach (var v in x)
+                        max = Math.Max(max, v);
+                    foreach (var v in x) s += Math.Exp(v - max);
+                    var p = new double[x.Length];
+                    for (int i = 0; i < x.Length; i++) p[i] = Math.Exp(x[i] - max) / s;
+                    return p;
+                }
+            }
+            """));
+        test.FixedState.Sources.Add(("B.cs", Sources.Usings + """
+            public partial class Model
+            {
+                public static double[] B(double[] x)
+                {
+                    double max = x.Max();
+                    var e = x.Select(v2 => Math.Exp(v2 - max)).ToArray();
+                    double s = e.Sum();
+                    return e.Select(v => v / s).ToArray();
+                }
+            }
+            """));
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task Linq_one_liner_becomes_a_block() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(double[] x) => x.Select(v => Math.Exp(v) / x.Sum({|SMX0001:Math.Exp|})).ToArray();
+            """),
+        Sources.Class("""
+                public static double[] F(double[] x)
+                {
+                    double max = x.Max();
+                    return x.Select(v => Math.Exp(v - max) / x.Sum(v2 => Math.Exp(v2 - max))).ToArray();
+                }
+            """));
+
+    [Fact]
+    public Task Linq_lambda_with_temperature_uses_max_of_the_exponent() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(List<double> x, double t)
+                {
+                    double s = x.Sum(v => {|SMX0001:Math.Exp(v / t)|});
+                    return x.Select(v => Math.Exp(v / t) / s).ToArray();
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(List<double> x, double t)
+                {
+                    double max = x.Max(v => v / t);
+                    double s = x.Sum(v => Math.Exp(v / t - max));
+                    return x.Select(v => Math.Exp(v / t - max) / s).ToArray();
+                }
+            """));
+
+    [Fact]
+    public Task Batch_rows_get_a_maximum_per_row() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static void F(double[,] x)
+                {
+                    for (int r = 0; r < x.GetLength(0); r++)
+                    {
+                        double sum = 0;
+                        for (int c = 0; c < x.GetLength(1); c++)
+                        {
+                            x[r, c] = {|SMX0001:Math.Exp(x[r, c])|};
+                            sum += x[r, c];
+                        }
+
+                        for (int c = 0; c < x.GetLength(1); c++)
+                            x[r, c] /= sum;
+                    }
+                }
+            """),
+        Sources.Class("""
+                public static void F(double[,] x)
+                {
+                    for (int r = 0; r < x.GetLength(0); r++)
+                    {
+                        double sum = 0;
+                        double max = double.NegativeInfinity;
+                        for (int c = 0; c < x.GetLength(1); c++)
+                            max = Math.Max(max, x[r, c]);
+                        for (int c = 0; c < x.GetLength(1); c++)
+                        {
+                            x[r, c] = Math.Exp(x[r, c] - max);
+                            sum += x[r, c];
+                        }
+
+                        for (int c = 0; c < x.GetLength(1); c++)
+                            x[r, c] /= sum;
+                    }
+                }
+            """));
+
+    [Fact]
+    public Task Generic_math_uses_T_Max() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static void F<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
+                {
+                    T sum = T.Zero;
+                    for (int i = 0; i < x.Length; i++)
+                        sum += {|SMX0001:T.Exp(x[i])|};
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] = T.Exp(x[i]) / sum;
+                }
+            """),
+        Sources.Class("""
+                public static void F<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
+                {
+                    T sum = T.Zero;
+                    T max = T.NegativeInfinity;
+                    for (int i = 0; i < x.Length; i++)
+                        max = T.Max(max, x[i]);
+                    for (int i = 0; i < x.Length; i++)
+                        sum += T.Exp(x[i] - max);
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] = T.Exp(x[i] - max) / sum;
+                }
+            """));
+
+    [Fact]
+    public Task TensorPrimitives_exp_becomes_subtract_max_then_exp() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static float[] F(float[] x)
+                {
+                    var e = new float[x.Length];
+                    {|SMX0001:TensorPrimitives.Exp(x, e)|};
+                    TensorPrimitives.Divide(e, TensorPrimitives.Sum(e), e);
+                    return e;
+                }
+            """),
+        Sources.Class("""
+                public static float[] F(float[] x)
+                {
+                    var e = new float[x.Length];
+                    TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), e);
+                    TensorPrimitives.Exp(e, e);
+                    TensorPrimitives.Divide(e, TensorPrimitives.Sum(e), e);
+                    return e;
+                }
+            """));
+
+    [Fact]
+    public Task Two_softmaxes_in_one_method_get_two_maxima() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(double[] a, double[] b)
+                {
+                    double sa = a.Sum(v => {|SMX0001:Math.Exp(v)|});
+                    double sb = b.Sum(v => {|SMX0001:Math.Exp(v)|});
+                    return a.Select(v => Math.Exp(v) / sa).Concat(b.Select(v => Math.Exp(v) / sb)).ToArray();
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(double[] a, double[] b)
+                {
+                    double max = a.Max();
+                    double sa = a.Sum(v => Math.Exp(v - max));
+                    double max2 = b.Max();
+                    double sb = b.Sum(v => Math.Exp(v - max2));
+                    return a.Select(v => Math.Exp(v - max) / sa).Concat(b.Select(v => Math.Exp(v - max2) / sb)).ToArray();
+                }
+            """));
+
+    [Fact]
+    public Task While_loop_takes_the_maximum_over_the_collection() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(double[] x, double t)
+                {
+                    var e = new double[x.Length];
+                    double s = 0;
+                    int i = 0;
+                    while (i < x.Length)
+                    {
+                        e[i] = {|SMX0001:Math.Exp(x[i] / t)|};
+                        s += e[i];
+                        i++;
+                    }
+
+                    for (int k = 0; k < e.Length; k++)
+                        e[k] /= s;
+                    return e;
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(double[] x, double t)
+                {
+                    var e = new double[x.Length];
+                    double s = 0;
+                    int i = 0;
+                    double max = double.NegativeInfinity;
+                    foreach (var v in x)
+                        max = Math.Max(max, v / t);
+                    while (i < x.Length)
+                    {
+                        e[i] = Math.Exp(x[i] / t - max);
+                        s += e[i];
+                        i++;
+                    }
+
+                    for (int k = 0; k < e.Length; k++)
+                        e[k] /= s;
+                    return e;
+                }
+            """));
+
+    [Fact]
+    public Task Loop_sum_and_linq_numerators_share_one_maximum() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(IEnumerable<double> x)
+                {
+                    double total = 0;
+                    double first = Math.Exp(1);
+                    foreach (double v in x)
+                        total += {|SMX0001:double.Exp(v)|};
+                    return x.Select(v => Math.Exp(v) / total).Append(first).ToArray();
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(IEnumerable<double> x)
+                {
+                    double total = 0;
+                    double first = Math.Exp(1);
+                    double max = double.NegativeInfinity;
+                    foreach (double v in x)
+                        max = Math.Max(max, v);
+                    foreach (double v in x)
+                        total += double.Exp(v - max);
+                    return x.Select(v => Math.Exp(v - max) / total).Append(first).ToArray();
+                }
+            """));
+
+    public static TheoryData<string> Unfixable => new()
+    {
+        // while loops over part of the collection, sums in arrays or in fields used by other members, mixed loop/LINQ:
+        // reported, not fixed
+        """
+        static double[] F(double[] x, int n) { var e = new double[n]; double s = 0; int i = 0; while (i < n) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; i++; } i = 0; while (i < n) { e[i] /= s; i++; } return e; }
+        """,
+        """
+        static void F(double[][] x, double[] sums) { for (int r = 0; r < x.Length; r++) for (int c = 0; c < x[r].Length; c++) sums[r] += {|SMX0001:Math.Exp(x[r][c])|}; for (int r = 0; r < x.Length; r++) for (int c = 0; c < x[r].Length; c++) x[r][c] = Math.Exp(x[r][c]) / sums[r]; }
+        """,
+        """
+        private double _sum;
+        public void Fit(double[] x) { _sum = 0; foreach (var v in x) _sum += {|SMX0001:Math.Exp(v)|}; }
+        public double P(double v) => Math.Exp(v) / _sum;
+        """,
+        """
+        static double[] F(double[] x) { double s = 0; var y = x; foreach (var v in x) s += {|SMX0001:Math.Exp(v)|}; return y.Select(v => Math.Exp(v) / s).ToArray(); }
+        """,
+        """
+        static void F(ReadOnlySpan<float> x, Span<float> y) { {|SMX0001:TensorPrimitives.Exp(x, y)|}; TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }
+        """,
+        """
+        static float F(float[] x) { var e = new float[x.Length]; {|SMX0001:TensorPrimitives.Exp(x, e)|}; float s = TensorPrimitives.Sum(e); TensorPrimitives.Divide(e, s, e); return MathF.Log(s); }
+        """,
+        """
+        static double[] F(double[] x) { var e = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; } Console.WriteLine(s); for (int i = 0; i < x.Length; i++) e[i] /= s; return e; }
+        """,
+        """
+        static double F(double[] x) { var e = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; } double inv = 1 / s; for (int i = 0; i < x.Length; i++) e[i] *= inv; return x.Length * inv; }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Unfixable))]
+    public Task No_fix_where_the_shape_cannot_be_fixed_safely(string members) => Verifier.VerifyAsync(Sources.Class(members), Sources.Class(members));
+}

@@ -1,0 +1,69 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+
+namespace SoftmaxGenerators.Tests.Infrastructure;
+
+/// <summary>
+/// Compiles C# source against the .NET 10 references and System.Numerics.Tensors, loads it into a collectible
+/// AssemblyLoadContext and calls a static method through reflection.
+/// </summary>
+public sealed class CompiledCode : IDisposable
+{
+    private readonly AssemblyLoadContext _context;
+    private readonly Assembly _assembly;
+
+    private CompiledCode(AssemblyLoadContext context, Assembly assembly)
+    {
+        _context = context;
+        _assembly = assembly;
+    }
+
+    public static CompiledCode Compile(string source)
+    {
+        CSharpCompilation compilation = CSharpCompilation.Create(
+            "Run" + Guid.NewGuid().ToString("N"),
+            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest)) },
+            TestReferences.Net10.Add(TestReferences.NumericsTensors),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
+        using var stream = new MemoryStream();
+        EmitResult result = compilation.Emit(stream);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException("The code does not compile:\n"
+                + string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)) + "\n" + source);
+        }
+
+        stream.Position = 0;
+        var context = new AssemblyLoadContext("SoftmaxGenerators.Tests.Run", isCollectible: true);
+        string tensorsPath = Path.Combine(TestReferences.PackageRoot, "system.numerics.tensors", "11.0.0", "lib", "net10.0", "System.Numerics.Tensors.dll");
+        context.Resolving += (loadContext, name) => name.Name == "System.Numerics.Tensors" ? loadContext.LoadFromAssemblyPath(tensorsPath) : null;
+        return new CompiledCode(context, context.LoadFromStream(stream));
+    }
+
+    /// <summary>Calls the static method <paramref name="method"/> of <paramref name="type"/>; generic methods are closed over double.</summary>
+    public object? Invoke(string type, string method, params object?[] arguments)
+    {
+        MethodInfo info = _assembly.GetType(type, throwOnError: true)!.GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
+        if (info.IsGenericMethodDefinition)
+        {
+            info = info.MakeGenericMethod(arguments[0] is float[] ? typeof(float) : typeof(double));
+        }
+
+        try
+        {
+            return info.Invoke(null, arguments);
+        }
+        catch (TargetInvocationException exception) when (exception.InnerException is not null)
+        {
+            throw exception.InnerException;
+        }
+    }
+
+    public void Dispose() => _context.Unload();
+}
