@@ -153,4 +153,65 @@ public class PackageTests(PackageFixture package)
         Assert.Contains("SMX9001", result.Output);
         Assert.Contains("Roslyn 4.8", result.Output);
     }
+
+    private const string NaiveCode = """
+        using System;
+        using System.Globalization;
+        using System.Linq;
+
+        public static class Program
+        {
+            public static double[] Softmax(double[] logits)
+            {
+                double sum = 0;
+                for (int i = 0; i < logits.Length; i++)
+                {
+                    sum += Math.Exp(logits[i]);
+                }
+
+                var result = new double[logits.Length];
+                for (int i = 0; i < logits.Length; i++)
+                {
+                    result[i] = Math.Exp(logits[i]) / sum;
+                }
+
+                return result;
+            }
+
+            public static float[] SoftmaxLinq(float[] x)
+            {
+                float total = x.Sum(MathF.Exp);
+                return x.Select(v => MathF.Exp(v) / total).ToArray();
+            }
+
+            public static double LogSumExp(double[] x) => Math.Log(x.Sum(Math.Exp));
+
+            public static void Main()
+            {
+                double[] p = Softmax(new double[] { 800, 799, 790, 805 });
+                float[] q = SoftmaxLinq(new float[] { 20, 300, 5000 });
+                double l = LogSumExp(new double[] { 800, 799 });
+                bool finite = p.All(double.IsFinite) && q.All(float.IsFinite) && double.IsFinite(l);
+                Console.WriteLine("finite " + finite.ToString(CultureInfo.InvariantCulture) + " " + p[3].ToString("0.000000", CultureInfo.InvariantCulture));
+            }
+        }
+        """;
+
+    [Fact]
+    public void Dotnet_format_applies_the_fixes_from_the_package()
+    {
+        string directory = package.CreateConsumer("Naive", "net10.0", "Exe", new Dictionary<string, string> { ["Program.cs"] = NaiveCode }, "<TreatWarningsAsErrors>false</TreatWarningsAsErrors>");
+        string before = Dotnet.Run(directory, "build", "-c", "Release").AssertSuccess().Output;
+        Assert.Contains("warning SMX0001", before);
+        Assert.Contains("warning SMX0002", before);
+        Assert.Contains("finite False", Dotnet.Run(directory, "run", "-c", "Release", "--no-build").AssertSuccess().Output);
+
+        Dotnet.Run(directory, "format", "analyzers", "--diagnostics", "SMX0001", "SMX0002", "--severity", "warn").AssertSuccess();
+
+        string after = Dotnet.Run(directory, "build", "-c", "Release", "--no-incremental").AssertSuccess().Output;
+        Assert.DoesNotContain("warning SMX000", after);
+        string output = Dotnet.Run(directory, "run", "-c", "Release", "--no-build").AssertSuccess().Output;
+        Assert.Contains("finite True", output);
+        Assert.Contains("0.990867", output); // softmax([800, 799, 790, 805])[3] = 1 / (1 + e^-5 + e^-6 + e^-15)
+    }
 }
