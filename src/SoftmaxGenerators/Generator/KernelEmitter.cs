@@ -385,39 +385,8 @@ internal sealed class KernelEmitter
         }
 
         sum.Declare(_w, "sum");
-        int block = SumBlockVectors * lanes;
-        int blockEnd = sum.Blocked ? full / block * block : 0;
-        if (blockEnd > 0)
-        {
-            _w.Open($"for (nuint b = 0; b < {Lit(blockEnd)}; b += {Lit(block)})");
-            EmitExpBlock(width, vectorType, sum, "b", $"b + {Lit(block)}", lanes);
-            _w.Close();
-        }
 
-        if (blockEnd < full)
-        {
-            if (sum.Blocked)
-            {
-                _w.Open(string.Empty);
-                EmitExpBlock(width, vectorType, sum, Lit(blockEnd), Lit(full), lanes);
-                _w.Close();
-            }
-            else
-            {
-                _w.Open($"for (nuint j = 0; j < {Lit(full)}; j += {Lit(lanes)})");
-                _w.Line(sum.Split
-                    ? $"{vectorType} e = ExpAccurate({Load(width, "x", "j")} - shift, vbias, out {vectorType} low);"
-                    : $"{vectorType} e = Exp({Load(width, "x", "j")} - shift, vbias);");
-                _w.Line(Store(width, "e", "y", "j"));
-                _w.Line(sum.Add("sum", "e"));
-                if (sum.Split)
-                {
-                    _w.Line("sumLow += low;");
-                }
-
-                _w.Close();
-            }
-        }
+        EmitExpLoops(width, vectorType, sum, full, lanes, offset => $"{Load(width, "x", offset)} - shift");
 
         if (remainder != 0)
         {
@@ -460,11 +429,49 @@ internal sealed class KernelEmitter
         _w.Line();
     }
 
-    private void EmitExpBlock(Width width, string vectorType, Accumulator sum, string start, string end, int lanes)
+    /// <summary>Pass 2 over the full vectors: exponentials stored and summed.</summary>
+    private void EmitExpLoops(Width width, string vectorType, Accumulator sum, int full, int lanes, System.Func<string, string> input)
+    {
+        int block = SumBlockVectors * lanes;
+        int blockEnd = sum.Blocked ? full / block * block : 0;
+        if (blockEnd > 0)
+        {
+            _w.Open($"for (nuint b = 0; b < {Lit(blockEnd)}; b += {Lit(block)})");
+            EmitExpBlock(width, vectorType, sum, "b", $"b + {Lit(block)}", lanes, input);
+            _w.Close();
+        }
+
+        if (blockEnd < full)
+        {
+            if (sum.Blocked)
+            {
+                _w.Open(string.Empty);
+                EmitExpBlock(width, vectorType, sum, Lit(blockEnd), Lit(full), lanes, input);
+                _w.Close();
+            }
+            else
+            {
+                _w.Open($"for (nuint j = 0; j < {Lit(full)}; j += {Lit(lanes)})");
+                _w.Line(sum.Split
+                    ? $"{vectorType} e = ExpAccurate({input("j")}, vbias, out {vectorType} low);"
+                    : $"{vectorType} e = Exp({input("j")}, vbias);");
+                _w.Line(Store(width, "e", "y", "j"));
+                _w.Line(sum.Add("sum", "e"));
+                if (sum.Split)
+                {
+                    _w.Line("sumLow += low;");
+                }
+
+                _w.Close();
+            }
+        }
+    }
+
+    private void EmitExpBlock(Width width, string vectorType, Accumulator sum, string start, string end, int lanes, System.Func<string, string> input)
     {
         _w.Line($"{vectorType} block = {vectorType}.Zero;");
         _w.Open($"for (nuint j = {start}; j < {end}; j += {Lit(lanes)})");
-        _w.Line($"{vectorType} e = Exp({Load(width, "x", "j")} - shift, vbias);");
+        _w.Line($"{vectorType} e = Exp({input("j")}, vbias);");
         _w.Line(Store(width, "e", "y", "j"));
         _w.Line("block += e;");
         _w.Close();
@@ -748,16 +755,23 @@ internal sealed class KernelEmitter
         _w.Line("// r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.");
         _w.Line($"{v} r = Mad(k, {K(-lane.Ln2Hi)}, u);");
         _w.Line($"r = Mad(k, {K(-lane.Ln2Lo)}, r);");
-        double[] p = lane.Polynomial;
-        _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
-        for (int j = 2; j < p.Length; j++)
-        {
-            _w.Line($"p = Mad(p, r, {K(p[j])});");
-        }
-
         if (lane.IsSingle)
         {
+            // exp(r) = 1 + r + r^2 P(r), P by Horner: with AVX2's 16 registers already holding the loop's invariants,
+            // Estrin's extra live temporaries made the JIT spill more, and float gained nothing from it.
+            double[] p = lane.Polynomial;
+            _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
+            for (int j = 2; j < p.Length; j++)
+            {
+                _w.Line($"p = Mad(p, r, {K(p[j])});");
+            }
+
             _w.Line($"p = Mad(p, r * r, r + {K(1)});");
+        }
+        else
+        {
+            _w.Line("// The degree-13 polynomial by Estrin's scheme: 4 dependent FMAs instead of 13.");
+            _w.Line($"{v} p = {EmitEstrin(v, K, lane.Polynomial, "p")};");
         }
 
         _w.Line($"{v} scale = {c}.{lane.AsSelf}({c}.ShiftLeft({c}.{lane.AsInteger}(t), {Lit(lane.ExponentShift)}));");
@@ -784,14 +798,9 @@ internal sealed class KernelEmitter
         _w.Line($"{v} r = Mad(k, {K(-lane.Ln2Hi)}, u);");
         _w.Line($"r = Mad(k, {K(-lane.Ln2Lo)}, r);");
         double[] p = lane.Polynomial;
-        _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
-        for (int j = 2; j < p.Length - 2; j++)
-        {
-            _w.Line($"p = Mad(p, r, {K(p[j])});");
-        }
-
+        string poly = EmitEstrin(v, K, p.Take(p.Length - 2).ToArray(), "p");
         _w.Line("// exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.");
-        _w.Line($"{v} q = Mad(p, r * r, r);");
+        _w.Line($"{v} q = Mad({poly}, pR2, r);");
         _w.Line($"{v} hi = {K(1)} + q;");
         _w.Line($"{v} lo = ({K(1)} - hi) + q;");
         _w.Line($"{v} scale = {c}.{lane.AsSelf}({c}.ShiftLeft({c}.{lane.AsInteger}(t), {Lit(lane.ExponentShift)}));");
@@ -800,6 +809,56 @@ internal sealed class KernelEmitter
         _w.Line($"return {c}.AndNot(hi * scale, keep);");
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>
+    /// Emits the polynomial with coefficients <paramref name="highestFirst"/> in r by Estrin's scheme: pairs
+    /// a_2i + a_2i+1 r, then pairs of those combined with r^2, r^4, r^8. Declares <c>{name}R2</c> (r^2), which callers
+    /// may use, and returns the expression of the result.
+    /// </summary>
+    private string EmitEstrin(string v, System.Func<double, string> constant, double[] highestFirst, string name)
+    {
+        double[] a = highestFirst.Reverse().ToArray();
+        var terms = new List<string>();
+        for (int i = 0; i < a.Length; i += 2)
+        {
+            if (i + 1 < a.Length)
+            {
+                string term = $"{name}{Lit(i / 2)}";
+                _w.Line($"{v} {term} = Mad({constant(a[i + 1])}, r, {constant(a[i])});");
+                terms.Add(term);
+            }
+            else
+            {
+                terms.Add(constant(a[i]));
+            }
+        }
+
+        string power = "r";
+        for (int level = 1; level == 1 || terms.Count > 1; level++)
+        {
+            string next = $"{name}R{Lit(1 << level)}";
+            _w.Line($"{v} {next} = {power} * {power};");
+            power = next;
+            var combined = new List<string>();
+            for (int i = 0; i < terms.Count; i += 2)
+            {
+                if (i + 1 < terms.Count)
+                {
+                    string term = $"{name}{Lit(level)}_{Lit(i / 2)}";
+                    _w.Line($"{v} {term} = Mad({terms[i + 1]}, {power}, {terms[i]});");
+                    combined.Add(term);
+                }
+                else
+                {
+                    combined.Add(terms[i]);
+                }
+            }
+
+            terms = combined;
+        }
+
+        return terms[0];
     }
 
     private void EmitScalarExp()
