@@ -33,7 +33,7 @@ public static class Interleaved
         }
 
         string? filter = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-        List<Pair> pairs = Pairs().Where(p => filter is null || $"{p.Elem} {p.Shape} {p.A}".Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+        List<Pair> pairs = Pairs().Where(p => filter is null || $"{p.Elem} {p.Shape} {p.A} {p.B}".Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
         Console.WriteLine($"Interleaved A/B, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per side, {Environment.ProcessorCount} cores, load {LoadAverage()}");
         Console.WriteLine();
@@ -142,12 +142,21 @@ public static class Interleaved
         foreach (Pair p in BatchPairs<N10>()) yield return p;
         foreach (Pair p in BatchPairs<N1000>()) yield return p;
 
-        float[] fx = Inputs.Single(1024), fy = new float[1024];
-        double[] dx = Inputs.Double(1024), dy = new double[1024];
-        yield return new Pair("float", "N=1024", 1024, "EstrinExp", "CurrentKernel",
-            n => Timed(n, () => ProposedKernels.Single1024Estrin(fx, fy)), n => SingleGenerated<N1024>(fx, fy, n));
-        yield return new Pair("double", "N=1024", 1024, "EstrinExp", "CurrentKernel",
-            n => Timed(n, () => ProposedKernels.Double1024Estrin(dx, dy)), n => DoubleGenerated<N1024>(dx, dy, n));
+        // The cost of SoftmaxPrecision.Accurate (target: at most 1.7x the time of the default Fast kernels).
+        foreach (Pair p in AccuratePairs(10, (x, y) => K10.Accurate(x, y), (x, y) => K10.Softmax(x, y), (x, y) => K10.Accurate(x, y), (x, y) => K10.Softmax(x, y))) yield return p;
+        foreach (Pair p in AccuratePairs(1024, (x, y) => K1024.Accurate(x, y), (x, y) => K1024.Softmax(x, y), (x, y) => K1024.Accurate(x, y), (x, y) => K1024.Softmax(x, y))) yield return p;
+        foreach (Pair p in AccuratePairs(65536, (x, y) => K65536.Accurate(x, y), (x, y) => K65536.Softmax(x, y), (x, y) => K65536.Accurate(x, y), (x, y) => K65536.Softmax(x, y))) yield return p;
+    }
+
+    private delegate void Kernel<T>(ReadOnlySpan<T> input, Span<T> output);
+
+    private static IEnumerable<Pair> AccuratePairs(int length, Kernel<float> singleAccurate, Kernel<float> singleFast, Kernel<double> doubleAccurate, Kernel<double> doubleFast)
+    {
+        float[] fx = Inputs.Single(length), fy = new float[length];
+        double[] dx = Inputs.Double(length), dy = new double[length];
+        string shape = "N=" + length.ToString(CultureInfo.InvariantCulture);
+        yield return new Pair("float", shape, length, "Fast", "Accurate", n => Timed(n, () => singleFast(fx, fy)), n => Timed(n, () => singleAccurate(fx, fy)));
+        yield return new Pair("double", shape, length, "Fast", "Accurate", n => Timed(n, () => doubleFast(dx, dy)), n => Timed(n, () => doubleAccurate(dx, dy)));
     }
 
     private static IEnumerable<Pair> RowPairs<T>()

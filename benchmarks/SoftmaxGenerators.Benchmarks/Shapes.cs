@@ -3,14 +3,14 @@ using System;
 namespace SoftmaxGenerators.Benchmarks;
 
 // The generated kernels under test: one type per row length.
-[Softmax(10)] public static partial class K10 { }
+[Softmax(10)][Softmax(10, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)] public static partial class K10 { }
 [Softmax(16)] public static partial class K16 { }
 [Softmax(64)] public static partial class K64 { }
 [Softmax(256)] public static partial class K256 { }
 [Softmax(1000)] public static partial class K1000 { }
-[Softmax(1024)] public static partial class K1024 { }
+[Softmax(1024)][Softmax(1024, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)] public static partial class K1024 { }
 [Softmax(4096)] public static partial class K4096 { }
-[Softmax(65536)] public static partial class K65536 { }
+[Softmax(65536)][Softmax(65536, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)] public static partial class K65536 { }
 
 /// <summary>
 /// A row length known at compile time, bound to its generated kernels. The benchmark classes are generic over a

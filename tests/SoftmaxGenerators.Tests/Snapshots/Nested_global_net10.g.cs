@@ -881,24 +881,21 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
-                // The degree-13 polynomial by Estrin's scheme: 4 dependent FMAs instead of 13.
-                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(1d), r, global::System.Runtime.Intrinsics.Vector512.Create(1d));
-                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector512<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector512<double> p6 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5d));
+                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666666664d));
+                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.001388888888888889d));
+                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.48015873015873E-05d));
+                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.755731922398589E-07d));
+                global::System.Runtime.Intrinsics.Vector512<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.08767569878681E-09d));
                 global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
                 global::System.Runtime.Intrinsics.Vector512<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
-                global::System.Runtime.Intrinsics.Vector512<double> p2_1 = Mad(p6, pR4, p1_2);
                 global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p2_1, pR8, p2_0);
-                global::System.Runtime.Intrinsics.Vector512<double> p = p3_0;
+                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d)));
             }
@@ -1004,24 +1001,21 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
-                // The degree-13 polynomial by Estrin's scheme: 4 dependent FMAs instead of 13.
-                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(1d), r, global::System.Runtime.Intrinsics.Vector256.Create(1d));
-                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector256<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector256<double> p6 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5d));
+                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666666664d));
+                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.001388888888888889d));
+                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.48015873015873E-05d));
+                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.755731922398589E-07d));
+                global::System.Runtime.Intrinsics.Vector256<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.08767569878681E-09d));
                 global::System.Runtime.Intrinsics.Vector256<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector256<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector256<double> p1_1 = Mad(p3, pR2, p2);
                 global::System.Runtime.Intrinsics.Vector256<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector256<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector256<double> p2_0 = Mad(p1_1, pR4, p1_0);
-                global::System.Runtime.Intrinsics.Vector256<double> p2_1 = Mad(p6, pR4, p1_2);
                 global::System.Runtime.Intrinsics.Vector256<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p2_1, pR8, p2_0);
-                global::System.Runtime.Intrinsics.Vector256<double> p = p3_0;
+                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d)));
             }
@@ -1133,24 +1127,21 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
-                // The degree-13 polynomial by Estrin's scheme: 4 dependent FMAs instead of 13.
-                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1d), r, global::System.Runtime.Intrinsics.Vector128.Create(1d));
-                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector128<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector128<double> p6 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
+                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
+                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
+                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
+                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
+                global::System.Runtime.Intrinsics.Vector128<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
                 global::System.Runtime.Intrinsics.Vector128<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector128<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector128<double> p1_1 = Mad(p3, pR2, p2);
                 global::System.Runtime.Intrinsics.Vector128<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector128<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector128<double> p2_0 = Mad(p1_1, pR4, p1_0);
-                global::System.Runtime.Intrinsics.Vector128<double> p2_1 = Mad(p6, pR4, p1_2);
                 global::System.Runtime.Intrinsics.Vector128<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p2_1, pR8, p2_0);
-                global::System.Runtime.Intrinsics.Vector128<double> p = p3_0;
+                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector128<double> p = global::System.Runtime.Intrinsics.Vector128.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d)));
             }
