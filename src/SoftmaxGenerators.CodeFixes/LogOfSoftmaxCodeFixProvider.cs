@@ -20,42 +20,12 @@ namespace SoftmaxGenerators.CodeFixes;
 /// double or float; other shapes are reported without a fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LogOfSoftmaxCodeFixProvider)), Shared]
-public sealed class LogOfSoftmaxCodeFixProvider : CodeFixProvider
+public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
 {
-    private const string EquivalenceKey = "SoftmaxGenerators.LogSoftmax";
-
-    private static readonly FixAllProvider s_fixAll = new SequentialFixAllProvider(FixAsync);
-
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(NumericsDescriptors.LogOfSoftmaxId);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => s_fixAll;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public LogOfSoftmaxCodeFixProvider()
+        : base(NumericsDescriptors.LogOfSoftmaxId, "Compute the log-softmax directly", "SoftmaxGenerators.LogSoftmax", FixAsync)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            SyntaxNode node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (await FixAsync(context.Document, node, context.CancellationToken).ConfigureAwait(false) is null)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Compute the log-softmax directly",
-                    async cancellationToken => await FixAsync(context.Document, node, cancellationToken).ConfigureAwait(false) ?? context.Document,
-                    EquivalenceKey),
-                diagnostic);
-        }
     }
 
     /// <summary>For Math.Log(v) that is the whole body of v =&gt; ... in Select over the probabilities, the source syntax.</summary>

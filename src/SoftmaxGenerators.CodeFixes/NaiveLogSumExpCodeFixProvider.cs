@@ -19,42 +19,12 @@ namespace SoftmaxGenerators.CodeFixes;
 /// max(x, 0) + log(1 + exp(-|x|)). A log of a few explicit exponentials is reported but not fixed.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NaiveLogSumExpCodeFixProvider)), Shared]
-public sealed class NaiveLogSumExpCodeFixProvider : CodeFixProvider
+public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
 {
-    private const string EquivalenceKey = "SoftmaxGenerators.StableLogSumExp";
-
-    private static readonly FixAllProvider s_fixAll = new SequentialFixAllProvider(FixAsync);
-
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(NumericsDescriptors.NaiveLogSumExpId);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => s_fixAll;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public NaiveLogSumExpCodeFixProvider()
+        : base(NumericsDescriptors.NaiveLogSumExpId, "Use the stable log-sum-exp", "SoftmaxGenerators.StableLogSumExp", FixAsync)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            SyntaxNode node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (await FixAsync(context.Document, node, context.CancellationToken).ConfigureAwait(false) is null)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Use the stable log-sum-exp",
-                    async cancellationToken => await FixAsync(context.Document, node, cancellationToken).ConfigureAwait(false) ?? context.Document,
-                    EquivalenceKey),
-                diagnostic);
-        }
     }
 
     internal static async Task<Document?> FixAsync(Document document, SyntaxNode node, CancellationToken cancellationToken)

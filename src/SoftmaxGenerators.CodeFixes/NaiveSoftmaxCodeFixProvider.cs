@@ -17,47 +17,13 @@ namespace SoftmaxGenerators.CodeFixes;
 /// exponential of the softmax, keeping names, comments and formatting. No fix where the shape cannot be fixed safely.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NaiveSoftmaxCodeFixProvider)), Shared]
-public sealed class NaiveSoftmaxCodeFixProvider : CodeFixProvider
+public sealed class NaiveSoftmaxCodeFixProvider : NodeCodeFixProvider
 {
-    private const string EquivalenceKey = "SoftmaxGenerators.SubtractMaximum";
-
-    private static readonly FixAllProvider s_fixAll = new SequentialFixAllProvider(FixAsync);
-
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(NumericsDescriptors.NaiveSoftmaxId);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => s_fixAll;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public NaiveSoftmaxCodeFixProvider()
+        : base(NumericsDescriptors.NaiveSoftmaxId, "Subtract the maximum before exponentiating", "SoftmaxGenerators.SubtractMaximum", FixAsync)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            SyntaxNode node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            // Offer the fix only where it can be computed.
-            if (await FixAsync(context.Document, node, context.CancellationToken).ConfigureAwait(false) is null)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Subtract the maximum before exponentiating",
-                    cancellationToken => FixOrKeepAsync(context.Document, node, cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
-        }
     }
-
-    private static async Task<Document> FixOrKeepAsync(Document document, SyntaxNode node, CancellationToken cancellationToken) =>
-        await FixAsync(document, node, cancellationToken).ConfigureAwait(false) ?? document;
 
     internal static async Task<Document?> FixAsync(Document document, SyntaxNode node, CancellationToken cancellationToken)
     {
