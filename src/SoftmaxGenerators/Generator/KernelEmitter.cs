@@ -749,12 +749,7 @@ internal sealed class KernelEmitter
         _w.Line("/// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>");
         _w.Line(Inline);
         _w.Open($"private static {v} Exp({v} u, {v} bias)");
-        _w.Line("// t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).");
-        _w.Line($"{v} t = Mad(u, {K(1.4426950408889634)}, bias);");
-        _w.Line($"{v} k = t - bias;");
-        _w.Line("// r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.");
-        _w.Line($"{v} r = Mad(k, {K(-lane.Ln2Hi)}, u);");
-        _w.Line($"r = Mad(k, {K(-lane.Ln2Lo)}, r);");
+        EmitReduction(v, K, lane);
         if (lane.IsSingle)
         {
             // exp(r) = 1 + r + r^2 P(r), P by Horner: with AVX2's 16 registers already holding the loop's invariants,
@@ -783,6 +778,17 @@ internal sealed class KernelEmitter
         _w.Line();
     }
 
+    /// <summary>The range reduction shared by both exponentials: t, k and r of exp(u) 2^-M = p(r) 2^(k - M).</summary>
+    private void EmitReduction(string v, System.Func<double, string> constant, Lane lane)
+    {
+        _w.Line("// t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).");
+        _w.Line($"{v} t = Mad(u, {constant(1.4426950408889634)}, bias);");
+        _w.Line($"{v} k = t - bias;");
+        _w.Line("// r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.");
+        _w.Line($"{v} r = Mad(k, {constant(-lane.Ln2Hi)}, u);");
+        _w.Line($"r = Mad(k, {constant(-lane.Ln2Lo)}, r);");
+    }
+
     /// <summary>
     /// The accurate double exponential: as <c>Exp</c>, but the last step 1 + q is split into hi + lo (Fast2Sum), so
     /// the rounding of the result is known and can be carried into the sum and the division.
@@ -796,10 +802,7 @@ internal sealed class KernelEmitter
         _w.Line("/// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>");
         _w.Line(Inline);
         _w.Open($"private static {v} ExpAccurate({v} u, {v} bias, out {v} low)");
-        _w.Line($"{v} t = Mad(u, {K(1.4426950408889634)}, bias);");
-        _w.Line($"{v} k = t - bias;");
-        _w.Line($"{v} r = Mad(k, {K(-lane.Ln2Hi)}, u);");
-        _w.Line($"r = Mad(k, {K(-lane.Ln2Lo)}, r);");
+        EmitReduction(v, K, lane);
         double[] p = lane.Polynomial;
         string poly = EmitEstrin(v, K, p.Take(p.Length - 2).ToArray(), "p");
         _w.Line("// exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.");

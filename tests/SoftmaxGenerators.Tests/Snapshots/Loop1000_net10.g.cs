@@ -1032,8 +1032,10 @@ namespace App.Nlp
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> ExpAccurate(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias, out global::System.Runtime.Intrinsics.Vector512<double> low)
             {
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
                 global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5d));
@@ -1152,8 +1154,10 @@ namespace App.Nlp
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> ExpAccurate(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias, out global::System.Runtime.Intrinsics.Vector256<double> low)
             {
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
                 global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5d));
@@ -1278,8 +1282,10 @@ namespace App.Nlp
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> ExpAccurate(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias, out global::System.Runtime.Intrinsics.Vector128<double> low)
             {
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector128<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector128.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector128<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
                 global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
