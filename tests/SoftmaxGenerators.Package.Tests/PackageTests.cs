@@ -23,22 +23,19 @@ public class PackageTests(PackageFixture package)
         Console.WriteLine("stable " + string.Join(" ", Array.ConvertAll(output, v => v.ToString("R", CultureInfo.InvariantCulture))));
         var digits = new double[10];
         Head.Digits(new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, digits);
-        Console.WriteLine("sum " + Math.Round(digits.AsSpan().ToArray().Sum(), 12).ToString(CultureInfo.InvariantCulture));
+        double sum = 0;
+        foreach (double p in digits)
+        {
+            sum += p;
+        }
+
+        Console.WriteLine("sum " + Math.Round(sum, 12).ToString(CultureInfo.InvariantCulture));
 
         [Softmax(3)]
         internal static partial class Tutorial { }
 
-        namespace Models
-        {
-        }
-
         [Softmax(10, MethodName = "Digits")]
         public partial class Head { }
-
-        internal static class Extensions
-        {
-            public static double Sum(this double[] values) { double s = 0; foreach (double v in values) { s += v; } return s; }
-        }
         """;
 
     [Fact]

@@ -53,7 +53,11 @@ public sealed class SoftmaxUsageAnalyzer : DiagnosticAnalyzer
         if (attributes.IsEmpty)
         {
             // A type that contains a [Softmax] type must be partial too; it is reported here, on its own declaration.
-            if (FindAnnotatedDescendant(type, attributeType) is INamedTypeSymbol annotated)
+            // This runs for every type of the compilation: the nested types are searched only when the type has some
+            // and one of its declarations lacks 'partial', which the syntax tells cheaply.
+            if (!type.GetTypeMembers().IsEmpty
+                && !SoftmaxUsageRules.ReportIfNotPartial(type, type, report: null, context.CancellationToken)
+                && FindAnnotatedDescendant(type, attributeType) is INamedTypeSymbol annotated)
             {
                 SoftmaxUsageRules.ReportIfNotPartial(type, annotated, context.ReportDiagnostic, context.CancellationToken);
             }

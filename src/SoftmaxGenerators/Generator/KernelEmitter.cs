@@ -25,7 +25,7 @@ internal sealed class KernelEmitter
     /// <summary>Vectors per block of the blocked summation of the loop kernels.</summary>
     public const int SumBlockVectors = 64;
 
-    private const string Unsafe = "global::System.Runtime.InteropServices.MemoryMarshal";
+    private const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
     private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
     private const string NoInline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
 
@@ -211,8 +211,8 @@ internal sealed class KernelEmitter
     {
         _w.Line($"/// <summary>{width.Name} kernel for rows of {Lit(length)} values ({shape}{(accurate ? ", accurate" : string.Empty)}).</summary>");
         _w.Open($"private static void {KernelName(lane, length, accurate)}{width.Name}(global::System.ReadOnlySpan<{lane.Keyword}> input, global::System.Span<{lane.Keyword}> output)");
-        _w.Line($"ref {lane.Keyword} x = ref {Unsafe}.GetReference(input);");
-        _w.Line($"ref {lane.Keyword} y = ref {Unsafe}.GetReference(output);");
+        _w.Line($"ref {lane.Keyword} x = ref {MemoryMarshal}.GetReference(input);");
+        _w.Line($"ref {lane.Keyword} y = ref {MemoryMarshal}.GetReference(output);");
     }
 
     private void EmitInfinityCheck(Lane lane, string max)
