@@ -69,11 +69,11 @@ public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
             return null;
         }
 
-        // The logits: a variable never written in this body, an array or a list of double or float.
+        // The logits: an array or a list of double or float, read through variables (x, batch[r], rows[i][j]) that
+        // keep their values from the Softmax call to the last log (checked below, once the edited block is known).
         IOperation logits = producer.Arguments[0].Value;
-        if (OperationHelpers.ReferencedSymbol(logits) is not { } logitsSymbol
-            || OperationHelpers.Unwrap(logits).Syntax is not ExpressionSyntax logitsSyntax
-            || context.Analysis.WritesOf(logitsSymbol).Any(w => w.Node is not IVariableDeclaratorOperation))
+        if (OperationHelpers.Unwrap(logits).Syntax is not ExpressionSyntax logitsSyntax
+            || !IsPlainRead(OperationHelpers.Unwrap(logits), allowElements: true))
         {
             return null;
         }
@@ -133,7 +133,7 @@ public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
                 IPropertyReferenceOperation { Arguments.Length: 1 } indexer => indexer.Arguments[0].Value,
                 _ => null,
             };
-            if (index is null || !OperationHelpers.DescendantsAndSelf(index).All(n => n is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or ILiteralOperation or IConversionOperation or IBinaryOperation))
+            if (index is null || !IsPlainRead(index, allowElements: true))
             {
                 return null;
             }
@@ -169,6 +169,21 @@ public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
             return null;
         }
 
+        // Every variable the logits read keeps its value over the edited code: never written in this body, or (in a
+        // loop body) written only outside the block that receives the new statements.
+        var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        OperationHelpers.CollectReferencedSymbols(logits, read);
+        foreach (ISymbol symbol in read)
+        {
+            foreach (Write write in context.Analysis.WritesOf(symbol))
+            {
+                if (write.Node is not IVariableDeclaratorOperation && (scope is not BlockSyntax scopeBlock || scopeBlock.Span.Contains(write.Node.Syntax.Span)))
+                {
+                    return null;
+                }
+            }
+        }
+
         SyntaxNode position = (SyntaxNode?)insertion ?? context.Member;
         string max = ShiftPlanner.UniqueName(context, position, "max");
         string logSumExp = ShiftPlanner.UniqueName(context, position, "logSumExp", max);
@@ -198,6 +213,16 @@ public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
             plan.Replacements.Add((source, _ => x));
         }
 
-        return document.WithSyntaxRoot(plan.Apply(root));
+        // The fix reads the logits with Enumerable.Max and Sum: bring System.Linq into scope where it is not.
+        bool linqInScope = context.Model.LookupSymbols(logitsSyntax.SpanStart, logitsType, "Max", includeReducedExtensionMethods: true)
+            .Any(m => m.ContainingType?.Name == "Enumerable");
+        SyntaxNode edited = plan.Apply(root);
+        return document.WithSyntaxRoot(linqInScope ? edited : Imports.Add(edited, "System.Linq", root.ToFullString().Contains("\r\n") ? "\r\n" : "\n"));
     }
+
+    /// <summary>Locals, parameters, fields, literals and arithmetic on them (and element reads): cheap to repeat, no side effects.</summary>
+    private static bool IsPlainRead(IOperation operation, bool allowElements) =>
+        OperationHelpers.DescendantsAndSelf(operation).All(n => n is ILocalReferenceOperation or IParameterReferenceOperation
+            or IFieldReferenceOperation or IInstanceReferenceOperation or ILiteralOperation or IConversionOperation or IBinaryOperation
+            || (allowElements && n is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true }));
 }

@@ -90,6 +90,13 @@ internal sealed class ShiftPlan
                     .WithLeadingTrivia(SyntaxFactory.Whitespace(indentation))
                     .WithTrailingTrivia(singleLine ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine(endOfLine))))
                 .ToList();
+            if (!singleLine && statements.Count > 0 && Statements[Statements.Count - 1].EndsWith("}", StringComparison.Ordinal))
+            {
+                // A block statement (the maximum loop) is set off from the statement after it by a blank line.
+                statements[statements.Count - 1] = statements[statements.Count - 1]
+                    .WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine), SyntaxFactory.EndOfLine(endOfLine));
+            }
+
             if (singleLine && !ReplaceInsertionStatement && statements.Count > 0)
             {
                 statements[0] = statements[0].WithLeadingTrivia(statement.GetLeadingTrivia());

@@ -215,10 +215,16 @@ internal static class ShiftPlanner
             }
 
             builder.Append(new string(' ', 4 * i)).Append(header).Append('\n');
+            builder.Append(new string(' ', 4 * i)).Append("{\n");
         }
 
         builder.Append(new string(' ', 4 * chain.Count))
             .Append(max).Append(" = ").Append(MathCall(context, insertion, functions.Max)).Append('(').Append(max).Append(", ").Append(exponent.WithoutTrivia().ToString()).Append(");");
+        for (int i = chain.Count - 1; i >= 0; i--)
+        {
+            builder.Append('\n').Append(new string(' ', 4 * i)).Append('}');
+        }
+
         plan.Statements.Add(builder.ToString());
         AddShifts(context, plan, related, insertion, max);
         return plan;
@@ -338,7 +344,7 @@ internal static class ShiftPlanner
         string shiftedExponent = exponentSyntax.ReplaceNodes(accesses, (original, _) => SyntaxFactory.IdentifierName(element).WithTriviaFrom(original)).WithoutTrivia().ToString();
         var plan = new ShiftPlan(context.Member, insertion, max);
         plan.Statements.Add(functions.TypeName + " " + max + " = " + functions.NegativeInfinity + ";");
-        plan.Statements.Add("foreach (var " + element + " in " + collection.Name + ")\n    " + max + " = " + MathCall(context, insertion, functions.Max) + "(" + max + ", " + shiftedExponent + ");");
+        plan.Statements.Add("foreach (var " + element + " in " + collection.Name + ")\n{\n    " + max + " = " + MathCall(context, insertion, functions.Max) + "(" + max + ", " + shiftedExponent + ");\n}");
         AddShifts(context, plan, related, insertion, max, element);
         return plan;
     }

@@ -52,6 +52,101 @@ public class LogOfSoftmaxCodeFixTests
             """));
 
     [Fact]
+    public Task Batch_rows_read_through_an_element_access_in_a_loop() => Verifier.VerifyAsync(
+        Sources.Class(Helper + """
+                public static double MeanNll(double[][] batch, int[] labels)
+                {
+                    double total = 0;
+                    for (int r = 0; r < batch.Length; r++)
+                    {
+                        double[] p = Softmax(batch[r]);
+                        total -= {|SMX0003:Math.Log(p[labels[r]])|};
+                    }
+
+                    return total / batch.Length;
+                }
+            """),
+        Sources.Class(Helper + """
+                public static double MeanNll(double[][] batch, int[] labels)
+                {
+                    double total = 0;
+                    for (int r = 0; r < batch.Length; r++)
+                    {
+                        double[] p = Softmax(batch[r]);
+                        double max = batch[r].Max();
+                        double logSumExp = max + Math.Log(batch[r].Sum(v => Math.Exp(v - max)));
+                        total -= (batch[r][labels[r]] - logSumExp);
+                    }
+
+                    return total / batch.Length;
+                }
+            """));
+
+    [Fact]
+    public Task Logits_changed_between_the_softmax_and_the_log_get_no_fix() => Verifier.VerifyAsync(
+        Sources.Class(Helper + """
+                public static double Nll(double[][] batch, int label)
+                {
+                    int r = 0;
+                    double[] p = Softmax(batch[r]);
+                    r++;
+                    return -{|SMX0003:Math.Log(p[label])|};
+                }
+            """),
+        Sources.Class(Helper + """
+                public static double Nll(double[][] batch, int label)
+                {
+                    int r = 0;
+                    double[] p = Softmax(batch[r]);
+                    r++;
+                    return -{|SMX0003:Math.Log(p[label])|};
+                }
+            """));
+
+    [Fact]
+    public Task Adds_using_System_Linq_where_the_file_lacks_it() => Verifier.VerifyAsync(
+        """
+        using System;
+
+        public static class Losses
+        {
+            public static double CrossEntropy(double[] logits, int label) => -{|SMX0003:Math.Log(Activations.Softmax(logits)[label])|};
+        }
+
+        public static class Activations
+        {
+            public static double[] Softmax(double[] x)
+            {
+                var e = new double[x.Length];
+                return e;
+            }
+        }
+        """,
+        """
+        using System;
+        using System.Linq;
+
+        public static class Losses
+        {
+            public static double CrossEntropy(double[] logits, int label)
+            {
+                double max = logits.Max();
+                double logSumExp = max + Math.Log(logits.Sum(v => Math.Exp(v - max)));
+                return -(logits[label] - logSumExp);
+            }
+        }
+
+        public static class Activations
+        {
+            public static double[] Softmax(double[] x)
+            {
+                var e = new double[x.Length];
+                return e;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Expression_bodied_direct_index() => Verifier.VerifyAsync(
         Sources.Class(Helper + """
                 public static double Nll(double[] logits, int label) => -{|SMX0003:Math.Log(Softmax(logits)[label])|};

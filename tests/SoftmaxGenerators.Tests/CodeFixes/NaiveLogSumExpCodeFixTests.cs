@@ -26,7 +26,10 @@ public class NaiveLogSumExpCodeFixTests
                     double sum = 0;
                     double max = double.NegativeInfinity;
                     foreach (double v in x)
+                    {
                         max = Math.Max(max, v);
+                    }
+
                     foreach (double v in x)
                         sum += Math.Exp(v - max);
                     return max + Math.Log(sum);

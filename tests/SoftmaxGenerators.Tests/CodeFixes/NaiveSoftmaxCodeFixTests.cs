@@ -53,7 +53,10 @@ public class NaiveSoftmaxCodeFixTests
                 double sum = 0; // running total
                 double max = double.NegativeInfinity;
                 for (int i = 0; i < logits.Length; i++)
+                {
                     max = Math.Max(max, logits[i]);
+                }
+
                 // exponentiate
                 for (int i = 0; i < logits.Length; i++)
                 {
@@ -72,7 +75,10 @@ public class NaiveSoftmaxCodeFixTests
                 float z = 0f;
                 float max = float.NegativeInfinity;
                 foreach (float v in logits)
+                {
                     max = Math.Max(max, v / temperature);
+                }
+
                 foreach (float v in logits)
                     z += MathF.Exp(v / temperature - max);
                 for (int i = 0; i < logits.Length; i++)
@@ -118,7 +124,10 @@ public class NaiveSoftmaxCodeFixTests
                     double s = 0;
                     double max = double.NegativeInfinity;
                     foreach (var v in x)
+                    {
                         max = Math.Max(max, v);
+                    }
+
                     foreach (var v in x) s += Math.Exp(v - max);
                     var p = new double[x.Length];
                     for (int i = 0; i < x.Length; i++) p[i] = Math.Exp(x[i] - max) / s;
@@ -199,7 +208,10 @@ public class NaiveSoftmaxCodeFixTests
                         double sum = 0;
                         double max = double.NegativeInfinity;
                         for (int c = 0; c < x.GetLength(1); c++)
+                        {
                             max = Math.Max(max, x[r, c]);
+                        }
+
                         for (int c = 0; c < x.GetLength(1); c++)
                         {
                             x[r, c] = Math.Exp(x[r, c] - max);
@@ -230,7 +242,10 @@ public class NaiveSoftmaxCodeFixTests
                     T sum = T.Zero;
                     T max = T.NegativeInfinity;
                     for (int i = 0; i < x.Length; i++)
+                    {
                         max = T.Max(max, x[i]);
+                    }
+
                     for (int i = 0; i < x.Length; i++)
                         sum += T.Exp(x[i] - max);
                     for (int i = 0; i < x.Length; i++)
@@ -309,7 +324,10 @@ public class NaiveSoftmaxCodeFixTests
                     int i = 0;
                     double max = double.NegativeInfinity;
                     foreach (var v in x)
+                    {
                         max = Math.Max(max, v / t);
+                    }
+
                     while (i < x.Length)
                     {
                         e[i] = Math.Exp(x[i] / t - max);
@@ -342,7 +360,10 @@ public class NaiveSoftmaxCodeFixTests
                     double first = Math.Exp(1);
                     double max = double.NegativeInfinity;
                     foreach (double v in x)
+                    {
                         max = Math.Max(max, v);
+                    }
+
                     foreach (double v in x)
                         total += double.Exp(v - max);
                     return x.Select(v => Math.Exp(v - max) / total).Append(first).ToArray();
