@@ -45,14 +45,7 @@ public sealed class PackageFixture : IDisposable
     {
         string directory = Path.Combine(Root, name);
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="smx-test-feed" value="{Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        WriteNuGetConfig(directory);
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -78,6 +71,46 @@ public sealed class PackageFixture : IDisposable
         return directory;
     }
 
+    /// <summary>
+    /// Copies samples/{name} (without bin/obj) out of the repository, points it at the temporary feed and at the
+    /// version packed here (the sample's own PackageReference names 0.1.0), and returns its folder.
+    /// </summary>
+    public string CopySample(string name)
+    {
+        string source = Path.Combine(RepositoryRoot, "samples", name);
+        string directory = Path.Combine(Root, "sample-" + name);
+        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(source, file);
+            string first = relative.Split(Path.DirectorySeparatorChar)[0];
+            if (first is "bin" or "obj")
+            {
+                continue;
+            }
+
+            string target = Path.Combine(directory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        string project = Path.Combine(directory, name + ".csproj");
+        string text = File.ReadAllText(project);
+        const string reference = "<PackageReference Include=\"SoftmaxGenerators\" Version=\"0.1.0\" />";
+        Assert.Contains(reference, text);
+        File.WriteAllText(project, text.Replace(reference, $"<PackageReference Include=\"SoftmaxGenerators\" Version=\"{Version}\" />"));
+        WriteNuGetConfig(directory);
+        return directory;
+    }
+
+    private void WriteNuGetConfig(string directory) => File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <add key="smx-test-feed" value="{Feed}" />
+          </packageSources>
+        </configuration>
+        """);
+
     public void Dispose()
     {
         try
@@ -102,7 +135,10 @@ public static class Dotnet
         }
     }
 
-    public static Result Run(string workingDirectory, params string[] arguments)
+    public static Result Run(string workingDirectory, params string[] arguments) => Run(workingDirectory, null, arguments);
+
+    /// <summary>Runs dotnet with extra environment variables (e.g. DOTNET_ROLL_FORWARD).</summary>
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -124,6 +160,11 @@ public static class Dotnet
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         using var process = Process.Start(start)!;
         var output = new StringBuilder();

@@ -1,0 +1,57 @@
+using System.IO;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace SoftmaxGenerators.Package.Tests;
+
+/// <summary>The repository's samples, copied out and built against the packed package as a user would.</summary>
+[Collection(PackageCollection.Name)]
+public class SampleTests(PackageFixture package)
+{
+    [Fact]
+    public void Digits_builds_warning_free_and_prints_the_tutorial_and_the_naive_versus_stable_result()
+    {
+        string directory = package.CopySample("Digits");
+        Dotnet.Run(directory, "build", "-c", "Release").AssertSuccess();
+        string output = Dotnet.Run(directory, "run", "-c", "Release", "--no-build").AssertSuccess().Output;
+
+        Assert.Contains("softmax([2, 3, 5]) = [0.042010065, 0.1141952, 0.84379476]", output);
+        Assert.Contains("softmax([100, 99, 0]) = [0.7310586, 0.26894143,", output);
+        Assert.Contains("naive  = [0, NaN, NaN]", output);
+        Assert.Contains("stable = [0, 0, 1]", output);
+        Assert.Matches(@"seven +-> predicted 7 ", output);
+        Assert.Contains("row sums = 1.000000, 1.000000, 1.000000, 1.000000", output);
+    }
+
+    [Fact]
+    public void LegacyMath_warns_and_after_dotnet_format_builds_clean_with_finite_outputs()
+    {
+        string directory = package.CopySample("LegacyMath");
+        string before = Dotnet.Run(directory, "build", "-c", "Release").AssertSuccess().Output;
+        foreach (string id in new[] { "SMX0001", "SMX0002", "SMX0003", "SMX0004" })
+        {
+            Assert.Contains("warning " + id, before);
+        }
+
+        string naive = Dotnet.Run(directory, "run", "-c", "Release", "--no-build").AssertSuccess().Output;
+        Assert.Contains("all finite: False", naive);
+
+        // The README's command, run on the copy.
+        Dotnet.Run(directory, "format", "analyzers", ".", "--diagnostics", "SMX0001", "SMX0002", "SMX0003", "SMX0004").AssertSuccess();
+
+        // -warnaserror: not a single warning of any kind is left, from our rules or from the compiler.
+        string after = Dotnet.Run(directory, "build", "-c", "Release", "--no-incremental", "-warnaserror").AssertSuccess().Output;
+        Assert.DoesNotContain("SMX000", after);
+        string output = Dotnet.Run(directory, "run", "-c", "Release", "--no-build").AssertSuccess().Output;
+        Assert.Contains("all finite: True", output);
+        Assert.DoesNotMatch(new Regex(@"\bNaN\b|Infinity"), output);
+        Assert.Contains("0.00667641, 0.00245611, 3.03109E-07, 0.990867", output); // softmax([800, 799, 790, 805])
+        Assert.Contains("LogMath.LogSumExp(double[])            805.009", output);
+        Assert.Contains("Losses.CrossEntropy                    5.00917", output);
+
+        // Every file with a naive formula was rewritten; the program itself was not touched.
+        Assert.Contains("max", File.ReadAllText(Path.Combine(directory, "Activations.cs")));
+        Assert.Contains("using System.Linq;", File.ReadAllText(Path.Combine(directory, "Losses.cs")));
+        Assert.DoesNotContain("TensorPrimitives.SoftMax(", File.ReadAllText(Path.Combine(directory, "Tensors.cs")));
+    }
+}
