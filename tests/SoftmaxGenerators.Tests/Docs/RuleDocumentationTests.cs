@@ -46,4 +46,19 @@ public class RuleDocumentationTests
         Assert.True(unshipped.Contains(id + " ") || shipped.Contains(id + " "), $"{id} is not in the release tracking files");
         Assert.Contains(descriptor.Category, unshipped + shipped);
     }
+
+    [Fact]
+    public void Every_MSBuild_error_of_the_package_has_a_docs_page_and_links_to_it()
+    {
+        string targets = File.ReadAllText(Path.Combine(TestReferences.RepositoryRoot, "src", "SoftmaxGenerators.Package", "buildTransitive", "SoftmaxGenerators.targets"));
+        string[] codes = System.Text.RegularExpressions.Regex.Matches(targets, "Code=\"(SMX[0-9]{4})\"").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(new[] { "SMX9001", "SMX9002" }, codes.OrderBy(c => c, StringComparer.Ordinal));
+        foreach (string code in codes)
+        {
+            string page = Path.Combine(TestReferences.RepositoryRoot, "docs", "rules", code + ".md");
+            Assert.True(File.Exists(page), $"Missing docs page {page}");
+            Assert.StartsWith("# " + code, File.ReadAllText(page));
+            Assert.Contains(HelpLinks.For(code), targets);
+        }
+    }
 }
