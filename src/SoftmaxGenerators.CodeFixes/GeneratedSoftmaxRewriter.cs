@@ -24,21 +24,20 @@ namespace SoftmaxGenerators.CodeFixes;
 /// </summary>
 internal static class GeneratedSoftmaxRewriter
 {
-    private const string TensorPrimitivesName = "System.Numerics.Tensors.TensorPrimitives";
-
-    /// <summary>One call to replace.</summary>
+    /// <summary>One softmax to replace: a TensorPrimitives.SoftMax call, or the statements of a stable softmax loop.</summary>
     internal sealed class Site
     {
-        public Site(Document document, int order, InvocationExpressionSyntax call, int length, INamedTypeSymbol type, ExpressionSyntax source, ExpressionSyntax destination, SyntaxNode member)
+        public Site(Document document, int order, SyntaxNode node, int length, INamedTypeSymbol type, ExpressionSyntax source, ExpressionSyntax destination, SyntaxNode member, ImmutableArray<StatementSyntax> removed)
         {
             Document = document;
             Order = order;
-            Call = call;
+            Node = node;
             Length = length;
             Type = type;
             Source = source;
             Destination = destination;
             Member = member;
+            Removed = removed;
         }
 
         public Document Document { get; }
@@ -46,7 +45,8 @@ internal static class GeneratedSoftmaxRewriter
         /// <summary>The document's position in its project: sites are handled in document, then source, order.</summary>
         public int Order { get; }
 
-        public InvocationExpressionSyntax Call { get; }
+        /// <summary>What the call replaces: the SoftMax invocation, or the first statement of the loops.</summary>
+        public SyntaxNode Node { get; }
 
         public int Length { get; }
 
@@ -58,6 +58,9 @@ internal static class GeneratedSoftmaxRewriter
 
         /// <summary>The member declaration (or the compilation unit of top-level statements) that contains the call.</summary>
         public SyntaxNode Member { get; }
+
+        /// <summary>For loops: the other statements of the softmax (loops, the sum's declaration), removed.</summary>
+        public ImmutableArray<StatementSyntax> Removed { get; }
     }
 
     /// <summary>Re-analyzes the call at <paramref name="span"/>; null when it is not (or no longer) an SMX0005 site.</summary>
@@ -74,8 +77,8 @@ internal static class GeneratedSoftmaxRewriter
             .AncestorsAndSelf()
             .OfType<InvocationExpressionSyntax>()
             .FirstOrDefault(candidate => candidate.Span == span);
-        INamedTypeSymbol? tensorPrimitives = model.Compilation.GetTypeByMetadataName(TensorPrimitivesName);
-        if (call is null || tensorPrimitives is null || !GeneratedSoftmaxCandidates.CanGenerate(model.Compilation)
+        NumericsSymbols? symbols = NumericsSymbols.Create(model.Compilation);
+        if (call is null || symbols is null || !GeneratedSoftmaxCandidates.CanGenerate(model.Compilation)
             || model.GetOperation(call, cancellationToken) is not IInvocationOperation operation)
         {
             return null;
@@ -88,17 +91,9 @@ internal static class GeneratedSoftmaxRewriter
         }
 
         INamedTypeSymbol? type = GeneratedSoftmaxCandidates.TargetType(member, cancellationToken);
-        if (type is null
-            || GeneratedSoftmaxCandidates.SoftMaxCallLength(operation, tensorPrimitives, new ConstantLengths(ConstantLengths.RootOf(operation), model.Compilation)) is not int length
-            || ArgumentSyntaxOf(operation, 0) is not { } source
-            || ArgumentSyntaxOf(operation, 1) is not { } destination)
-        {
-            return null;
-        }
-
         SyntaxNode? memberSyntax = call.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax and not BaseTypeDeclarationSyntax and not GlobalStatementSyntax)
             ?? call.Ancestors().OfType<CompilationUnitSyntax>().FirstOrDefault();
-        if (memberSyntax is null)
+        if (type is null || memberSyntax is null)
         {
             return null;
         }
@@ -114,7 +109,35 @@ internal static class GeneratedSoftmaxRewriter
             order++;
         }
 
-        return new Site(document, order, call, length, type, source, destination, memberSyntax);
+        var lengths = new ConstantLengths(ConstantLengths.RootOf(operation), model.Compilation);
+        if (symbols.TensorPrimitives is { } tensorPrimitives && operation.TargetMethod.Name == "SoftMax")
+        {
+            return GeneratedSoftmaxCandidates.SoftMaxCallLength(operation, tensorPrimitives, lengths) is int length
+                && ArgumentSyntaxOf(operation, 0) is { } source
+                && ArgumentSyntaxOf(operation, 1) is { } destination
+                ? new Site(document, order, call, length, type, source, destination, memberSyntax, ImmutableArray<StatementSyntax>.Empty)
+                : null;
+        }
+
+        if (StableLoopSoftmax.Match(operation, symbols, lengths) is { } loops
+            && loops.Source.Syntax is ExpressionSyntax input && loops.Destination.Syntax is ExpressionSyntax output
+            && loops.Statements[0].Syntax is StatementSyntax first)
+        {
+            ImmutableArray<StatementSyntax>.Builder removed = ImmutableArray.CreateBuilder<StatementSyntax>();
+            foreach (IOperation statement in loops.Statements.Skip(1).Append(loops.SumDeclaration))
+            {
+                if (statement.Syntax is not StatementSyntax syntax)
+                {
+                    return null;
+                }
+
+                removed.Add(syntax);
+            }
+
+            return new Site(document, order, first, loops.Length, type, input, output, memberSyntax, removed.ToImmutable());
+        }
+
+        return null;
     }
 
     private static ExpressionSyntax? ArgumentSyntaxOf(IInvocationOperation call, int ordinal)
@@ -144,7 +167,7 @@ internal static class GeneratedSoftmaxRewriter
             }
 
             var byType = new Dictionary<INamedTypeSymbol, List<Site>>(SymbolEqualityComparer.Default);
-            foreach (Site site in project.OrderBy(s => s.Order).ThenBy(s => s.Call.SpanStart))
+            foreach (Site site in project.OrderBy(s => s.Order).ThenBy(s => s.Node.SpanStart))
             {
                 if (!byType.TryGetValue(site.Type, out List<Site>? list))
                 {
@@ -240,15 +263,32 @@ internal static class GeneratedSoftmaxRewriter
         {
             string name = names[site.Length];
             bool qualify = reused.Contains(site.Length) && DeclaredNames(site.Member).Contains(name);
-            SemanticModel model = compilation.GetSemanticModel(site.Call.SyntaxTree);
+            SemanticModel model = compilation.GetSemanticModel(site.Node.SyntaxTree);
             ExpressionSyntax callee = qualify
                 ? SyntaxFactory.MemberAccessExpression(
                     SyntaxKind.SimpleMemberAccessExpression,
-                    SyntaxFactory.ParseExpression(type.ToMinimalDisplayString(model, site.Call.SpanStart)),
+                    SyntaxFactory.ParseExpression(type.ToMinimalDisplayString(model, site.Node.SpanStart)),
                     SyntaxFactory.IdentifierName(name))
                 : SyntaxFactory.IdentifierName(name);
             Site current = site;
-            edits.Replace(site.Document.Id, site.Call, node => node is InvocationExpressionSyntax call ? RewriteCall(call, current, callee) : node);
+            if (site.Removed.IsEmpty)
+            {
+                edits.Replace(site.Document.Id, site.Node, node => node is InvocationExpressionSyntax call ? RewriteCall(call, current, callee) : node);
+                continue;
+            }
+
+            // Loops: the first statement becomes the call, the others go.
+            edits.Replace(site.Document.Id, site.Node, node => SyntaxFactory.ExpressionStatement(
+                    SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+                    {
+                        SyntaxFactory.Argument(current.Source.WithoutTrivia()),
+                        SyntaxFactory.Argument(current.Destination.WithoutTrivia()),
+                    }))))
+                .WithTriviaFrom(node));
+            foreach (StatementSyntax statement in site.Removed)
+            {
+                edits.Remove(site.Document.Id, statement);
+            }
         }
 
         if (added.Count == 0)
@@ -265,7 +305,7 @@ internal static class GeneratedSoftmaxRewriter
             && d.Declaration.SyntaxTree == annotated.SyntaxTree && d.Declaration.Span.Contains(annotated.Span));
         if (host.Declaration is null)
         {
-            host = typeDeclarations.FirstOrDefault(d => d.Declaration.SyntaxTree == first.Call.SyntaxTree && d.Declaration.Span.Contains(first.Call.Span));
+            host = typeDeclarations.FirstOrDefault(d => d.Declaration.SyntaxTree == first.Node.SyntaxTree && d.Declaration.Span.Contains(first.Node.Span));
         }
 
         if (host.Declaration is null && typeDeclarations.Count > 0)
@@ -287,7 +327,7 @@ internal static class GeneratedSoftmaxRewriter
                 ? AddAttributes(declaration, added.Select(a => AttributeList(attributeName, a.Length, a.Name)), endOfLine)
                 : node);
         }
-        else if (first.Call.SyntaxTree.GetRoot(cancellationToken) is CompilationUnitSyntax unit)
+        else if (first.Node.SyntaxTree.GetRoot(cancellationToken) is CompilationUnitSyntax unit)
         {
             SemanticModel model = compilation.GetSemanticModel(unit.SyntaxTree);
             string attributeName = AttributeName(model, unit.EndOfFileToken.SpanStart, attributeType, out bool needsUsing);
@@ -490,6 +530,7 @@ internal static class GeneratedSoftmaxRewriter
     private sealed class SolutionEdits
     {
         private readonly Dictionary<DocumentId, Dictionary<SyntaxNode, List<Func<SyntaxNode, SyntaxNode>>>> _replacements = new();
+        private static readonly SyntaxAnnotation s_remove = new("SoftmaxGenerators.Remove");
         private readonly HashSet<DocumentId> _usings = new();
         private readonly Dictionary<DocumentId, List<MemberDeclarationSyntax>> _appended = new();
 
@@ -513,6 +554,9 @@ internal static class GeneratedSoftmaxRewriter
         }
 
         public void AddUsing(DocumentId document) => _usings.Add(document);
+
+        public void Remove(DocumentId document, SyntaxNode node) =>
+            Replace(document, node, rewritten => rewritten.WithAdditionalAnnotations(s_remove));
 
         public void Append(DocumentId document, MemberDeclarationSyntax member)
         {
@@ -547,6 +591,7 @@ internal static class GeneratedSoftmaxRewriter
 
                         return rewritten;
                     });
+                    root = root.RemoveNodes(root.GetAnnotatedNodes(s_remove), SyntaxRemoveOptions.KeepNoTrivia) ?? root;
                 }
 
                 if (_appended.TryGetValue(id, out List<MemberDeclarationSyntax>? members))

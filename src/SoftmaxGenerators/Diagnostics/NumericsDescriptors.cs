@@ -46,7 +46,7 @@ internal static class NumericsDescriptors
     public static readonly DiagnosticDescriptor UseGeneratedSoftmax = new(
         UseGeneratedSoftmaxId,
         "Use a generated softmax kernel",
-        "'{0}' works on exactly {1} values; a generated [Softmax({1})] kernel is faster and subtracts the maximum",
+        "'{0}' computes a softmax of exactly {1} values; a generated [Softmax({1})] kernel is faster and subtracts the maximum",
         PerformanceCategory,
         DiagnosticSeverity.Info,
         isEnabledByDefault: true,

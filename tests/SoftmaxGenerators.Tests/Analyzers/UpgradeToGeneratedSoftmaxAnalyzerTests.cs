@@ -101,6 +101,99 @@ public class UpgradeToGeneratedSoftmaxAnalyzerTests
         "public interface I { static void F() { var x = new float[10]; TensorPrimitives.SoftMax(x, x); } }",
     };
 
+    /// <summary>Stable softmax loops as the SMX0001 fix writes them, over constant-length buffers.</summary>
+    public static TheoryData<string> LoopPositives => new()
+    {
+        """
+        static double[] F()
+        {
+            var x = new double[] { 1, 2, 3 };
+            var result = new double[3];
+            double sum = 0; // running total
+            double max = double.NegativeInfinity;
+            for (int i = 0; i < x.Length; i++)
+                max = Math.Max(max, x[i]);
+            for (int i = 0; i < x.Length; i++)
+            {
+                result[i] = {|SMX0005:Math.Exp(x[i] - max)|};
+                sum += result[i];
+            }
+
+            for (int i = 0; i < result.Length; i++)
+                result[i] /= sum;
+            return result;
+        }
+        """,
+        """
+        static float[] F(float[] logits)
+        {
+            if (logits.Length != 4) throw new ArgumentException();
+            var result = new float[4];
+            float z = 0f;
+            float max = float.NegativeInfinity;
+            foreach (float v in logits)
+                max = Math.Max(max, v);
+            foreach (float v in logits)
+                z += {|SMX0005:MathF.Exp(v - max)|};
+            for (int i = 0; i < logits.Length; i++)
+                result[i] = MathF.Exp(logits[i] - max) / z;
+            return result;
+        }
+        """,
+        """
+        static void F()
+        {
+            var w = new double[] { 3, 1, 2 };
+            double s = 0;
+            double max = w.Max();
+            for (int i = 0; i < 3; i++) { w[i] = {|SMX0005:double.Exp(w[i] - max)|}; s = s + w[i]; }
+            double inv = 1.0 / s;
+            for (int i = 0; i < w.Length; i++) w[i] = w[i] * inv;
+        }
+        """,
+        """
+        static void F(Span<float> y)
+        {
+            if (y.Length != 8) return;
+            Span<float> x = stackalloc float[8];
+            float sum = 0;
+            float max = float.NegativeInfinity;
+            for (int i = 0; i < x.Length; i++)
+                max = MathF.Max(max, x[i]);
+            for (int i = 0; i < x.Length; ++i) { y[i] = {|SMX0005:MathF.Exp(x[i] - max)|}; sum += y[i]; }
+            for (int i = 0; i < y.Length; i += 1) y[i] /= sum;
+        }
+        """,
+    };
+
+    public static TheoryData<string> LoopNegatives => new()
+    {
+        // the sum or the maximum is used afterwards
+        "static double F() { var x = new double[3]; var y = new double[3]; double sum = 0; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; return sum; }",
+        "static double F() { var x = new double[3]; var y = new double[3]; double sum = 0; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; return max; }",
+        // length unknown, or partial loops
+        "static void F(double[] x, double[] y) { double sum = 0; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; }",
+        "static void F() { var x = new double[3]; var y = new double[3]; double sum = 0; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length - 1; i++) { y[i] = Math.Exp(x[i] - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; }",
+        "static void F() { var x = new double[3]; var y = new double[3]; double sum = 0; double max = double.NegativeInfinity; for (int i = 1; i < x.Length; i++) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; }",
+        // temperature, another buffer's maximum, mixed precision, a sum that does not start at 0
+        "static void F(double t) { var x = new double[3]; var y = new double[3]; double sum = 0; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i] / t); for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] / t - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; }",
+        "static void F() { var a = new double[3]; var x = new double[3]; var y = new double[3]; double sum = 0; double max = double.NegativeInfinity; for (int i = 0; i < a.Length; i++) max = Math.Max(max, a[i]); for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; }",
+        "static void F() { var x = new float[3]; var y = new float[3]; double sum = 0; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length; i++) { y[i] = (float)Math.Exp(x[i] - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= (float)sum; }",
+        "static void F() { var x = new double[3]; var y = new double[3]; double sum = 1; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; }",
+        // something between the loops
+        "static void F() { var x = new double[3]; var y = new double[3]; double sum = 0; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]); x[0] = 5; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] - max); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; }",
+        // a naive softmax (SMX0001's business)
+        "static void F() { var x = new double[3]; var y = new double[3]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= sum; }",
+    };
+
+    [Theory]
+    [MemberData(nameof(LoopPositives))]
+    public Task Reports_stable_softmax_loops_over_constant_lengths(string members) => Verify(members);
+
+    [Theory]
+    [MemberData(nameof(LoopNegatives))]
+    public Task Silent_on_other_loops(string members) => Verify(members);
+
     [Theory]
     [MemberData(nameof(Positives))]
     public Task Reports_constant_length_SoftMax_calls(string members) => Verify(members);
@@ -166,6 +259,10 @@ public class UpgradeToGeneratedSoftmaxAnalyzerTests
         "static void F(float[] x) { ArgumentOutOfRangeException.ThrowIfNotEqual(x.Length); TensorPrimitives.SoftMax(x, x); }",
         "static void F() { float[] x = [1, 2, ..]; TensorPrimitives.SoftMax(x, x.Slice(",
         "static void F() { var x = new float[10]; TensorPrimitives.SoftMax(x, x, x); TensorPrimitives.SoftMax(); }",
+        "static void F() { var x = new double[3]; double s = 0; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length; i++) { x[i] = Math.Exp(x[i] - max); s += x[i]; } for (int i = 0; i < ; i++) x[i] /= s; }",
+        "static void F() { var x = new double[3]; double s = 0; double max = double.NegativeInfinity; for (int i = 0; i < x.Length; i++) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length; i++) { x[i] = Math.Exp(x[i] - ); s += x[i]; } for (int i = 0; i < x.Length; i++) x[i] /= s; }",
+        "static void F() { var x = new double[3]; double s = 0; double max = double.NegativeInfinity; foreach (var v in ) max = Math.Max(max, v); for (int i = 0; i < x.Length; i++) { x[i] = Math.Exp(x[i] - max); s += x[i]; } for (int i = 0; i < x.Length; i++) x[i] /= s",
+        "static void F() { var x = new double[3]; double s = 0; double max = double.NegativeInfinity; for (;;) max = Math.Max(max, x[i]); for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i] - max); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; }",
     };
 
     [Theory]

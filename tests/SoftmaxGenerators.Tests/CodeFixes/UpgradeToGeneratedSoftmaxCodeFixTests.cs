@@ -340,6 +340,74 @@ public class UpgradeToGeneratedSoftmaxCodeFixTests
         OutputKind.ConsoleApplication);
 
     [Fact]
+    public Task Stable_softmax_loops_become_one_call() => Verify(
+        """
+        using System;
+
+        public class C
+        {
+            public static double[] F()
+            {
+                var x = new double[] { 1, 2, 3 };
+                var result = new double[3];
+                double sum = 0; // running total
+                double max = double.NegativeInfinity;
+                for (int i = 0; i < x.Length; i++)
+                    max = Math.Max(max, x[i]);
+                // exponentiate
+                for (int i = 0; i < x.Length; i++)
+                {
+                    result[i] = {|SMX0005:Math.Exp(x[i] - max)|};
+                    sum += result[i];
+                }
+
+                for (int i = 0; i < result.Length; i++)
+                    result[i] /= sum;
+                return result;
+            }
+
+            public static float[] G(float[] logits)
+            {
+                if (logits.Length != 3) throw new ArgumentException();
+                var result = new float[3];
+                float z = 0f;
+                float max = float.NegativeInfinity;
+                foreach (float v in logits)
+                    max = Math.Max(max, v);
+                foreach (float v in logits)
+                    z += {|SMX0005:MathF.Exp(v - max)|};
+                for (int i = 0; i < logits.Length; i++)
+                    result[i] = MathF.Exp(logits[i] - max) / z;
+                return result;
+            }
+        }
+        """,
+        """
+        using System;
+        using SoftmaxGenerators;
+
+        [Softmax(3)]
+        public partial class C
+        {
+            public static double[] F()
+            {
+                var x = new double[] { 1, 2, 3 };
+                var result = new double[3];
+                Softmax(x, result);
+                return result;
+            }
+
+            public static float[] G(float[] logits)
+            {
+                if (logits.Length != 3) throw new ArgumentException();
+                var result = new float[3];
+                Softmax(logits, result);
+                return result;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Top_level_statements_with_an_existing_Program_declaration() => Verify(
         """
         using System.Numerics.Tensors;

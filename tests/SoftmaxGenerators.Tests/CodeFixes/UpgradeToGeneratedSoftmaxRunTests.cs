@@ -79,6 +79,44 @@ public class UpgradeToGeneratedSoftmaxRunTests
         Assert.DoesNotContain("TensorPrimitives.SoftMax", fixedSource, StringComparison.Ordinal);
         Assert.Contains("[Softmax(", fixedSource, StringComparison.Ordinal);
 
+        await RunAndCompare(fixedSource, outputKind, rows, isFloat);
+    }
+
+    public static TheoryData<string, string, bool> NaiveCases => new()
+    {
+        {
+            "public static double[] F() { var x = new double[] { 800, 799, 790, 805 }; var y = new double[4]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }",
+            "800 799 790 805", false
+        },
+        {
+            "public static float[] F() => G(new float[] { 100, 99, 0 }); static float[] G(float[] x) { if (x.Length != 3) throw new ArgumentException(); var y = new float[3]; float z = 0f; foreach (float v in x) z += MathF.Exp(v); for (int i = 0; i < x.Length; i++) y[i] = MathF.Exp(x[i]) / z; return y; }",
+            "100 99 0", true
+        },
+        {
+            "public static double[] F() { var w = new double[] { 20, 300, 5000 }; double s = 0; for (int i = 0; i < w.Length; i++) { w[i] = Math.Exp(w[i]); s += w[i]; } double inv = 1.0 / s; for (int i = 0; i < w.Length; i++) w[i] *= inv; return w; }",
+            "20 300 5000", false
+        },
+    };
+
+    /// <summary>Naive loops: the SMX0001 fix makes them stable, then the SMX0005 fix replaces them by the generated kernel.</summary>
+    [Theory]
+    [MemberData(nameof(NaiveCases))]
+    public async Task Naive_loops_end_in_the_generated_kernel_after_the_SMX0001_and_SMX0005_fixes(string members, string rows, bool isFloat)
+    {
+        string original = Usings + "public class C\n{\n    " + members + "\n}\n";
+        string stable = await FixRunner.ApplyAllAsync(original, new NaiveSoftmaxAnalyzer(), new NaiveSoftmaxCodeFixProvider(), withAttributes: true);
+        Assert.Contains("NegativeInfinity", stable, StringComparison.Ordinal);
+        Assert.Contains((await Analyze(stable, OutputKind.DynamicallyLinkedLibrary, new UpgradeToGeneratedSoftmaxAnalyzer())), d => d.Id == "SMX0005");
+
+        string fixedSource = await FixRunner.ApplyAllAsync(stable, new UpgradeToGeneratedSoftmaxAnalyzer(), new UpgradeToGeneratedSoftmaxCodeFixProvider(), withAttributes: true);
+        Assert.DoesNotContain("Exp(", fixedSource, StringComparison.Ordinal);
+        Assert.DoesNotContain("NegativeInfinity", fixedSource, StringComparison.Ordinal);
+        Assert.Contains("[Softmax(", fixedSource, StringComparison.Ordinal);
+        await RunAndCompare(fixedSource, OutputKind.DynamicallyLinkedLibrary, rows, isFloat);
+    }
+
+    private static async Task RunAndCompare(string fixedSource, OutputKind outputKind, string rows, bool isFloat)
+    {
         using CompiledCode code = CompiledCode.Compile(fixedSource, withGenerator: true, outputKind);
         Assert.Empty(code.Compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
         ImmutableArray<Diagnostic> usage = await code.Compilation

@@ -35,6 +35,9 @@ internal sealed class ConstantLengths
         _argumentOutOfRange = compilation.GetTypeByMetadataName("System.ArgumentOutOfRangeException");
     }
 
+    /// <summary>The whole body this instance analyzes.</summary>
+    public IOperation Root => _root;
+
     /// <summary>The outermost operation of the member that contains <paramref name="operation"/>.</summary>
     public static IOperation RootOf(IOperation operation)
     {
