@@ -109,7 +109,7 @@ internal static class GeneratedSoftmaxRewriter
             order++;
         }
 
-        var lengths = new ConstantLengths(ConstantLengths.RootOf(operation), model.Compilation);
+        var lengths = new ConstantLengths(ConstantLengths.RootOf(operation), new ConstantLengths.Symbols(model.Compilation));
         if (symbols.TensorPrimitives is { } tensorPrimitives && operation.TargetMethod.Name == "SoftMax")
         {
             return GeneratedSoftmaxCandidates.SoftMaxCallLength(operation, tensorPrimitives, lengths) is int length

@@ -33,7 +33,7 @@ public sealed class UpgradeToGeneratedSoftmaxAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            Compilation compilation = start.Compilation;
+            var lengthSymbols = new ConstantLengths.Symbols(start.Compilation);
             INamedTypeSymbol? tensorPrimitives = symbols.TensorPrimitives;
             start.RegisterOperationAction(
                 operationContext =>
@@ -42,17 +42,18 @@ public sealed class UpgradeToGeneratedSoftmaxAnalyzer : DiagnosticAnalyzer
                     bool isSoftMax = tensorPrimitives is not null && call.TargetMethod.Name == "SoftMax"
                         && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, tensorPrimitives);
                     bool isExp = !isSoftMax && symbols.IsScalarExp(call.TargetMethod) && call.Parent is not null;
-                    if ((!isSoftMax && !isExp)
-                        || GeneratedSoftmaxCandidates.TargetType(operationContext.ContainingSymbol, operationContext.CancellationToken) is null)
+                    if (!isSoftMax && !isExp)
                     {
                         return;
                     }
 
-                    var lengths = new ConstantLengths(ConstantLengths.RootOf(call), compilation);
+                    // The shape first (cheap for the many exponentials that are not in such loops), then the type.
+                    var lengths = new ConstantLengths(ConstantLengths.RootOf(call), lengthSymbols);
                     int? length = isSoftMax
                         ? GeneratedSoftmaxCandidates.SoftMaxCallLength(call, tensorPrimitives!, lengths)
                         : StableLoopSoftmax.Match(call, symbols, lengths)?.Length;
-                    if (length is not int n)
+                    if (length is not int n
+                        || GeneratedSoftmaxCandidates.TargetType(operationContext.ContainingSymbol, operationContext.CancellationToken) is null)
                     {
                         return;
                     }

@@ -27,12 +27,26 @@ internal sealed class ConstantLengths
     private bool _hasGoto;
 
     /// <param name="root">The whole body of the member (lambdas and local functions included).</param>
-    /// <param name="compilation">The compilation, for MemoryExtensions and ArgumentOutOfRangeException.</param>
-    public ConstantLengths(IOperation root, Compilation compilation)
+    /// <param name="symbols">The types the proofs use, resolved once per compilation.</param>
+    public ConstantLengths(IOperation root, Symbols symbols)
     {
         _root = root;
-        _memoryExtensions = compilation.GetTypeByMetadataName("System.MemoryExtensions");
-        _argumentOutOfRange = compilation.GetTypeByMetadataName("System.ArgumentOutOfRangeException");
+        _memoryExtensions = symbols.MemoryExtensions;
+        _argumentOutOfRange = symbols.ArgumentOutOfRangeException;
+    }
+
+    /// <summary>MemoryExtensions (AsSpan) and ArgumentOutOfRangeException (ThrowIfNotEqual), resolved once per compilation.</summary>
+    public sealed class Symbols
+    {
+        public Symbols(Compilation compilation)
+        {
+            MemoryExtensions = compilation.GetTypeByMetadataName("System.MemoryExtensions");
+            ArgumentOutOfRangeException = compilation.GetTypeByMetadataName("System.ArgumentOutOfRangeException");
+        }
+
+        public INamedTypeSymbol? MemoryExtensions { get; }
+
+        public INamedTypeSymbol? ArgumentOutOfRangeException { get; }
     }
 
     /// <summary>The whole body this instance analyzes.</summary>
@@ -76,7 +90,7 @@ internal sealed class ConstantLengths
             case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None or RefKind.In } parameter }:
                 return SymbolLength(parameter, use, depth);
 
-            case IObjectCreationOperation { Constructor: { } constructor } creation when IsSpanType(creation.Type):
+            case IObjectCreationOperation { Constructor: { } constructor } creation when IsSpan(creation.Type):
                 // new Span<T>(array), new Span<T>(array, start, length)
                 if (creation.Arguments.Length == 1 && constructor.Parameters[0].Type is IArrayTypeSymbol)
                 {
@@ -126,7 +140,7 @@ internal sealed class ConstantLengths
                 }
             }
         }
-        else if (method.Name == "Slice" && invocation.Instance is { } instance && IsSpanType(method.ContainingType)
+        else if (method.Name == "Slice" && invocation.Instance is { } instance && IsSpan(method.ContainingType)
             && method.Parameters.Length is 1 or 2
             && method.Parameters[0].Type.SpecialType == SpecialType.System_Int32
             && method.Parameters[method.Parameters.Length - 1].Type.SpecialType == SpecialType.System_Int32)
@@ -348,9 +362,10 @@ internal sealed class ConstantLengths
         }
     }
 
-    private static bool IsArrayOrSpan(ITypeSymbol? type) => type is IArrayTypeSymbol { Rank: 1 } || IsSpanType(type);
+    private static bool IsArrayOrSpan(ITypeSymbol? type) => type is IArrayTypeSymbol { Rank: 1 } || IsSpan(type);
 
-    private static bool IsSpanType(ITypeSymbol? type) =>
+    /// <summary>System.Span&lt;T&gt; or System.ReadOnlySpan&lt;T&gt;.</summary>
+    public static bool IsSpan(ITypeSymbol? type) =>
         type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static int? ConstantInt(IOperation operation)

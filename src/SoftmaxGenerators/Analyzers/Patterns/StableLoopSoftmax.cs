@@ -392,7 +392,7 @@ internal sealed class StableLoopSoftmax
         {
             IArrayElementReferenceOperation { Indices.Length: 1 } element => (element.ArrayReference, element.Indices[0]),
             IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } instance } indexer
-                when ConstantLengthsTypes.IsSpan(instance.Type) => (instance, indexer.Arguments[0].Value),
+                when ConstantLengths.IsSpan(instance.Type) => (instance, indexer.Arguments[0].Value),
             _ => (null, null),
         };
         if (collection is null || at is null || !IsLocal(at, index))
@@ -492,7 +492,7 @@ internal sealed class StableLoopSoftmax
         return type switch
         {
             IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Single or SpecialType.System_Double } array => array.ElementType.SpecialType,
-            INamedTypeSymbol named when ConstantLengthsTypes.IsSpan(named) && named.TypeArguments[0].SpecialType is SpecialType.System_Single or SpecialType.System_Double
+            INamedTypeSymbol named when ConstantLengths.IsSpan(named) && named.TypeArguments[0].SpecialType is SpecialType.System_Single or SpecialType.System_Double
                 => named.TypeArguments[0].SpecialType,
             _ => SpecialType.None,
         };
@@ -502,7 +502,7 @@ internal sealed class StableLoopSoftmax
     private static bool IsWritable(ISymbol symbol)
     {
         ITypeSymbol? type = symbol is ILocalSymbol local ? local.Type : (symbol as IParameterSymbol)?.Type;
-        return type is IArrayTypeSymbol || type is INamedTypeSymbol { Name: "Span" };
+        return type is IArrayTypeSymbol || (ConstantLengths.IsSpan(type) && type!.Name == "Span");
     }
 
     private static IOperation? FirstReference(IOperation within, ISymbol symbol)
@@ -553,11 +553,4 @@ internal sealed class StableLoopSoftmax
 
         return true;
     }
-}
-
-/// <summary>Span type tests shared by the constant-length matchers.</summary>
-internal static class ConstantLengthsTypes
-{
-    public static bool IsSpan(ITypeSymbol? type) =>
-        type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 }
