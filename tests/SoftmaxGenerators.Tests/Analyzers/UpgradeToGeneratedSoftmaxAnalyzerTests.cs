@@ -210,6 +210,33 @@ public class UpgradeToGeneratedSoftmaxAnalyzerTests
             .WithArguments("TensorPrimitives.SoftMax(x, x)", "12"));
 
     [Fact]
+    public async Task A_constant_length_SoftMax_call_gets_both_SMX0004_and_SMX0005()
+    {
+        var compilation = NumericsAnalyzerRunner.Compile(("A.cs", Sources.Class("static void F() { var x = new float[10]; TensorPrimitives.SoftMax(x, x); }")));
+        var (diagnostics, exceptions) = await NumericsAnalyzerRunner.RunAsync(compilation);
+        Assert.Empty(exceptions);
+        Assert.Equal(new[] { "SMX0004", "SMX0005" }, diagnostics.Select(d => d.Id).OrderBy(id => id));
+        Assert.Single(diagnostics.Select(d => d.Location.SourceSpan).Distinct());
+        Assert.Equal(DiagnosticSeverity.Info, diagnostics.Single(d => d.Id == "SMX0005").Severity);
+    }
+
+    [Fact]
+    public Task File_local_types_are_not_reported() => AnalyzerVerifier<UpgradeToGeneratedSoftmaxAnalyzer>.VerifyAsync(Sources.Usings + """
+        file class F
+        {
+            static void G() { var x = new float[10]; TensorPrimitives.SoftMax(x, x); }
+        }
+
+        class Outer<T>
+        {
+            class Inner
+            {
+                static void G() { var x = new float[10]; TensorPrimitives.SoftMax(x, x); }
+            }
+        }
+        """);
+
+    [Fact]
     public Task Top_level_statements_are_reported()
     {
         var test = new AnalyzerVerifier<UpgradeToGeneratedSoftmaxAnalyzer>.Test
