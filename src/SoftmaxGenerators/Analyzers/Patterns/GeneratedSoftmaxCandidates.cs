@@ -70,7 +70,8 @@ internal static class GeneratedSoftmaxCandidates
             foreach (SyntaxReference reference in current.DeclaringSyntaxReferences)
             {
                 SyntaxNode declaration = reference.GetSyntax(cancellationToken);
-                if (declaration is CompilationUnitSyntax && current.ContainingType is null && current.ContainingNamespace.IsGlobalNamespace)
+                if (declaration is CompilationUnitSyntax && current.Name == "Program" && current.ContainingType is null
+                    && current.ContainingNamespace.IsGlobalNamespace)
                 {
                     continue; // the Program class of top-level statements
                 }
