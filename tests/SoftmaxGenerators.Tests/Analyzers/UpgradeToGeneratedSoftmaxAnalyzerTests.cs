@@ -52,6 +52,10 @@ public class UpgradeToGeneratedSoftmaxAnalyzerTests
         "public record R { void F() { var x = new float[10]; {|SMX0005:TensorPrimitives.SoftMax(x, x)|}; } }",
         "public record struct RS { void F() { var x = new float[10]; {|SMX0005:TensorPrimitives.SoftMax(x, x)|}; } }",
         "readonly float[] _f = Make(); static float[] Make() { var x = new float[2]; {|SMX0005:TensorPrimitives.SoftMax(x, x)|}; return x; }",
+        // readonly fields of classes, initialized with a constant length and never assigned again
+        "readonly float[] _x = new float[10]; void F() => {|SMX0005:TensorPrimitives.SoftMax(_x, _x)|};",
+        "static readonly double[] s_w = { 1, 2, 3 }; static void F() { var y = new double[3]; {|SMX0005:TensorPrimitives.SoftMax<double>(s_w, y)|}; }",
+        "const int N = 4; readonly float[] _x = new float[N], _y = new float[N]; public C() { } void F() => {|SMX0005:TensorPrimitives.SoftMax(_x.AsSpan(), _y)|};",
         // bounds
         "static void F() { var x = new float[1]; {|SMX0005:TensorPrimitives.SoftMax(x, x)|}; }",
         "static void F() { var x = new float[16777216]; {|SMX0005:TensorPrimitives.SoftMax(x, x)|}; }",
@@ -94,8 +98,13 @@ public class UpgradeToGeneratedSoftmaxAnalyzerTests
         "static void F() { var x = new Half[10]; TensorPrimitives.SoftMax<Half>(x, x); }",
         "static void SoftMax(ReadOnlySpan<float> x, Span<float> y) { } static void F() { var x = new float[10]; SoftMax(x, x); }",
         "static void F() { var x = new float[10]; TensorPrimitives.Exp(x, x); }",
-        // fields are not tracked
-        "readonly float[] _x = new float[10]; void F() => TensorPrimitives.SoftMax(_x, _x);",
+        // fields that are not readonly, are assigned in a constructor or init accessor, or belong to a struct
+        "float[] _x = new float[10]; void F() => TensorPrimitives.SoftMax(_x, _x);",
+        "readonly float[] _x = new float[10]; public C(int n) { _x = new float[n]; } void F() => TensorPrimitives.SoftMax(_x, _x);",
+        "readonly float[] _x = new float[10]; public C(int n) { Array.Resize(ref _x, n); } void F() => TensorPrimitives.SoftMax(_x, _x);",
+        "readonly float[] _x = new float[10]; public float[] X { get => _x; init => _x = value; } void F() => TensorPrimitives.SoftMax(_x, _x);",
+        "public struct S { public S() { } readonly float[] _x = new float[10]; void F() => TensorPrimitives.SoftMax(_x, _x); }",
+        "readonly float[] _x; readonly float[] _y = new float[10]; public C() { _x = new float[10]; } void F() => TensorPrimitives.SoftMax(_x, _y);",
         // containing types the generator does not support
         "public class G<T> { static void F() { var x = new float[10]; TensorPrimitives.SoftMax(x, x); } }",
         "public interface I { static void F() { var x = new float[10]; TensorPrimitives.SoftMax(x, x); } }",

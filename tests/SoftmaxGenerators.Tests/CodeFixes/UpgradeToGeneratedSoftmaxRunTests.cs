@@ -54,6 +54,11 @@ public class UpgradeToGeneratedSoftmaxRunTests
             "88 89 90", true
         },
         {
+            // a readonly field
+            "static readonly double[] s_logits = { 800, 799, 790, 805 }; readonly double[] _p = new double[4]; public static double[] F() => new C().P(); double[] P() { TensorPrimitives.SoftMax<double>(s_logits, _p); return _p; }",
+            "800 799 790 805", false
+        },
+        {
             // a ref struct nested in C, and a type named like the attribute
             "public static float[] F() => Buf.G().Concat(Softmax.H()).ToArray(); public ref struct Buf { public static float[] G() { Span<float> s = stackalloc float[] { 1, 2, 3, 4 }; TensorPrimitives.SoftMax(s, s); return s.ToArray(); } } public static class Softmax { public static float[] H() { var x = new float[] { 9, 8 }; TensorPrimitives.SoftMax(x, x); return x; } }",
             "1 2 3 4|9 8", true

@@ -13,7 +13,8 @@ namespace SoftmaxGenerators.Analyzers.Patterns;
 /// <c>new Span&lt;T&gt;(a)</c>), is a local assigned once from such a value, or is a local or parameter that an earlier
 /// statement checked (<c>if (x.Length != N) throw ...;</c>, <c>ArgumentOutOfRangeException.ThrowIfNotEqual(x.Length, N)</c>).
 /// A local or parameter that is written anywhere else in the body (assignment, <c>ref</c>/<c>out</c> argument,
-/// <c>ref</c> alias, address taken) is never trusted. Never throws on incomplete code.
+/// <c>ref</c> alias, address taken) is never trusted. Readonly array fields of classes count when their initializer
+/// has a constant length and no constructor or <c>init</c> accessor mentions them. Never throws on incomplete code.
 /// </summary>
 internal sealed class ConstantLengths
 {
@@ -90,7 +91,10 @@ internal sealed class ConstantLengths
             case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None or RefKind.In } parameter }:
                 return SymbolLength(parameter, use, depth);
 
-            case IObjectCreationOperation { Constructor: { } constructor } creation when IsSpan(creation.Type):
+            case IFieldReferenceOperation { Field: { } field }:
+                return FieldLength(field, value, depth);
+
+            case IObjectCreationOperation { Constructor: { Parameters.Length: >= 1 } constructor } creation when IsSpan(creation.Type):
                 // new Span<T>(array), new Span<T>(array, start, length)
                 if (creation.Arguments.Length == 1 && constructor.Parameters[0].Type is IArrayTypeSymbol)
                 {
@@ -108,6 +112,56 @@ internal sealed class ConstantLengths
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A readonly array field of a class, declared with a constant-length initializer in this syntax tree
+    /// (<c>readonly float[] _x = new float[10];</c>) and never mentioned in a constructor or <c>init</c> accessor of
+    /// the class, the only places that can assign it. Structs are excluded: <c>this = ...</c> replaces readonly fields.
+    /// </summary>
+    private int? FieldLength(IFieldSymbol field, IOperation use, int depth)
+    {
+        if (!field.IsReadOnly || field.RefKind != RefKind.None || field.Type is not IArrayTypeSymbol
+            || field.ContainingType is not { TypeKind: TypeKind.Class } type
+            || field.DeclaringSyntaxReferences.Length != 1
+            || use.SemanticModel is not { } model)
+        {
+            return null;
+        }
+
+        if (field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer: { } initializer }
+            || initializer.SyntaxTree != model.SyntaxTree
+            || model.GetOperation(initializer) is not IFieldInitializerOperation { Value: { } initial })
+        {
+            return null;
+        }
+
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (SyntaxNode node in reference.GetSyntax().DescendantNodes())
+            {
+                SyntaxNode? body = node switch
+                {
+                    ConstructorDeclarationSyntax constructor => constructor,
+                    AccessorDeclarationSyntax accessor when accessor.Keyword.IsKind(SyntaxKind.InitKeyword) => accessor,
+                    _ => null,
+                };
+                if (body is null)
+                {
+                    continue;
+                }
+
+                foreach (SyntaxToken token in body.DescendantTokens())
+                {
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == field.Name)
+                    {
+                        return null;
+                    }
+                }
+            }
+        }
+
+        return LengthOf(initial, initial, depth + 1);
     }
 
     /// <summary>AsSpan() / AsSpan(start) / AsSpan(start, length) on arrays, Slice(start[, length]) on spans.</summary>
