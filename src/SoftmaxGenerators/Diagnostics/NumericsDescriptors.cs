@@ -11,6 +11,13 @@ internal static class NumericsDescriptors
     public const string NaiveLogSumExpId = "SMX0002";
     public const string LogOfSoftmaxId = "SMX0003";
     public const string TensorPrimitivesSoftMaxId = "SMX0004";
+    public const string UseGeneratedSoftmaxId = "SMX0005";
+
+    /// <summary>The category of SMX0005, which is about speed, not correctness.</summary>
+    public const string PerformanceCategory = "Performance";
+
+    /// <summary>The diagnostic property that carries the row length N of an SMX0005 diagnostic.</summary>
+    public const string LengthProperty = "Length";
 
     public static readonly DiagnosticDescriptor NaiveSoftmax = Create(
         NaiveSoftmaxId,
@@ -35,6 +42,16 @@ internal static class NumericsDescriptors
         "TensorPrimitives.SoftMax does not subtract the maximum",
         "'{0}' does not subtract the maximum before exponentiating; for large inputs it returns NaN (SoftMax([100, 99, 0]) in float is [NaN, NaN, 0])",
         "TensorPrimitives.SoftMax computes exp(x) / sum(exp(x)) directly. Use TensorPrimitives.Max, Subtract, Exp, Sum and Divide instead.");
+
+    public static readonly DiagnosticDescriptor UseGeneratedSoftmax = new(
+        UseGeneratedSoftmaxId,
+        "Use a generated softmax kernel",
+        "'{0}' computes a softmax of exactly {1} values; a generated [Softmax({1})] kernel is faster and subtracts the maximum",
+        PerformanceCategory,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        "A softmax over a buffer whose length is a compile-time constant can call a kernel that SoftmaxGenerators generates for that length: unrolled, vectorized for the exact length, and numerically stable.",
+        HelpLinks.For(UseGeneratedSoftmaxId));
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description, HelpLinks.For(id));

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -24,13 +25,30 @@ public sealed class CompiledCode : IDisposable
         _assembly = assembly;
     }
 
-    public static CompiledCode Compile(string source)
+    /// <summary>The compilation that was emitted (with the generated sources when the generator ran).</summary>
+    public Compilation Compilation { get; private set; } = null!;
+
+    public static CompiledCode Compile(string source) => Compile(source, withGenerator: false, OutputKind.DynamicallyLinkedLibrary);
+
+    /// <summary>
+    /// Compiles with SoftmaxGenerators.Attributes referenced and, when <paramref name="withGenerator"/> is set, the
+    /// SoftmaxGenerators source generator run over the source, as a consumer's build does.
+    /// </summary>
+    public static CompiledCode Compile(string source, bool withGenerator, OutputKind outputKind)
     {
-        CSharpCompilation compilation = CSharpCompilation.Create(
+        ImmutableArray<MetadataReference> references = TestReferences.Net10.Add(TestReferences.NumericsTensors);
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
+        Compilation compilation = CSharpCompilation.Create(
             "Run" + Guid.NewGuid().ToString("N"),
-            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest)) },
-            TestReferences.Net10.Add(TestReferences.NumericsTensors),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
+            new[] { CSharpSyntaxTree.ParseText(source, parseOptions) },
+            withGenerator ? references.Add(TestReferences.Attributes) : references,
+            new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
+        if (withGenerator)
+        {
+            CSharpGeneratorDriver.Create(new[] { new SoftmaxGenerators.Generator.SoftmaxGenerator().AsSourceGenerator() }, parseOptions: parseOptions)
+                .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out _);
+        }
+
         using var stream = new MemoryStream();
         EmitResult result = compilation.Emit(stream);
         if (!result.Success)
@@ -43,7 +61,7 @@ public sealed class CompiledCode : IDisposable
         var context = new AssemblyLoadContext("SoftmaxGenerators.Tests.Run", isCollectible: true);
         string tensorsPath = Path.Combine(TestReferences.PackageRoot, "system.numerics.tensors", "11.0.0", "lib", "net10.0", "System.Numerics.Tensors.dll");
         context.Resolving += (loadContext, name) => name.Name == "System.Numerics.Tensors" ? loadContext.LoadFromAssemblyPath(tensorsPath) : null;
-        return new CompiledCode(context, context.LoadFromStream(stream));
+        return new CompiledCode(context, context.LoadFromStream(stream)) { Compilation = compilation };
     }
 
     /// <summary>Calls the static method <paramref name="method"/> of <paramref name="type"/>; generic methods are closed over double.</summary>

@@ -16,15 +16,19 @@ namespace SoftmaxGenerators.Tests.Infrastructure;
 /// <summary>Applies code fixes in an ad-hoc workspace, one diagnostic at a time, and returns the fixed source.</summary>
 public static class FixRunner
 {
-    public static async Task<string> ApplyAllAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider fixer, int maxIterations = 20)
+    /// <param name="withAttributes">Also reference SoftmaxGenerators.Attributes (for fixes that add [Softmax(N)]).</param>
+    public static async Task<string> ApplyAllAsync(
+        string source, DiagnosticAnalyzer analyzer, CodeFixProvider fixer, int maxIterations = 20,
+        bool withAttributes = false, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
     {
         using var workspace = new AdhocWorkspace();
         ProjectId projectId = ProjectId.CreateNewId();
+        ImmutableArray<MetadataReference> references = TestReferences.Net10.Add(TestReferences.NumericsTensors);
         Solution solution = workspace.CurrentSolution
             .AddProject(ProjectInfo.Create(projectId, VersionStamp.Default, "Fixed", "Fixed", LanguageNames.CSharp,
-                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+                compilationOptions: new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable),
                 parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-                metadataReferences: TestReferences.Net10.Add(TestReferences.NumericsTensors)));
+                metadataReferences: withAttributes ? references.Add(TestReferences.Attributes) : references));
         DocumentId documentId = DocumentId.CreateNewId(projectId);
         solution = solution.AddDocument(documentId, "Test.cs", SourceText.From(source));
         Document document = solution.GetDocument(documentId)!;

@@ -11,17 +11,21 @@ using SoftmaxGenerators.Analyzers;
 
 namespace SoftmaxGenerators.Tests.Infrastructure;
 
-/// <summary>Runs the SMX000x analyzers directly (no verifier), collecting analyzer exceptions instead of failing fast.</summary>
+/// <summary>
+/// Runs the SMX000x analyzers directly (no verifier), collecting analyzer exceptions instead of failing fast. The
+/// compilations reference the attribute assembly, as a project with the package does (SMX0005 needs it).
+/// </summary>
 public static class NumericsAnalyzerRunner
 {
     public static ImmutableArray<DiagnosticAnalyzer> All { get; } = ImmutableArray.Create<DiagnosticAnalyzer>(
-        new NaiveSoftmaxAnalyzer(), new NaiveLogSumExpAnalyzer(), new LogOfSoftmaxAnalyzer(), new TensorPrimitivesSoftMaxAnalyzer());
+        new NaiveSoftmaxAnalyzer(), new NaiveLogSumExpAnalyzer(), new LogOfSoftmaxAnalyzer(), new TensorPrimitivesSoftMaxAnalyzer(),
+        new UpgradeToGeneratedSoftmaxAnalyzer());
 
     public static CSharpCompilation Compile(params (string Path, string Source)[] sources) =>
         CSharpCompilation.Create(
             "NumericsTest",
             sources.Select(s => CSharpSyntaxTree.ParseText(s.Source, new CSharpParseOptions(LanguageVersion.Latest), path: s.Path)),
-            TestReferences.Net10.Add(TestReferences.NumericsTensors),
+            TestReferences.Net10.Add(TestReferences.NumericsTensors).Add(TestReferences.Attributes),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static async Task<(ImmutableArray<Diagnostic> Diagnostics, Exception[] Exceptions)> RunAsync(Compilation compilation)

@@ -1,0 +1,677 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using SoftmaxGenerators.Analyzers.Patterns;
+using SoftmaxGenerators.Diagnostics;
+
+namespace SoftmaxGenerators.CodeFixes;
+
+/// <summary>
+/// SMX0005's fix, for one call or for many (Fix All): groups the calls by the type that will hold the kernels, gives
+/// every row length of a type one method name (an existing <c>[Softmax(N)]</c> of that length, or a new attribute with
+/// a name no member of the type uses), adds each new attribute once, makes the type and its containing types partial in
+/// every declaration, and replaces each call by a call to the generated method. Works on the solution, since a type's
+/// declarations can be in several documents.
+/// </summary>
+internal static class GeneratedSoftmaxRewriter
+{
+    /// <summary>One softmax to replace: a TensorPrimitives.SoftMax call, or the statements of a stable softmax loop.</summary>
+    internal sealed class Site
+    {
+        public Site(Document document, int order, SyntaxNode node, int length, INamedTypeSymbol type, ExpressionSyntax source, ExpressionSyntax destination, SyntaxNode member, ImmutableArray<StatementSyntax> removed)
+        {
+            Document = document;
+            Order = order;
+            Node = node;
+            Length = length;
+            Type = type;
+            Source = source;
+            Destination = destination;
+            Member = member;
+            Removed = removed;
+        }
+
+        public Document Document { get; }
+
+        /// <summary>The document's position in its project: sites are handled in document, then source, order.</summary>
+        public int Order { get; }
+
+        /// <summary>What the call replaces: the SoftMax invocation, or the first statement of the loops.</summary>
+        public SyntaxNode Node { get; }
+
+        public int Length { get; }
+
+        public INamedTypeSymbol Type { get; }
+
+        public ExpressionSyntax Source { get; }
+
+        public ExpressionSyntax Destination { get; }
+
+        /// <summary>The member declaration (or the compilation unit of top-level statements) that contains the call.</summary>
+        public SyntaxNode Member { get; }
+
+        /// <summary>For loops: the other statements of the softmax (loops, the sum's declaration), removed.</summary>
+        public ImmutableArray<StatementSyntax> Removed { get; }
+    }
+
+    /// <summary>Re-analyzes the call at <paramref name="span"/>; null when it is not (or no longer) an SMX0005 site.</summary>
+    public static async Task<Site?> FindSiteAsync(Document document, TextSpan span, CancellationToken cancellationToken)
+    {
+        SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null || !root.FullSpan.Contains(span))
+        {
+            return null;
+        }
+
+        InvocationExpressionSyntax? call = root.FindNode(span, getInnermostNodeForTie: true)
+            .AncestorsAndSelf()
+            .OfType<InvocationExpressionSyntax>()
+            .FirstOrDefault(candidate => candidate.Span == span);
+        NumericsSymbols? symbols = NumericsSymbols.Create(model.Compilation);
+        if (call is null || symbols is null || !GeneratedSoftmaxCandidates.CanGenerate(model.Compilation)
+            || model.GetOperation(call, cancellationToken) is not IInvocationOperation operation)
+        {
+            return null;
+        }
+
+        ISymbol? member = model.GetEnclosingSymbol(call.SpanStart, cancellationToken);
+        while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+        {
+            member = member.ContainingSymbol;
+        }
+
+        INamedTypeSymbol? type = GeneratedSoftmaxCandidates.TargetType(member, cancellationToken);
+        SyntaxNode? memberSyntax = call.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax and not BaseTypeDeclarationSyntax and not GlobalStatementSyntax)
+            ?? call.Ancestors().OfType<CompilationUnitSyntax>().FirstOrDefault();
+        if (type is null || memberSyntax is null)
+        {
+            return null;
+        }
+
+        int order = 0;
+        foreach (DocumentId id in document.Project.DocumentIds)
+        {
+            if (id == document.Id)
+            {
+                break;
+            }
+
+            order++;
+        }
+
+        var lengths = new ConstantLengths(ConstantLengths.RootOf(operation), new ConstantLengths.Symbols(model.Compilation));
+        if (symbols.TensorPrimitives is { } tensorPrimitives && operation.TargetMethod.Name == "SoftMax")
+        {
+            return GeneratedSoftmaxCandidates.SoftMaxCallLength(operation, tensorPrimitives, lengths) is int length
+                && ArgumentSyntaxOf(operation, 0) is { } source
+                && ArgumentSyntaxOf(operation, 1) is { } destination
+                ? new Site(document, order, call, length, type, source, destination, memberSyntax, ImmutableArray<StatementSyntax>.Empty)
+                : null;
+        }
+
+        if (StableLoopSoftmax.Match(operation, symbols, lengths) is { } loops
+            && loops.Source.Syntax is ExpressionSyntax input && loops.Destination.Syntax is ExpressionSyntax output
+            && loops.Statements[0].Syntax is StatementSyntax first)
+        {
+            ImmutableArray<StatementSyntax>.Builder removed = ImmutableArray.CreateBuilder<StatementSyntax>();
+            foreach (IOperation statement in loops.Statements.Skip(1).Append(loops.SumDeclaration))
+            {
+                if (statement.Syntax is not StatementSyntax syntax)
+                {
+                    return null;
+                }
+
+                removed.Add(syntax);
+            }
+
+            return new Site(document, order, first, loops.Length, type, input, output, memberSyntax, removed.ToImmutable());
+        }
+
+        return null;
+    }
+
+    private static ExpressionSyntax? ArgumentSyntaxOf(IInvocationOperation call, int ordinal)
+    {
+        foreach (IArgumentOperation argument in call.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == ordinal)
+            {
+                return argument.Syntax is ArgumentSyntax syntax && syntax.RefKindKeyword.IsKind(SyntaxKind.None) ? syntax.Expression : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Applies the fix to every site; sites whose type cannot be edited are left alone.</summary>
+    public static async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Site> sites, CancellationToken cancellationToken)
+    {
+        var edits = new SolutionEdits(solution);
+        foreach (IGrouping<ProjectId, Site> project in sites.GroupBy(site => site.Document.Project.Id))
+        {
+            Compilation? compilation = await solution.GetProject(project.Key)!.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
+            INamedTypeSymbol? attributeType = compilation?.GetTypeByMetadataName(SoftmaxUsageRules.AttributeMetadataName);
+            if (compilation is null || attributeType is null)
+            {
+                continue;
+            }
+
+            var byType = new Dictionary<INamedTypeSymbol, List<Site>>(SymbolEqualityComparer.Default);
+            foreach (Site site in project.OrderBy(s => s.Order).ThenBy(s => s.Node.SpanStart))
+            {
+                if (!byType.TryGetValue(site.Type, out List<Site>? list))
+                {
+                    byType[site.Type] = list = new List<Site>();
+                }
+
+                list.Add(site);
+            }
+
+            foreach (KeyValuePair<INamedTypeSymbol, List<Site>> group in byType)
+            {
+                PlanType(edits, compilation, attributeType, group.Key, group.Value, cancellationToken);
+            }
+        }
+
+        return await edits.ApplyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void PlanType(SolutionEdits edits, Compilation compilation, INamedTypeSymbol attributeType, INamedTypeSymbol type, List<Site> sites, CancellationToken cancellationToken)
+    {
+        // Every declaration that needs 'partial' must be editable; otherwise the fix would not compile.
+        var partialDeclarations = new List<(DocumentId Document, TypeDeclarationSyntax Declaration)>();
+        var typeDeclarations = new List<(DocumentId Document, TypeDeclarationSyntax Declaration)>();
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            foreach (SyntaxReference reference in current.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+                {
+                    continue;
+                }
+
+                DocumentId? document = edits.Solution.GetDocumentId(declaration.SyntaxTree);
+                bool needsPartial = !declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
+                if (document is null)
+                {
+                    if (needsPartial)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (needsPartial)
+                {
+                    partialDeclarations.Add((document, declaration));
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(current, type))
+                {
+                    typeDeclarations.Add((document, declaration));
+                }
+            }
+        }
+
+        // One method name per row length: an existing [Softmax(N)] (Fast) of that length, or a new, unused name.
+        ImmutableArray<SoftmaxUsageRules.AttributeInfo> existing = SoftmaxUsageRules.ReadAttributes(type, attributeType);
+        HashSet<string> taken = TakenNames(type, existing, cancellationToken);
+        var names = new Dictionary<int, string>();
+        var reused = new HashSet<int>();
+        var added = new List<(int Length, string Name)>();
+        foreach (Site site in sites)
+        {
+            if (names.ContainsKey(site.Length))
+            {
+                continue;
+            }
+
+            SoftmaxUsageRules.AttributeInfo match = existing.FirstOrDefault(a => a.Length == site.Length && !a.Accurate && SoftmaxUsageRules.IsValidMethodName(a.MethodName));
+            if (match.Data is not null)
+            {
+                names[site.Length] = match.MethodName!;
+                reused.Add(site.Length);
+                continue;
+            }
+
+            string name = ChooseName(site.Length, taken);
+            taken.Add(name);
+            taken.Add(name + SoftmaxUsageRules.RowsSuffix);
+            names[site.Length] = name;
+            added.Add((site.Length, name));
+        }
+
+        foreach ((DocumentId document, TypeDeclarationSyntax declaration) in partialDeclarations)
+        {
+            edits.Replace(document, declaration, node => node is TypeDeclarationSyntax rewritten && !rewritten.Modifiers.Any(SyntaxKind.PartialKeyword)
+                ? MakePartialCodeFixProvider.AddPartial(rewritten)
+                : node);
+        }
+
+        foreach (Site site in sites)
+        {
+            string name = names[site.Length];
+            bool qualify = reused.Contains(site.Length) && DeclaredNames(site.Member).Contains(name);
+            SemanticModel model = compilation.GetSemanticModel(site.Node.SyntaxTree);
+            ExpressionSyntax callee = qualify
+                ? SyntaxFactory.MemberAccessExpression(
+                    SyntaxKind.SimpleMemberAccessExpression,
+                    SyntaxFactory.ParseExpression(type.ToMinimalDisplayString(model, site.Node.SpanStart)),
+                    SyntaxFactory.IdentifierName(name))
+                : SyntaxFactory.IdentifierName(name);
+            Site current = site;
+            if (site.Removed.IsEmpty)
+            {
+                edits.Replace(site.Document.Id, site.Node, node => node is InvocationExpressionSyntax call ? RewriteCall(call, current, callee) : node);
+                continue;
+            }
+
+            // Loops: the first statement becomes the call, the others go.
+            edits.Replace(site.Document.Id, site.Node, node => SyntaxFactory.ExpressionStatement(
+                    SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+                    {
+                        SyntaxFactory.Argument(current.Source.WithoutTrivia()),
+                        SyntaxFactory.Argument(current.Destination.WithoutTrivia()),
+                    }))))
+                .WithTriviaFrom(node));
+            foreach (StatementSyntax statement in site.Removed)
+            {
+                edits.Remove(site.Document.Id, statement);
+            }
+        }
+
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        // The attributes go next to existing [Softmax] attributes, else on the declaration that contains the first call
+        // (else the first declaration); top-level statements without a Program declaration get one at the end of their
+        // file. The choice does not depend on which calls are fixed together, so one fix at a time and Fix All agree.
+        Site first = sites[0];
+        SyntaxReference? annotated = existing.Select(a => a.Data.ApplicationSyntaxReference).FirstOrDefault(r => r is not null);
+        (DocumentId Document, TypeDeclarationSyntax Declaration) host = typeDeclarations.FirstOrDefault(d => annotated is not null
+            && d.Declaration.SyntaxTree == annotated.SyntaxTree && d.Declaration.Span.Contains(annotated.Span));
+        if (host.Declaration is null)
+        {
+            host = typeDeclarations.FirstOrDefault(d => d.Declaration.SyntaxTree == first.Node.SyntaxTree && d.Declaration.Span.Contains(first.Node.Span));
+        }
+
+        if (host.Declaration is null && typeDeclarations.Count > 0)
+        {
+            host = typeDeclarations[0];
+        }
+
+        if (host.Declaration is not null)
+        {
+            SemanticModel model = compilation.GetSemanticModel(host.Declaration.SyntaxTree);
+            string attributeName = AttributeName(model, host.Declaration.SpanStart, attributeType, out bool needsUsing);
+            if (needsUsing)
+            {
+                edits.AddUsing(host.Document);
+            }
+
+            string endOfLine = EndOfLine(host.Declaration.SyntaxTree);
+            edits.Replace(host.Document, host.Declaration, node => node is TypeDeclarationSyntax declaration
+                ? AddAttributes(declaration, added.Select(a => AttributeList(attributeName, a.Length, a.Name)), endOfLine)
+                : node);
+        }
+        else if (first.Node.SyntaxTree.GetRoot(cancellationToken) is CompilationUnitSyntax unit)
+        {
+            SemanticModel model = compilation.GetSemanticModel(unit.SyntaxTree);
+            string attributeName = AttributeName(model, unit.EndOfFileToken.SpanStart, attributeType, out bool needsUsing);
+            if (needsUsing)
+            {
+                edits.AddUsing(first.Document.Id);
+            }
+
+            string endOfLine = EndOfLine(unit.SyntaxTree);
+            var lists = added.Select(a => AttributeList(attributeName, a.Length, a.Name)).ToList();
+            edits.Append(first.Document.Id, ProgramDeclaration(type.Name, lists, endOfLine));
+        }
+    }
+
+    private static ExpressionSyntax RewriteCall(InvocationExpressionSyntax call, Site site, ExpressionSyntax callee)
+    {
+        SeparatedSyntaxList<ArgumentSyntax> arguments = call.ArgumentList.Arguments;
+        bool positional = arguments.Count == 2 && arguments.All(a => a.NameColon is null)
+            && arguments[0].Expression.IsEquivalentTo(site.Source) && arguments[1].Expression.IsEquivalentTo(site.Destination);
+        ArgumentListSyntax list = positional
+            ? call.ArgumentList
+            : SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(site.Source.WithoutTrivia()),
+                SyntaxFactory.Argument(site.Destination.WithoutTrivia()),
+            }));
+        return SyntaxFactory.InvocationExpression(callee.WithTriviaFrom(call.Expression), list).WithTriviaFrom(call);
+    }
+
+    private static string ChooseName(int length, HashSet<string> taken)
+    {
+        bool Free(string name) => !taken.Contains(name) && !taken.Contains(name + SoftmaxUsageRules.RowsSuffix);
+
+        if (Free(SoftmaxUsageRules.DefaultMethodName))
+        {
+            return SoftmaxUsageRules.DefaultMethodName;
+        }
+
+        string withLength = SoftmaxUsageRules.DefaultMethodName + length.ToString(CultureInfo.InvariantCulture);
+        if (Free(withLength))
+        {
+            return withLength;
+        }
+
+        for (int suffix = 2; ; suffix++)
+        {
+            string candidate = withLength + "_" + suffix.ToString(CultureInfo.InvariantCulture);
+            if (Free(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Names a new method must not use: the type's name, every member of the type and its base types (generated ones
+    /// included), the names existing attributes claim, and every name declared inside the type's code (a local or
+    /// local function named like the method would hide it at the call).
+    /// </summary>
+    private static HashSet<string> TakenNames(INamedTypeSymbol type, ImmutableArray<SoftmaxUsageRules.AttributeInfo> existing, CancellationToken cancellationToken)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal) { type.Name };
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            foreach (string name in current.MemberNames)
+            {
+                taken.Add(name);
+            }
+        }
+
+        foreach (SoftmaxUsageRules.AttributeInfo attribute in existing)
+        {
+            if (attribute.MethodName is { } name)
+            {
+                taken.UnionWith(SoftmaxUsageRules.GeneratedNames(name));
+            }
+        }
+
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            SyntaxNode declaration = reference.GetSyntax(cancellationToken);
+            IEnumerable<SyntaxNode> scopes = declaration is CompilationUnitSyntax unit
+                ? unit.Members.OfType<GlobalStatementSyntax>()
+                : new[] { declaration };
+            foreach (SyntaxNode scope in scopes)
+            {
+                taken.UnionWith(DeclaredNames(scope));
+            }
+        }
+
+        return taken;
+    }
+
+    private static HashSet<string> DeclaredNames(SyntaxNode scope)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        IEnumerable<SyntaxNode> nodes = scope is CompilationUnitSyntax unit
+            ? unit.Members.OfType<GlobalStatementSyntax>().SelectMany(s => s.DescendantNodesAndSelf())
+            : scope.DescendantNodesAndSelf();
+        foreach (SyntaxNode node in nodes)
+        {
+            SyntaxToken identifier = node switch
+            {
+                VariableDeclaratorSyntax declarator => declarator.Identifier,
+                SingleVariableDesignationSyntax designation => designation.Identifier,
+                LocalFunctionStatementSyntax function => function.Identifier,
+                ParameterSyntax parameter => parameter.Identifier,
+                TypeParameterSyntax typeParameter => typeParameter.Identifier,
+                ForEachStatementSyntax loop => loop.Identifier,
+                CatchDeclarationSyntax catchDeclaration => catchDeclaration.Identifier,
+                FromClauseSyntax from => from.Identifier,
+                LetClauseSyntax let => let.Identifier,
+                JoinClauseSyntax join => join.Identifier,
+                JoinIntoClauseSyntax into => into.Identifier,
+                QueryContinuationSyntax continuation => continuation.Identifier,
+                _ => default,
+            };
+            if (identifier.ValueText is { Length: > 0 } text)
+            {
+                names.Add(text);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// <c>Softmax</c> when it already binds to the attribute there, or after adding <c>using SoftmaxGenerators;</c>
+    /// when nothing else of that name is in scope; otherwise the qualified name.
+    /// </summary>
+    private static string AttributeName(SemanticModel model, int position, INamedTypeSymbol attributeType, out bool needsUsing)
+    {
+        needsUsing = false;
+        ImmutableArray<ISymbol> found = model.LookupNamespacesAndTypes(position, name: "Softmax")
+            .AddRange(model.LookupNamespacesAndTypes(position, name: "SoftmaxAttribute"));
+        if (found.IsEmpty)
+        {
+            needsUsing = true;
+            return "Softmax";
+        }
+
+        return found.All(symbol => SymbolEqualityComparer.Default.Equals(symbol, attributeType))
+            ? "Softmax"
+            : "global::SoftmaxGenerators.Softmax";
+    }
+
+    private static AttributeListSyntax AttributeList(string attributeName, int length, string methodName)
+    {
+        string n = length.ToString(CultureInfo.InvariantCulture);
+        string arguments = methodName == SoftmaxUsageRules.DefaultMethodName ? n : $"{n}, MethodName = \"{methodName}\"";
+        var declaration = (TypeDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"[{attributeName}({arguments})] class C {{ }}")!;
+        return declaration.AttributeLists[0].WithoutTrivia();
+    }
+
+    /// <summary>Adds the lists after the existing attributes, each on its own line at the declaration's indentation.</summary>
+    internal static TypeDeclarationSyntax AddAttributes(TypeDeclarationSyntax declaration, IEnumerable<AttributeListSyntax> lists, string endOfLine)
+    {
+        SyntaxToken first = declaration.GetFirstToken();
+        SyntaxTriviaList indentation = Indentation(first.LeadingTrivia);
+        var newLists = lists.Select(list => list.WithLeadingTrivia(indentation).WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine))).ToList();
+        if (newLists.Count == 0)
+        {
+            return declaration;
+        }
+
+        if (declaration.AttributeLists.Count == 0)
+        {
+            // The first list takes over the declaration's leading trivia (documentation comments, blank lines).
+            newLists[0] = newLists[0].WithLeadingTrivia(first.LeadingTrivia);
+            declaration = declaration.ReplaceToken(first, first.WithLeadingTrivia(indentation));
+        }
+
+        return declaration.WithAttributeLists(declaration.AttributeLists.AddRange(newLists));
+    }
+
+    private static SyntaxTriviaList Indentation(SyntaxTriviaList leading)
+    {
+        int start = leading.Count;
+        while (start > 0 && leading[start - 1].IsKind(SyntaxKind.WhitespaceTrivia))
+        {
+            start--;
+        }
+
+        return SyntaxFactory.TriviaList(leading.Skip(start));
+    }
+
+    private static MemberDeclarationSyntax ProgramDeclaration(string name, List<AttributeListSyntax> lists, string endOfLine)
+    {
+        string attributes = string.Concat(lists.Select(list => list.ToFullString() + endOfLine));
+        return SyntaxFactory.ParseMemberDeclaration($"{attributes}partial class {name}{endOfLine}{{{endOfLine}}}{endOfLine}")!;
+    }
+
+    private static string EndOfLine(SyntaxTree tree)
+    {
+        SyntaxTrivia trivia = tree.GetRoot().DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        return trivia.IsKind(SyntaxKind.EndOfLineTrivia) ? trivia.ToString() : "\n";
+    }
+
+    /// <summary>The edits of one fix, by document, applied at the end with one ReplaceNodes per document.</summary>
+    private sealed class SolutionEdits
+    {
+        private readonly Dictionary<DocumentId, Dictionary<SyntaxNode, List<Func<SyntaxNode, SyntaxNode>>>> _replacements = new();
+        private static readonly SyntaxAnnotation s_remove = new("SoftmaxGenerators.Remove");
+        private readonly HashSet<DocumentId> _usings = new();
+        private readonly Dictionary<DocumentId, List<MemberDeclarationSyntax>> _appended = new();
+
+        public SolutionEdits(Solution solution) => Solution = solution;
+
+        public Solution Solution { get; }
+
+        public void Replace(DocumentId document, SyntaxNode node, Func<SyntaxNode, SyntaxNode> rewrite)
+        {
+            if (!_replacements.TryGetValue(document, out Dictionary<SyntaxNode, List<Func<SyntaxNode, SyntaxNode>>>? nodes))
+            {
+                _replacements[document] = nodes = new Dictionary<SyntaxNode, List<Func<SyntaxNode, SyntaxNode>>>();
+            }
+
+            if (!nodes.TryGetValue(node, out List<Func<SyntaxNode, SyntaxNode>>? rewrites))
+            {
+                nodes[node] = rewrites = new List<Func<SyntaxNode, SyntaxNode>>();
+            }
+
+            rewrites.Add(rewrite);
+        }
+
+        public void AddUsing(DocumentId document) => _usings.Add(document);
+
+        public void Remove(DocumentId document, SyntaxNode node) =>
+            Replace(document, node, rewritten => rewritten.WithAdditionalAnnotations(s_remove));
+
+        public void Append(DocumentId document, MemberDeclarationSyntax member)
+        {
+            if (!_appended.TryGetValue(document, out List<MemberDeclarationSyntax>? members))
+            {
+                _appended[document] = members = new List<MemberDeclarationSyntax>();
+            }
+
+            members.Add(member);
+        }
+
+        public async Task<Solution> ApplyAsync(CancellationToken cancellationToken)
+        {
+            Solution solution = Solution;
+            foreach (DocumentId id in _replacements.Keys.Concat(_usings).Concat(_appended.Keys).Distinct())
+            {
+                Document? document = solution.GetDocument(id);
+                if (document is null || await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not CompilationUnitSyntax root)
+                {
+                    continue;
+                }
+
+                string endOfLine = EndOfLine(root.SyntaxTree);
+                if (_replacements.TryGetValue(id, out Dictionary<SyntaxNode, List<Func<SyntaxNode, SyntaxNode>>>? nodes))
+                {
+                    root = root.ReplaceNodes(nodes.Keys, (original, rewritten) =>
+                    {
+                        foreach (Func<SyntaxNode, SyntaxNode> rewrite in nodes[original])
+                        {
+                            rewritten = rewrite(rewritten);
+                        }
+
+                        return rewritten;
+                    });
+                    root = root.RemoveNodes(root.GetAnnotatedNodes(s_remove), SyntaxRemoveOptions.KeepNoTrivia) ?? root;
+                }
+
+                if (_appended.TryGetValue(id, out List<MemberDeclarationSyntax>? members))
+                {
+                    root = AppendMembers(root, members, endOfLine);
+                }
+
+                if (_usings.Contains(id))
+                {
+                    root = AddUsing(root, endOfLine);
+                }
+
+                solution = solution.WithDocumentSyntaxRoot(id, root);
+            }
+
+            return solution;
+        }
+
+        private static CompilationUnitSyntax AppendMembers(CompilationUnitSyntax root, List<MemberDeclarationSyntax> members, string endOfLine)
+        {
+            bool endsWithNewLine = root.Members.Count == 0
+                || root.Members[root.Members.Count - 1].GetLastToken().TrailingTrivia.Any(SyntaxKind.EndOfLineTrivia);
+            SyntaxTriviaList separator = endsWithNewLine
+                ? SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine(endOfLine))
+                : SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine(endOfLine), SyntaxFactory.EndOfLine(endOfLine));
+            // Keep the file's convention: no final newline when it had none.
+            MemberDeclarationSyntax[] added = members.Select(member => member.WithLeadingTrivia(separator)).ToArray();
+            if (!endsWithNewLine)
+            {
+                added[added.Length - 1] = added[added.Length - 1].WithTrailingTrivia(SyntaxFactory.TriviaList());
+            }
+
+            return root.AddMembers(added);
+        }
+
+        /// <summary>Adds <c>using SoftmaxGenerators;</c> among the file's usings (after System ones, in order).</summary>
+        private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax root, string endOfLine)
+        {
+            const string Namespace = "SoftmaxGenerators";
+            if (root.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == Namespace))
+            {
+                return root;
+            }
+
+            UsingDirectiveSyntax directive = SyntaxFactory.UsingDirective(SyntaxFactory.IdentifierName(Namespace))
+                .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+                .WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine));
+            SyntaxList<UsingDirectiveSyntax> usings = root.Usings;
+            if (usings.Count == 0)
+            {
+                SyntaxToken first = root.GetFirstToken(includeZeroWidth: true);
+                directive = directive.WithLeadingTrivia(first.LeadingTrivia)
+                    .WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine), SyntaxFactory.EndOfLine(endOfLine));
+                root = root.ReplaceToken(first, first.WithLeadingTrivia(SyntaxFactory.TriviaList()));
+                return root.WithUsings(root.Usings.Add(directive));
+            }
+
+            int index = 0;
+            for (int i = 0; i < usings.Count; i++)
+            {
+                UsingDirectiveSyntax existing = usings[i];
+                string name = existing.Name?.ToString() ?? string.Empty;
+                bool before = existing.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword)
+                    || (existing.Alias is null && existing.StaticKeyword.IsKind(SyntaxKind.None)
+                        && (name == "System" || name.StartsWith("System.", StringComparison.Ordinal) || string.CompareOrdinal(name, Namespace) < 0));
+                if (before)
+                {
+                    index = i + 1;
+                }
+            }
+
+            if (index == 0)
+            {
+                // First using: it takes over the leading trivia of the file (header comments).
+                UsingDirectiveSyntax old = usings[0];
+                directive = directive.WithLeadingTrivia(old.GetLeadingTrivia());
+                usings = usings.Replace(old, old.WithLeadingTrivia(SyntaxFactory.TriviaList()));
+            }
+
+            return root.WithUsings(usings.Insert(index, directive));
+        }
+    }
+}
