@@ -601,7 +601,7 @@ internal static class GeneratedSoftmaxRewriter
 
                 if (_usings.Contains(id))
                 {
-                    root = AddUsing(root, endOfLine);
+                    root = (CompilationUnitSyntax)Imports.Add(root, "SoftmaxGenerators", endOfLine);
                 }
 
                 solution = solution.WithDocumentSyntaxRoot(id, root);
@@ -625,53 +625,6 @@ internal static class GeneratedSoftmaxRewriter
             }
 
             return root.AddMembers(added);
-        }
-
-        /// <summary>Adds <c>using SoftmaxGenerators;</c> among the file's usings (after System ones, in order).</summary>
-        private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax root, string endOfLine)
-        {
-            const string Namespace = "SoftmaxGenerators";
-            if (root.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == Namespace))
-            {
-                return root;
-            }
-
-            UsingDirectiveSyntax directive = SyntaxFactory.UsingDirective(SyntaxFactory.IdentifierName(Namespace))
-                .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
-                .WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine));
-            SyntaxList<UsingDirectiveSyntax> usings = root.Usings;
-            if (usings.Count == 0)
-            {
-                SyntaxToken first = root.GetFirstToken(includeZeroWidth: true);
-                directive = directive.WithLeadingTrivia(first.LeadingTrivia)
-                    .WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine), SyntaxFactory.EndOfLine(endOfLine));
-                root = root.ReplaceToken(first, first.WithLeadingTrivia(SyntaxFactory.TriviaList()));
-                return root.WithUsings(root.Usings.Add(directive));
-            }
-
-            int index = 0;
-            for (int i = 0; i < usings.Count; i++)
-            {
-                UsingDirectiveSyntax existing = usings[i];
-                string name = existing.Name?.ToString() ?? string.Empty;
-                bool before = existing.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword)
-                    || (existing.Alias is null && existing.StaticKeyword.IsKind(SyntaxKind.None)
-                        && (name == "System" || name.StartsWith("System.", StringComparison.Ordinal) || string.CompareOrdinal(name, Namespace) < 0));
-                if (before)
-                {
-                    index = i + 1;
-                }
-            }
-
-            if (index == 0)
-            {
-                // First using: it takes over the leading trivia of the file (header comments).
-                UsingDirectiveSyntax old = usings[0];
-                directive = directive.WithLeadingTrivia(old.GetLeadingTrivia());
-                usings = usings.Replace(old, old.WithLeadingTrivia(SyntaxFactory.TriviaList()));
-            }
-
-            return root.WithUsings(usings.Insert(index, directive));
         }
     }
 }
