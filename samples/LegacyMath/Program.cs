@@ -18,6 +18,7 @@ var results = new List<(string Name, double[] Values)>
     ("Activations.SoftmaxLinq", Activations.SoftmaxLinq(logits)),
     ("Activations.SoftmaxWithTemperature", Activations.SoftmaxWithTemperature(logits, 0.5)),
     ("Tensors.Softmax (TensorPrimitives)", Widen(Tensors.Softmax(scores))),
+    ("DigitClassifier.Predict", Widen(DigitClassifier.Predict(new float[] { 9, -4, 7, 12 }))),
     ("LogMath.LogSumExp(double[])", new[] { LogMath.LogSumExp(logits) }),
     ("LogMath.LogSumExp(float[])", new double[] { LogMath.LogSumExp(scores) }),
     ("LogMath.Softplus(1000)", new[] { LogMath.Softplus(1000) }),

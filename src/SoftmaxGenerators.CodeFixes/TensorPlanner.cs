@@ -59,7 +59,8 @@ internal static class TensorPlanner
 
     /// <summary>
     /// The call is a statement of its own in a block; x and d are plain variables; d has exactly x's length (d is x,
-    /// or d was created as new T[x.Length] / stackalloc T[x.Length]), so Exp(d, d) and Sum(d) see only the results.
+    /// d was created as new T[x.Length] / stackalloc T[x.Length], or both have the same provable constant length),
+    /// so Exp(d, d) and Sum(d) see only the results.
     /// </summary>
     private static bool TryGetParts(FixContext context, IInvocationOperation invocation, out StatementSyntax? statement, out string prefix, out string x, out string d)
     {
@@ -78,7 +79,8 @@ internal static class TensorPlanner
             return false;
         }
 
-        if (!SymbolEqualityComparer.Default.Equals(sourceSymbol, destinationSymbol) && !SizedFrom(context, destinationSymbol, sourceSymbol))
+        if (!SymbolEqualityComparer.Default.Equals(sourceSymbol, destinationSymbol) && !SizedFrom(context, destinationSymbol, sourceSymbol)
+            && !SameConstantLength(context, source, destination))
         {
             return false;
         }
@@ -88,6 +90,13 @@ internal static class TensorPlanner
         x = sourceSyntax.WithoutTrivia().ToString();
         d = destinationSyntax.WithoutTrivia().ToString();
         return true;
+    }
+
+    /// <summary>Both buffers provably have the same compile-time length (new T[10] and new T[10], stackalloc, checks).</summary>
+    private static bool SameConstantLength(FixContext context, IOperation source, IOperation destination)
+    {
+        var lengths = new ConstantLengths(ConstantLengths.RootOf(source), new ConstantLengths.Symbols(context.Model.Compilation));
+        return lengths.LengthOf(source) is int n && lengths.LengthOf(destination) == n;
     }
 
     private static bool SizedFrom(FixContext context, ISymbol destination, ISymbol source)

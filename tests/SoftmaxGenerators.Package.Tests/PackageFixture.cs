@@ -72,13 +72,13 @@ public sealed class PackageFixture : IDisposable
     }
 
     /// <summary>
-    /// Copies samples/{name} (without bin/obj) out of the repository, points it at the temporary feed and at the
+    /// Copies samples/{name} (without bin/obj) out of the repository into <paramref name="folder"/>, points it at the temporary feed and at the
     /// version packed here (the sample's own PackageReference names 0.1.0), and returns its folder.
     /// </summary>
-    public string CopySample(string name)
+    public string CopySample(string name, string? folder = null)
     {
         string source = Path.Combine(RepositoryRoot, "samples", name);
-        string directory = Path.Combine(Root, "sample-" + name);
+        string directory = Path.Combine(Root, folder ?? "sample-" + name);
         foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(source, file);

@@ -54,4 +54,27 @@ public class SampleTests(PackageFixture package)
         Assert.Contains("using System.Linq;", File.ReadAllText(Path.Combine(directory, "Losses.cs")));
         Assert.DoesNotContain("TensorPrimitives.SoftMax(", File.ReadAllText(Path.Combine(directory, "Tensors.cs")));
     }
+
+    [Fact]
+    public void LegacyMath_upgrade_fix_moves_the_constant_length_head_to_a_generated_kernel()
+    {
+        string directory = package.CopySample("LegacyMath", "LegacyMathUpgrade");
+        Dotnet.Run(directory, "build", "-c", "Release").AssertSuccess();
+
+        // SMX0005 is a suggestion: dotnet format applies it when asked for info severity.
+        Dotnet.Run(directory, "format", "analyzers", ".", "--diagnostics", "SMX0005", "--severity", "info").AssertSuccess();
+        string classifier = File.ReadAllText(Path.Combine(directory, "DigitClassifier.cs"));
+        Assert.Contains("[Softmax(10)]", classifier);
+        Assert.Contains("public static partial class DigitClassifier", classifier);
+        Assert.Contains("using SoftmaxGenerators;", classifier);
+        Assert.Contains("        Softmax(logits, probabilities);", classifier);
+        Assert.DoesNotContain("TensorPrimitives.SoftMax(", classifier);
+
+        Dotnet.Run(directory, "format", "analyzers", ".", "--diagnostics", "SMX0001", "SMX0002", "SMX0003", "SMX0004").AssertSuccess();
+        string build = Dotnet.Run(directory, "build", "-c", "Release", "--no-incremental", "-warnaserror").AssertSuccess().Output;
+        Assert.DoesNotContain("SMX", build);
+        string output = Dotnet.Run(directory, "run", "-c", "Release", "--no-build").AssertSuccess().Output;
+        Assert.Contains("all finite: True", output);
+        Assert.Matches(@"DigitClassifier\.Predict +0, 0, 0, 0, 1, 0, 3\.775\d*E-11, 0, 1\.425\d*E-21, 0", output);
+    }
 }

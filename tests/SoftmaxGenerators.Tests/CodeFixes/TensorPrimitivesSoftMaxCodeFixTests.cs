@@ -63,7 +63,33 @@ public class TensorPrimitivesSoftMaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task Buffers_of_the_same_constant_length() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static float[] Head(float[] features)
+                {
+                    var logits = new float[10];
+                    logits[0] = features[0];
+                    var probabilities = new float[10];
+                    {|SMX0004:TensorPrimitives.SoftMax(logits, probabilities)|};
+                    return probabilities;
+                }
+            """),
+        Sources.Class("""
+                public static float[] Head(float[] features)
+                {
+                    var logits = new float[10];
+                    logits[0] = features[0];
+                    var probabilities = new float[10];
+                    TensorPrimitives.Subtract(logits, TensorPrimitives.Max(logits), probabilities);
+                    TensorPrimitives.Exp(probabilities, probabilities);
+                    TensorPrimitives.Divide(probabilities, TensorPrimitives.Sum(probabilities), probabilities);
+                    return probabilities;
+                }
+            """));
+
     [Theory]
+    [InlineData("static void F() { var x = new float[10]; var y = new float[12]; {|SMX0004:TensorPrimitives.SoftMax(x, y)|}; }")]
     [InlineData("static void F(ReadOnlySpan<float> x, Span<float> y) => {|SMX0004:TensorPrimitives.SoftMax(x, y)|};")]
     [InlineData("static void F(ReadOnlySpan<float> x, Span<float> y) { {|SMX0004:TensorPrimitives.SoftMax(x, y)|}; }")]
     [InlineData("static void F(float[] x) { {|SMX0004:TensorPrimitives.SoftMax(x.AsSpan(1), x)|}; }")]
