@@ -1000,13 +1000,6 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> a2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4);
                 global::System.Runtime.Intrinsics.Vector128<double> a3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 6);
                 nuint i = 8;
-                for (; i <= 2; i += 8)
-                {
-                    a0 = Max(a0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i));
-                    a1 = Max(a1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i + 2));
-                    a2 = Max(a2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i + 4));
-                    a3 = Max(a3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i + 6));
-                }
                 for (; i < 10; i += 2)
                 {
                     a0 = Max(a0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i));

@@ -633,13 +633,6 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector128<float> a2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 8);
                 global::System.Runtime.Intrinsics.Vector128<float> a3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 12);
                 nuint i = 16;
-                for (; i <= 0; i += 16)
-                {
-                    a0 = Max(a0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i));
-                    a1 = Max(a1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i + 4));
-                    a2 = Max(a2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i + 8));
-                    a3 = Max(a3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i + 12));
-                }
                 for (; i < 16; i += 4)
                 {
                     a0 = Max(a0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i));
@@ -1171,13 +1164,6 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector256<double> a2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 8);
                 global::System.Runtime.Intrinsics.Vector256<double> a3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 12);
                 nuint i = 16;
-                for (; i <= 0; i += 16)
-                {
-                    a0 = Max(a0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, i));
-                    a1 = Max(a1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, i + 4));
-                    a2 = Max(a2, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, i + 8));
-                    a3 = Max(a3, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, i + 12));
-                }
                 for (; i < 16; i += 4)
                 {
                     a0 = Max(a0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, i));
