@@ -473,12 +473,12 @@ internal sealed class KernelEmitter
         _w.Line();
     }
 
-    /// <summary>The batch kernel across rows (<see cref="EmitColumnsKernel"/>) exists for fast float rows in Vector256.</summary>
-    private static bool HasColumnsKernel(Lane lane, bool accurate, Width width) => lane.IsSingle && !accurate && width == Width.Vector256;
+    /// <summary>The batch kernel across rows (<see cref="EmitColumnsKernel"/>) exists for fast rows in Vector256.</summary>
+    private static bool HasColumnsKernel(Lane lane, bool accurate, Width width) => !accurate && width == Width.Vector256;
 
     /// <summary>
-    /// Batches of register-resident float rows, eight rows at a time across the lanes: each row's vectors are loaded as
-    /// the one-row kernel loads them and transposed (8 x 8), so that lane r of column j holds element j of row r. The
+    /// Batches of register-resident rows, one row per lane (8 float or 4 double rows at a time): each row's vectors are
+    /// loaded as the one-row kernel loads them and transposed, so that lane r of column j holds element j of row r. The
     /// maximum, the exponentials and the division are then plain lane-wise operations on columns, with no horizontal
     /// step; the sum adds the columns in the order in which the one-row kernel adds its lanes (its vector tree, then
     /// its butterfly), so every row is bit-identical to the one-row kernel. A group with a +∞ maximum goes through the
@@ -486,7 +486,7 @@ internal sealed class KernelEmitter
     /// </summary>
     private void EmitColumnsKernel(Lane lane, int length, Width width)
     {
-        const int Rows = 8;
+        int Rows = width.Lanes(lane);
         string t = lane.Keyword;
         string v = width.Of(lane);
         string c = width.Class;
@@ -517,7 +517,7 @@ internal sealed class KernelEmitter
                 _w.Line($"{v} {rowVectors[r]} = {Load(width, "x", offset == 0 ? "o" : $"o + {Lit(offset)}")};");
             }
 
-            string[] columns = EmitTranspose8(v, rowVectors, $"c{Lit(k)}_");
+            string[] columns = EmitTranspose(lane, v, rowVectors, $"c{Lit(k)}_");
             for (int l = 0; l < lanes; l++)
             {
                 column[offsets[k] + l] ??= columns[l];
@@ -555,7 +555,7 @@ internal sealed class KernelEmitter
             _w.Line($"{v} s{Lit(l)} = {NullableTree(terms, (a, b) => $"{a} + {b}")};");
         }
 
-        _w.Line($"{v} sum = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));");
+        _w.Line(lane.IsSingle ? $"{v} sum = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));" : $"{v} sum = (s0 + s2) + (s1 + s3);");
         for (int j = 0; j < length; j++)
         {
             _w.Line($"{v} q{Lit(j)} = e{Lit(j)} / sum;");
@@ -569,7 +569,7 @@ internal sealed class KernelEmitter
                 quotients[l] = $"q{Lit(offsets[k] + l)}";
             }
 
-            string[] rowsOut = EmitTranspose8(v, quotients, $"w{Lit(k)}_");
+            string[] rowsOut = EmitTranspose(lane, v, quotients, $"w{Lit(k)}_");
             for (int r = 0; r < Rows; r++)
             {
                 int offset = (r * length) + offsets[k];
@@ -586,9 +586,28 @@ internal sealed class KernelEmitter
         _w.Line();
     }
 
-    /// <summary>Emits the 8 x 8 transpose of eight Vector256&lt;float&gt; (unpack, shuffle, 128-bit permute) and returns the names of the result vectors.</summary>
-    private string[] EmitTranspose8(string v, string[] rows, string prefix)
+    /// <summary>Emits the transpose of 8 x 8 floats or 4 x 4 doubles in Vector256 (unpack, shuffle, 128-bit permute) and returns the names of the result vectors.</summary>
+    private string[] EmitTranspose(Lane lane, string v, string[] rows, string prefix)
     {
+        if (!lane.IsSingle)
+        {
+            // 4 x 4 doubles: pairs within the 128-bit halves, then the halves.
+            for (int i = 0; i < 2; i++)
+            {
+                _w.Line($"{v} {prefix}t{Lit(2 * i)} = {Avx}.UnpackLow({rows[2 * i]}, {rows[(2 * i) + 1]});");
+                _w.Line($"{v} {prefix}t{Lit((2 * i) + 1)} = {Avx}.UnpackHigh({rows[2 * i]}, {rows[(2 * i) + 1]});");
+            }
+
+            var columns = new string[4];
+            for (int i = 0; i < 4; i++)
+            {
+                columns[i] = $"{prefix}{Lit(i)}";
+                _w.Line($"{v} {columns[i]} = {Avx}.Permute2x128({prefix}t{Lit(i % 2)}, {prefix}t{Lit((i % 2) + 2)}, {(i < 2 ? "0x20" : "0x31")});");
+            }
+
+            return columns;
+        }
+
         for (int i = 0; i < 4; i++)
         {
             _w.Line($"{v} {prefix}t{Lit(2 * i)} = {Avx}.UnpackLow({rows[2 * i]}, {rows[(2 * i) + 1]});");

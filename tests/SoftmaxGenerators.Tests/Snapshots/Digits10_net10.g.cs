@@ -822,6 +822,12 @@ namespace App
 
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
+                    if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                    {
+                        Double10ColumnsVector256(input, output);
+                        return;
+                    }
+
                     Double10RowsVector256(input, output);
                     return;
                 }
@@ -986,6 +992,132 @@ namespace App
                 for (; o < (nuint)input.Length; o += 10)
                 {
                     Double10Vector256(input.Slice((int)o, 10), output.Slice((int)o, 10));
+                }
+            }
+
+            /// <summary>Vector256 kernel for batches of rows of 10 values (4 rows at a time, one per lane).</summary>
+            private static void Double10ColumnsVector256(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
+            {
+                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                nuint end = (nuint)input.Length / 40 * 40;
+                nuint o = 0;
+                for (; o < end; o += 40)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> r0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o);
+                    global::System.Runtime.Intrinsics.Vector256<double> r0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 10);
+                    global::System.Runtime.Intrinsics.Vector256<double> r0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 20);
+                    global::System.Runtime.Intrinsics.Vector256<double> r0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 30);
+                    global::System.Runtime.Intrinsics.Vector256<double> c0_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0_0, r0_1);
+                    global::System.Runtime.Intrinsics.Vector256<double> c0_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0_0, r0_1);
+                    global::System.Runtime.Intrinsics.Vector256<double> c0_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0_2, r0_3);
+                    global::System.Runtime.Intrinsics.Vector256<double> c0_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0_2, r0_3);
+                    global::System.Runtime.Intrinsics.Vector256<double> c0_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c0_t0, c0_t2, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> c0_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c0_t1, c0_t3, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> c0_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c0_t0, c0_t2, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<double> c0_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c0_t1, c0_t3, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<double> r1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 4);
+                    global::System.Runtime.Intrinsics.Vector256<double> r1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 14);
+                    global::System.Runtime.Intrinsics.Vector256<double> r1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 24);
+                    global::System.Runtime.Intrinsics.Vector256<double> r1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 34);
+                    global::System.Runtime.Intrinsics.Vector256<double> c1_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r1_0, r1_1);
+                    global::System.Runtime.Intrinsics.Vector256<double> c1_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r1_0, r1_1);
+                    global::System.Runtime.Intrinsics.Vector256<double> c1_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r1_2, r1_3);
+                    global::System.Runtime.Intrinsics.Vector256<double> c1_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r1_2, r1_3);
+                    global::System.Runtime.Intrinsics.Vector256<double> c1_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c1_t0, c1_t2, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> c1_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c1_t1, c1_t3, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> c1_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c1_t0, c1_t2, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<double> c1_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c1_t1, c1_t3, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<double> r2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 6);
+                    global::System.Runtime.Intrinsics.Vector256<double> r2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 16);
+                    global::System.Runtime.Intrinsics.Vector256<double> r2_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 26);
+                    global::System.Runtime.Intrinsics.Vector256<double> r2_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 36);
+                    global::System.Runtime.Intrinsics.Vector256<double> c2_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2_0, r2_1);
+                    global::System.Runtime.Intrinsics.Vector256<double> c2_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2_0, r2_1);
+                    global::System.Runtime.Intrinsics.Vector256<double> c2_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2_2, r2_3);
+                    global::System.Runtime.Intrinsics.Vector256<double> c2_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2_2, r2_3);
+                    global::System.Runtime.Intrinsics.Vector256<double> c2_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c2_t0, c2_t2, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> c2_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c2_t1, c2_t3, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> c2_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c2_t0, c2_t2, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<double> c2_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c2_t1, c2_t3, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<double> max = Max(Max(Max(Max(c0_0, c0_1), Max(c0_2, c0_3)), Max(Max(c1_0, c1_1), Max(c1_2, c1_3))), Max(c2_2, c2_3));
+                    if (global::System.Runtime.Intrinsics.Vector256.EqualsAny(max, global::System.Runtime.Intrinsics.Vector256.Create(double.PositiveInfinity)))
+                    {
+                        for (int r = 0; r < 40; r += 10)
+                        {
+                            Double10Vector256(input.Slice((int)o + r, 10), output.Slice((int)o + r, 10));
+                        }
+
+                        continue;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector256<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
+                    global::System.Runtime.Intrinsics.Vector256<double> e0 = Exp(c0_0 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> e1 = Exp(c0_1 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> e2 = Exp(c0_2 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> e3 = Exp(c0_3 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> e4 = Exp(c1_0 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> e5 = Exp(c1_1 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> e6 = Exp(c1_2 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> e7 = Exp(c1_3 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> e8 = Exp(c2_2 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> e9 = Exp(c2_3 - shift, vbias);
+                    global::System.Runtime.Intrinsics.Vector256<double> s0 = e0 + e4;
+                    global::System.Runtime.Intrinsics.Vector256<double> s1 = e1 + e5;
+                    global::System.Runtime.Intrinsics.Vector256<double> s2 = e2 + e6 + e8;
+                    global::System.Runtime.Intrinsics.Vector256<double> s3 = e3 + e7 + e9;
+                    global::System.Runtime.Intrinsics.Vector256<double> sum = (s0 + s2) + (s1 + s3);
+                    global::System.Runtime.Intrinsics.Vector256<double> q0 = e0 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> q1 = e1 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> q2 = e2 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> q3 = e3 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> q4 = e4 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> q5 = e5 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> q6 = e6 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> q7 = e7 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> q8 = e8 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> q9 = e9 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<double> w0_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q0, q1);
+                    global::System.Runtime.Intrinsics.Vector256<double> w0_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q0, q1);
+                    global::System.Runtime.Intrinsics.Vector256<double> w0_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q2, q3);
+                    global::System.Runtime.Intrinsics.Vector256<double> w0_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q2, q3);
+                    global::System.Runtime.Intrinsics.Vector256<double> w0_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w0_t0, w0_t2, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> w0_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w0_t1, w0_t3, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> w0_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w0_t0, w0_t2, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<double> w0_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w0_t1, w0_t3, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w0_0, ref y, o);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w0_1, ref y, o + 10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w0_2, ref y, o + 20);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w0_3, ref y, o + 30);
+                    global::System.Runtime.Intrinsics.Vector256<double> w1_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q4, q5);
+                    global::System.Runtime.Intrinsics.Vector256<double> w1_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q4, q5);
+                    global::System.Runtime.Intrinsics.Vector256<double> w1_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q6, q7);
+                    global::System.Runtime.Intrinsics.Vector256<double> w1_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q6, q7);
+                    global::System.Runtime.Intrinsics.Vector256<double> w1_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w1_t0, w1_t2, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> w1_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w1_t1, w1_t3, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> w1_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w1_t0, w1_t2, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<double> w1_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w1_t1, w1_t3, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w1_0, ref y, o + 4);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w1_1, ref y, o + 14);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w1_2, ref y, o + 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w1_3, ref y, o + 34);
+                    global::System.Runtime.Intrinsics.Vector256<double> w2_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q6, q7);
+                    global::System.Runtime.Intrinsics.Vector256<double> w2_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q6, q7);
+                    global::System.Runtime.Intrinsics.Vector256<double> w2_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q8, q9);
+                    global::System.Runtime.Intrinsics.Vector256<double> w2_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q8, q9);
+                    global::System.Runtime.Intrinsics.Vector256<double> w2_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w2_t0, w2_t2, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> w2_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w2_t1, w2_t3, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<double> w2_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w2_t0, w2_t2, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<double> w2_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w2_t1, w2_t3, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w2_0, ref y, o + 6);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w2_1, ref y, o + 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w2_2, ref y, o + 26);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w2_3, ref y, o + 36);
+                }
+
+                if (o < (nuint)input.Length)
+                {
+                    Double10RowsVector256(input.Slice((int)o), output.Slice((int)o));
                 }
             }
 
