@@ -741,9 +741,14 @@ internal sealed class KernelEmitter
         }
         else if (lane.IsSingle)
         {
-            _w.Line("// Pass 3: scale in double precision, rounded once to float.");
-            _w.Line($"{width.Of(Lane.Double)} scale = {width.Class}.Create(1d / {sum.Total("sum")});");
-            scaled = "MultiplyNarrow({0}, scale)";
+            // The double reciprocal split into two floats (48 significant bits): e * hi + e * lo with one FMA is
+            // rounded once up to 2^-24 ulp, like the product in double rounded to float, without converting.
+            _w.Line("// Pass 3: scale by the double reciprocal of the sum as hi + lo floats, rounded once by the FMA.");
+            _w.Line($"double inverse = 1d / {sum.Total("sum")};");
+            _w.Line("float inverseHigh = (float)inverse;");
+            _w.Line($"{vectorType} scale = {width.Class}.Create(inverseHigh);");
+            _w.Line($"{vectorType} scaleLow = {width.Class}.Create((float)(inverse - inverseHigh));");
+            scaled = "Mad({0}, scale, {0} * scaleLow)";
         }
         else
         {
@@ -753,7 +758,8 @@ internal sealed class KernelEmitter
         }
 
         _w.Open($"for (nuint j = 0; j < {Lit(full)}; j += {Lit(lanes)})");
-        _w.Line(Store(width, string.Format(CultureInfo.InvariantCulture, scaled, Load(width, "y", "j")), "y", "j"));
+        _w.Line($"{vectorType} value = {Load(width, "y", "j")};");
+        _w.Line(Store(width, string.Format(CultureInfo.InvariantCulture, scaled, "value"), "y", "j"));
         _w.Close();
         if (remainder != 0)
         {
@@ -1027,7 +1033,7 @@ internal sealed class KernelEmitter
             _w.Line("return lower + upper;");
             _w.Close();
             _w.Line();
-            foreach ((string name, string op) in new[] { ("DivideNarrow", "/"), ("MultiplyNarrow", "*") })
+            foreach ((string name, string op) in new[] { ("DivideNarrow", "/") })
             {
                 _w.Line(Inline);
                 _w.Open($"private static {v} {name}({v} v, {wide} s)");

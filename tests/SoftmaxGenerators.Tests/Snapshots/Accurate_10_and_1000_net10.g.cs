@@ -623,13 +623,17 @@ namespace App
                     sum += Widen(e);
                 }
                 sum += Widen((tail & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                // Pass 3: scale in double precision, rounded once to float.
-                global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create(1d / HorizontalSum(sum));
+                // Pass 3: scale by the double reciprocal of the sum as hi + lo floats, rounded once by the FMA.
+                double inverse = 1d / HorizontalSum(sum);
+                float inverseHigh = (float)inverse;
+                global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create(inverseHigh);
+                global::System.Runtime.Intrinsics.Vector512<float> scaleLow = global::System.Runtime.Intrinsics.Vector512.Create((float)(inverse - inverseHigh));
                 for (nuint j = 0; j < 992; j += 16)
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(MultiplyNarrow(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j), scale), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512<float> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(value, scale, value * scaleLow), ref y, j);
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(MultiplyNarrow(tail, scale), ref y, 984);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(tail, scale, tail * scaleLow), ref y, 984);
             }
 
             /// <summary>Vector256 kernel for rows of 1000 values (three passes, accurate).</summary>
@@ -670,11 +674,15 @@ namespace App
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
                     sum += Widen(e);
                 }
-                // Pass 3: scale in double precision, rounded once to float.
-                global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d / HorizontalSum(sum));
+                // Pass 3: scale by the double reciprocal of the sum as hi + lo floats, rounded once by the FMA.
+                double inverse = 1d / HorizontalSum(sum);
+                float inverseHigh = (float)inverse;
+                global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(inverseHigh);
+                global::System.Runtime.Intrinsics.Vector256<float> scaleLow = global::System.Runtime.Intrinsics.Vector256.Create((float)(inverse - inverseHigh));
                 for (nuint j = 0; j < 1000; j += 8)
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(MultiplyNarrow(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j), scale), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256<float> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Mad(value, scale, value * scaleLow), ref y, j);
                 }
             }
 
@@ -716,11 +724,15 @@ namespace App
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
                     sum += Widen(e);
                 }
-                // Pass 3: scale in double precision, rounded once to float.
-                global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
+                // Pass 3: scale by the double reciprocal of the sum as hi + lo floats, rounded once by the FMA.
+                double inverse = 1d / HorizontalSum(sum);
+                float inverseHigh = (float)inverse;
+                global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(inverseHigh);
+                global::System.Runtime.Intrinsics.Vector128<float> scaleLow = global::System.Runtime.Intrinsics.Vector128.Create((float)(inverse - inverseHigh));
                 for (nuint j = 0; j < 1000; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(MultiplyNarrow(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j), scale), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<float> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(value, scale, value * scaleLow), ref y, j);
                 }
             }
 
@@ -1223,13 +1235,6 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector512.Narrow(lower / s, upper / s);
             }
 
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector512<float> v, global::System.Runtime.Intrinsics.Vector512<double> s)
-            {
-                (global::System.Runtime.Intrinsics.Vector512<double> lower, global::System.Runtime.Intrinsics.Vector512<double> upper) = global::System.Runtime.Intrinsics.Vector512.Widen(v);
-                return global::System.Runtime.Intrinsics.Vector512.Narrow(lower * s, upper * s);
-            }
-
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
@@ -1324,13 +1329,6 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector256.Narrow(lower / s, upper / s);
             }
 
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector256<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector256<float> v, global::System.Runtime.Intrinsics.Vector256<double> s)
-            {
-                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
-                return global::System.Runtime.Intrinsics.Vector256.Narrow(lower * s, upper * s);
-            }
-
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
@@ -1419,13 +1417,6 @@ namespace App
             {
                 (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
                 return global::System.Runtime.Intrinsics.Vector128.Narrow(lower / s, upper / s);
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector128<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector128<float> v, global::System.Runtime.Intrinsics.Vector128<double> s)
-            {
-                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
-                return global::System.Runtime.Intrinsics.Vector128.Narrow(lower * s, upper * s);
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -1709,7 +1700,8 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(CompensatedSum(sum, sumLow - sumCompensation));
                 for (nuint j = 0; j < 10; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j) / divisor, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value / divisor, ref y, j);
                 }
             }
 
@@ -1856,7 +1848,8 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<double> divisor = global::System.Runtime.Intrinsics.Vector512.Create(CompensatedSum(sum, sumLow - sumCompensation));
                 for (nuint j = 0; j < 1000; j += 8)
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j) / divisor, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512<double> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value / divisor, ref y, j);
                 }
             }
 
@@ -1905,7 +1898,8 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<double> divisor = global::System.Runtime.Intrinsics.Vector256.Create(CompensatedSum(sum, sumLow - sumCompensation));
                 for (nuint j = 0; j < 1000; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j) / divisor, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256<double> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value / divisor, ref y, j);
                 }
             }
 
@@ -1954,7 +1948,8 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(CompensatedSum(sum, sumLow - sumCompensation));
                 for (nuint j = 0; j < 1000; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j) / divisor, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value / divisor, ref y, j);
                 }
             }
 
@@ -2367,7 +2362,8 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
                 for (nuint j = 0; j < 10; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j) * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
                 }
             }
 

@@ -263,7 +263,8 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create(1f / HorizontalSum(sum));
                 for (nuint j = 0; j < 992; j += 16)
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j) * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512<float> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tail * scale, ref y, 984);
             }
@@ -326,7 +327,8 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f / HorizontalSum(sum));
                 for (nuint j = 0; j < 1000; j += 8)
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j) * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256<float> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value * scale, ref y, j);
                 }
             }
 
@@ -388,7 +390,8 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f / HorizontalSum(sum));
                 for (nuint j = 0; j < 1000; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j) * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<float> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
                 }
             }
 
@@ -513,13 +516,6 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector512.Narrow(lower / s, upper / s);
             }
 
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector512<float> v, global::System.Runtime.Intrinsics.Vector512<double> s)
-            {
-                (global::System.Runtime.Intrinsics.Vector512<double> lower, global::System.Runtime.Intrinsics.Vector512<double> upper) = global::System.Runtime.Intrinsics.Vector512.Widen(v);
-                return global::System.Runtime.Intrinsics.Vector512.Narrow(lower * s, upper * s);
-            }
-
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
@@ -614,13 +610,6 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector256.Narrow(lower / s, upper / s);
             }
 
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector256<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector256<float> v, global::System.Runtime.Intrinsics.Vector256<double> s)
-            {
-                (global::System.Runtime.Intrinsics.Vector256<double> lower, global::System.Runtime.Intrinsics.Vector256<double> upper) = global::System.Runtime.Intrinsics.Vector256.Widen(v);
-                return global::System.Runtime.Intrinsics.Vector256.Narrow(lower * s, upper * s);
-            }
-
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
@@ -709,13 +698,6 @@ namespace App.Nlp
             {
                 (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
                 return global::System.Runtime.Intrinsics.Vector128.Narrow(lower / s, upper / s);
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector128<float> MultiplyNarrow(global::System.Runtime.Intrinsics.Vector128<float> v, global::System.Runtime.Intrinsics.Vector128<double> s)
-            {
-                (global::System.Runtime.Intrinsics.Vector128<double> lower, global::System.Runtime.Intrinsics.Vector128<double> upper) = global::System.Runtime.Intrinsics.Vector128.Widen(v);
-                return global::System.Runtime.Intrinsics.Vector128.Narrow(lower * s, upper * s);
             }
 
             /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
@@ -859,7 +841,8 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create(1d / HorizontalSum(sum));
                 for (nuint j = 0; j < 1000; j += 8)
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j) * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512<double> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value * scale, ref y, j);
                 }
             }
 
@@ -921,7 +904,8 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d / HorizontalSum(sum));
                 for (nuint j = 0; j < 1000; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j) * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256<double> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value * scale, ref y, j);
                 }
             }
 
@@ -983,7 +967,8 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
                 for (nuint j = 0; j < 1000; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j) * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
                 }
             }
 
