@@ -22,7 +22,7 @@ internal sealed class KernelEmitter
     /// <summary>Float rows of at most this many vectors are kept in registers (double: <see cref="RegisterVectorsOf"/>).</summary>
     public const int RegisterVectors = 4;
 
-    /// <summary>Register-resident rows processed together by the batch (<c>Rows</c>) kernels.</summary>
+    /// <summary>Register-resident float rows processed together by the interleaved batch (<c>Rows</c>) kernels (double: one).</summary>
     public const int RowsPerIteration = 2;
 
     /// <summary>Vectors per block of the blocked summation of the loop kernels.</summary>
@@ -439,8 +439,10 @@ internal sealed class KernelEmitter
         string t = lane.Keyword;
         string name = KernelName(lane, length, accurate);
         string single = name + width.Name;
-        int group = RowsPerIteration * length;
-        _w.Line($"/// <summary>{width.Name} kernel for batches of rows of {Lit(length)} values ({Lit(RowsPerIteration)} rows per iteration, interleaved{(accurate ? ", accurate" : string.Empty)}).</summary>");
+        // Double rows: two interleaved rows spilled (4096 x 10: 115 us against 106 us one row at a time).
+        int rowsPerIteration = lane.IsSingle ? RowsPerIteration : 1;
+        int group = rowsPerIteration * length;
+        _w.Line($"/// <summary>{width.Name} kernel for batches of rows of {Lit(length)} values ({Lit(rowsPerIteration)} rows per iteration, interleaved{(accurate ? ", accurate" : string.Empty)}).</summary>");
         _w.Open($"private static void {name}Rows{width.Name}(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output)");
         _w.Line($"ref {t} x = ref {MemoryMarshal}.GetReference(input);");
         _w.Line($"ref {t} y = ref {MemoryMarshal}.GetReference(output);");
@@ -448,7 +450,7 @@ internal sealed class KernelEmitter
         _w.Line("nuint o = 0;");
         _w.Open($"for (; o < end; o += {Lit(group)})");
         var rows = new List<RegisterRow>();
-        for (int r = 0; r < RowsPerIteration; r++)
+        for (int r = 0; r < rowsPerIteration; r++)
         {
             _w.Line($"nuint o{Lit(r)} = {(r == 0 ? "o" : $"o + {Lit(r * length)}")};");
             rows.Add(RegisterRowCode(lane, length, accurate, width, "_" + Lit(r), "o" + Lit(r)));
@@ -473,12 +475,15 @@ internal sealed class KernelEmitter
         _w.Line();
     }
 
-    /// <summary>The batch kernel across rows (<see cref="EmitColumnsKernel"/>) exists for fast rows in Vector256.</summary>
-    private static bool HasColumnsKernel(Lane lane, bool accurate, Width width) => !accurate && width == Width.Vector256;
+    /// <summary>
+    /// The batch kernel across rows (<see cref="EmitColumnsKernel"/>) exists for fast float rows in Vector256. Measured
+    /// for double (4 rows at a time) it gained little, and lost to the one-row kernel in a loop with the shorter polynomial.
+    /// </summary>
+    private static bool HasColumnsKernel(Lane lane, bool accurate, Width width) => lane.IsSingle && !accurate && width == Width.Vector256;
 
     /// <summary>
-    /// Batches of register-resident rows, one row per lane (8 float or 4 double rows at a time): each row's vectors are
-    /// loaded as the one-row kernel loads them and transposed, so that lane r of column j holds element j of row r. The
+    /// Batches of register-resident float rows, one row per lane (8 rows at a time): each row's vectors are loaded as
+    /// the one-row kernel loads them and transposed (8 x 8), so that lane r of column j holds element j of row r. The
     /// maximum, the exponentials and the division are then plain lane-wise operations on columns, with no horizontal
     /// step; the sum adds the columns in the order in which the one-row kernel adds its lanes (its vector tree, then
     /// its butterfly), so every row is bit-identical to the one-row kernel. A group with a +∞ maximum goes through the
@@ -486,7 +491,7 @@ internal sealed class KernelEmitter
     /// </summary>
     private void EmitColumnsKernel(Lane lane, int length, Width width)
     {
-        int Rows = width.Lanes(lane);
+        const int Rows = 8;
         string t = lane.Keyword;
         string v = width.Of(lane);
         string c = width.Class;
@@ -517,7 +522,7 @@ internal sealed class KernelEmitter
                 _w.Line($"{v} {rowVectors[r]} = {Load(width, "x", offset == 0 ? "o" : $"o + {Lit(offset)}")};");
             }
 
-            string[] columns = EmitTranspose(lane, v, rowVectors, $"c{Lit(k)}_");
+            string[] columns = EmitTranspose8(v, rowVectors, $"c{Lit(k)}_");
             for (int l = 0; l < lanes; l++)
             {
                 column[offsets[k] + l] ??= columns[l];
@@ -555,7 +560,7 @@ internal sealed class KernelEmitter
             _w.Line($"{v} s{Lit(l)} = {NullableTree(terms, (a, b) => $"{a} + {b}")};");
         }
 
-        _w.Line(lane.IsSingle ? $"{v} sum = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));" : $"{v} sum = (s0 + s2) + (s1 + s3);");
+        _w.Line($"{v} sum = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));");
         for (int j = 0; j < length; j++)
         {
             _w.Line($"{v} q{Lit(j)} = e{Lit(j)} / sum;");
@@ -569,7 +574,7 @@ internal sealed class KernelEmitter
                 quotients[l] = $"q{Lit(offsets[k] + l)}";
             }
 
-            string[] rowsOut = EmitTranspose(lane, v, quotients, $"w{Lit(k)}_");
+            string[] rowsOut = EmitTranspose8(v, quotients, $"w{Lit(k)}_");
             for (int r = 0; r < Rows; r++)
             {
                 int offset = (r * length) + offsets[k];
@@ -586,27 +591,9 @@ internal sealed class KernelEmitter
         _w.Line();
     }
 
-    /// <summary>Emits the transpose of 8 x 8 floats or 4 x 4 doubles in Vector256 (unpack, shuffle, 128-bit permute) and returns the names of the result vectors.</summary>
-    private string[] EmitTranspose(Lane lane, string v, string[] rows, string prefix)
+    /// <summary>Emits the 8 x 8 transpose of eight Vector256&lt;float&gt; (unpack, shuffle, 128-bit permute) and returns the names of the result vectors.</summary>
+    private string[] EmitTranspose8(string v, string[] rows, string prefix)
     {
-        if (!lane.IsSingle)
-        {
-            // 4 x 4 doubles: pairs within the 128-bit halves, then the halves.
-            for (int i = 0; i < 2; i++)
-            {
-                _w.Line($"{v} {prefix}t{Lit(2 * i)} = {Avx}.UnpackLow({rows[2 * i]}, {rows[(2 * i) + 1]});");
-                _w.Line($"{v} {prefix}t{Lit((2 * i) + 1)} = {Avx}.UnpackHigh({rows[2 * i]}, {rows[(2 * i) + 1]});");
-            }
-
-            var columns = new string[4];
-            for (int i = 0; i < 4; i++)
-            {
-                columns[i] = $"{prefix}{Lit(i)}";
-                _w.Line($"{v} {columns[i]} = {Avx}.Permute2x128({prefix}t{Lit(i % 2)}, {prefix}t{Lit((i % 2) + 2)}, {(i < 2 ? "0x20" : "0x31")});");
-            }
-
-            return columns;
-        }
 
         for (int i = 0; i < 4; i++)
         {
@@ -1185,7 +1172,7 @@ internal sealed class KernelEmitter
         }
         else
         {
-            // exp(r) = 1 + (r + r^2 P(r)), P (degree 11) by Estrin's scheme: 4 dependent FMAs instead of 13, and the
+            // exp(r) = 1 + (r + r^2 P(r)), P (degree 9) by Estrin's scheme: 4 dependent FMAs instead of 11, and the
             // leading 1 + r added last, rounded once, as Horner's scheme would.
             double[] p = lane.Polynomial;
             string poly = EmitEstrin(v, K, p.Take(p.Length - 2).ToArray(), "p");

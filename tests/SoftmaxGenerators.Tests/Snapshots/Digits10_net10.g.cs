@@ -808,12 +808,6 @@ namespace App
 
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
-                    {
-                        Double10ColumnsVector256(input, output);
-                        return;
-                    }
-
                     Double10RowsVector256(input, output);
                     return;
                 }
@@ -856,26 +850,22 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 / sum, ref y, 2);
             }
 
-            /// <summary>Vector512 kernel for batches of rows of 10 values (2 rows per iteration, interleaved).</summary>
+            /// <summary>Vector512 kernel for batches of rows of 10 values (1 rows per iteration, interleaved).</summary>
             private static void Double10RowsVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 20 * 20;
+                nuint end = (nuint)input.Length / 10 * 10;
                 nuint o = 0;
-                for (; o < end; o += 20)
+                for (; o < end; o += 10)
                 {
                     nuint o0 = o;
-                    nuint o1 = o + 10;
                     global::System.Runtime.Intrinsics.Vector512<double> x0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0);
-                    global::System.Runtime.Intrinsics.Vector512<double> x0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o1);
                     global::System.Runtime.Intrinsics.Vector512<double> x1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0 + 2);
-                    global::System.Runtime.Intrinsics.Vector512<double> x1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o1 + 2);
                     global::System.Runtime.Intrinsics.Vector512<double> max_0 = AllMax(Max(x0_0, x1_0));
-                    global::System.Runtime.Intrinsics.Vector512<double> max_1 = AllMax(Max(x0_1, x1_1));
-                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_0)) || double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_1)))
+                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_0)))
                     {
-                        for (int r = 0; r < 20; r += 10)
+                        for (int r = 0; r < 10; r += 10)
                         {
                             Double10Vector512(input.Slice((int)o + r, 10), output.Slice((int)o + r, 10));
                         }
@@ -884,17 +874,11 @@ namespace App
                     }
 
                     global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector512<double> shift_1);
                     global::System.Runtime.Intrinsics.Vector512<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector512<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e1_1 = Exp(x1_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector512<double> sum_0 = AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector512<double> sum_1 = AllSum(e0_1 + (e1_1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_1 / sum_1, ref y, o1);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 2);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 2);
                 }
 
                 for (; o < (nuint)input.Length; o += 10)
@@ -928,28 +912,23 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2 / sum, ref y, 6);
             }
 
-            /// <summary>Vector256 kernel for batches of rows of 10 values (2 rows per iteration, interleaved).</summary>
+            /// <summary>Vector256 kernel for batches of rows of 10 values (1 rows per iteration, interleaved).</summary>
             private static void Double10RowsVector256(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 20 * 20;
+                nuint end = (nuint)input.Length / 10 * 10;
                 nuint o = 0;
-                for (; o < end; o += 20)
+                for (; o < end; o += 10)
                 {
                     nuint o0 = o;
-                    nuint o1 = o + 10;
                     global::System.Runtime.Intrinsics.Vector256<double> x0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o0);
-                    global::System.Runtime.Intrinsics.Vector256<double> x0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o1);
                     global::System.Runtime.Intrinsics.Vector256<double> x1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o0 + 4);
-                    global::System.Runtime.Intrinsics.Vector256<double> x1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o1 + 4);
                     global::System.Runtime.Intrinsics.Vector256<double> x2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o0 + 6);
-                    global::System.Runtime.Intrinsics.Vector256<double> x2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o1 + 6);
                     global::System.Runtime.Intrinsics.Vector256<double> max_0 = AllMax(Max(Max(x0_0, x1_0), x2_0));
-                    global::System.Runtime.Intrinsics.Vector256<double> max_1 = AllMax(Max(Max(x0_1, x1_1), x2_1));
-                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector256.ToScalar(max_0)) || double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector256.ToScalar(max_1)))
+                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector256.ToScalar(max_0)))
                     {
-                        for (int r = 0; r < 20; r += 10)
+                        for (int r = 0; r < 10; r += 10)
                         {
                             Double10Vector256(input.Slice((int)o + r, 10), output.Slice((int)o + r, 10));
                         }
@@ -958,152 +937,18 @@ namespace App
                     }
 
                     global::System.Runtime.Intrinsics.Vector256<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<double> shift_0);
-                    global::System.Runtime.Intrinsics.Vector256<double> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<double> shift_1);
                     global::System.Runtime.Intrinsics.Vector256<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector256<double> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector256<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector256<double> e1_1 = Exp(x1_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector256<double> e2_0 = Exp(x2_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector256<double> e2_1 = Exp(x2_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector256<double> sum_0 = AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector256<double> sum_1 = AllSum(e0_1 + e1_1 + (e2_1 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_1 / sum_1, ref y, o1);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 4);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 4);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_0 / sum_0, ref y, o0 + 6);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_1 / sum_1, ref y, o1 + 6);
                 }
 
                 for (; o < (nuint)input.Length; o += 10)
                 {
                     Double10Vector256(input.Slice((int)o, 10), output.Slice((int)o, 10));
-                }
-            }
-
-            /// <summary>Vector256 kernel for batches of rows of 10 values (4 rows at a time, one per lane).</summary>
-            private static void Double10ColumnsVector256(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 40 * 40;
-                nuint o = 0;
-                for (; o < end; o += 40)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<double> r0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o);
-                    global::System.Runtime.Intrinsics.Vector256<double> r0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 10);
-                    global::System.Runtime.Intrinsics.Vector256<double> r0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 20);
-                    global::System.Runtime.Intrinsics.Vector256<double> r0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 30);
-                    global::System.Runtime.Intrinsics.Vector256<double> c0_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0_0, r0_1);
-                    global::System.Runtime.Intrinsics.Vector256<double> c0_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0_0, r0_1);
-                    global::System.Runtime.Intrinsics.Vector256<double> c0_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0_2, r0_3);
-                    global::System.Runtime.Intrinsics.Vector256<double> c0_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0_2, r0_3);
-                    global::System.Runtime.Intrinsics.Vector256<double> c0_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c0_t0, c0_t2, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> c0_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c0_t1, c0_t3, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> c0_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c0_t0, c0_t2, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256<double> c0_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c0_t1, c0_t3, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256<double> r1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 4);
-                    global::System.Runtime.Intrinsics.Vector256<double> r1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 14);
-                    global::System.Runtime.Intrinsics.Vector256<double> r1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 24);
-                    global::System.Runtime.Intrinsics.Vector256<double> r1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 34);
-                    global::System.Runtime.Intrinsics.Vector256<double> c1_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r1_0, r1_1);
-                    global::System.Runtime.Intrinsics.Vector256<double> c1_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r1_0, r1_1);
-                    global::System.Runtime.Intrinsics.Vector256<double> c1_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r1_2, r1_3);
-                    global::System.Runtime.Intrinsics.Vector256<double> c1_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r1_2, r1_3);
-                    global::System.Runtime.Intrinsics.Vector256<double> c1_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c1_t0, c1_t2, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> c1_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c1_t1, c1_t3, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> c1_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c1_t0, c1_t2, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256<double> c1_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c1_t1, c1_t3, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256<double> r2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 6);
-                    global::System.Runtime.Intrinsics.Vector256<double> r2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 16);
-                    global::System.Runtime.Intrinsics.Vector256<double> r2_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 26);
-                    global::System.Runtime.Intrinsics.Vector256<double> r2_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, o + 36);
-                    global::System.Runtime.Intrinsics.Vector256<double> c2_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2_0, r2_1);
-                    global::System.Runtime.Intrinsics.Vector256<double> c2_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2_0, r2_1);
-                    global::System.Runtime.Intrinsics.Vector256<double> c2_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2_2, r2_3);
-                    global::System.Runtime.Intrinsics.Vector256<double> c2_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2_2, r2_3);
-                    global::System.Runtime.Intrinsics.Vector256<double> c2_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c2_t0, c2_t2, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> c2_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c2_t1, c2_t3, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> c2_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c2_t0, c2_t2, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256<double> c2_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(c2_t1, c2_t3, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256<double> max = Max(Max(Max(Max(c0_0, c0_1), Max(c0_2, c0_3)), Max(Max(c1_0, c1_1), Max(c1_2, c1_3))), Max(c2_2, c2_3));
-                    if (global::System.Runtime.Intrinsics.Vector256.EqualsAny(max, global::System.Runtime.Intrinsics.Vector256.Create(double.PositiveInfinity)))
-                    {
-                        for (int r = 0; r < 40; r += 10)
-                        {
-                            Double10Vector256(input.Slice((int)o + r, 10), output.Slice((int)o + r, 10));
-                        }
-
-                        continue;
-                    }
-
-                    global::System.Runtime.Intrinsics.Vector256<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
-                    global::System.Runtime.Intrinsics.Vector256<double> e0 = Exp(c0_0 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> e1 = Exp(c0_1 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> e2 = Exp(c0_2 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> e3 = Exp(c0_3 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> e4 = Exp(c1_0 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> e5 = Exp(c1_1 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> e6 = Exp(c1_2 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> e7 = Exp(c1_3 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> e8 = Exp(c2_2 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> e9 = Exp(c2_3 - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256<double> s0 = e0 + e4;
-                    global::System.Runtime.Intrinsics.Vector256<double> s1 = e1 + e5;
-                    global::System.Runtime.Intrinsics.Vector256<double> s2 = e2 + e6 + e8;
-                    global::System.Runtime.Intrinsics.Vector256<double> s3 = e3 + e7 + e9;
-                    global::System.Runtime.Intrinsics.Vector256<double> sum = (s0 + s2) + (s1 + s3);
-                    global::System.Runtime.Intrinsics.Vector256<double> q0 = e0 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> q1 = e1 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> q2 = e2 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> q3 = e3 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> q4 = e4 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> q5 = e5 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> q6 = e6 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> q7 = e7 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> q8 = e8 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> q9 = e9 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<double> w0_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q0, q1);
-                    global::System.Runtime.Intrinsics.Vector256<double> w0_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q0, q1);
-                    global::System.Runtime.Intrinsics.Vector256<double> w0_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q2, q3);
-                    global::System.Runtime.Intrinsics.Vector256<double> w0_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q2, q3);
-                    global::System.Runtime.Intrinsics.Vector256<double> w0_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w0_t0, w0_t2, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> w0_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w0_t1, w0_t3, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> w0_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w0_t0, w0_t2, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256<double> w0_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w0_t1, w0_t3, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w0_0, ref y, o);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w0_1, ref y, o + 10);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w0_2, ref y, o + 20);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w0_3, ref y, o + 30);
-                    global::System.Runtime.Intrinsics.Vector256<double> w1_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q4, q5);
-                    global::System.Runtime.Intrinsics.Vector256<double> w1_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q4, q5);
-                    global::System.Runtime.Intrinsics.Vector256<double> w1_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q6, q7);
-                    global::System.Runtime.Intrinsics.Vector256<double> w1_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q6, q7);
-                    global::System.Runtime.Intrinsics.Vector256<double> w1_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w1_t0, w1_t2, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> w1_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w1_t1, w1_t3, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> w1_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w1_t0, w1_t2, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256<double> w1_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w1_t1, w1_t3, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w1_0, ref y, o + 4);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w1_1, ref y, o + 14);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w1_2, ref y, o + 24);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w1_3, ref y, o + 34);
-                    global::System.Runtime.Intrinsics.Vector256<double> w2_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q6, q7);
-                    global::System.Runtime.Intrinsics.Vector256<double> w2_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q6, q7);
-                    global::System.Runtime.Intrinsics.Vector256<double> w2_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q8, q9);
-                    global::System.Runtime.Intrinsics.Vector256<double> w2_t3 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q8, q9);
-                    global::System.Runtime.Intrinsics.Vector256<double> w2_0 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w2_t0, w2_t2, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> w2_1 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w2_t1, w2_t3, 0x20);
-                    global::System.Runtime.Intrinsics.Vector256<double> w2_2 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w2_t0, w2_t2, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256<double> w2_3 = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(w2_t1, w2_t3, 0x31);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w2_0, ref y, o + 6);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w2_1, ref y, o + 16);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w2_2, ref y, o + 26);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(w2_3, ref y, o + 36);
-                }
-
-                if (o < (nuint)input.Length)
-                {
-                    Double10RowsVector256(input.Slice((int)o), output.Slice((int)o));
                 }
             }
 
@@ -1316,20 +1161,18 @@ namespace App
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector512<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector512<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p4, pR8, p2_0);
                 global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d)));
@@ -1345,20 +1188,18 @@ namespace App
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector512<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector512<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p4, pR8, p2_0);
                 // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
                 global::System.Runtime.Intrinsics.Vector512<double> q = Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector512<double> hi = global::System.Runtime.Intrinsics.Vector512.Create(1d) + q;
@@ -1470,20 +1311,18 @@ namespace App
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector256<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector256<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector256<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector256<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector256<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector256<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector256<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector256<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p4, pR8, p2_0);
                 global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d)));
@@ -1499,20 +1338,18 @@ namespace App
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector256<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector256<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector256<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector256<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector256<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector256<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector256<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector256<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p4, pR8, p2_0);
                 // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
                 global::System.Runtime.Intrinsics.Vector256<double> q = Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector256<double> hi = global::System.Runtime.Intrinsics.Vector256.Create(1d) + q;
@@ -1618,20 +1455,18 @@ namespace App
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector128<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector128<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector128<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector128<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector128<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector128<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector128<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector128<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p4, pR8, p2_0);
                 global::System.Runtime.Intrinsics.Vector128<double> p = global::System.Runtime.Intrinsics.Vector128.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d)));
@@ -1647,20 +1482,18 @@ namespace App
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector128<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector128<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector128<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector128<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector128<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector128<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector128<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector128<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p4, pR8, p2_0);
                 // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
                 global::System.Runtime.Intrinsics.Vector128<double> q = Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector128<double> hi = global::System.Runtime.Intrinsics.Vector128.Create(1d) + q;
@@ -1684,18 +1517,16 @@ namespace App
                 double k = t - bias;
                 double r = u - (k * 0.6931471803691238d);
                 r -= k * 1.9082149292705877E-10d;
-                double p = 1.6059043836821613E-10d;
-                p = (p * r) + 2.08767569878681E-09d;
-                p = (p * r) + 2.505210838544172E-08d;
-                p = (p * r) + 2.755731922398589E-07d;
-                p = (p * r) + 2.7557319223985893E-06d;
-                p = (p * r) + 2.48015873015873E-05d;
-                p = (p * r) + 0.0001984126984126984d;
-                p = (p * r) + 0.001388888888888889d;
-                p = (p * r) + 0.008333333333333333d;
-                p = (p * r) + 0.041666666666666664d;
-                p = (p * r) + 0.16666666666666666d;
-                p = (p * r) + 0.5d;
+                double p = 2.5100375832561234E-08d;
+                p = (p * r) + 2.7620075879983367E-07d;
+                p = (p * r) + 2.7557268480310024E-06d;
+                p = (p * r) + 2.4801521322368692E-05d;
+                p = (p * r) + 0.00019841269863040545d;
+                p = (p * r) + 0.0013888888917196719d;
+                p = (p * r) + 0.008333333333330065d;
+                p = (p * r) + 0.041666666666624164d;
+                p = (p * r) + 0.16666666666666669d;
+                p = (p * r) + 0.5000000000000001d;
                 p = (p * r) + 1d;
                 p = (p * r) + 1d;
                 return p * global::System.BitConverter.Int64BitsToDouble(global::System.BitConverter.DoubleToInt64Bits(t) << 52);

@@ -1080,28 +1080,23 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e2 / sum, ref y, 9);
             }
 
-            /// <summary>Vector512 kernel for batches of rows of 17 values (2 rows per iteration, interleaved).</summary>
+            /// <summary>Vector512 kernel for batches of rows of 17 values (1 rows per iteration, interleaved).</summary>
             private static void Double17RowsVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 34 * 34;
+                nuint end = (nuint)input.Length / 17 * 17;
                 nuint o = 0;
-                for (; o < end; o += 34)
+                for (; o < end; o += 17)
                 {
                     nuint o0 = o;
-                    nuint o1 = o + 17;
                     global::System.Runtime.Intrinsics.Vector512<double> x0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0);
-                    global::System.Runtime.Intrinsics.Vector512<double> x0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o1);
                     global::System.Runtime.Intrinsics.Vector512<double> x1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0 + 8);
-                    global::System.Runtime.Intrinsics.Vector512<double> x1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o1 + 8);
                     global::System.Runtime.Intrinsics.Vector512<double> x2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0 + 9);
-                    global::System.Runtime.Intrinsics.Vector512<double> x2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o1 + 9);
                     global::System.Runtime.Intrinsics.Vector512<double> max_0 = AllMax(Max(Max(x0_0, x1_0), x2_0));
-                    global::System.Runtime.Intrinsics.Vector512<double> max_1 = AllMax(Max(Max(x0_1, x1_1), x2_1));
-                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_0)) || double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_1)))
+                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_0)))
                     {
-                        for (int r = 0; r < 34; r += 17)
+                        for (int r = 0; r < 17; r += 17)
                         {
                             Double17Vector512(input.Slice((int)o + r, 17), output.Slice((int)o + r, 17));
                         }
@@ -1110,21 +1105,13 @@ partial class Outer
                     }
 
                     global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector512<double> shift_1);
                     global::System.Runtime.Intrinsics.Vector512<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector512<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e1_1 = Exp(x1_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector512<double> e2_0 = Exp(x2_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e2_1 = Exp(x2_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector512<double> sum_0 = AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector512<double> sum_1 = AllSum(e0_1 + e1_1 + (e2_1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul))));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_1 / sum_1, ref y, o1);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 8);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 8);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e2_0 / sum_0, ref y, o0 + 9);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e2_1 / sum_1, ref y, o1 + 9);
                 }
 
                 for (; o < (nuint)input.Length; o += 17)
@@ -1402,20 +1389,18 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector512<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector512<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p4, pR8, p2_0);
                 global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d)));
@@ -1431,20 +1416,18 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector512<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector512<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p4, pR8, p2_0);
                 // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
                 global::System.Runtime.Intrinsics.Vector512<double> q = Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector512<double> hi = global::System.Runtime.Intrinsics.Vector512.Create(1d) + q;
@@ -1556,20 +1539,18 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector256<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector256<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector256<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector256<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector256<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector256<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector256<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector256<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p4, pR8, p2_0);
                 global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d)));
@@ -1585,20 +1566,18 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector256<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector256<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector256<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector256<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector256<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector256<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector256<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector256<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p4, pR8, p2_0);
                 // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
                 global::System.Runtime.Intrinsics.Vector256<double> q = Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector256<double> hi = global::System.Runtime.Intrinsics.Vector256.Create(1d) + q;
@@ -1704,20 +1683,18 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector128<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector128<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector128<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector128<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector128<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector128<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector128<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector128<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p4, pR8, p2_0);
                 global::System.Runtime.Intrinsics.Vector128<double> p = global::System.Runtime.Intrinsics.Vector128.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d)));
@@ -1733,20 +1710,18 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector128<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector128<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector128<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector128<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector128<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector128<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector128<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector128<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p4, pR8, p2_0);
                 // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
                 global::System.Runtime.Intrinsics.Vector128<double> q = Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector128<double> hi = global::System.Runtime.Intrinsics.Vector128.Create(1d) + q;
@@ -1770,18 +1745,16 @@ partial class Outer
                 double k = t - bias;
                 double r = u - (k * 0.6931471803691238d);
                 r -= k * 1.9082149292705877E-10d;
-                double p = 1.6059043836821613E-10d;
-                p = (p * r) + 2.08767569878681E-09d;
-                p = (p * r) + 2.505210838544172E-08d;
-                p = (p * r) + 2.755731922398589E-07d;
-                p = (p * r) + 2.7557319223985893E-06d;
-                p = (p * r) + 2.48015873015873E-05d;
-                p = (p * r) + 0.0001984126984126984d;
-                p = (p * r) + 0.001388888888888889d;
-                p = (p * r) + 0.008333333333333333d;
-                p = (p * r) + 0.041666666666666664d;
-                p = (p * r) + 0.16666666666666666d;
-                p = (p * r) + 0.5d;
+                double p = 2.5100375832561234E-08d;
+                p = (p * r) + 2.7620075879983367E-07d;
+                p = (p * r) + 2.7557268480310024E-06d;
+                p = (p * r) + 2.4801521322368692E-05d;
+                p = (p * r) + 0.00019841269863040545d;
+                p = (p * r) + 0.0013888888917196719d;
+                p = (p * r) + 0.008333333333330065d;
+                p = (p * r) + 0.041666666666624164d;
+                p = (p * r) + 0.16666666666666669d;
+                p = (p * r) + 0.5000000000000001d;
                 p = (p * r) + 1d;
                 p = (p * r) + 1d;
                 return p * global::System.BitConverter.Int64BitsToDouble(global::System.BitConverter.DoubleToInt64Bits(t) << 52);

@@ -275,26 +275,22 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 / sum, ref y, 1);
             }
 
-            /// <summary>Vector128 kernel for batches of rows of 3 values (2 rows per iteration, interleaved).</summary>
+            /// <summary>Vector128 kernel for batches of rows of 3 values (1 rows per iteration, interleaved).</summary>
             private static void Double3RowsVector128(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 6 * 6;
+                nuint end = (nuint)input.Length / 3 * 3;
                 nuint o = 0;
-                for (; o < end; o += 6)
+                for (; o < end; o += 3)
                 {
                     nuint o0 = o;
-                    nuint o1 = o + 3;
                     global::System.Runtime.Intrinsics.Vector128<double> x0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, o0);
-                    global::System.Runtime.Intrinsics.Vector128<double> x0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, o1);
                     global::System.Runtime.Intrinsics.Vector128<double> x1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, o0 + 1);
-                    global::System.Runtime.Intrinsics.Vector128<double> x1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, o1 + 1);
                     global::System.Runtime.Intrinsics.Vector128<double> max_0 = AllMax(Max(x0_0, x1_0));
-                    global::System.Runtime.Intrinsics.Vector128<double> max_1 = AllMax(Max(x0_1, x1_1));
-                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector128.ToScalar(max_0)) || double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector128.ToScalar(max_1)))
+                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector128.ToScalar(max_0)))
                     {
-                        for (int r = 0; r < 6; r += 3)
+                        for (int r = 0; r < 3; r += 3)
                         {
                             Double3Vector128(input.Slice((int)o + r, 3), output.Slice((int)o + r, 3));
                         }
@@ -303,17 +299,11 @@ namespace App
                     }
 
                     global::System.Runtime.Intrinsics.Vector128<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<double> shift_0);
-                    global::System.Runtime.Intrinsics.Vector128<double> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector128<double> shift_1);
                     global::System.Runtime.Intrinsics.Vector128<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector128<double> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector128<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector128<double> e1_1 = Exp(x1_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector128<double> sum_0 = AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector128<double> sum_1 = AllSum(e0_1 + (e1_1 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_1 / sum_1, ref y, o1);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 1);
                 }
 
                 for (; o < (nuint)input.Length; o += 3)
@@ -492,20 +482,18 @@ namespace App
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector128<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector128<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector128<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector128<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector128<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector128<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector128<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector128<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p4, pR8, p2_0);
                 global::System.Runtime.Intrinsics.Vector128<double> p = global::System.Runtime.Intrinsics.Vector128.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector128.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector128.LessThan(t, global::System.Runtime.Intrinsics.Vector128.Create(6755399441055745d)));
@@ -521,20 +509,18 @@ namespace App
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector128<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6931471803691238d), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666666d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5d));
-                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333333333d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666666664d));
-                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.0001984126984126984d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.001388888888888889d));
-                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557319223985893E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.48015873015873E-05d));
-                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.505210838544172E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.755731922398589E-07d));
-                global::System.Runtime.Intrinsics.Vector128<double> p5 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(1.6059043836821613E-10d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.08767569878681E-09d));
+                global::System.Runtime.Intrinsics.Vector128<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector128<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector128<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector128.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector128<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector128<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector128.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector128.Create(2.7620075879983367E-07d));
                 global::System.Runtime.Intrinsics.Vector128<double> pR2 = r * r;
                 global::System.Runtime.Intrinsics.Vector128<double> p1_0 = Mad(p1, pR2, p0);
                 global::System.Runtime.Intrinsics.Vector128<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector128<double> p1_2 = Mad(p5, pR2, p4);
                 global::System.Runtime.Intrinsics.Vector128<double> pR4 = pR2 * pR2;
                 global::System.Runtime.Intrinsics.Vector128<double> p2_0 = Mad(p1_1, pR4, p1_0);
                 global::System.Runtime.Intrinsics.Vector128<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p1_2, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector128<double> p3_0 = Mad(p4, pR8, p2_0);
                 // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
                 global::System.Runtime.Intrinsics.Vector128<double> q = Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector128<double> hi = global::System.Runtime.Intrinsics.Vector128.Create(1d) + q;
@@ -558,18 +544,16 @@ namespace App
                 double k = t - bias;
                 double r = u - (k * 0.6931471803691238d);
                 r -= k * 1.9082149292705877E-10d;
-                double p = 1.6059043836821613E-10d;
-                p = (p * r) + 2.08767569878681E-09d;
-                p = (p * r) + 2.505210838544172E-08d;
-                p = (p * r) + 2.755731922398589E-07d;
-                p = (p * r) + 2.7557319223985893E-06d;
-                p = (p * r) + 2.48015873015873E-05d;
-                p = (p * r) + 0.0001984126984126984d;
-                p = (p * r) + 0.001388888888888889d;
-                p = (p * r) + 0.008333333333333333d;
-                p = (p * r) + 0.041666666666666664d;
-                p = (p * r) + 0.16666666666666666d;
-                p = (p * r) + 0.5d;
+                double p = 2.5100375832561234E-08d;
+                p = (p * r) + 2.7620075879983367E-07d;
+                p = (p * r) + 2.7557268480310024E-06d;
+                p = (p * r) + 2.4801521322368692E-05d;
+                p = (p * r) + 0.00019841269863040545d;
+                p = (p * r) + 0.0013888888917196719d;
+                p = (p * r) + 0.008333333333330065d;
+                p = (p * r) + 0.041666666666624164d;
+                p = (p * r) + 0.16666666666666669d;
+                p = (p * r) + 0.5000000000000001d;
                 p = (p * r) + 1d;
                 p = (p * r) + 1d;
                 return p * global::System.BitConverter.Int64BitsToDouble(global::System.BitConverter.DoubleToInt64Bits(t) << 52);
