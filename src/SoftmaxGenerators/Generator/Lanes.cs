@@ -22,8 +22,10 @@ internal sealed class Lane
         // ln(2) split so that n * Ln2Hi is exact (Cody-Waite).
         ln2Hi: 0.693359375d,
         ln2Lo: -2.12194440e-4d,
-        // exp(r) = 1 + r + r^2 * P(r) on |r| <= ln(2)/2 (Cephes expf), about 1 ulp.
-        polynomial: new[] { 1.9875691500E-4d, 1.3981999507E-3d, 8.3334519073E-3d, 4.1665795894E-2d, 1.6666665459E-1d, 5.0000001201E-1d });
+        // exp(r) = 1 + r + r^2 * P(r) on |r| <= ln(2)/2 with P of degree 4: a Chebyshev fit of (exp(r) - 1 - r) / r^2
+        // (mpmath.chebyfit, 40 digits), rounded to float: 0.08 ulp of approximation error, one term fewer than Cephes'
+        // expf polynomial (0.02 ulp); the float evaluation's rounding (about 1 ulp) dominates either way.
+        polynomial: new[] { 0.0013926175888627768d, 0.008363173343241215d, 0.041666556149721146d, 0.16666577756404877d, 0.5d });
 
     public static readonly Lane Double = new(
         keyword: "double",

@@ -802,10 +802,9 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector512<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
-                global::System.Runtime.Intrinsics.Vector512<float> p = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019875691f), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013981999f));
-                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.008333452f));
-                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.041665796f));
-                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.16666666f));
+                global::System.Runtime.Intrinsics.Vector512<float> p = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector512.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.16666578f));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.5f));
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector512.Create(1f));
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt32(t), 23));
@@ -896,10 +895,9 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector256<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6933594f), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(0.00021219444f), r);
-                global::System.Runtime.Intrinsics.Vector256<float> p = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019875691f), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013981999f));
-                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.008333452f));
-                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.041665796f));
-                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.16666666f));
+                global::System.Runtime.Intrinsics.Vector256<float> p = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector256.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.16666578f));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.5f));
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector256.Create(1f));
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt32(t), 23));
@@ -986,10 +984,9 @@ partial class Outer
                 // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
                 global::System.Runtime.Intrinsics.Vector128<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(-0.6933594f), u);
                 r = Mad(k, global::System.Runtime.Intrinsics.Vector128.Create(0.00021219444f), r);
-                global::System.Runtime.Intrinsics.Vector128<float> p = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.00019875691f), r, global::System.Runtime.Intrinsics.Vector128.Create(0.0013981999f));
-                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.008333452f));
-                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.041665796f));
-                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.16666666f));
+                global::System.Runtime.Intrinsics.Vector128<float> p = Mad(global::System.Runtime.Intrinsics.Vector128.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector128.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.16666578f));
                 p = Mad(p, r, global::System.Runtime.Intrinsics.Vector128.Create(0.5f));
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector128.Create(1f));
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.ShiftLeft(global::System.Runtime.Intrinsics.Vector128.AsInt32(t), 23));
