@@ -739,9 +739,13 @@ internal sealed class KernelEmitter
         }
         else
         {
-            _w.Line("// Pass 3: divide by the sum (correctly rounded).");
-            _w.Line($"{vectorType} divisor = {width.Class}.Create({sum.Total("sum")});");
-            scaled = "{0} / divisor";
+            // q = e * (1 / s), then one correction with the exact remainder e - q s (FMA): the quotient correctly
+            // rounded but in rare cases, at three FMA-pipe operations instead of a division (vdivpd is not pipelined).
+            _w.Line("// Pass 3: divide by the sum: the product by the reciprocal, corrected once by the remainder.");
+            _w.Line($"double total = {sum.Total("sum")};");
+            _w.Line($"{vectorType} divisor = {width.Class}.Create(total);");
+            _w.Line($"{vectorType} inverse = {width.Class}.Create(1d / total);");
+            scaled = "Mad(Mad(-({0} * inverse), divisor, {0}), inverse, {0} * inverse)";
         }
 
         _w.Open($"for (nuint j = 0; j < {Lit(full)}; j += {Lit(lanes)})");

@@ -1663,12 +1663,14 @@ namespace App
                     KahanAdd(ref sum, ref sumCompensation, e);
                     sumLow += low;
                 }
-                // Pass 3: divide by the sum (correctly rounded).
-                global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(CompensatedSum(sum, sumLow - sumCompensation));
+                // Pass 3: divide by the sum: the product by the reciprocal, corrected once by the remainder.
+                double total = CompensatedSum(sum, sumLow - sumCompensation);
+                global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(total);
+                global::System.Runtime.Intrinsics.Vector128<double> inverse = global::System.Runtime.Intrinsics.Vector128.Create(1d / total);
                 for (nuint j = 0; j < 10; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value / divisor, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
                 }
             }
 
@@ -1811,12 +1813,14 @@ namespace App
                     KahanAdd(ref sum, ref sumCompensation, e);
                     sumLow += low;
                 }
-                // Pass 3: divide by the sum (correctly rounded).
-                global::System.Runtime.Intrinsics.Vector512<double> divisor = global::System.Runtime.Intrinsics.Vector512.Create(CompensatedSum(sum, sumLow - sumCompensation));
+                // Pass 3: divide by the sum: the product by the reciprocal, corrected once by the remainder.
+                double total = CompensatedSum(sum, sumLow - sumCompensation);
+                global::System.Runtime.Intrinsics.Vector512<double> divisor = global::System.Runtime.Intrinsics.Vector512.Create(total);
+                global::System.Runtime.Intrinsics.Vector512<double> inverse = global::System.Runtime.Intrinsics.Vector512.Create(1d / total);
                 for (nuint j = 0; j < 1000; j += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector512<double> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value / divisor, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
                 }
             }
 
@@ -1861,12 +1865,14 @@ namespace App
                     KahanAdd(ref sum, ref sumCompensation, e);
                     sumLow += low;
                 }
-                // Pass 3: divide by the sum (correctly rounded).
-                global::System.Runtime.Intrinsics.Vector256<double> divisor = global::System.Runtime.Intrinsics.Vector256.Create(CompensatedSum(sum, sumLow - sumCompensation));
+                // Pass 3: divide by the sum: the product by the reciprocal, corrected once by the remainder.
+                double total = CompensatedSum(sum, sumLow - sumCompensation);
+                global::System.Runtime.Intrinsics.Vector256<double> divisor = global::System.Runtime.Intrinsics.Vector256.Create(total);
+                global::System.Runtime.Intrinsics.Vector256<double> inverse = global::System.Runtime.Intrinsics.Vector256.Create(1d / total);
                 for (nuint j = 0; j < 1000; j += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector256<double> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value / divisor, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
                 }
             }
 
@@ -1911,12 +1917,14 @@ namespace App
                     KahanAdd(ref sum, ref sumCompensation, e);
                     sumLow += low;
                 }
-                // Pass 3: divide by the sum (correctly rounded).
-                global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(CompensatedSum(sum, sumLow - sumCompensation));
+                // Pass 3: divide by the sum: the product by the reciprocal, corrected once by the remainder.
+                double total = CompensatedSum(sum, sumLow - sumCompensation);
+                global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(total);
+                global::System.Runtime.Intrinsics.Vector128<double> inverse = global::System.Runtime.Intrinsics.Vector128.Create(1d / total);
                 for (nuint j = 0; j < 1000; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value / divisor, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
                 }
             }
 
