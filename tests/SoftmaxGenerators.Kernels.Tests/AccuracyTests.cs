@@ -83,6 +83,48 @@ public class AccuracyTests
 
     [Theory]
     [MemberData(nameof(KernelTable.Lengths), MemberType = typeof(KernelTable))]
+    public void Batches_with_special_rows_match_single_rows_bit_for_bit(int length, bool accurate)
+    {
+        // 19 rows: two groups of the 8-row batch kernels, a pair of the interleaved kernels and a last single row,
+        // with special rows inside the groups (+inf, NaN, all -inf, a -inf entry, logits beyond the shift limit).
+        Kernel kernel = KernelTable.Get(length, accurate);
+        const int rows = 19;
+        double[] input = Enumerable.Range(0, rows)
+            .SelectMany(r => Inputs.Create(Inputs.Distributions[r % Inputs.Distributions.Length], length, single: true, seed: 100 + r))
+            .ToArray();
+        input[(3 * length) + (length / 2)] = double.PositiveInfinity;
+        input[(5 * length) + length - 1] = double.NegativeInfinity;
+        input[(9 * length) + (length / 3)] = double.NaN;
+        Array.Fill(input, double.NegativeInfinity, 12 * length, length);
+        for (int i = 14 * length; i < 15 * length; i++)
+        {
+            input[i] = 3e4 + (i % 7);
+        }
+
+        float[] singleInput = Inputs.ToSingle(input);
+        var singleRows = new float[input.Length];
+        kernel.SingleRows(singleInput, singleRows);
+        var doubleRows = new double[input.Length];
+        kernel.DoubleRows(input, doubleRows);
+        for (int r = 0; r < rows; r++)
+        {
+            var single = new float[length];
+            kernel.SingleRow(singleInput.AsSpan(r * length, length), single);
+            Assert.Equal(single, singleRows.AsSpan(r * length, length).ToArray());
+
+            var dbl = new double[length];
+            kernel.DoubleRow(input.AsSpan(r * length, length), dbl);
+            Assert.Equal(dbl, doubleRows.AsSpan(r * length, length).ToArray());
+        }
+
+        kernel.SingleRows(singleInput, singleInput);
+        Assert.Equal(singleRows, singleInput);
+        kernel.DoubleRows(input, input);
+        Assert.Equal(doubleRows, input);
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelTable.Lengths), MemberType = typeof(KernelTable))]
     public void Many_random_rows_stay_within_tolerance(int length, bool accurate)
     {
         Kernel kernel = KernelTable.Get(length, accurate);

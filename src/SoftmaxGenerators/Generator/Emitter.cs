@@ -118,9 +118,7 @@ internal static class Emitter
         w.Open($"public static void {kernel.MethodName}Rows({readOnlySpan} input, {span} output)");
         w.Line($"{KernelsClass}.CheckRows(input.Length, output.Length, {n});");
         w.Line($"{KernelsClass}.CheckOverlap<{t}>(input, output);");
-        w.Open($"for (int offset = 0; offset < input.Length; offset += {n})");
-        w.Line($"{kernelName}(input.Slice(offset, {n}), output.Slice(offset, {n}));");
-        w.Close();
+        w.Line($"{kernelName}Rows(input, output);");
         w.Close();
         w.Line();
     }
