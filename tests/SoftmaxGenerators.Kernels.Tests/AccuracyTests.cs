@@ -58,27 +58,7 @@ public class AccuracyTests
         double[] input = Enumerable.Range(0, rows)
             .SelectMany(r => Inputs.Create(Inputs.Distributions[r], length, single: true, seed: r))
             .ToArray();
-        float[] singleInput = Inputs.ToSingle(input);
-
-        var singleRows = new float[input.Length];
-        kernel.SingleRows(singleInput, singleRows);
-        var doubleRows = new double[input.Length];
-        kernel.DoubleRows(input, doubleRows);
-
-        for (int r = 0; r < rows; r++)
-        {
-            var single = new float[length];
-            kernel.SingleRow(singleInput.AsSpan(r * length, length), single);
-            Assert.Equal(single, singleRows.AsSpan(r * length, length).ToArray());
-
-            var dbl = new double[length];
-            kernel.DoubleRow(input.AsSpan(r * length, length), dbl);
-            Assert.Equal(dbl, doubleRows.AsSpan(r * length, length).ToArray());
-        }
-
-        // In place over the whole batch.
-        kernel.SingleRows(singleInput, singleInput);
-        Assert.Equal(singleRows, singleInput);
+        AssertRowsMatchSingleRows(kernel, length, rows, input);
     }
 
     [Theory]
@@ -101,6 +81,14 @@ public class AccuracyTests
             input[i] = 3e4 + (i % 7);
         }
 
+        AssertRowsMatchSingleRows(kernel, length, rows, input);
+    }
+
+    /// <summary>
+    /// The Rows kernels (float and double, out of place and in place) give, row by row, the bits of the one-row kernels.
+    /// </summary>
+    private static void AssertRowsMatchSingleRows(Kernel kernel, int length, int rows, double[] input)
+    {
         float[] singleInput = Inputs.ToSingle(input);
         var singleRows = new float[input.Length];
         kernel.SingleRows(singleInput, singleRows);
@@ -117,6 +105,7 @@ public class AccuracyTests
             Assert.Equal(dbl, doubleRows.AsSpan(r * length, length).ToArray());
         }
 
+        // In place over the whole batch.
         kernel.SingleRows(singleInput, singleInput);
         Assert.Equal(singleRows, singleInput);
         kernel.DoubleRows(input, input);
