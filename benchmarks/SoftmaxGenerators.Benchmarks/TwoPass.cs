@@ -152,4 +152,136 @@ public static unsafe class TwoPass
         Vector256<float> pow = Avx2.ShiftLeftLogical(t.AsInt32(), 23).AsSingle();
         return Vector256.AndNot(p * pow * scale, Vector256.LessThan(t, smallest));
     }
+
+    /// <summary>
+    /// The two-pass form with a lazily updated reference exponent instead of one per vector: pass 1 sums
+    /// p(r) 2^(k - E) with E fixed for a block of 512 values (folded into the magic bias, exactly the generated
+    /// kernels' exponential), and keeps the largest t of the block; E is raised only when a block holds a k more than
+    /// 64 above it (the block is summed again from L1 when more than 126 above, where the exponent bits would wrap).
+    /// At the end E becomes the row's largest k, so pass 2 computes the same exponentials as the three-pass kernel.
+    /// </summary>
+    public static void SoftmaxLazy(ReadOnlySpan<float> input, Span<float> output, bool nonTemporal, Kernel fallback)
+    {
+        int n = input.Length;
+        if (!Fma.IsSupported || !Avx2.IsSupported || n % Block != 0 || output.Length != n)
+        {
+            fallback(input, output);
+            return;
+        }
+
+        ref float x = ref MemoryMarshal.GetReference(input);
+        ref float y = ref MemoryMarshal.GetReference(output);
+
+        // The first reference exponent: k of the largest value of the first block (clamped into the kernel's range).
+        Vector256<float> m = Vector256.LoadUnsafe(ref x);
+        for (nuint j = 8; j < Block; j += 8)
+        {
+            m = Avx.Max(m, Vector256.LoadUnsafe(ref x, j));
+        }
+
+        float first = MathF.Max(MathF.Max(MathF.Max(m[0], m[1]), MathF.Max(m[2], m[3])), MathF.Max(MathF.Max(m[4], m[5]), MathF.Max(m[6], m[7])));
+        if (float.IsNaN(first))
+        {
+            fallback(input, output);
+            return;
+        }
+
+        int e = (int)MathF.Round(Math.Clamp(first, -16384f, 16384f) * Log2E);
+        Vector256<float> s = Vector256<float>.Zero;
+        Vector256<float> kTop = Vector256.Create(float.NegativeInfinity); // the largest k of the row
+        Vector256<float> magic = Vector256.Create(MagicBase);
+        Vector256<float> smallest = Vector256.Create(MagicBase + 1);
+        for (nuint b = 0; b < (nuint)n; b += Block)
+        {
+        again:
+            Vector256<float> bias = Vector256.Create(MagicBase + 127 - e);
+            Vector256<float> sb = Vector256<float>.Zero;
+            Vector256<float> tb = Vector256.Create(float.NegativeInfinity);
+            for (nuint j = b; j < b + Block; j += 8)
+            {
+                Vector256<float> u = Vector256.LoadUnsafe(ref x, j);
+                Vector256<float> t = Fma.MultiplyAdd(u, Vector256.Create(Log2E), bias);
+                Vector256<float> k = t - bias;
+                Vector256<float> r = Fma.MultiplyAdd(k, Vector256.Create(-Ln2Hi), u);
+                r = Fma.MultiplyAdd(k, Vector256.Create(-Ln2Lo), r);
+                Vector256<float> p = Poly(r);
+                Vector256<float> pow = Avx2.ShiftLeftLogical(t.AsInt32(), 23).AsSingle();
+                sb += Vector256.AndNot(p * pow, Vector256.LessThan(t, smallest));
+                tb = Avx.Max(tb, t);
+            }
+
+            Vector256<float> kb = tb - bias; // the largest k of the block, per lane
+            kTop = Avx.Max(kTop, kb);
+            if (Vector256.GreaterThanAny(kb, Vector256.Create((float)(e + 64))))
+            {
+                float top = MathF.Max(MathF.Max(MathF.Max(kb[0], kb[1]), MathF.Max(kb[2], kb[3])), MathF.Max(MathF.Max(kb[4], kb[5]), MathF.Max(kb[6], kb[7])));
+                if (!(top <= KHighLimit))
+                {
+                    fallback(input, output); // +inf, or beyond the range of the bias
+                    return;
+                }
+
+                int raised = (int)top;
+                s *= Vector256.Create(Pow2(e - raised));
+                bool redo = raised - e > 126;
+                if (!redo)
+                {
+                    sb *= Vector256.Create(Pow2(e - raised));
+                }
+
+                e = raised;
+                if (redo)
+                {
+                    goto again;
+                }
+            }
+
+            s += sb;
+        }
+
+        float kMaxF = MathF.Max(MathF.Max(MathF.Max(kTop[0], kTop[1]), MathF.Max(kTop[2], kTop[3])), MathF.Max(MathF.Max(kTop[4], kTop[5]), MathF.Max(kTop[6], kTop[7])));
+        float sum = Vector256.Sum(s);
+        if (!(kMaxF >= KLowLimit) || !(kMaxF <= KHighLimit) || !float.IsFinite(sum) || sum == 0)
+        {
+            fallback(input, output);
+            return;
+        }
+
+        int kMax = (int)kMaxF;
+        sum *= Pow2(e - kMax); // e <= kMax <= e + 64
+
+        // Pass 2: exactly as above, with the row's largest k in the bias.
+        Vector256<float> bias2 = Vector256.Create(MagicBase + 127 - kMax);
+        Vector256<float> scale = Vector256.Create(1f / sum);
+        if (nonTemporal && ((nuint)Unsafe.AsPointer(ref y) & 31) == 0)
+        {
+            for (nuint j = 0; j < (nuint)n; j += 8)
+            {
+                Avx.StoreAlignedNonTemporal((float*)Unsafe.AsPointer(ref Unsafe.Add(ref y, j)), Exp(Vector256.LoadUnsafe(ref x, j), bias2, smallest) * scale);
+            }
+
+            Sse.StoreFence();
+        }
+        else
+        {
+            for (nuint j = 0; j < (nuint)n; j += 8)
+            {
+                Vector256.StoreUnsafe(Exp(Vector256.LoadUnsafe(ref x, j), bias2, smallest) * scale, ref y, j);
+            }
+        }
+    }
+
+    private static float Pow2(int d) => d < -126 ? 0f : BitConverter.Int32BitsToSingle((d + 127) << 23);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Exp(Vector256<float> u, Vector256<float> bias, Vector256<float> smallest)
+    {
+        Vector256<float> t = Fma.MultiplyAdd(u, Vector256.Create(Log2E), bias);
+        Vector256<float> k = t - bias;
+        Vector256<float> r = Fma.MultiplyAdd(k, Vector256.Create(-Ln2Hi), u);
+        r = Fma.MultiplyAdd(k, Vector256.Create(-Ln2Lo), r);
+        Vector256<float> p = Poly(r);
+        Vector256<float> pow = Avx2.ShiftLeftLogical(t.AsInt32(), 23).AsSingle();
+        return Vector256.AndNot(p * pow, Vector256.LessThan(t, smallest));
+    }
 }

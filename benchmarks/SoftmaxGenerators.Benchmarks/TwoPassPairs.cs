@@ -64,10 +64,12 @@ public static unsafe class TwoPassPairs
     private static IEnumerable<(string, string, int, string, string, Func<int, long>, Func<int, long>)> For(int length, TwoPass.Kernel threePass)
     {
         var sets = new Sets(length);
-        string shape = "twopass N=" + length.ToString(CultureInfo.InvariantCulture) + (sets.Count > 1 ? $" cold ({sets.Count} sets)" : " hot");
+        string shape = "twopass N=" + length.ToString(CultureInfo.InvariantCulture) + (length >= 1 << 20 ? $" cold ({sets.Count} set{(sets.Count > 1 ? "s" : string.Empty)})" : " hot");
         Func<int, long> generated = n => Timed(n, sets, (x, y) => threePass(x, y));
         yield return ("float", shape, length, "TwoPass", "Generated (3 passes)", n => Timed(n, sets, (x, y) => TwoPass.Softmax(x, y, false, threePass)), generated);
         yield return ("float", shape, length, "TwoPass NT", "Generated (3 passes)", n => Timed(n, sets, (x, y) => TwoPass.Softmax(x, y, true, threePass)), generated);
+        yield return ("float", shape, length, "TwoPass lazy", "Generated (3 passes)", n => Timed(n, sets, (x, y) => TwoPass.SoftmaxLazy(x, y, false, threePass)), generated);
+        yield return ("float", shape, length, "TwoPass lazy NT", "Generated (3 passes)", n => Timed(n, sets, (x, y) => TwoPass.SoftmaxLazy(x, y, true, threePass)), generated);
         yield return ("float", shape, length, "Generated (3 passes)", "TensorPrimitives", generated, n => Timed(n, sets, (x, y) => TensorPrimitives.SoftMax(x, y)));
     }
 
@@ -109,7 +111,14 @@ public static unsafe class TwoPassPairs
                 double[] reference = Reference(x);
                 var two = new float[length];
                 var three = new float[length];
-                TwoPass.Softmax(x, two, false, (_, _) => throw new InvalidOperationException("fallback taken"));
+                if (Environment.GetEnvironmentVariable("SMX_TWOPASS") == "lazy")
+                {
+                    TwoPass.SoftmaxLazy(x, two, false, (_, _) => throw new InvalidOperationException("fallback taken"));
+                }
+                else
+                {
+                    TwoPass.Softmax(x, two, false, (_, _) => throw new InvalidOperationException("fallback taken"));
+                }
                 kernel(x, three);
                 (double maxA, double meanA, double relA) = Errors(two, reference);
                 (double maxB, double meanB, double relB) = Errors(three, reference);
