@@ -61,16 +61,35 @@ public static unsafe class TwoPassPairs
         foreach (var p in For(16777216, K16777216.Softmax)) yield return p;
     }
 
-    private static IEnumerable<(string, string, int, string, string, Func<int, long>, Func<int, long>)> For(int length, TwoPass.Kernel threePass)
+    private static IEnumerable<(string, string, int, string, string, Func<int, long>, Func<int, long>)> For(int length, TwoPass.Kernel generated)
     {
         var sets = new Sets(length);
         string shape = "twopass N=" + length.ToString(CultureInfo.InvariantCulture) + (length >= 1 << 20 ? $" cold ({sets.Count} set{(sets.Count > 1 ? "s" : string.Empty)})" : " hot");
-        Func<int, long> generated = n => Timed(n, sets, (x, y) => threePass(x, y));
-        yield return ("float", shape, length, "TwoPass", "Generated (3 passes)", n => Timed(n, sets, (x, y) => TwoPass.Softmax(x, y, false, threePass)), generated);
-        yield return ("float", shape, length, "TwoPass NT", "Generated (3 passes)", n => Timed(n, sets, (x, y) => TwoPass.Softmax(x, y, true, threePass)), generated);
-        yield return ("float", shape, length, "TwoPass lazy", "Generated (3 passes)", n => Timed(n, sets, (x, y) => TwoPass.SoftmaxLazy(x, y, false, threePass)), generated);
-        yield return ("float", shape, length, "TwoPass lazy NT", "Generated (3 passes)", n => Timed(n, sets, (x, y) => TwoPass.SoftmaxLazy(x, y, true, threePass)), generated);
-        yield return ("float", shape, length, "Generated (3 passes)", "TensorPrimitives", generated, n => Timed(n, sets, (x, y) => TensorPrimitives.SoftMax(x, y)));
+        TwoPass.Kernel threePass = ThreePass(length) ?? generated;
+        const string ThreePassName = "three passes (generated)";
+        Func<int, long> runThreePass = n => Timed(n, sets, (x, y) => threePass(x, y));
+        Func<int, long> runGenerated = n => Timed(n, sets, (x, y) => generated(x, y));
+        if (threePass != generated)
+        {
+            yield return ("float", shape, length, "Generated (two passes)", ThreePassName, runGenerated, runThreePass);
+        }
+
+        yield return ("float", shape, length, "TwoPass proto per-vector", ThreePassName, n => Timed(n, sets, (x, y) => TwoPass.Softmax(x, y, false, threePass)), runThreePass);
+        yield return ("float", shape, length, "TwoPass proto lazy", ThreePassName, n => Timed(n, sets, (x, y) => TwoPass.SoftmaxLazy(x, y, false, threePass)), runThreePass);
+        yield return ("float", shape, length, "TwoPass proto lazy NT", ThreePassName, n => Timed(n, sets, (x, y) => TwoPass.SoftmaxLazy(x, y, true, threePass)), runThreePass);
+        yield return ("float", shape, length, ThreePassName, "TensorPrimitives", runThreePass, n => Timed(n, sets, (x, y) => TensorPrimitives.SoftMax(x, y)));
+    }
+
+    /// <summary>
+    /// The generated three-pass Vector256 kernel that a generated two-pass kernel falls back to (private, reached by
+    /// reflection), or null where the row length has no two-pass kernel (the public method is then the three passes).
+    /// </summary>
+    private static TwoPass.Kernel? ThreePass(int length)
+    {
+        Type? type = typeof(TwoPassPairs).Assembly.GetType("SoftmaxGenerators.Benchmarks.K" + length.ToString(CultureInfo.InvariantCulture));
+        Type? kernels = type?.GetNestedType("__SoftmaxKernels", System.Reflection.BindingFlags.NonPublic);
+        System.Reflection.MethodInfo? method = kernels?.GetMethod($"Single{length}ThreePassVector256", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
+        return method?.CreateDelegate<TwoPass.Kernel>();
     }
 
     private delegate void Body(ReadOnlySpan<float> x, Span<float> y);
@@ -90,9 +109,9 @@ public static unsafe class TwoPassPairs
     /// <summary>Max relative error and max ULP (outputs whose reference is a normal float) against a double softmax.</summary>
     public static int Accuracy()
     {
-        Console.WriteLine("| N | inputs | two-pass max ULP | two-pass mean ULP | two-pass max rel. error | three-pass max ULP | three-pass mean ULP | three-pass max rel. error |");
-        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
-        foreach ((int length, TwoPass.Kernel kernel) in new (int, TwoPass.Kernel)[] { (65536, K65536.Softmax), (1048576, K1048576.Softmax), (16777216, K16777216.Softmax) })
+        Console.WriteLine("| N | inputs | prototype max ULP | prototype mean ULP | prototype max rel. error | three-pass max ULP | three-pass mean ULP | three-pass max rel. error | generated max ULP | generated mean ULP | generated max rel. error |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach ((int length, TwoPass.Kernel kernel) in new (int, TwoPass.Kernel)[] { (65536, K65536.Softmax), (1048576, K1048576.Softmax), (4194304, K4194304.Softmax), (16777216, K16777216.Softmax) })
         {
             foreach ((string name, Func<Random, double> draw) in new (string, Func<Random, double>)[]
             {
@@ -119,11 +138,14 @@ public static unsafe class TwoPassPairs
                 {
                     TwoPass.Softmax(x, two, false, (_, _) => throw new InvalidOperationException("fallback taken"));
                 }
-                kernel(x, three);
+                (ThreePass(length) ?? kernel)(x, three);
+                var generated = new float[length];
+                kernel(x, generated);
                 (double maxA, double meanA, double relA) = Errors(two, reference);
                 (double maxB, double meanB, double relB) = Errors(three, reference);
+                (double maxC, double meanC, double relC) = Errors(generated, reference);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {length} | {name} | {maxA:0.00} | {meanA:0.000} | {relA:0.00e+0} | {maxB:0.00} | {meanB:0.000} | {relB:0.00e+0} |"));
+                    $"| {length} | {name} | {maxA:0.00} | {meanA:0.000} | {relA:0.00e+0} | {maxB:0.00} | {meanB:0.000} | {relB:0.00e+0} | {maxC:0.00} | {meanC:0.000} | {relC:0.00e+0} |"));
             }
         }
 
