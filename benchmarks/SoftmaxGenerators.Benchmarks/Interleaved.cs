@@ -33,7 +33,7 @@ public static class Interleaved
         }
 
         string? filter = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-        List<Pair> pairs = Pairs().Where(p => filter is null || $"{p.Elem} {p.Shape} {p.A} {p.B}".Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+        List<Pair> pairs = Pairs(filter is not null && filter.Contains("twopass", StringComparison.OrdinalIgnoreCase)).Where(p => filter is null || $"{p.Elem} {p.Shape} {p.A} {p.B}".Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
         Console.WriteLine($"Interleaved A/B, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per side, {Environment.ProcessorCount} cores, load {LoadAverage()}");
         Console.WriteLine();
@@ -130,7 +130,7 @@ public static class Interleaved
         }
     }
 
-    private static IEnumerable<Pair> Pairs()
+    private static IEnumerable<Pair> Pairs(bool includeTwoPass)
     {
         foreach (Pair p in RowPairs<N10>()) yield return p;
         foreach (Pair p in RowPairs<N16>()) yield return p;
@@ -145,6 +145,12 @@ public static class Interleaved
         // The cost of SoftmaxPrecision.Accurate (target: at most 1.7x the time of the default Fast kernels).
         foreach (Pair p in AccuratePairs(10, (x, y) => K10.Accurate(x, y), (x, y) => K10.Softmax(x, y), (x, y) => K10.Accurate(x, y), (x, y) => K10.Softmax(x, y))) yield return p;
         foreach (Pair p in AccuratePairs(1024, (x, y) => K1024.Accurate(x, y), (x, y) => K1024.Softmax(x, y), (x, y) => K1024.Accurate(x, y), (x, y) => K1024.Softmax(x, y))) yield return p;
+        // The two-pass prototype on long rows (TwoPassPairs.cs); only with --only (e.g. --only twopass): big buffers, slow.
+        if (includeTwoPass)
+        {
+            foreach (var (elem, shape, elements, a, b, runA, runB) in TwoPassPairs.Pairs()) yield return new Pair(elem, shape, elements, a, b, runA, runB);
+        }
+
         foreach (Pair p in AccuratePairs(65536, (x, y) => K65536.Accurate(x, y), (x, y) => K65536.Softmax(x, y), (x, y) => K65536.Accurate(x, y), (x, y) => K65536.Softmax(x, y))) yield return p;
     }
 

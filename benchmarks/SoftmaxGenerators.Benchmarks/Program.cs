@@ -15,13 +15,20 @@ namespace SoftmaxGenerators.Benchmarks;
 
 /// <summary>
 /// <c>-- --quick</c>: every benchmark (unless --filter says otherwise) in process, with a short job, in a few minutes.
-/// <c>-- --interleaved [--rounds R] [--only TEXT]</c>: the A/B timer of <see cref="Interleaved"/>.
+/// <c>-- --interleaved [--rounds R] [--only TEXT]</c>: the A/B timer of <see cref="Interleaved"/> (<c>--only twopass</c>:
+/// the two-pass prototype on long rows, <see cref="TwoPassPairs"/>).
+/// <c>-- --twopass-accuracy</c>: the two-pass prototype's error against a double reference.
 /// Anything else goes to BenchmarkSwitcher with the default job, e.g. <c>-- --filter '*'</c>.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Contains("--twopass-accuracy"))
+        {
+            return TwoPassPairs.Accuracy();
+        }
+
         if (args.Contains("--interleaved"))
         {
             return Interleaved.Run(args);

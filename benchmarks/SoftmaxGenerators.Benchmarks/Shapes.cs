@@ -12,6 +12,12 @@ namespace SoftmaxGenerators.Benchmarks;
 [Softmax(4096)] public static partial class K4096 { }
 [Softmax(65536)][Softmax(65536, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)] public static partial class K65536 { }
 
+// Long rows for the two-pass comparison (TwoPass.cs, `--interleaved --only twopass`): 1, 4, 16 and 64 MiB of floats.
+[Softmax(262144)] public static partial class K262144 { }
+[Softmax(1048576)] public static partial class K1048576 { }
+[Softmax(4194304)] public static partial class K4194304 { }
+[Softmax(16777216)] public static partial class K16777216 { }
+
 /// <summary>
 /// A row length known at compile time, bound to its generated kernels. The benchmark classes are generic over a
 /// struct implementing this interface, so the JIT specializes them per length and the call to the generated method is

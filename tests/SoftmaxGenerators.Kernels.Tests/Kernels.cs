@@ -30,6 +30,10 @@ namespace SoftmaxGenerators.Kernels.Tests;
 [Softmax(4096)][Softmax(4096, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)] public static partial class K4096 { }
 [Softmax(65536)][Softmax(65536, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)] public static partial class K65536 { }
 
+// The two-pass kernel of long fast float rows (KernelEmitter.TwoPassMinLength; double and Accurate stay three-pass),
+// tested on its own in TwoPassTests: the whole KernelTable suite at 4M values took 80 s.
+[Softmax(4194304)] public static partial class K4194304 { }
+
 // Several attributes on one type, custom names, a nested struct and a partial declared in two parts.
 [Softmax(10)]
 [Softmax(4, MethodName = "Quad")]

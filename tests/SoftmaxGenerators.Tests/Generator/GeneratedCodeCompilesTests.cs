@@ -22,6 +22,7 @@ public class GeneratedCodeCompilesTests
             [Softmax(64, MethodName = "SixtyFour")]
             [Softmax(1000, MethodName = "Thousand")]
             [Softmax(65537, MethodName = "Large")]
+            [Softmax(4194304, MethodName = "TwoPass")]
             [Softmax(10, MethodName = "Precise", Precision = SoftmaxPrecision.Accurate)]
             [Softmax(1000, MethodName = "PreciseThousand", Precision = SoftmaxPrecision.Accurate)]
             public static partial class Heads { }

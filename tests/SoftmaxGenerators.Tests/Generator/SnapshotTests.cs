@@ -71,8 +71,14 @@ public class SnapshotTests
     public void Large_rows_give_compact_code()
     {
         string small = Emitter.Emit(Model("App", new[] { ("partial class", "A") }, (1000, "Softmax")), Net10);
+        string large = Emitter.Emit(Model("App", new[] { ("partial class", "A") }, (1_048_576, "Softmax")), Net10);
+        Assert.InRange(large.Length, small.Length * 8 / 10, small.Length * 11 / 10);
+
+        // From KernelEmitter.TwoPassMinLength on, fast float rows add a two-pass kernel per width, of constant size too.
+        string twoPass = Emitter.Emit(Model("App", new[] { ("partial class", "A") }, (4_194_304, "Softmax")), Net10);
         string huge = Emitter.Emit(Model("App", new[] { ("partial class", "A") }, (16_777_216, "Softmax")), Net10);
-        Assert.InRange(huge.Length, small.Length * 8 / 10, small.Length * 11 / 10);
+        Assert.Contains("/// <summary>Vector256 kernel for rows of 16777216 values (two passes).</summary>", huge);
+        Assert.InRange(huge.Length, twoPass.Length * 9 / 10, twoPass.Length * 11 / 10);
     }
 
     [Fact]
