@@ -127,7 +127,7 @@ public static unsafe class TwoPassPairs
                     x[i] = (float)draw(random);
                 }
 
-                double[] reference = Reference(x);
+                double[] reference = SoftmaxGenerators.Accuracy.ExactReference.Single(x);
                 var two = new float[length];
                 var three = new float[length];
                 if (Environment.GetEnvironmentVariable("SMX_TWOPASS") == "lazy")
@@ -150,33 +150,6 @@ public static unsafe class TwoPassPairs
         }
 
         return 0;
-    }
-
-    private static double[] Reference(float[] x)
-    {
-        double max = double.NegativeInfinity;
-        foreach (float v in x)
-        {
-            max = Math.Max(max, v);
-        }
-
-        var e = new double[x.Length];
-        double sum = 0, compensation = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            e[i] = Math.Exp(x[i] - max);
-            double t = sum + e[i];
-            compensation += Math.Abs(sum) >= e[i] ? (sum - t) + e[i] : (e[i] - t) + sum;
-            sum = t;
-        }
-
-        sum += compensation;
-        for (int i = 0; i < x.Length; i++)
-        {
-            e[i] /= sum;
-        }
-
-        return e;
     }
 
     private static (double MaxUlp, double MeanUlp, double MaxRelative) Errors(float[] output, double[] reference)
