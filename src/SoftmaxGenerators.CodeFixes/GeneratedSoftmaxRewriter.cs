@@ -110,9 +110,9 @@ internal static class GeneratedSoftmaxRewriter
         }
 
         var lengths = new ConstantLengths(ConstantLengths.RootOf(operation), new ConstantLengths.Symbols(model.Compilation));
-        if (symbols.TensorPrimitives is { } tensorPrimitives && operation.TargetMethod.Name == "SoftMax")
+        if (symbols.IsTensorPrimitives(operation.TargetMethod, "SoftMax"))
         {
-            return GeneratedSoftmaxCandidates.SoftMaxCallLength(operation, tensorPrimitives, lengths) is int length
+            return GeneratedSoftmaxCandidates.SoftMaxCallLength(operation, symbols, lengths) is int length
                 && ArgumentSyntaxOf(operation, 0) is { } source
                 && ArgumentSyntaxOf(operation, 1) is { } destination
                 ? new Site(document, order, call, length, type, source, destination, memberSyntax, ImmutableArray<StatementSyntax>.Empty)
@@ -322,7 +322,7 @@ internal static class GeneratedSoftmaxRewriter
                 edits.AddUsing(host.Document);
             }
 
-            string endOfLine = EndOfLine(host.Declaration.SyntaxTree);
+            string endOfLine = Imports.EndOfLine(host.Declaration.SyntaxTree.GetRoot());
             edits.Replace(host.Document, host.Declaration, node => node is TypeDeclarationSyntax declaration
                 ? AddAttributes(declaration, added.Select(a => AttributeList(attributeName, a.Length, a.Name)), endOfLine)
                 : node);
@@ -336,7 +336,7 @@ internal static class GeneratedSoftmaxRewriter
                 edits.AddUsing(first.Document.Id);
             }
 
-            string endOfLine = EndOfLine(unit.SyntaxTree);
+            string endOfLine = Imports.EndOfLine(unit.SyntaxTree.GetRoot());
             var lists = added.Select(a => AttributeList(attributeName, a.Length, a.Name)).ToList();
             edits.Append(first.Document.Id, ProgramDeclaration(type.Name, lists, endOfLine));
         }
@@ -520,12 +520,6 @@ internal static class GeneratedSoftmaxRewriter
         return SyntaxFactory.ParseMemberDeclaration($"{attributes}partial class {name}{endOfLine}{{{endOfLine}}}{endOfLine}")!;
     }
 
-    private static string EndOfLine(SyntaxTree tree)
-    {
-        SyntaxTrivia trivia = tree.GetRoot().DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        return trivia.IsKind(SyntaxKind.EndOfLineTrivia) ? trivia.ToString() : "\n";
-    }
-
     /// <summary>The edits of one fix, by document, applied at the end with one ReplaceNodes per document.</summary>
     private sealed class SolutionEdits
     {
@@ -579,7 +573,7 @@ internal static class GeneratedSoftmaxRewriter
                     continue;
                 }
 
-                string endOfLine = EndOfLine(root.SyntaxTree);
+                string endOfLine = Imports.EndOfLine(root);
                 if (_replacements.TryGetValue(id, out Dictionary<SyntaxNode, List<Func<SyntaxNode, SyntaxNode>>>? nodes))
                 {
                     root = root.ReplaceNodes(nodes.Keys, (original, rewritten) =>

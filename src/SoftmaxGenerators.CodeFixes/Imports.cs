@@ -55,6 +55,13 @@ internal static class Imports
         return unit.WithUsings(unit.Usings.Insert(index, directive));
     }
 
+    /// <summary>The file's line end: that of its first line break ("\n" when it has none).</summary>
+    public static string EndOfLine(SyntaxNode root)
+    {
+        SyntaxTrivia trivia = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        return trivia.IsKind(SyntaxKind.EndOfLineTrivia) ? trivia.ToString() : "\n";
+    }
+
     /// <summary>System and System.* first, then ordinal: the order of the IDE's "sort usings".</summary>
     private static int Compare(string left, string right)
     {

@@ -73,7 +73,7 @@ public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
         // keep their values from the Softmax call to the last log (checked below, once the edited block is known).
         IOperation logits = producer.Arguments[0].Value;
         if (OperationHelpers.Unwrap(logits).Syntax is not ExpressionSyntax logitsSyntax
-            || !IsPlainRead(OperationHelpers.Unwrap(logits), allowElements: true))
+            || !OperationHelpers.IsPlainRead(OperationHelpers.Unwrap(logits)))
         {
             return null;
         }
@@ -133,7 +133,7 @@ public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
                 IPropertyReferenceOperation { Arguments.Length: 1 } indexer => indexer.Arguments[0].Value,
                 _ => null,
             };
-            if (index is null || !IsPlainRead(index, allowElements: true))
+            if (index is null || !OperationHelpers.IsPlainRead(index))
             {
                 return null;
             }
@@ -217,12 +217,6 @@ public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
         bool linqInScope = context.Model.LookupSymbols(logitsSyntax.SpanStart, logitsType, "Max", includeReducedExtensionMethods: true)
             .Any(m => m.ContainingType?.Name == "Enumerable");
         SyntaxNode edited = plan.Apply(root);
-        return document.WithSyntaxRoot(linqInScope ? edited : Imports.Add(edited, "System.Linq", root.ToFullString().Contains("\r\n") ? "\r\n" : "\n"));
+        return document.WithSyntaxRoot(linqInScope ? edited : Imports.Add(edited, "System.Linq", Imports.EndOfLine(root)));
     }
-
-    /// <summary>Locals, parameters, fields, literals and arithmetic on them (and element reads): cheap to repeat, no side effects.</summary>
-    private static bool IsPlainRead(IOperation operation, bool allowElements) =>
-        OperationHelpers.DescendantsAndSelf(operation).All(n => n is ILocalReferenceOperation or IParameterReferenceOperation
-            or IFieldReferenceOperation or IInstanceReferenceOperation or ILiteralOperation or IConversionOperation or IBinaryOperation
-            || (allowElements && n is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true }));
 }

@@ -64,7 +64,7 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
         ExpSite site = match.Sites[0];
         if (site.Exponent?.Syntax is not ExpressionSyntax exponent
             || match.Log.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
-            || !IsSimpleReadOnly(site.Exponent))
+            || !OperationHelpers.IsPlainRead(site.Exponent))
         {
             return null;
         }
@@ -147,20 +147,4 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
         expression.Parent is not (ArrowExpressionClauseSyntax or ReturnStatementSyntax or EqualsValueClauseSyntax or ArgumentSyntax
             or ParenthesizedExpressionSyntax or AssignmentExpressionSyntax)
         && !(expression.Parent is BinaryExpressionSyntax binary && binary.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.AddExpression) && binary.Left == expression);
-
-    /// <summary>A variable, parameter, field or element read: safe to read twice.</summary>
-    private static bool IsSimpleReadOnly(IOperation operation)
-    {
-        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(operation))
-        {
-            if (node is not (ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IArrayElementReferenceOperation
-                or ILiteralOperation or IConversionOperation or IBinaryOperation or IUnaryOperation or IInstanceReferenceOperation
-                or IPropertyReferenceOperation))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

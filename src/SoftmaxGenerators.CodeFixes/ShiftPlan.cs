@@ -74,7 +74,7 @@ internal sealed class ShiftPlan
             return root;
         }
 
-        string endOfLine = root.ToFullString().Contains("\r\n") ? "\r\n" : "\n";
+        string endOfLine = Imports.EndOfLine(root);
         if (InsertBefore is not null)
         {
             SyntaxNode? statement = root.GetCurrentNode(InsertBefore);

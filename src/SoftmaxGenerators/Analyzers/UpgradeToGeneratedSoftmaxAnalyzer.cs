@@ -34,13 +34,11 @@ public sealed class UpgradeToGeneratedSoftmaxAnalyzer : DiagnosticAnalyzer
             }
 
             var lengthSymbols = new ConstantLengths.Symbols(start.Compilation);
-            INamedTypeSymbol? tensorPrimitives = symbols.TensorPrimitives;
             start.RegisterOperationAction(
                 operationContext =>
                 {
                     var call = (IInvocationOperation)operationContext.Operation;
-                    bool isSoftMax = tensorPrimitives is not null && call.TargetMethod.Name == "SoftMax"
-                        && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, tensorPrimitives);
+                    bool isSoftMax = symbols.IsTensorPrimitives(call.TargetMethod, "SoftMax");
                     bool isExp = !isSoftMax && symbols.IsScalarExp(call.TargetMethod) && call.Parent is not null;
                     if (!isSoftMax && !isExp)
                     {
@@ -50,7 +48,7 @@ public sealed class UpgradeToGeneratedSoftmaxAnalyzer : DiagnosticAnalyzer
                     // The shape first (cheap for the many exponentials that are not in such loops), then the type.
                     var lengths = new ConstantLengths(ConstantLengths.RootOf(call), lengthSymbols);
                     int? length = isSoftMax
-                        ? GeneratedSoftmaxCandidates.SoftMaxCallLength(call, tensorPrimitives!, lengths)
+                        ? GeneratedSoftmaxCandidates.SoftMaxCallLength(call, symbols, lengths)
                         : StableLoopSoftmax.Match(call, symbols, lengths)?.Length;
                     if (length is not int n
                         || GeneratedSoftmaxCandidates.TargetType(operationContext.ContainingSymbol, operationContext.CancellationToken) is null)

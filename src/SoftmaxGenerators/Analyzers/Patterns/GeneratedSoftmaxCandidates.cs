@@ -17,10 +17,10 @@ internal static class GeneratedSoftmaxCandidates
     /// For <c>TensorPrimitives.SoftMax(x, destination)</c> over float or double where both spans provably hold the same
     /// constant number of values N (1 &lt;= N &lt;= 2^24), returns N; otherwise null.
     /// </summary>
-    public static int? SoftMaxCallLength(IInvocationOperation call, INamedTypeSymbol tensorPrimitives, ConstantLengths lengths)
+    public static int? SoftMaxCallLength(IInvocationOperation call, NumericsSymbols symbols, ConstantLengths lengths)
     {
         IMethodSymbol method = call.TargetMethod;
-        if (method.Name != "SoftMax" || !SymbolEqualityComparer.Default.Equals(method.ContainingType, tensorPrimitives)
+        if (!symbols.IsTensorPrimitives(method, "SoftMax")
             || method.Parameters.Length != 2 || call.Arguments.Length != 2 || ElementType(method.Parameters[0].Type) == SpecialType.None
             || ElementType(method.Parameters[0].Type) != ElementType(method.Parameters[1].Type)
             || call.Syntax.ContainsDiagnostics)

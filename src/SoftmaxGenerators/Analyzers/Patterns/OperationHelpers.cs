@@ -86,14 +86,7 @@ internal static class OperationHelpers
     {
         foreach (IOperation node in DescendantsAndSelf(operation))
         {
-            ISymbol? referenced = node switch
-            {
-                ILocalReferenceOperation local => local.Local,
-                IParameterReferenceOperation parameter => parameter.Parameter,
-                IFieldReferenceOperation field => field.Field,
-                IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
-                _ => null,
-            };
+            ISymbol? referenced = VariableOf(node);
             if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol))
             {
                 return true;
@@ -103,19 +96,41 @@ internal static class OperationHelpers
         return false;
     }
 
+    /// <summary>The local, parameter, field or (non-indexer) property that this one node reads, if any.</summary>
+    private static ISymbol? VariableOf(IOperation node) => node switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field => field.Field,
+        IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Only reads of variables, parameters, fields, properties and elements, literals and arithmetic: an expression a
+    /// fix may evaluate again (or elsewhere) without side effects.
+    /// </summary>
+    public static bool IsPlainRead(IOperation operation)
+    {
+        foreach (IOperation node in DescendantsAndSelf(operation))
+        {
+            if (node is not (ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IArrayElementReferenceOperation
+                or ILiteralOperation or IConversionOperation or IBinaryOperation or IUnaryOperation or IInstanceReferenceOperation
+                or IPropertyReferenceOperation))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>All symbols (locals, parameters, fields, properties) an operation reads.</summary>
     public static void CollectReferencedSymbols(IOperation operation, HashSet<ISymbol> into)
     {
         foreach (IOperation node in DescendantsAndSelf(operation))
         {
-            ISymbol? referenced = node switch
-            {
-                ILocalReferenceOperation local => local.Local,
-                IParameterReferenceOperation parameter => parameter.Parameter,
-                IFieldReferenceOperation field => field.Field,
-                IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
-                _ => null,
-            };
+            ISymbol? referenced = VariableOf(node);
             if (referenced is not null)
             {
                 into.Add(referenced);
