@@ -31,7 +31,7 @@ internal sealed class FixContext
     public static async Task<FixContext?> CreateAsync(Document document, SyntaxNode node, CancellationToken cancellationToken)
     {
         SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (model is null || NumericsSymbols.Create(model.Compilation) is not { } symbols)
+        if (model is null || NumericsSymbols.Create(model.Compilation, document.Project.AnalyzerOptions) is not { } symbols)
         {
             return null;
         }

@@ -77,7 +77,7 @@ internal static class GeneratedSoftmaxRewriter
             .AncestorsAndSelf()
             .OfType<InvocationExpressionSyntax>()
             .FirstOrDefault(candidate => candidate.Span == span);
-        NumericsSymbols? symbols = NumericsSymbols.Create(model.Compilation);
+        NumericsSymbols? symbols = NumericsSymbols.Create(model.Compilation, document.Project.AnalyzerOptions);
         if (call is null || symbols is null || !GeneratedSoftmaxCandidates.CanGenerate(model.Compilation)
             || model.GetOperation(call, cancellationToken) is not IInvocationOperation operation)
         {

@@ -24,7 +24,7 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
-            NumericsSymbols? symbols = NumericsSymbols.Create(start.Compilation);
+            NumericsSymbols? symbols = NumericsSymbols.Create(start.Compilation, start.Options);
             if (symbols is null)
             {
                 return;

@@ -21,7 +21,7 @@ public sealed class TensorPrimitivesSoftMaxAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
-            NumericsSymbols? symbols = NumericsSymbols.Create(start.Compilation);
+            NumericsSymbols? symbols = NumericsSymbols.Create(start.Compilation, start.Options);
             if (symbols?.TensorPrimitives is null)
             {
                 return;

@@ -27,7 +27,7 @@ public sealed class UpgradeToGeneratedSoftmaxAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
-            NumericsSymbols? symbols = NumericsSymbols.Create(start.Compilation);
+            NumericsSymbols? symbols = NumericsSymbols.Create(start.Compilation, start.Options);
             if (symbols is null || !GeneratedSoftmaxCandidates.CanGenerate(start.Compilation))
             {
                 return;

@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Flow;
 
 namespace SoftmaxGenerators.Analyzers.Patterns;
 
@@ -86,7 +87,7 @@ internal sealed class BodyAnalysis
 
             var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             site.Shifted = analysis.IsShifted(exponent, visited, 0);
-            site.NonPositive = site.Kind == ExpSiteKind.Call && SignAnalysis.IsNonPositive(symbols, exponent);
+            site.Bounded = site.Kind == ExpSiteKind.Call && ValueBounds.IsSafeExponent(symbols, exponent, site.ValueType);
         }
 
         return analysis;
@@ -322,7 +323,8 @@ internal sealed class BodyAnalysis
     {
         if (depth > MaxDepth)
         {
-            return true;
+            // Out of depth: nothing shows a shift, so the value could be large (unknown is never "safe").
+            return false;
         }
 
         foreach (IOperation node in OperationHelpers.DescendantsAndSelf(exponent))

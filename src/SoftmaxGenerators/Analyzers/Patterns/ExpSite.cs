@@ -40,10 +40,11 @@ internal sealed class ExpSite
     /// <summary>The exponent was shifted (or may have been: unsure counts as shifted).</summary>
     public bool Shifted { get; set; }
 
-    /// <summary>The exponent is provably non-positive (exp(-d*d), exp(-|x|)): it cannot overflow.</summary>
-    public bool NonPositive { get; set; }
+    /// <summary>The exponent is provably bounded above (exp(-d*d), exp(-|x|), a clamp, a guard, a constant): it cannot
+    /// overflow. See <see cref="Flow.ValueBounds"/>.</summary>
+    public bool Bounded { get; set; }
 
-    public bool IsNaive => !Shifted && !NonPositive;
+    public bool IsNaive => !Shifted && !Bounded;
 
     /// <summary>The element type of the exponential (double, float or a type parameter), when known.</summary>
     public ITypeSymbol? ValueType => Node switch

@@ -1,5 +1,7 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Facts;
 
 namespace SoftmaxGenerators.Analyzers.Patterns;
 
@@ -9,8 +11,10 @@ namespace SoftmaxGenerators.Analyzers.Patterns;
 /// </summary>
 internal sealed class NumericsSymbols
 {
-    private NumericsSymbols(Compilation compilation)
+    private NumericsSymbols(Compilation compilation, AnalyzerOptions? options)
     {
+        Functions = new NumericFunctions(compilation, options);
+        UnityMathf = compilation.GetTypeByMetadataName("UnityEngine.Mathf");
         Math = compilation.GetTypeByMetadataName("System.Math");
         MathF = compilation.GetTypeByMetadataName("System.MathF");
         ExponentialFunctions = compilation.GetTypeByMetadataName("System.Numerics.IExponentialFunctions`1");
@@ -20,7 +24,12 @@ internal sealed class NumericsSymbols
         Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
     }
 
+    /// <summary>Which methods compute exponentials and logarithms (libraries, wrappers, .editorconfig).</summary>
+    public NumericFunctions Functions { get; }
+
     public INamedTypeSymbol? Math { get; }
+
+    public INamedTypeSymbol? UnityMathf { get; }
 
     public INamedTypeSymbol? MathF { get; }
 
@@ -35,26 +44,29 @@ internal sealed class NumericsSymbols
     public INamedTypeSymbol? Enumerable { get; }
 
     /// <summary>Resolves the symbols; null when the compilation has nothing that computes an exponential.</summary>
-    public static NumericsSymbols? Create(Compilation compilation)
+    public static NumericsSymbols? Create(Compilation compilation, AnalyzerOptions? options = null)
     {
-        var symbols = new NumericsSymbols(compilation);
-        return symbols.Math is null && symbols.MathF is null && symbols.ExponentialFunctions is null && symbols.TensorPrimitives is null
+        var symbols = new NumericsSymbols(compilation, options);
+        return !symbols.Functions.MayHaveExponentials && symbols.TensorPrimitives is null
             ? null
             : symbols;
     }
 
-    /// <summary>Math.Exp, MathF.Exp, double.Exp, float.Exp, T.Exp (IExponentialFunctions&lt;T&gt;).</summary>
-    public bool IsScalarExp(IMethodSymbol method) =>
-        method.Name == "Exp" && method.Parameters.Length == 1 && IsScalarMathType(method.ContainingType, ExponentialFunctions);
+    /// <summary>Math.Exp, MathF.Exp, double.Exp, float.Exp, T.Exp (IExponentialFunctions&lt;T&gt;), Mathf.Exp,
+    /// math.exp, numeric-operations members, wrappers and configured functions: see <see cref="NumericFunctions"/>.</summary>
+    public bool IsScalarExp(IMethodSymbol method) => Functions.IsExp(method);
 
-    /// <summary>Math.Log, MathF.Log, double.Log, float.Log, T.Log (ILogarithmicFunctions&lt;T&gt;), one argument.</summary>
-    public bool IsScalarLog(IMethodSymbol method) =>
-        method.Name == "Log" && method.Parameters.Length == 1 && IsScalarMathType(method.ContainingType, LogarithmicFunctions);
+    /// <summary>Math.Log, MathF.Log, double.Log, float.Log, T.Log (ILogarithmicFunctions&lt;T&gt;), Mathf.Log, math.log,
+    /// wrappers and configured functions, one argument.</summary>
+    public bool IsScalarLog(IMethodSymbol method) => Functions.IsLog(method);
 
-    /// <summary>Math.Pow or MathF.Pow.</summary>
+    /// <summary>log(1 + x): double.LogP1, float.LogP1, T.LogP1.</summary>
+    public bool IsLogP1(IMethodSymbol method) => Functions.Classify(method) == NumericFunction.LogP1;
+
+    /// <summary>Math.Pow, MathF.Pow or Mathf.Pow.</summary>
     public bool IsPow(IMethodSymbol method) =>
         method.Name == "Pow" && method.Parameters.Length == 2
-        && (Is(method.ContainingType, Math) || Is(method.ContainingType, MathF));
+        && (Is(method.ContainingType, Math) || Is(method.ContainingType, MathF) || Is(method.ContainingType, UnityMathf));
 
     /// <summary>A member of Math or MathF (or double/float) with the given name.</summary>
     public bool IsMathMember(IMethodSymbol method, string name) =>
@@ -66,7 +78,7 @@ internal sealed class NumericsSymbols
     {
         operation = OperationHelpers.Unwrap(operation);
         if (operation is IFieldReferenceOperation { Field.Name: "E" } field
-            && (Is(field.Field.ContainingType, Math) || Is(field.Field.ContainingType, MathF)))
+            && (Is(field.Field.ContainingType, Math) || Is(field.Field.ContainingType, MathF) || Is(field.Field.ContainingType, UnityMathf)))
         {
             return true;
         }
@@ -84,12 +96,6 @@ internal sealed class NumericsSymbols
 
     public bool IsEnumerable(IMethodSymbol method, string name) =>
         method.Name == name && Is((method.ReducedFrom ?? method).ContainingType, Enumerable);
-
-    private bool IsScalarMathType(INamedTypeSymbol? type, INamedTypeSymbol? genericInterface) =>
-        type is not null
-        && (Is(type, Math) || Is(type, MathF)
-            || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
-            || (genericInterface is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, genericInterface)));
 
     private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? expected) =>
         type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type, expected);

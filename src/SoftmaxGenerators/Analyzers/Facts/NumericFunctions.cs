@@ -1,0 +1,324 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace SoftmaxGenerators.Analyzers.Facts;
+
+/// <summary>What a method computes, as far as the numerics rules care.</summary>
+internal enum NumericFunction
+{
+    None,
+
+    /// <summary>e^x of its one argument.</summary>
+    Exp,
+
+    /// <summary>The natural logarithm of its one argument.</summary>
+    Log,
+
+    /// <summary>log(1 + x) of its one argument.</summary>
+    LogP1,
+}
+
+/// <summary>
+/// Facts about the exponential and logarithm functions of one compilation: which methods compute e^x or log(x).
+/// Known libraries are recognized by symbol (System.Math and friends, <c>UnityEngine.Mathf</c>,
+/// <c>Unity.Mathematics.math</c>, numeric-operations interfaces), user wrappers defined in the compilation by a
+/// small summary of their bodies, and the user's own functions by the <c>.editorconfig</c> keys
+/// <c>softmax_generators.exp_methods</c> and <c>softmax_generators.log_methods</c>. Answers are cached per method.
+/// </summary>
+internal sealed class NumericFunctions
+{
+    /// <summary>The .editorconfig key naming the user's exponential functions (fully qualified, comma separated).</summary>
+    public const string ExpMethodsKey = "softmax_generators.exp_methods";
+
+    /// <summary>The .editorconfig key naming the user's natural-logarithm functions.</summary>
+    public const string LogMethodsKey = "softmax_generators.log_methods";
+
+    private const int MaxWrapperDepth = 3;
+
+    private readonly Compilation _compilation;
+    private readonly INamedTypeSymbol? _math;
+    private readonly INamedTypeSymbol? _mathF;
+    private readonly INamedTypeSymbol? _exponentialFunctions;
+    private readonly INamedTypeSymbol? _logarithmicFunctions;
+    private readonly INamedTypeSymbol? _unityMathf;
+    private readonly INamedTypeSymbol? _unityMath;
+    private readonly ImmutableHashSet<string> _configuredExp;
+    private readonly ImmutableHashSet<string> _configuredLog;
+    private readonly ConcurrentDictionary<IMethodSymbol, NumericFunction> _cache = new(SymbolEqualityComparer.Default);
+
+    public NumericFunctions(Compilation compilation, AnalyzerOptions? options)
+    {
+        _compilation = compilation;
+        _math = compilation.GetTypeByMetadataName("System.Math");
+        _mathF = compilation.GetTypeByMetadataName("System.MathF");
+        _exponentialFunctions = compilation.GetTypeByMetadataName("System.Numerics.IExponentialFunctions`1");
+        _logarithmicFunctions = compilation.GetTypeByMetadataName("System.Numerics.ILogarithmicFunctions`1");
+        _unityMathf = compilation.GetTypeByMetadataName("UnityEngine.Mathf");
+        _unityMath = compilation.GetTypeByMetadataName("Unity.Mathematics.math");
+        (_configuredExp, _configuredLog) = ReadConfiguration(compilation, options);
+    }
+
+    /// <summary>True when the compilation may hold an exponential that these facts recognize.</summary>
+    public bool MayHaveExponentials => _math is not null || _mathF is not null || _exponentialFunctions is not null
+        || _unityMathf is not null || _unityMath is not null || !_configuredExp.IsEmpty;
+
+    /// <summary>What the method computes; <see cref="NumericFunction.None"/> when it is not a known exp or log.</summary>
+    public NumericFunction Classify(IMethodSymbol? method)
+    {
+        if (method is null)
+        {
+            return NumericFunction.None;
+        }
+
+        method = method.ReducedFrom ?? method;
+        if (method.Parameters.Length != 1)
+        {
+            return NumericFunction.None;
+        }
+
+        IMethodSymbol definition = method.OriginalDefinition;
+        if (_cache.TryGetValue(definition, out NumericFunction known))
+        {
+            return known;
+        }
+
+        NumericFunction result = ClassifyCore(definition, 0);
+        _cache.TryAdd(definition, result);
+        return result;
+    }
+
+    public bool IsExp(IMethodSymbol? method) => Classify(method) == NumericFunction.Exp;
+
+    public bool IsLog(IMethodSymbol? method) => Classify(method) == NumericFunction.Log;
+
+    private NumericFunction ClassifyCore(IMethodSymbol method, int depth)
+    {
+        INamedTypeSymbol? type = method.ContainingType;
+        if (type is null)
+        {
+            return NumericFunction.None;
+        }
+
+        string name = method.Name;
+        if (Is(type, _math) || Is(type, _mathF) || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+            || IsDefinition(type, _exponentialFunctions) || IsDefinition(type, _logarithmicFunctions))
+        {
+            return name switch
+            {
+                "Exp" => NumericFunction.Exp,
+                "Log" => NumericFunction.Log,
+                "LogP1" => NumericFunction.LogP1,
+                _ => NumericFunction.None,
+            };
+        }
+
+        if (Is(type, _unityMathf))
+        {
+            return name switch
+            {
+                "Exp" => NumericFunction.Exp,
+                "Log" => NumericFunction.Log,
+                _ => NumericFunction.None,
+            };
+        }
+
+        if (Is(type, _unityMath))
+        {
+            return name switch
+            {
+                "exp" => NumericFunction.Exp,
+                "log" => NumericFunction.Log,
+                _ => NumericFunction.None,
+            };
+        }
+
+        if (!_configuredExp.IsEmpty || !_configuredLog.IsEmpty)
+        {
+            string qualified = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None)) + "." + name;
+            if (_configuredExp.Contains(qualified))
+            {
+                return NumericFunction.Exp;
+            }
+
+            if (_configuredLog.Contains(qualified))
+            {
+                return NumericFunction.Log;
+            }
+        }
+
+        bool numeric = IsNumericValue(method.ReturnType) && SymbolEqualityComparer.Default.Equals(method.ReturnType, method.Parameters[0].Type);
+        if (!numeric)
+        {
+            return NumericFunction.None;
+        }
+
+        // Numeric-operations abstractions (NumOps.Exp(x), Ops<T>.Exp(x)): an abstract or interface member, or one from a
+        // referenced library, named like the function and mapping a number to a number of the same type.
+        if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return name switch
+            {
+                "Exp" or "exp" => NumericFunction.Exp,
+                "Log" or "log" => NumericFunction.Log,
+                _ => NumericFunction.None,
+            };
+        }
+
+        // A wrapper in this compilation: its whole body returns a known function of its parameter.
+        return depth < MaxWrapperDepth ? ClassifyWrapper(method, depth) : NumericFunction.None;
+    }
+
+    private static bool IsNumericValue(ITypeSymbol type) =>
+        type.SpecialType is SpecialType.System_Double or SpecialType.System_Single || type is ITypeParameterSymbol;
+
+    /// <summary>
+    /// <c>static double Exp(double x) =&gt; Math.Exp(x);</c>, <c>{ return (float)Math.Exp(x); }</c>,
+    /// <c>Math.Pow(Math.E, x)</c>: the body is one returned call of a known function whose argument is the parameter.
+    /// </summary>
+    private NumericFunction ClassifyWrapper(IMethodSymbol method, int depth)
+    {
+        if (method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not BaseMethodDeclarationSyntax declaration)
+        {
+            return NumericFunction.None;
+        }
+
+        ExpressionSyntax? returned = declaration.ExpressionBody?.Expression;
+        if (returned is null && declaration.Body is { Statements.Count: 1 } body && body.Statements[0] is ReturnStatementSyntax { Expression: { } value })
+        {
+            returned = value;
+        }
+
+        returned = StripCasts(returned);
+        if (returned is not InvocationExpressionSyntax invocation || !_compilation.ContainsSyntaxTree(invocation.SyntaxTree))
+        {
+            return NumericFunction.None;
+        }
+
+        // Binds only this one call of a small candidate body: cheap, and cached per method.
+#pragma warning disable RS1030 // The wrapper's body is in another tree than the operation being analyzed.
+        SemanticModel model = _compilation.GetSemanticModel(invocation.SyntaxTree);
+#pragma warning restore RS1030
+        if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol callee)
+        {
+            return NumericFunction.None;
+        }
+
+        string parameter = method.Parameters[0].Name;
+        SeparatedSyntaxList<ArgumentSyntax> arguments = invocation.ArgumentList.Arguments;
+        if (arguments.Count == 1 && IsParameter(arguments[0].Expression, parameter))
+        {
+            IMethodSymbol target = callee.ReducedFrom ?? callee;
+            if (target.Parameters.Length != 1)
+            {
+                return NumericFunction.None;
+            }
+
+            IMethodSymbol definition = target.OriginalDefinition;
+            if (SymbolEqualityComparer.Default.Equals(definition, method))
+            {
+                return NumericFunction.None;
+            }
+
+            return _cache.TryGetValue(definition, out NumericFunction cached) ? cached : ClassifyCore(definition, depth + 1);
+        }
+
+        // Math.Pow(Math.E, x)
+        if (arguments.Count == 2 && callee.Name == "Pow" && (Is(callee.ContainingType, _math) || Is(callee.ContainingType, _mathF) || Is(callee.ContainingType, _unityMathf))
+            && IsParameter(arguments[1].Expression, parameter)
+            && model.GetSymbolInfo(StripCasts(arguments[0].Expression)!).Symbol is IFieldSymbol { Name: "E" } e
+            && (Is(e.ContainingType, _math) || Is(e.ContainingType, _mathF) || Is(e.ContainingType, _unityMathf)))
+        {
+            return NumericFunction.Exp;
+        }
+
+        return NumericFunction.None;
+    }
+
+    private static ExpressionSyntax? StripCasts(ExpressionSyntax? expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case CastExpressionSyntax cast:
+                    expression = cast.Expression;
+                    continue;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    expression = parenthesized.Expression;
+                    continue;
+                default:
+                    return expression;
+            }
+        }
+    }
+
+    private static bool IsParameter(ExpressionSyntax expression, string parameter) =>
+        StripCasts(expression) is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == parameter;
+
+    private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? expected) =>
+        type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type, expected);
+
+    private static bool IsDefinition(INamedTypeSymbol type, INamedTypeSymbol? genericInterface) =>
+        genericInterface is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, genericInterface);
+
+    /// <summary>
+    /// The configured names: every value of the keys seen in the options of any file of the compilation (editorconfig
+    /// sections usually cover all C# files) and in the global options.
+    /// </summary>
+    private static (ImmutableHashSet<string> Exp, ImmutableHashSet<string> Log) ReadConfiguration(Compilation compilation, AnalyzerOptions? options)
+    {
+        if (options?.AnalyzerConfigOptionsProvider is not { } provider)
+        {
+            return (ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty);
+        }
+
+        var exp = new HashSet<string>(StringComparer.Ordinal);
+        var log = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Read(AnalyzerConfigOptions configOptions)
+        {
+            if (configOptions.TryGetValue(ExpMethodsKey, out string? expValue) && seen.Add("e:" + expValue))
+            {
+                AddNames(expValue, exp);
+            }
+
+            if (configOptions.TryGetValue(LogMethodsKey, out string? logValue) && seen.Add("l:" + logValue))
+            {
+                AddNames(logValue, log);
+            }
+        }
+
+        Read(provider.GlobalOptions);
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            Read(provider.GetOptions(tree));
+        }
+
+        return (exp.ToImmutableHashSet(StringComparer.Ordinal), log.ToImmutableHashSet(StringComparer.Ordinal));
+    }
+
+    private static void AddNames(string value, HashSet<string> into)
+    {
+        foreach (string part in value.Split(new[] { ',', ';', ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string name = part.Trim();
+            if (name.StartsWith("global::", StringComparison.Ordinal))
+            {
+                name = name.Substring("global::".Length);
+            }
+
+            int generic = name.IndexOf('<');
+            if (generic < 0 && name.Length > 0)
+            {
+                into.Add(name);
+            }
+        }
+    }
+}

@@ -1,0 +1,412 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Patterns;
+
+namespace SoftmaxGenerators.Analyzers.Flow;
+
+/// <summary>
+/// Ranges of numeric values inside one method body: constants, arithmetic, the functions of System.Math (and their
+/// Unity and generic-math twins), locals followed back to their definitions, elements of arrays filled in the body,
+/// and the guards that dominate a use (<c>if (x &gt; 50) x = 50;</c>, <c>x &gt; 30 ? x : Log(1 + Exp(x))</c>, an
+/// early <c>return</c>). Anything it cannot follow - parameters, fields, calls, long chains - is unbounded: unknown means
+/// "could be large", never "safe".
+/// </summary>
+internal sealed class ValueBounds
+{
+    private const int MaxDepth = 10;
+
+    /// <summary>Above this an exponential of a float overflows when a few thousand such terms are summed.</summary>
+    public const double SafeSingleExponent = 80;
+
+    /// <summary>The same for double.</summary>
+    public const double SafeDoubleExponent = 700;
+
+    private readonly NumericsSymbols _symbols;
+    private readonly HashSet<(ISymbol, IOperation)> _active = new();
+
+    public ValueBounds(NumericsSymbols symbols) => _symbols = symbols;
+
+    /// <summary>True when e^exponent provably stays finite (and so do sums of a few thousand such terms).</summary>
+    public static bool IsSafeExponent(NumericsSymbols symbols, IOperation exponent, ITypeSymbol? valueType)
+    {
+        double limit = valueType?.SpecialType == SpecialType.System_Single ? SafeSingleExponent : SafeDoubleExponent;
+        return new ValueBounds(symbols).Of(exponent).Hi <= limit;
+    }
+
+    /// <summary>The range of the value of <paramref name="operation"/> where it is evaluated.</summary>
+    public Interval Of(IOperation operation) => Evaluate(operation, 0);
+
+    private Interval Evaluate(IOperation operation, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return Interval.Top;
+        }
+
+        operation = OperationHelpers.Unwrap(operation);
+        if (OperationHelpers.ConstantNumber(operation) is double constant)
+        {
+            return Interval.Exactly(constant);
+        }
+
+        switch (operation)
+        {
+            case IParenthesizedOperation parenthesized:
+                return Evaluate(parenthesized.Operand, depth + 1);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation:
+                return -Evaluate(negation.Operand, depth + 1);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Plus } plus:
+                return Evaluate(plus.Operand, depth + 1);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum:
+                return Evaluate(sum.LeftOperand, depth + 1) + Evaluate(sum.RightOperand, depth + 1);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference:
+                return Evaluate(difference.LeftOperand, depth + 1) - Evaluate(difference.RightOperand, depth + 1);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide }:
+                return Product(operation, depth);
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                return Evaluate(conditional.WhenTrue, depth + 1).Join(Evaluate(whenFalse, depth + 1));
+            case IInvocationOperation invocation:
+                return Call(invocation, depth);
+            case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation:
+                return OperationHelpers.ReferencedSymbol(operation) is { } symbol ? Variable(symbol, operation, depth) : Interval.Top;
+            case IArrayElementReferenceOperation element:
+                return Elements(element, depth);
+            default:
+                return Interval.Top;
+        }
+    }
+
+    /// <summary>
+    /// A product or quotient of factors. Equal factors pair into squares (<c>d * d</c>). When interval arithmetic knows
+    /// nothing, signs still can: a negated product whose other factors are known non-negative is non-positive. A plain
+    /// scalar read of unknown sign (<c>beta</c>, <c>sigma</c>, <c>eps</c>) next to a factor that is provably a
+    /// non-negative, non-constant quantity (a square, an absolute value, a sum of squares) is taken as a scale: the
+    /// bandwidth of a Gaussian kernel, the inverse temperature of a Boltzmann factor.
+    /// </summary>
+    private Interval Product(IOperation operation, int depth)
+    {
+        var factors = new List<(IOperation Factor, bool Divisor)>();
+        bool negative = false;
+        Factor(operation, factors, divisor: false, ref negative, 0);
+        RemoveSquares(factors, out bool hadSquare);
+
+        Interval value = Interval.Exactly(1);
+        bool provenNonNegative = hadSquare;
+        var unknown = new List<IOperation>();
+        foreach ((IOperation factor, bool divisor) in factors)
+        {
+            Interval range = Evaluate(factor, depth + 1);
+            if (range.IsTop || (divisor && range.Lo <= 0 && range.Hi >= 0))
+            {
+                if (range.IsNonNegative || range.IsNonPositive)
+                {
+                    // A sign without a strict bound: only the sign survives a division.
+                    value = range.IsNonNegative ? SignOnly(value, nonNegative: true) : SignOnly(-value, nonNegative: true);
+                    continue;
+                }
+
+                unknown.Add(factor);
+                continue;
+            }
+
+            if (!OperationHelpers.IsConstant(factor) && range.IsNonNegative)
+            {
+                provenNonNegative = true;
+            }
+
+            value = divisor ? value / range : value * range;
+        }
+
+        if (unknown.Count > 0)
+        {
+            if (!provenNonNegative || !unknown.TrueForAll(IsScale))
+            {
+                return Interval.Top;
+            }
+
+            value = SignOnly(value, nonNegative: true);
+        }
+
+        return negative ? -value : value;
+    }
+
+    /// <summary>Keeps only the sign of a range (the range times an unknown non-negative factor).</summary>
+    private static Interval SignOnly(Interval value, bool nonNegative)
+    {
+        if (!nonNegative)
+        {
+            return Interval.Top;
+        }
+
+        if (value.IsNonNegative)
+        {
+            return Interval.NonNegative;
+        }
+
+        return value.IsNonPositive ? Interval.NonPositive : Interval.Top;
+    }
+
+    private static bool IsScale(IOperation factor) =>
+        OperationHelpers.Unwrap(factor) is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
+            or IPropertyReferenceOperation { Property.IsIndexer: false };
+
+    private static void Factor(IOperation operation, List<(IOperation, bool)> into, bool divisor, ref bool negative, int depth)
+    {
+        operation = OperationHelpers.Unwrap(operation);
+        if (operation is IParenthesizedOperation parenthesized)
+        {
+            operation = OperationHelpers.Unwrap(parenthesized.Operand);
+        }
+
+        if (depth < 12)
+        {
+            switch (operation)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product:
+                    Factor(product.LeftOperand, into, divisor, ref negative, depth + 1);
+                    Factor(product.RightOperand, into, divisor, ref negative, depth + 1);
+                    return;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient:
+                    Factor(quotient.LeftOperand, into, divisor, ref negative, depth + 1);
+                    Factor(quotient.RightOperand, into, !divisor, ref negative, depth + 1);
+                    return;
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation when !OperationHelpers.IsConstant(negation):
+                    negative = !negative;
+                    Factor(negation.Operand, into, divisor, ref negative, depth + 1);
+                    return;
+            }
+        }
+
+        into.Add((operation, divisor));
+    }
+
+    private static void RemoveSquares(List<(IOperation Factor, bool Divisor)> factors, out bool hadSquare)
+    {
+        hadSquare = false;
+        for (int i = 0; i < factors.Count; i++)
+        {
+            for (int j = i + 1; j < factors.Count; j++)
+            {
+                if (factors[i].Divisor == factors[j].Divisor && SameValue(factors[i].Factor, factors[j].Factor))
+                {
+                    // d * d >= 0 (and 1 / (s * s) > 0 unless s is 0, which no finite result allows).
+                    hadSquare |= !factors[i].Divisor && !OperationHelpers.IsConstant(factors[i].Factor);
+                    factors.RemoveAt(j);
+                    factors.RemoveAt(i);
+                    i--;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Two reads of the same side-effect-free value (d and d, x[i] and x[i]).</summary>
+    public static bool SameValue(IOperation left, IOperation right)
+    {
+        left = OperationHelpers.Unwrap(left);
+        right = OperationHelpers.Unwrap(right);
+        if (left.Syntax is null || right.Syntax is null || !left.Syntax.IsEquivalentTo(right.Syntax, topLevel: false))
+        {
+            return false;
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(left))
+        {
+            if (node is IInvocationOperation or IIncrementOrDecrementOperation or IAssignmentOperation)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private Interval Call(IInvocationOperation invocation, int depth)
+    {
+        IMethodSymbol method = invocation.TargetMethod;
+        if (_symbols.IsScalarExp(method) && invocation.Arguments.Length == 1)
+        {
+            Interval x = Evaluate(invocation.Arguments[0].Value, depth + 1);
+            return new Interval(Math.Exp(x.Lo), Math.Exp(x.Hi));
+        }
+
+        if (_symbols.IsScalarLog(method) && invocation.Arguments.Length == 1)
+        {
+            Interval x = Evaluate(invocation.Arguments[0].Value, depth + 1);
+            return new Interval(x.Lo > 0 ? Math.Log(x.Lo) : double.NegativeInfinity, x.Hi >= 0 ? Math.Log(x.Hi) : double.PositiveInfinity);
+        }
+
+        if (!IsMathLike(method))
+        {
+            return Interval.Top;
+        }
+
+        string name = method.Name;
+        int count = invocation.Arguments.Length;
+        Interval Arg(int ordinal) => OperationHelpers.Argument(invocation, ordinal) is { } value ? Evaluate(value, depth + 1) : Interval.Top;
+        switch (name.ToLowerInvariant())
+        {
+            case "abs" or "magnitudenumber" when count == 1:
+            {
+                Interval x = Arg(0);
+                return x.IsTop ? Interval.NonNegative : new Interval(x.Lo <= 0 && x.Hi >= 0 ? 0 : Math.Min(Math.Abs(x.Lo), Math.Abs(x.Hi)), Math.Max(Math.Abs(x.Lo), Math.Abs(x.Hi)));
+            }
+
+            case "sqrt" when count == 1:
+                return new Interval(0, Math.Sqrt(Math.Max(0, Arg(0).Hi)));
+            case "cosh" when count == 1:
+                return new Interval(1, double.PositiveInfinity);
+            case "tanh" or "sin" or "cos" when count == 1:
+                return new Interval(-1, 1);
+            case "min" when count == 2:
+            {
+                Interval a = Arg(0), b = Arg(1);
+                return new Interval(Math.Min(a.Lo, b.Lo), Math.Min(a.Hi, b.Hi));
+            }
+
+            case "max" when count == 2:
+            {
+                Interval a = Arg(0), b = Arg(1);
+                return new Interval(Math.Max(a.Lo, b.Lo), Math.Max(a.Hi, b.Hi));
+            }
+
+            case "clamp" when count == 3:
+                return new Interval(Arg(1).Lo, Arg(2).Hi).Meet(Arg(0));
+            case "clamp01" when count == 1:
+                return new Interval(0, 1);
+            case "pow" when count == 2:
+                return OperationHelpers.Argument(invocation, 1) is { } power && OperationHelpers.ConstantNumber(power) is double p && p % 2 == 0
+                    ? Interval.NonNegative
+                    : Interval.Top;
+            default:
+                return Interval.Top;
+        }
+    }
+
+    /// <summary>Math, MathF, double, float, Mathf, Unity.Mathematics.math and the generic-math interfaces.</summary>
+    private bool IsMathLike(IMethodSymbol method)
+    {
+        INamedTypeSymbol? type = method.ContainingType;
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, _symbols.Math) || SymbolEqualityComparer.Default.Equals(type, _symbols.MathF)
+            || SymbolEqualityComparer.Default.Equals(type, _symbols.UnityMathf)
+            || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+        {
+            return true;
+        }
+
+        string? ns = type.ContainingNamespace?.ToDisplayString();
+        return (type.TypeKind == TypeKind.Interface && ns == "System.Numerics")
+            || (type.Name == "math" && ns == "Unity.Mathematics");
+    }
+
+    /// <summary>The elements of an array local filled in this body: the join of every value stored into it.</summary>
+    private Interval Elements(IArrayElementReferenceOperation element, int depth)
+    {
+        if (OperationHelpers.ReferencedSymbol(element.ArrayReference) is not ILocalSymbol array)
+        {
+            return Interval.Top;
+        }
+
+        IOperation? body = Body(element);
+        if (body is null || !_active.Add((array, body)))
+        {
+            return Interval.Top;
+        }
+
+        try
+        {
+            Interval? joined = null;
+            foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+            {
+                Interval? stored = node switch
+                {
+                    ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation target } assignment when IsArray(target.ArrayReference, array)
+                        => Evaluate(assignment.Value, depth + 1),
+                    ICompoundAssignmentOperation { Target: IArrayElementReferenceOperation compoundTarget } when IsArray(compoundTarget.ArrayReference, array) => Interval.Top,
+                    IIncrementOrDecrementOperation { Target: IArrayElementReferenceOperation incremented } when IsArray(incremented.ArrayReference, array) => Interval.Top,
+                    IArgumentOperation argument when IsArray(argument.Value, array) => Interval.Top,
+                    IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, array)
+                        => declarator.Initializer?.Value is { } initial && OperationHelpers.Unwrap(initial) is IArrayCreationOperation creation
+                            ? (creation.Initializer is { } values ? Join(values, depth) : Interval.Exactly(0))
+                            : Interval.Top,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } when SymbolEqualityComparer.Default.Equals(local.Local, array) => Interval.Top,
+                    _ => null,
+                };
+                if (stored is { } range)
+                {
+                    joined = joined is { } previous ? previous.Join(range) : range;
+                    if (joined.Value.IsTop)
+                    {
+                        return Interval.Top;
+                    }
+                }
+            }
+
+            return joined ?? Interval.Top;
+        }
+        finally
+        {
+            _active.Remove((array, body));
+        }
+    }
+
+    private Interval Join(IArrayInitializerOperation values, int depth)
+    {
+        Interval? joined = null;
+        foreach (IOperation value in values.ElementValues)
+        {
+            Interval range = value is IArrayInitializerOperation nested ? Join(nested, depth) : Evaluate(value, depth + 1);
+            joined = joined is { } previous ? previous.Join(range) : range;
+        }
+
+        return joined ?? Interval.Exactly(0);
+    }
+
+    private static bool IsArray(IOperation operation, ILocalSymbol array) =>
+        OperationHelpers.Unwrap(operation) is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, array);
+
+    private static IOperation? Body(IOperation operation)
+    {
+        IOperation? body = null;
+        for (IOperation? current = operation; current is not null; current = current.Parent)
+        {
+            if (current is IMethodBodyOperation or IConstructorBodyOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return current;
+            }
+
+            body = current;
+        }
+
+        return body;
+    }
+
+    /// <summary>The value of a variable where <paramref name="use"/> reads it: its definition, narrowed by guards.</summary>
+    private Interval Variable(ISymbol symbol, IOperation use, int depth)
+    {
+        if (!_active.Add((symbol, use)))
+        {
+            return Interval.Top;
+        }
+
+        try
+        {
+            Interval constraint = ReachingDefinitions.Guards(this, symbol, use, depth);
+            Interval value = symbol is ILocalSymbol ? ReachingDefinitions.Value(this, symbol, use, depth) : Interval.Top;
+            return value.Meet(constraint);
+        }
+        finally
+        {
+            _active.Remove((symbol, use));
+        }
+    }
+
+    internal Interval EvaluateAt(IOperation operation, int depth) => Evaluate(operation, depth + 1);
+}
