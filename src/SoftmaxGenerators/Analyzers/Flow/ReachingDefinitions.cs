@@ -13,7 +13,7 @@ namespace SoftmaxGenerators.Analyzers.Flow;
 /// </summary>
 internal static class ReachingDefinitions
 {
-    /// <summary>The range a local has at <paramref name="use"/>, from its reaching definitions.</summary>
+    /// <summary>The range a local or parameter has at <paramref name="use"/>, from its reaching definitions.</summary>
     public static Interval Value(ValueBounds bounds, ISymbol symbol, IOperation use, int depth)
     {
         Interval cap = Interval.Top;
@@ -66,13 +66,15 @@ internal static class ReachingDefinitions
             }
             else if (parent is IMethodBodyOperation or IConstructorBodyOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
-                return Interval.Top;
+                // A parameter's incoming value (a local always has a definition before this): unknown, but clamps on the
+                // way still hold.
+                break;
             }
 
             current = parent;
         }
 
-        return Interval.Top;
+        return Finish(Interval.Top, loopWrites, accumulates).Meet(cap);
     }
 
     private static Interval Finish(Interval value, Interval? loopWrites, bool accumulates)
@@ -280,6 +282,10 @@ internal static class ReachingDefinitions
                         }
                     }
 
+                    break;
+                case IForLoopOperation { Condition: { } condition } loop when current == loop.Body && !Writes(loop.Body, symbol):
+                    // The condition is tested after the increment and before every run of the body.
+                    constraint = constraint.Meet(Conditions.Constraint(bounds, condition, symbol, truth: true, depth));
                     break;
                 case ILoopOperation loop when current == loop.Body && LoopWrites(loop, symbol):
                     written = true;

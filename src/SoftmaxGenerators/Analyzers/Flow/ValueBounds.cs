@@ -399,7 +399,7 @@ internal sealed class ValueBounds
         try
         {
             Interval constraint = ReachingDefinitions.Guards(this, symbol, use, depth);
-            Interval value = symbol is ILocalSymbol ? ReachingDefinitions.Value(this, symbol, use, depth) : Interval.Top;
+            Interval value = symbol is ILocalSymbol or IParameterSymbol ? ReachingDefinitions.Value(this, symbol, use, depth) : Interval.Top;
             return value.Meet(constraint);
         }
         finally

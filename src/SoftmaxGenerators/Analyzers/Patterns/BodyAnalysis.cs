@@ -25,6 +25,7 @@ internal sealed class BodyAnalysis
     private readonly HashSet<ISymbol> _unsureWrites = new(SymbolEqualityComparer.Default);
     private readonly List<(IOperation Target, IOperation Value)> _additions = new();
     private readonly List<IInvocationOperation> _sumCalls = new();
+    private readonly List<(ISymbol Storage, IInvocationOperation Call)> _normalizingCalls = new();
     private readonly List<IConditionalOperation> _conditionals = new();
     private Dictionary<ExpSite, ImmutableArray<Accumulator>>? _accumulators;
 
@@ -137,6 +138,13 @@ internal sealed class BodyAnalysis
                 break;
             case ISimpleAssignmentOperation assignment:
                 AddTargetWrite(assignment.Target, assignment.Value, WriteKind.Assign, operation);
+                if (NumericOperation(assignment.Value, "Add") is { } add && OperationHelpers.RootSymbol(assignment.Target) is { } accumulated
+                    && OperationHelpers.RootSymbol(add.Arguments[0].Value) is { } first && SymbolEqualityComparer.Default.Equals(accumulated, first))
+                {
+                    // sum = ops.Add(sum, e): numeric-operations abstractions accumulate like sum += e.
+                    _additions.Add((assignment.Target, add.Arguments[1].Value));
+                }
+
                 break;
             case ICompoundAssignmentOperation compound:
                 AddTargetWrite(compound.Target, compound.Value, compound.OperatorKind switch
@@ -222,6 +230,24 @@ internal sealed class BodyAnalysis
             _sumCalls.Add(invocation);
         }
 
+        if (CollectionAdd(invocation) is { } collection)
+        {
+            AddWrite(collection, element: true, invocation.Arguments[0].Value, WriteKind.Assign, invocation);
+        }
+
+        if (Symbols.Summaries.NormalizedParameter(method) is int normalized and >= 0
+            && OperationHelpers.Argument(invocation, normalized) is { } normalizedArgument
+            && OperationHelpers.RootSymbol(normalizedArgument) is { } normalizedStorage)
+        {
+            // Normalize(y): a helper of this compilation divides y's elements by their sum.
+            _normalizingCalls.Add((normalizedStorage, invocation));
+        }
+
+        if (NumericOperation(invocation, "Divide") is { } quotient)
+        {
+            AddDivisor(quotient.Arguments[0].Value, quotient.Arguments[1].Value);
+        }
+
         if (Symbols.IsTensorPrimitives(method, "Divide") && OperationHelpers.Argument(invocation, 1) is { } divisor
             && OperationHelpers.Argument(invocation, 0) is { } dividend)
         {
@@ -261,6 +287,37 @@ internal sealed class BodyAnalysis
 
             AddTargetWrite(argument.Value, null, kind, invocation);
         }
+    }
+
+    /// <summary>list.Add(v), queue.Enqueue(v), stack.Push(v) on a collection variable: the collection it adds to.</summary>
+    private static ISymbol? CollectionAdd(IInvocationOperation invocation) =>
+        invocation.TargetMethod is { Name: "Add" or "Enqueue" or "Push", IsStatic: false, Parameters.Length: 1 } method
+        && invocation.Arguments.Length == 1 && invocation.Instance is { } instance
+        && method.ContainingType is { IsGenericType: true, TypeArguments.Length: 1 }
+        && method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic"
+            ? OperationHelpers.RootSymbol(instance)
+            : null;
+
+    /// <summary>
+    /// A binary member of a numeric-operations abstraction (<c>NumOps.Add(a, b)</c>, <c>ops.Divide(a, b)</c>): abstract,
+    /// interface or library code mapping two values of one numeric type to that type, by its name.
+    /// </summary>
+    private static IInvocationOperation? NumericOperation(IOperation operation, string name)
+    {
+        if (OperationHelpers.Unwrap(operation) is not IInvocationOperation { TargetMethod: { } method } invocation
+            || method.Name != name || method.Parameters.Length != 2 || invocation.Arguments.Length != 2
+            || !(method.IsAbstract || method.DeclaringSyntaxReferences.IsEmpty))
+        {
+            return null;
+        }
+
+        ITypeSymbol type = method.ReturnType;
+        bool numeric = type.SpecialType is SpecialType.System_Double or SpecialType.System_Single || type is ITypeParameterSymbol;
+        return numeric && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, type)
+            && SymbolEqualityComparer.Default.Equals(method.Parameters[1].Type, type)
+            && invocation.Arguments[0].Parameter?.Ordinal == 0
+            ? invocation
+            : null;
     }
 
     private void AddDivisor(IOperation numerator, IOperation divisor)
@@ -336,7 +393,7 @@ internal sealed class BodyAnalysis
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } addition
                     when IsNegatedVariable(addition.LeftOperand) || IsNegatedVariable(addition.RightOperand):
                     return true;
-                case IInvocationOperation invocation when NameSuggestsShift(invocation.TargetMethod.Name):
+                case IInvocationOperation invocation when !IsPureMath(invocation.TargetMethod) && NameSuggestsShift(invocation.TargetMethod.Name):
                     return true;
                 case IInvocationOperation invocation when !IsPureMath(invocation.TargetMethod) && !invocation.TargetMethod.IsStatic && invocation.Instance is not null
                     && OperationHelpers.RootSymbol(invocation.Instance) is { } owner && SymbolIsShifted(owner, visited, depth + 1):
@@ -354,9 +411,13 @@ internal sealed class BodyAnalysis
         return false;
     }
 
+    /// <summary>Math, MathF, double, float and Mathf members: their ranges are the range analysis' business, not names.</summary>
     private bool IsPureMath(IMethodSymbol method) =>
         method.ContainingType is { } type
-        && (SymbolEqualityComparer.Default.Equals(type, Symbols.Math) || SymbolEqualityComparer.Default.Equals(type, Symbols.MathF));
+        && (SymbolEqualityComparer.Default.Equals(type, Symbols.Math) || SymbolEqualityComparer.Default.Equals(type, Symbols.MathF)
+            || SymbolEqualityComparer.Default.Equals(type, Symbols.UnityMathf)
+            || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+            || (type.Name == "math" && type.ContainingNamespace?.ToDisplayString() == "Unity.Mathematics"));
 
     private static bool IsNegatedVariable(IOperation operation) =>
         OperationHelpers.Unwrap(operation) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation
@@ -506,8 +567,19 @@ internal sealed class BodyAnalysis
                         {
                             AccumulationsOfStorage(storage, into, depth + 1);
                         }
+
+                        // sum += y[i] = exp(...): the stored value is also summed.
+                        if (OperationHelpers.ParentSkippingConversions(assignment, out IOperation stored) is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } chained
+                            && chained.Value == stored)
+                        {
+                            AddSymbolAccumulator(chained.Target, into);
+                        }
                     }
 
+                    return;
+                case IArgumentOperation { Parent: IInvocationOperation add } when CollectionAdd(add) is { } collection:
+                    // list.Add(exp(...)): the list holds exponentials.
+                    AccumulationsOfStorage(collection, into, depth + 1);
                     return;
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when OperationHelpers.Unwrap(current) == start:
                     AccumulationsOfStorage(declarator.Symbol, into, depth + 1);
@@ -580,6 +652,14 @@ internal sealed class BodyAnalysis
             return;
         }
 
+        foreach ((ISymbol normalized, IInvocationOperation call) in _normalizingCalls)
+        {
+            if (SymbolEqualityComparer.Default.Equals(normalized, storage))
+            {
+                into.Add(new Accumulator(null, call));
+            }
+        }
+
         foreach ((IOperation target, IOperation value) in _additions)
         {
             if (IsReadOf(value, storage) && OperationHelpers.RootSymbol(target) is { } sum
@@ -642,6 +722,14 @@ internal sealed class BodyAnalysis
         field = null;
         if (accumulator.Invocation is { } invocation)
         {
+            foreach ((_, IInvocationOperation call) in _normalizingCalls)
+            {
+                if (call == invocation)
+                {
+                    return true;
+                }
+            }
+
             return InvocationNormalizes(invocation, 0, out field);
         }
 

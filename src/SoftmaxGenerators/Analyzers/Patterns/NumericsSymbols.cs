@@ -14,6 +14,7 @@ internal sealed class NumericsSymbols
     private NumericsSymbols(Compilation compilation, AnalyzerOptions? options)
     {
         Functions = new NumericFunctions(compilation, options);
+        Summaries = new MethodSummaries(compilation);
         UnityMathf = compilation.GetTypeByMetadataName("UnityEngine.Mathf");
         Math = compilation.GetTypeByMetadataName("System.Math");
         MathF = compilation.GetTypeByMetadataName("System.MathF");
@@ -26,6 +27,9 @@ internal sealed class NumericsSymbols
 
     /// <summary>Which methods compute exponentials and logarithms (libraries, wrappers, .editorconfig).</summary>
     public NumericFunctions Functions { get; }
+
+    /// <summary>Facts about the compilation's own methods (normalizes its argument in place...).</summary>
+    public MethodSummaries Summaries { get; }
 
     public INamedTypeSymbol? Math { get; }
 

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Patterns;
+
+namespace SoftmaxGenerators.Analyzers.Facts;
+
+/// <summary>
+/// Small facts about methods defined in the compilation, computed lazily from their bodies and cached per
+/// compilation: today, "divides the elements of this parameter by their sum" (<c>Normalize(p)</c>), which makes a
+/// caller's exponentials a softmax.
+/// </summary>
+internal sealed class MethodSummaries
+{
+    private readonly Compilation _compilation;
+    private readonly ConcurrentDictionary<IMethodSymbol, int> _normalizedParameter = new(SymbolEqualityComparer.Default);
+
+    public MethodSummaries(Compilation compilation) => _compilation = compilation;
+
+    /// <summary>The ordinal of the parameter whose elements the method divides by their own sum, or -1.</summary>
+    public int NormalizedParameter(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.Parameters.Length == 0 || method.Parameters.Length > 4)
+        {
+            return -1;
+        }
+
+        return _normalizedParameter.GetOrAdd(method, Compute);
+    }
+
+    private int Compute(IMethodSymbol method)
+    {
+        SyntaxNode declaration = method.DeclaringSyntaxReferences[0].GetSyntax();
+        if (!_compilation.ContainsSyntaxTree(declaration.SyntaxTree) || declaration.Span.Length > 4000)
+        {
+            return -1;
+        }
+
+#pragma warning disable RS1030 // The callee's body is in another tree than the operation being analyzed; bound once per method.
+        SemanticModel model = _compilation.GetSemanticModel(declaration.SyntaxTree);
+#pragma warning restore RS1030
+        if (model.GetOperation(declaration) is not { } body)
+        {
+            return -1;
+        }
+
+        var dividedBy = new List<(IParameterSymbol Parameter, ISymbol Divisor, bool Multiply)>();
+        var reciprocals = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
+        var sums = new List<(ISymbol Sum, IParameterSymbol Parameter)>();
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            switch (node)
+            {
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide or BinaryOperatorKind.Multiply } compound
+                    when ElementOfParameter(compound.Target) is { } parameter && OperationHelpers.ReferencedSymbol(compound.Value) is { } divisor:
+                    dividedBy.Add((parameter, divisor, compound.OperatorKind == BinaryOperatorKind.Multiply));
+                    break;
+                case ISimpleAssignmentOperation { Value: var value } assignment when ElementOfParameter(assignment.Target) is { } parameter
+                    && OperationHelpers.Unwrap(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide or BinaryOperatorKind.Multiply } ratio
+                    && ElementOfParameter(ratio.LeftOperand) is { } same && SymbolEqualityComparer.Default.Equals(same, parameter)
+                    && OperationHelpers.ReferencedSymbol(ratio.RightOperand) is { } divisor:
+                    dividedBy.Add((parameter, divisor, ratio.OperatorKind == BinaryOperatorKind.Multiply));
+                    break;
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } addition
+                    when OperationHelpers.ReferencedSymbol(addition.Target) is ILocalSymbol sum && ReadsParameterElement(addition.Value) is { } summed:
+                    sums.Add((sum, summed));
+                    break;
+                case IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator:
+                    Classify(declarator.Symbol, initial, reciprocals, sums);
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
+                    Classify(local.Local, assignment.Value, reciprocals, sums);
+                    break;
+            }
+        }
+
+        foreach ((IParameterSymbol parameter, ISymbol divisor, bool multiply) in dividedBy)
+        {
+            bool reciprocal = reciprocals.TryGetValue(divisor, out ISymbol? reciprocalOf);
+            if (multiply != reciprocal)
+            {
+                continue;
+            }
+
+            ISymbol sumSymbol = reciprocal ? reciprocalOf! : divisor;
+            foreach ((ISymbol sum, IParameterSymbol summed) in sums)
+            {
+                if (SymbolEqualityComparer.Default.Equals(sum, sumSymbol) && SymbolEqualityComparer.Default.Equals(summed, parameter))
+                {
+                    return parameter.Ordinal;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>r = 1 / s (a reciprocal of a sum), s = p.Sum().</summary>
+    private static void Classify(ISymbol local, IOperation value, Dictionary<ISymbol, ISymbol> reciprocals, List<(ISymbol, IParameterSymbol)> sums)
+    {
+        value = OperationHelpers.Unwrap(value);
+        if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division && OperationHelpers.ConstantNumber(division.LeftOperand) == 1
+            && OperationHelpers.ReferencedSymbol(division.RightOperand) is { } divisor)
+        {
+            reciprocals[local] = divisor;
+        }
+        else if (value is IInvocationOperation { TargetMethod.Name: "Sum" } call && OperationHelpers.SourceOf(call) is { } source
+            && OperationHelpers.Unwrap(source) is IParameterReferenceOperation summed)
+        {
+            sums.Add((local, summed.Parameter));
+        }
+    }
+
+    private static IParameterSymbol? ElementOfParameter(IOperation operation) => OperationHelpers.Unwrap(operation) switch
+    {
+        IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter } => parameter.Parameter,
+        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation parameter } => parameter.Parameter,
+        _ => null,
+    };
+
+    /// <summary>The parameter whose element the value reads (p[i]), or the collection a foreach variable runs over.</summary>
+    private static IParameterSymbol? ReadsParameterElement(IOperation value)
+    {
+        value = OperationHelpers.Unwrap(value);
+        if (ElementOfParameter(value) is { } parameter)
+        {
+            return parameter;
+        }
+
+        if (value is ILocalReferenceOperation { Local: { } local })
+        {
+            for (IOperation? current = value.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation control, Collection: { } collection }
+                    && SymbolEqualityComparer.Default.Equals(control.Symbol, local)
+                    && OperationHelpers.Unwrap(collection) is IParameterReferenceOperation summed)
+                {
+                    return summed.Parameter;
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,236 @@
+using System.Threading;
+using System.Threading.Tasks;
+using SoftmaxGenerators.Analyzers;
+using SoftmaxGenerators.Tests.Infrastructure;
+using Xunit;
+
+namespace SoftmaxGenerators.Tests.Analyzers;
+
+/// <summary>
+/// Shapes seen in real repositories: exponentials that are not System.Math (Unity, Unity.Mathematics, numeric
+/// operations, user wrappers, configured functions) and exponents whose range the flow analysis bounds (Gaussian
+/// kernels through locals, clamps, guards, constants).
+/// </summary>
+public class RealCodeShapesTests
+{
+    /// <summary>Just enough of the Unity API for the rules to bind calls as Unity's compiler does.</summary>
+    private const string UnityStubs = """
+        namespace UnityEngine
+        {
+            public static class Mathf
+            {
+                public const float E = 2.7182817f;
+                public static float Exp(float power) => (float)System.Math.Exp(power);
+                public static float Log(float f) => (float)System.Math.Log(f);
+                public static float Log(float f, float p) => (float)System.Math.Log(f, p);
+                public static float Max(float a, float b) => a > b ? a : b;
+                public static float Min(float a, float b) => a < b ? a : b;
+                public static float Clamp(float value, float min, float max) => value < min ? min : value > max ? max : value;
+                public static float Abs(float f) => System.Math.Abs(f);
+                public static float Pow(float f, float p) => (float)System.Math.Pow(f, p);
+            }
+        }
+
+        namespace Unity.Mathematics
+        {
+            public static class math
+            {
+                public static float exp(float x) => (float)System.Math.Exp(x);
+                public static double exp(double x) => System.Math.Exp(x);
+                public static float log(float x) => (float)System.Math.Log(x);
+                public static float max(float a, float b) => a > b ? a : b;
+            }
+        }
+        """;
+
+    private static Task Verify<TAnalyzer>(string members, string? editorConfig = null, params string[] extraSources)
+        where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
+    {
+        var test = new AnalyzerVerifier<TAnalyzer>.Test { TestCode = Sources.Class(members) };
+        test.TestState.Sources.Add(("Unity.cs", UnityStubs));
+        foreach (string source in extraSources)
+        {
+            test.TestState.Sources.Add(source);
+        }
+
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig + "\n"));
+        }
+
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    public static TheoryData<string> SoftmaxPositives => new()
+    {
+        // Unity: Boltzmann action selection with Mathf.Exp.
+        """
+        static float[] Boltzmann(float[] q, float temperature) { var p = new float[q.Length]; float sum = 0; for (int a = 0; a < q.Length; a++) { p[a] = {|SMX0001:UnityEngine.Mathf.Exp(q[a] / temperature)|}; sum += p[a]; } for (int a = 0; a < q.Length; a++) p[a] /= sum; return p; }
+        """,
+        // Unity.Mathematics
+        """
+        static float[] F(float[] x) { var y = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Unity.Mathematics.math.exp(x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // Mathf.Pow(Mathf.E, x)
+        """
+        static float[] F(float[] x) { var y = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:UnityEngine.Mathf.Pow(UnityEngine.Mathf.E, x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A one-line wrapper around Math.Exp.
+        """
+        static double Exp(double v) => Math.Exp(v);
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Exp(x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A block-bodied wrapper around Math.Pow(Math.E, x), with a cast.
+        """
+        static float E(float v) { return (float)Math.Pow(Math.E, v); }
+        static float[] F(float[] x) { var y = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:E(x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A wrapper of a wrapper, as an instance method of an activation class.
+        """
+        sealed class Activation { public double Apply(double v) => Helpers.Exp(v); }
+        static class Helpers { public static double Exp(double v) => Math.Exp(v); }
+        static double[] F(double[] x, Activation act) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:act.Apply(x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // Numeric-operations abstraction (NumOps.Exp).
+        """
+        interface INumericOperations<T> { T Exp(T value); T Add(T a, T b); T Divide(T a, T b); }
+        static T[] F<T>(T[] x, INumericOperations<T> ops, T zero) { var y = new T[x.Length]; T s = zero; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:ops.Exp(x[i])|}; s = ops.Add(s, y[i]); } for (int i = 0; i < x.Length; i++) y[i] = ops.Divide(y[i], s); return y; }
+        """,
+        // A clamp in the loop that does not bound the exponent from above.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { double z = Math.Max(x[i], -50); y[i] = {|SMX0001:Math.Exp(z)|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A local written again later in the loop: its first value (0) does not bound it.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; double z = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(z)|}; s += y[i]; z = x[i] * 1000; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A guard on another variable bounds nothing.
+        """
+        static double[] F(double[] x, double t) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { double v = x[i]; if (t > 50) continue; y[i] = {|SMX0001:Math.Exp(v)|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A product of two unknown factors (no square, no absolute value) is not a scale.
+        """
+        static double[] F(double[] x, double beta) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(-beta * x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+    };
+
+    public static TheoryData<string> FlowPositives => new()
+    {
+        // Chained assignment.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) sum += y[i] = {|SMX0001:Math.Exp(x[i])|}; for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }
+        """,
+        // List.Add, then Sum and a LINQ division.
+        """
+        static List<double> F(double[] x) { var exps = new List<double>(); foreach (var v in x) exps.Add({|SMX0001:Math.Exp(v)|}); double sum = exps.Sum(); return exps.Select(e => e / sum).ToList(); }
+        """,
+        // List.Add with a running sum.
+        """
+        static List<double> F(double[] x) { var exps = new List<double>(); double sum = 0; foreach (var v in x) { var e = {|SMX0001:Math.Exp(v)|}; exps.Add(e); sum += e; } for (int i = 0; i < exps.Count; i++) exps[i] /= sum; return exps; }
+        """,
+        // A cast inside a LINQ lambda.
+        """
+        static float[] F(float[] x) { var e = x.Select(v => (float){|SMX0001:Math.Exp(v)|}).ToArray(); float s = e.Sum(); return e.Select(v => v / s).ToArray(); }
+        """,
+        // Normalization by a helper that divides its argument by its sum.
+        """
+        static void Normalize(double[] p) { double s = 0; for (int i = 0; i < p.Length; i++) s += p[i]; for (int i = 0; i < p.Length; i++) p[i] /= s; }
+        static double[] F(double[] x) { var y = new double[x.Length]; for (int i = 0; i < x.Length; i++) y[i] = {|SMX0001:Math.Exp(x[i])|}; Normalize(y); return y; }
+        """,
+        // A long chain of copies: out of depth is unbounded, never "shifted".
+        """
+        static double[] F(double[] x0) { var x1 = x0; var x2 = x1; var x3 = x2; var x4 = x3; var x5 = x4; var x6 = x5; var x7 = x6; var x8 = x7; var x9 = x8; var y = new double[x9.Length]; double s = 0; for (int i = 0; i < x9.Length; i++) { y[i] = {|SMX0001:Math.Exp(x9[i])|}; s += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= s; return y; }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(FlowPositives))]
+    public Task Flow_is_followed(string members) => Verify<NaiveSoftmaxAnalyzer>(members);
+
+    [Theory]
+    [MemberData(nameof(SoftmaxPositives))]
+    public Task Softmax_is_reported(string members) => Verify<NaiveSoftmaxAnalyzer>(members);
+
+    public static TheoryData<string> SoftmaxNegatives => new()
+    {
+        // Gaussian kernel through locals: d2 is a sum of squares.
+        """
+        static double[] F(double[] px, double[] py, double x, double y, double s) { var w = new double[px.Length]; double sum = 0; for (int i = 0; i < px.Length; i++) { double dx = px[i] - x; double dy = py[i] - y; double d2 = dx * dx + dy * dy; w[i] = Math.Exp(-d2 / (2 * s * s)); sum += w[i]; } for (int i = 0; i < w.Length; i++) w[i] /= sum; return w; }
+        """,
+        // Diffusion-map kernel: d2 accumulated in a loop, divided by a bandwidth.
+        """
+        static double[] F(double[][] pts, double[] q, double eps) { var w = new double[pts.Length]; double sum = 0; for (int i = 0; i < pts.Length; i++) { double d2 = 0; for (int k = 0; k < q.Length; k++) { double diff = pts[i][k] - q[k]; d2 += diff * diff; } w[i] = Math.Exp(-d2 / eps); sum += w[i]; } for (int i = 0; i < w.Length; i++) w[i] /= sum; return w; }
+        """,
+        // t-SNE style: beta times a squared distance kept in an array filled here.
+        """
+        static double[] F(double[] a, double[] b, double beta) { var d = new double[a.Length]; for (int j = 0; j < a.Length; j++) { double t = a[j] - b[j]; d[j] = t * t; } var p = new double[a.Length]; double sum = 0; for (int j = 0; j < a.Length; j++) { p[j] = Math.Exp(-beta * d[j]); sum += p[j]; } for (int j = 0; j < a.Length; j++) p[j] /= sum; return p; }
+        """,
+        // Clamped before the exponential.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { double z = Math.Clamp(x[i], -50, 50); y[i] = Math.Exp(z); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        """
+        static float[] F(float[] x) { var y = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { float z = x[i]; if (z > 50f) z = 50f; y[i] = MathF.Exp(z); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        """
+        static float[] F(float[] x) { var y = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { float z = UnityEngine.Mathf.Min(x[i], 30f); y[i] = UnityEngine.Mathf.Exp(z); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A guard that skips large values.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { double v = x[i]; if (v > 40) continue; y[i] = Math.Exp(v); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // Constants.
+        """
+        static double[] F() { var y = new double[3]; double s = 0; for (int i = 0; i < 3; i++) { y[i] = Math.Exp(2.0 * i); s += y[i]; } for (int i = 0; i < 3; i++) y[i] /= s; return y; }
+        """,
+        // A method named Exp that is not an exponential (two parameters).
+        """
+        static double Exp(double b, double e) => Math.Pow(b, e);
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = Exp(2, x[i]); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // Max-shifted with Unity functions.
+        """
+        static float[] F(float[] q) { float m = float.MinValue; foreach (var v in q) m = UnityEngine.Mathf.Max(m, v); var p = new float[q.Length]; float s = 0; for (int a = 0; a < q.Length; a++) { p[a] = UnityEngine.Mathf.Exp(q[a] - m); s += p[a]; } for (int a = 0; a < q.Length; a++) p[a] /= s; return p; }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(SoftmaxNegatives))]
+    public Task Bounded_or_stable_is_silent(string members) => Verify<NaiveSoftmaxAnalyzer>(members);
+
+    [Fact]
+    public Task Configured_exponential_is_reported() => Verify<NaiveSoftmaxAnalyzer>(
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:MyLib.FastMath.Exp(x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        "softmax_generators.exp_methods = MyLib.FastMath.Exp, Other.Lib.Exp",
+        "namespace MyLib { public static class FastMath { public static double Exp(double x) { double r = 1 + x / 256; r *= r; r *= r; r *= r; r *= r; r *= r; r *= r; r *= r; r *= r; return r; } } }");
+
+    [Fact]
+    public Task Unconfigured_approximation_is_not_an_exponential() => Verify<NaiveSoftmaxAnalyzer>(
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = MyLib.FastMath.Exp(x[i]); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        null,
+        "namespace MyLib { public static class FastMath { public static double Exp(double x) { double r = 1 + x / 256; r *= r; r *= r; return r; } } }");
+
+    public static TheoryData<string> LogSumExpCases => new()
+    {
+        // Unity softplus: reported.
+        "static float Softplus(float x) => {|SMX0002:UnityEngine.Mathf.Log(1f + UnityEngine.Mathf.Exp(x))|};",
+        // Configured log and exp.
+        "static double Lse(double a, double b) => {|SMX0002:Math.Log(Math.Exp(a) + Math.Exp(b))|};",
+        // Constants never overflow.
+        "static double Softplus2() => Math.Log(1 + Math.Exp(2.0));",
+        // The stable softplus with |x| kept in a local.
+        "static double Softplus(double x) { double ax = Math.Abs(x); return Math.Max(x, 0) + Math.Log(1 + Math.Exp(-ax)); }",
+        // Guarded by an early return.
+        "static double Softplus(double x) { if (x > 30) return x; return Math.Log(1 + Math.Exp(x)); }",
+        // Clamped parameter.
+        "static double Softplus(double x) { if (x > 30) x = 30; return Math.Log(1 + Math.Exp(x)); }",
+    };
+
+    [Theory]
+    [MemberData(nameof(LogSumExpCases))]
+    public Task LogSumExp_cases(string members) => Verify<NaiveLogSumExpAnalyzer>(members);
+}
