@@ -143,6 +143,39 @@ public class RealCodeShapesTests
         """,
     };
 
+    public static TheoryData<string> SummaryCases => new()
+    {
+        // A helper of this compilation that shifts in place: judged by its body, silent.
+        """
+        static void SubtractMax(double[] x) { double m = x.Max(); for (int i = 0; i < x.Length; i++) x[i] -= m; }
+        static double[] F(double[] x) { SubtractMax(x); var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A helper whose name speaks of normalizing but whose body does not shift: reported.
+        """
+        static void NormalizeScale(double[] x) { for (int i = 0; i < x.Length; i++) x[i] *= 2; }
+        static double[] F(double[] x) { NormalizeScale(x); var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // An exponent helper that returns a difference: silent.
+        """
+        static double Centered(double[] x, int i, double m) => x[i] - m;
+        static double[] F(double[] x) { double m = x.Max(); var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(Centered(x, i, m)); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // An exponent helper named like a maximum that returns a raw score: reported.
+        """
+        static double MaxScore(double[] x, int i) => x[i] * 3;
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(MaxScore(x, i))|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // Scores written through out by an unknown method are unknown, not shifted.
+        """
+        static void Forward(double[] input, out double[] logits) { logits = input; }
+        static double[] F(double[] input) { Forward(input, out double[] z); var y = new double[z.Length]; double s = 0; for (int i = 0; i < z.Length; i++) { y[i] = {|SMX0001:Math.Exp(z[i])|}; s += y[i]; } for (int i = 0; i < z.Length; i++) y[i] /= s; return y; }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(SummaryCases))]
+    public Task Callees_are_judged_by_their_bodies(string members) => Verify<NaiveSoftmaxAnalyzer>(members);
+
     [Theory]
     [MemberData(nameof(FlowPositives))]
     public Task Flow_is_followed(string members) => Verify<NaiveSoftmaxAnalyzer>(members);

@@ -8,13 +8,16 @@ namespace SoftmaxGenerators.Analyzers.Facts;
 
 /// <summary>
 /// Small facts about methods defined in the compilation, computed lazily from their bodies and cached per
-/// compilation: today, "divides the elements of this parameter by their sum" (<c>Normalize(p)</c>), which makes a
-/// caller's exponentials a softmax.
+/// compilation: "divides the elements of this parameter by their sum" (<c>Normalize(p)</c>, which makes a caller's
+/// exponentials a softmax), "subtracts something from this parameter's elements in place" (a shift) and "returns a
+/// difference" (an exponent helper that shifts).
 /// </summary>
 internal sealed class MethodSummaries
 {
     private readonly Compilation _compilation;
     private readonly ConcurrentDictionary<IMethodSymbol, int> _normalizedParameter = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, int> _shiftedParameters = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, int> _returnsShifted = new(SymbolEqualityComparer.Default);
 
     public MethodSummaries(Compilation compilation) => _compilation = compilation;
 
@@ -30,18 +33,125 @@ internal sealed class MethodSummaries
         return _normalizedParameter.GetOrAdd(method, Compute);
     }
 
-    private int Compute(IMethodSymbol method)
+    /// <summary>True when the method subtracts a non-constant value from the elements of that parameter in place
+    /// (<c>x[i] -= max</c>, <c>x[i] = x[i] - max</c>: a shift by the maximum, or something like it) or clamps them
+    /// (<c>p[i] = Math.Clamp(p[i], eps, 1 - eps)</c>).</summary>
+    public bool ShiftsParameter(IMethodSymbol method, int ordinal)
+    {
+        method = method.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1 || ordinal >= method.Parameters.Length)
+        {
+            return false;
+        }
+
+        int mask = _shiftedParameters.GetOrAdd(method, ComputeShifted);
+        return ordinal < 31 && (mask & (1 << ordinal)) != 0;
+    }
+
+    /// <summary>Whether what the method returns subtracts a non-constant value (x - max, Clamp-like code): null when
+    /// its body cannot be read.</summary>
+    public bool? ReturnsShifted(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
+        int value = _returnsShifted.GetOrAdd(method, ComputeReturnsShifted);
+        return value < 0 ? null : value == 1;
+    }
+
+    private int ComputeShifted(IMethodSymbol method)
+    {
+        if (Body(method) is not { } body)
+        {
+            return 0;
+        }
+
+        int mask = 0;
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            IParameterSymbol? shifted = node switch
+            {
+                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract } compound when !OperationHelpers.IsConstant(compound.Value)
+                    => ElementOfParameter(compound.Target),
+                ISimpleAssignmentOperation assignment when OperationHelpers.Unwrap(assignment.Value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
+                    && !OperationHelpers.IsConstant(difference.RightOperand) && ElementOfParameter(assignment.Target) is { } target
+                    && ElementOfParameter(difference.LeftOperand) is { } same && SymbolEqualityComparer.Default.Equals(target, same)
+                    => target,
+                ISimpleAssignmentOperation assignment when OperationHelpers.Unwrap(assignment.Value) is IInvocationOperation { TargetMethod.Name: "Max" or "Min" or "Clamp" or "MaxNumber" or "MinNumber" } clamp
+                    && ElementOfParameter(assignment.Target) is { } target
+                    && clamp.Arguments.Length >= 2 && ReadsSameElement(clamp, target)
+                    => target,
+                _ => null,
+            };
+            if (shifted is not null && shifted.Ordinal < 31)
+            {
+                mask |= 1 << shifted.Ordinal;
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>p[i] = Math.Clamp(p[i], lo, hi): the clamp reads an element of the same parameter.</summary>
+    private static bool ReadsSameElement(IInvocationOperation clamp, IParameterSymbol parameter)
+    {
+        foreach (IArgumentOperation argument in clamp.Arguments)
+        {
+            if (ElementOfParameter(argument.Value) is { } read && SymbolEqualityComparer.Default.Equals(read, parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private int ComputeReturnsShifted(IMethodSymbol method)
+    {
+        if (Body(method) is not { } body)
+        {
+            return -1;
+        }
+
+        bool any = false;
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is IReturnOperation { ReturnedValue: { } returned })
+            {
+                any = true;
+                foreach (IOperation part in OperationHelpers.DescendantsAndSelf(returned))
+                {
+                    if (part is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference && !OperationHelpers.IsConstant(difference.RightOperand))
+                    {
+                        return 1;
+                    }
+                }
+            }
+        }
+
+        return any ? 0 : -1;
+    }
+
+    private IOperation? Body(IMethodSymbol method)
     {
         SyntaxNode declaration = method.DeclaringSyntaxReferences[0].GetSyntax();
         if (!_compilation.ContainsSyntaxTree(declaration.SyntaxTree) || declaration.Span.Length > 4000)
         {
-            return -1;
+            return null;
         }
 
 #pragma warning disable RS1030 // The callee's body is in another tree than the operation being analyzed; bound once per method.
         SemanticModel model = _compilation.GetSemanticModel(declaration.SyntaxTree);
 #pragma warning restore RS1030
-        if (model.GetOperation(declaration) is not { } body)
+        return model.GetOperation(declaration);
+    }
+
+    private int Compute(IMethodSymbol method)
+    {
+        if (Body(method) is not { } body)
         {
             return -1;
         }

@@ -274,9 +274,16 @@ internal sealed class BodyAnalysis
             {
                 kind = WriteKind.Shift;
             }
-            else if (NameSuggestsShift(method.Name)
-                && !(method.ContainingType is { } type && Symbols.TensorPrimitives is { } tensor && SymbolEqualityComparer.Default.Equals(type, tensor)))
+            else if (Symbols.TensorPrimitives is { } tensor && method.ContainingType is { } type && SymbolEqualityComparer.Default.Equals(type, tensor))
             {
+                // Other TensorPrimitives operations are not shifts.
+                continue;
+            }
+            else if (method.DeclaringSyntaxReferences.IsEmpty
+                ? NameSuggestsShift(method.Name)
+                : Symbols.Summaries.ShiftsParameter(method, parameter.Ordinal))
+            {
+                // A library method is judged by its name (SubtractMax(x)); one of this compilation by its body.
                 kind = WriteKind.Shift;
             }
             else
@@ -393,7 +400,7 @@ internal sealed class BodyAnalysis
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } addition
                     when IsNegatedVariable(addition.LeftOperand) || IsNegatedVariable(addition.RightOperand):
                     return true;
-                case IInvocationOperation invocation when !IsPureMath(invocation.TargetMethod) && NameSuggestsShift(invocation.TargetMethod.Name):
+                case IInvocationOperation invocation when !IsPureMath(invocation.TargetMethod) && CallShifts(invocation.TargetMethod):
                     return true;
                 case IInvocationOperation invocation when !IsPureMath(invocation.TargetMethod) && !invocation.TargetMethod.IsStatic && invocation.Instance is not null
                     && OperationHelpers.RootSymbol(invocation.Instance) is { } owner && SymbolIsShifted(owner, visited, depth + 1):
@@ -410,6 +417,13 @@ internal sealed class BodyAnalysis
 
         return false;
     }
+
+    /// <summary>A call in an exponent that shifts or bounds it: a library method by its name (Stabilize(x), x.Max()),
+    /// one of this compilation by its returned expressions.</summary>
+    private bool CallShifts(IMethodSymbol method) =>
+        method.DeclaringSyntaxReferences.IsEmpty || method.IsAbstract || Symbols.Summaries.ReturnsShifted(method) is not { } shifted
+            ? NameSuggestsShift(method.Name)
+            : shifted;
 
     /// <summary>Math, MathF, double, float and Mathf members: their ranges are the range analysis' business, not names.</summary>
     private bool IsPureMath(IMethodSymbol method) =>
@@ -432,10 +446,12 @@ internal sealed class BodyAnalysis
 
         if (_unsureWrites.Contains(symbol))
         {
-            // Written through ref/out or by a method we cannot see into.
+            // Written through ref/out by a method that says it shifts (Stabilize(ref x)); any other such write leaves
+            // the value unknown, which is not "shifted".
             foreach (Write write in WritesOf(symbol))
             {
-                if (write.Kind == WriteKind.Unknown && write.Node is not IIncrementOrDecrementOperation)
+                if (write.Kind == WriteKind.Unknown && write.Node is IArgumentOperation { Parent: IInvocationOperation call }
+                    && NameSuggestsShift(call.TargetMethod.Name))
                 {
                     return true;
                 }
