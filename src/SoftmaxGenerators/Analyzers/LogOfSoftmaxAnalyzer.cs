@@ -32,16 +32,19 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
 
             start.RegisterOperationBlockAction(block =>
             {
-                BodyAnalysis? analysis = BodyAnalysis.Create(symbols, block.OperationBlocks);
+                BodyAnalysis? analysis = BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks);
                 if (analysis is null || (analysis.LogCalls.Count == 0 && analysis.LogMethodGroups.Count == 0))
                 {
                     return;
                 }
 
-                foreach (LogOfSoftmaxMatch match in LogOfSoftmaxMatcher.Matches(analysis))
+                lock (analysis)
                 {
-                    block.ReportDiagnostic(Diagnostic.Create(
-                        NumericsDescriptors.LogOfSoftmax, match.Log.Syntax.GetLocation(), DiagnosticText.Describe(match.Log.Syntax)));
+                    foreach (LogOfSoftmaxMatch match in LogOfSoftmaxMatcher.Matches(analysis))
+                    {
+                        block.ReportDiagnostic(Diagnostic.Create(
+                            NumericsDescriptors.LogOfSoftmax, match.Log.Syntax.GetLocation(), DiagnosticText.Describe(match.Log.Syntax)));
+                    }
                 }
             });
         });

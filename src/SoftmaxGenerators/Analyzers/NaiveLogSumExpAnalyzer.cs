@@ -33,18 +33,21 @@ public sealed class NaiveLogSumExpAnalyzer : DiagnosticAnalyzer
 
             start.RegisterOperationBlockAction(block =>
             {
-                BodyAnalysis? analysis = BodyAnalysis.Create(symbols, block.OperationBlocks);
+                BodyAnalysis? analysis = BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks);
                 if (analysis is null || analysis.LogCalls.Count == 0)
                 {
                     return;
                 }
 
-                foreach (IInvocationOperation log in analysis.LogCalls)
+                lock (analysis)
                 {
-                    if (LogSumExpMatcher.Match(analysis, log) is not null)
+                    foreach (IInvocationOperation log in analysis.LogCalls)
                     {
-                        block.ReportDiagnostic(Diagnostic.Create(
-                            NumericsDescriptors.NaiveLogSumExp, log.Syntax.GetLocation(), DiagnosticText.Describe(log.Syntax)));
+                        if (LogSumExpMatcher.Match(analysis, log) is not null)
+                        {
+                            block.ReportDiagnostic(Diagnostic.Create(
+                                NumericsDescriptors.NaiveLogSumExp, log.Syntax.GetLocation(), DiagnosticText.Describe(log.Syntax)));
+                        }
                     }
                 }
             });

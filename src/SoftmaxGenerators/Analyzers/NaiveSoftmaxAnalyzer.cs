@@ -57,33 +57,36 @@ public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
                                 fieldRatios.Enqueue((divisor, numerator));
                             }
                         });
-                        BodyAnalysis? analysis = BodyAnalysis.Create(symbols, block.OperationBlocks);
+                        BodyAnalysis? analysis = BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks);
                         if (analysis is null)
                         {
                             return;
                         }
 
-                        foreach (ISymbol holder in analysis.ExponentialHolderSymbols)
+                        lock (analysis)
                         {
-                            if (holder is IFieldSymbol field)
+                            foreach (ISymbol holder in analysis.ExponentialHolderSymbols)
                             {
-                                exponentialFields[field] = true;
+                                if (holder is IFieldSymbol field)
+                                {
+                                    exponentialFields[field] = true;
+                                }
                             }
-                        }
 
-                        foreach ((ExpSite site, IFieldSymbol? deferredField) in analysis.NaiveNormalizations())
-                        {
-                            Diagnostic diagnostic = Diagnostic.Create(
-                                NumericsDescriptors.NaiveSoftmax,
-                                site.Node.Syntax.GetLocation(),
-                                DiagnosticText.Describe(site.Node.Syntax));
-                            if (deferredField is null)
+                            foreach ((ExpSite site, IFieldSymbol? deferredField) in analysis.NaiveNormalizations())
                             {
-                                block.ReportDiagnostic(diagnostic);
-                            }
-                            else
-                            {
-                                pending.Enqueue((diagnostic, deferredField));
+                                Diagnostic diagnostic = Diagnostic.Create(
+                                    NumericsDescriptors.NaiveSoftmax,
+                                    site.Node.Syntax.GetLocation(),
+                                    DiagnosticText.Describe(site.Node.Syntax));
+                                if (deferredField is null)
+                                {
+                                    block.ReportDiagnostic(diagnostic);
+                                }
+                                else
+                                {
+                                    pending.Enqueue((diagnostic, deferredField));
+                                }
                             }
                         }
                     });

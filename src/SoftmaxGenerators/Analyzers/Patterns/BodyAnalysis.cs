@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using SoftmaxGenerators.Analyzers.Flow;
@@ -43,6 +44,47 @@ internal sealed class BodyAnalysis
     public List<IInvocationOperation> SoftMaxCalls { get; } = new();
 
     public List<IInvocationOperation> Invocations { get; } = new();
+
+    private static readonly ConditionalWeakTable<IOperation, Shared> s_shared = new();
+
+    /// <summary>One analysis per operation block, shared by the rules that look at the same body (the analyzer
+    /// driver hands every analyzer the same operation trees). Callers lock the result while they query it: its lazy
+    /// indexes are not thread-safe.</summary>
+    public static BodyAnalysis? GetOrCreate(NumericsSymbols symbols, ImmutableArray<IOperation> blocks)
+    {
+        IOperation? key = null;
+        foreach (IOperation block in blocks)
+        {
+            if (block is not null)
+            {
+                key = block;
+                break;
+            }
+        }
+
+        if (key is null)
+        {
+            return null;
+        }
+
+        Shared shared = s_shared.GetValue(key, static _ => new Shared());
+        lock (shared)
+        {
+            if (!shared.Computed)
+            {
+                shared.Analysis = Create(symbols, blocks);
+                shared.Computed = true;
+            }
+
+            return shared.Analysis;
+        }
+    }
+
+    private sealed class Shared
+    {
+        public bool Computed;
+        public BodyAnalysis? Analysis;
+    }
 
     /// <summary>Analyzes the blocks, or returns null when they contain no exponential, log or SoftMax.</summary>
     public static BodyAnalysis? Create(NumericsSymbols symbols, ImmutableArray<IOperation> blocks)
