@@ -64,8 +64,11 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
         ExpSite site = match.Sites[0];
         if (site.Exponent?.Syntax is not ExpressionSyntax exponent
             || match.Log.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
-            || !OperationHelpers.IsPlainRead(site.Exponent))
+            || !OperationHelpers.IsPlainRead(site.Exponent)
+            || !match.Log.Syntax.Span.Contains(site.Node.Syntax.Span)
+            || !HasMaxLogExpAbs(context, match.Log.TargetMethod.ContainingType))
         {
+            // The exponential is elsewhere (a local), or the receiver has no Max/Log/Exp/Abs of these names.
             return null;
         }
 
@@ -96,6 +99,17 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
         plan.Replacements.Add((match.Log.Syntax, current => NeedsParentheses(current) ? "(" + stable + ")" : stable));
         plan.Statements.Clear();
         return plan.WithoutInsertion();
+    }
+
+    /// <summary>Math, MathF, double, float, UnityEngine.Mathf and generic-math T all have Max, Log, Exp and Abs.</summary>
+    private static bool HasMaxLogExpAbs(FixContext context, INamedTypeSymbol? type)
+    {
+        NumericsSymbols symbols = context.Analysis.Symbols;
+        return type is not null
+            && (SymbolEqualityComparer.Default.Equals(type, symbols.Math) || SymbolEqualityComparer.Default.Equals(type, symbols.MathF)
+                || SymbolEqualityComparer.Default.Equals(type, symbols.UnityMathf)
+                || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+                || (type.TypeKind == TypeKind.Interface && type.ContainingNamespace?.ToDisplayString() == "System.Numerics"));
     }
 
     private static ShiftPlan? PlanAccumulated(FixContext context, LogSumExpMatch match, CancellationToken cancellationToken)

@@ -13,41 +13,11 @@ namespace SoftmaxGenerators.Tests.Analyzers;
 /// </summary>
 public class RealCodeShapesTests
 {
-    /// <summary>Just enough of the Unity API for the rules to bind calls as Unity's compiler does.</summary>
-    private const string UnityStubs = """
-        namespace UnityEngine
-        {
-            public static class Mathf
-            {
-                public const float E = 2.7182817f;
-                public static float Exp(float power) => (float)System.Math.Exp(power);
-                public static float Log(float f) => (float)System.Math.Log(f);
-                public static float Log(float f, float p) => (float)System.Math.Log(f, p);
-                public static float Max(float a, float b) => a > b ? a : b;
-                public static float Min(float a, float b) => a < b ? a : b;
-                public static float Clamp(float value, float min, float max) => value < min ? min : value > max ? max : value;
-                public static float Abs(float f) => System.Math.Abs(f);
-                public static float Pow(float f, float p) => (float)System.Math.Pow(f, p);
-            }
-        }
-
-        namespace Unity.Mathematics
-        {
-            public static class math
-            {
-                public static float exp(float x) => (float)System.Math.Exp(x);
-                public static double exp(double x) => System.Math.Exp(x);
-                public static float log(float x) => (float)System.Math.Log(x);
-                public static float max(float a, float b) => a > b ? a : b;
-            }
-        }
-        """;
-
     private static Task Verify<TAnalyzer>(string members, string? editorConfig = null, params string[] extraSources)
         where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
     {
         var test = new AnalyzerVerifier<TAnalyzer>.Test { TestCode = Sources.Class(members) };
-        test.TestState.Sources.Add(("Unity.cs", UnityStubs));
+        test.TestState.Sources.Add(("Unity.cs", Sources.UnityStubs));
         foreach (string source in extraSources)
         {
             test.TestState.Sources.Add(source);
@@ -261,6 +231,12 @@ public class RealCodeShapesTests
         "static double Softplus(double x) { if (x > 30) return x; return Math.Log(1 + Math.Exp(x)); }",
         // Clamped parameter.
         "static double Softplus(double x) { if (x > 30) x = 30; return Math.Log(1 + Math.Exp(x)); }",
+        // log1p(exp(x)).
+        "static T Softplus<T>(T x) where T : IFloatingPointIeee754<T> => {|SMX0002:T.LogP1(T.Exp(x))|};",
+        "static T Softplus<T>(T x) where T : IFloatingPointIeee754<T> => T.LogP1(T.Exp(-T.Abs(x)));",
+        // Softplus spread over a local.
+        "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|}; }",
+        "static double Softplus(double x) { var e = Math.Exp(-x * x); return Math.Log(1 + e); }",
     };
 
     [Theory]

@@ -140,6 +140,7 @@ internal sealed class BodyAnalysis
     {
         IInvocationOperation invocation => symbols.IsScalarExp(invocation.TargetMethod)
             || symbols.IsScalarLog(invocation.TargetMethod)
+            || symbols.IsLogP1(invocation.TargetMethod)
             || symbols.IsPow(invocation.TargetMethod)
             || symbols.IsTensorPrimitives(invocation.TargetMethod, "Exp")
             || symbols.IsTensorPrimitives(invocation.TargetMethod, "SoftMax"),
@@ -245,7 +246,7 @@ internal sealed class BodyAnalysis
             return;
         }
 
-        if (Symbols.IsScalarLog(method))
+        if (Symbols.IsScalarLog(method) || Symbols.IsLogP1(method))
         {
             LogCalls.Add(invocation);
             return;

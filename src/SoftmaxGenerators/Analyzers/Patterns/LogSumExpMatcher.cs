@@ -49,6 +49,8 @@ internal static class LogSumExpMatcher
         var leaves = new List<IOperation>();
         Flatten(log.Arguments[0].Value, leaves, 0);
         var sites = new List<ExpSite>();
+        // log1p(y) is log(1 + y): the 1 is implicit.
+        bool logP1 = analysis.Symbols.IsLogP1(log.TargetMethod);
         int constants = 0;
         int directExps = 0;
         ISymbol? sumSymbol = null;
@@ -60,7 +62,7 @@ internal static class LogSumExpMatcher
                 continue;
             }
 
-            if (analysis.SiteOf(leaf) is { Kind: ExpSiteKind.Call } direct)
+            if ((analysis.SiteOf(leaf) ?? SingleDefinitionSite(analysis, leaf)) is { Kind: ExpSiteKind.Call } direct)
             {
                 directExps++;
                 sites.Add(direct);
@@ -111,7 +113,7 @@ internal static class LogSumExpMatcher
         LogSumExpShape shape;
         if (directExps == sites.Count && directExps == leaves.Count - constants)
         {
-            if (directExps == 1 && constants == 0)
+            if (directExps == 1 && constants == 0 && !logP1)
             {
                 return null; // log(exp(x)) is just x
             }
@@ -124,9 +126,12 @@ internal static class LogSumExpMatcher
                 }
             }
 
-            shape = directExps == 1 && constants == 1 && leaves.Count == 2 && IsOne(leaves) ? LogSumExpShape.Softplus : LogSumExpShape.Terms;
+            bool softplus = logP1
+                ? directExps == 1 && leaves.Count == 1
+                : directExps == 1 && constants == 1 && leaves.Count == 2 && IsOne(leaves);
+            shape = softplus ? LogSumExpShape.Softplus : LogSumExpShape.Terms;
         }
-        else if (directExps == 0 && leaves.Count - constants == 1)
+        else if (directExps == 0 && leaves.Count - constants == 1 && !logP1)
         {
             shape = LogSumExpShape.Accumulated;
         }
@@ -136,6 +141,23 @@ internal static class LogSumExpMatcher
         }
 
         return new LogSumExpMatch(log, shape, sites, shape == LogSumExpShape.Accumulated ? sumSymbol : null);
+    }
+
+    /// <summary>A local whose one definition is an exponential (<c>var e = Math.Exp(x); Math.Log(1 + e)</c>).</summary>
+    private static ExpSite? SingleDefinitionSite(BodyAnalysis analysis, IOperation leaf)
+    {
+        if (OperationHelpers.Unwrap(leaf) is not ILocalReferenceOperation { Local: { } local })
+        {
+            return null;
+        }
+
+        IReadOnlyList<Write> writes = analysis.WritesOf(local);
+        if (writes.Count != 1 || writes[0].Kind != WriteKind.Assign || writes[0].Element || writes[0].Value is not { } value)
+        {
+            return null;
+        }
+
+        return analysis.SiteOf(OperationHelpers.Unwrap(value));
     }
 
     private static bool IsOne(List<IOperation> leaves)

@@ -1,0 +1,90 @@
+using System.Threading;
+using System.Threading.Tasks;
+using SoftmaxGenerators.Tests.Analyzers;
+using Xunit;
+using LogSumExp = SoftmaxGenerators.Tests.Infrastructure.CodeFixVerifier<SoftmaxGenerators.Analyzers.NaiveLogSumExpAnalyzer, SoftmaxGenerators.CodeFixes.NaiveLogSumExpCodeFixProvider>;
+using Softmax = SoftmaxGenerators.Tests.Infrastructure.CodeFixVerifier<SoftmaxGenerators.Analyzers.NaiveSoftmaxAnalyzer, SoftmaxGenerators.CodeFixes.NaiveSoftmaxCodeFixProvider>;
+
+namespace SoftmaxGenerators.Tests.CodeFixes;
+
+/// <summary>Fixes for the exponentials and logs that are not System.Math: they keep the user's functions and compile,
+/// or are not offered.</summary>
+public class RealCodeShapesFixTests
+{
+    private static Task VerifyLogSumExp(string members, string fixedMembers)
+    {
+        var test = new LogSumExp.Test { TestCode = Sources.Class(members), FixedCode = Sources.Class(fixedMembers) };
+        test.TestState.Sources.Add(("Unity.cs", Sources.UnityStubs));
+        test.FixedState.Sources.Add(("Unity.cs", Sources.UnityStubs));
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    private static Task VerifySoftmax(string members, string fixedMembers)
+    {
+        var test = new Softmax.Test { TestCode = Sources.Class(members), FixedCode = Sources.Class(fixedMembers) };
+        test.TestState.Sources.Add(("Unity.cs", Sources.UnityStubs));
+        test.FixedState.Sources.Add(("Unity.cs", Sources.UnityStubs));
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task Unity_softplus_keeps_Mathf() => VerifyLogSumExp(
+        "static float Softplus(float x) => {|SMX0002:UnityEngine.Mathf.Log(1f + UnityEngine.Mathf.Exp(x))|};",
+        "static float Softplus(float x) => UnityEngine.Mathf.Max(x, 0f) + UnityEngine.Mathf.Log(1f + UnityEngine.Mathf.Exp(-UnityEngine.Mathf.Abs(x)));");
+
+    [Fact]
+    public Task Log1p_softplus_is_fixed() => VerifyLogSumExp(
+        "static T Softplus<T>(T x) where T : IFloatingPointIeee754<T> => {|SMX0002:T.LogP1(T.Exp(x))|};",
+        "static T Softplus<T>(T x) where T : IFloatingPointIeee754<T> => T.Max(x, T.Zero) + T.Log(T.One + T.Exp(-T.Abs(x)));");
+
+    [Fact]
+    public Task Softplus_over_a_local_is_not_fixed() => VerifyLogSumExp(
+        "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|}; }",
+        "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|}; }");
+
+    [Fact]
+    public Task Wrapper_softplus_is_not_fixed() => VerifyLogSumExp(
+        "static double Ln(double v) => Math.Log(v); static double E(double v) => Math.Exp(v); static double Softplus(double x) => {|SMX0002:Ln(1 + E(x))|};",
+        "static double Ln(double v) => Math.Log(v); static double E(double v) => Math.Exp(v); static double Softplus(double x) => {|SMX0002:Ln(1 + E(x))|};");
+
+    [Fact]
+    public Task Unity_softmax_is_shifted() => VerifySoftmax(
+        """
+            static float[] Boltzmann(float[] q)
+            {
+                var p = new float[q.Length];
+                float sum = 0;
+                for (int a = 0; a < q.Length; a++)
+                {
+                    p[a] = {|SMX0001:UnityEngine.Mathf.Exp(q[a])|};
+                    sum += p[a];
+                }
+
+                for (int a = 0; a < q.Length; a++)
+                    p[a] /= sum;
+                return p;
+            }
+        """,
+        """
+            static float[] Boltzmann(float[] q)
+            {
+                var p = new float[q.Length];
+                float sum = 0;
+                float max = float.NegativeInfinity;
+                for (int a = 0; a < q.Length; a++)
+                {
+                    max = Math.Max(max, q[a]);
+                }
+
+                for (int a = 0; a < q.Length; a++)
+                {
+                    p[a] = UnityEngine.Mathf.Exp(q[a] - max);
+                    sum += p[a];
+                }
+
+                for (int a = 0; a < q.Length; a++)
+                    p[a] /= sum;
+                return p;
+            }
+        """);
+}
