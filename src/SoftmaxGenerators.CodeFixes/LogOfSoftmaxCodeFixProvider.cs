@@ -64,7 +64,10 @@ public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
 
         List<LogOfSoftmaxMatch> matches = LogOfSoftmaxMatcher.Matches(context.Analysis);
         LogOfSoftmaxMatch? match = matches.FirstOrDefault(m => m.Log.Syntax.Span == node.Span);
-        if (match?.Producer is not { } producer || producer.Arguments.Length != 1 || match.Log is not IInvocationOperation)
+        // Only a producer named like a softmax is taken to be softmax(its argument): a helper recognized by its body may
+        // compute the logits itself (a network's forward pass), so no rewrite from its argument would be right.
+        if (match?.Producer is not { } producer || producer.Arguments.Length != 1 || match.Log is not IInvocationOperation
+            || !LogOfSoftmaxMatcher.IsSoftmaxName(producer.TargetMethod.Name))
         {
             return null;
         }

@@ -142,6 +142,30 @@ public class RealCodeShapesTests
         """,
     };
 
+    public static TheoryData<string> LogOfSoftmaxCases => new()
+    {
+        // A helper that returns a softmax under another name, logged by the caller.
+        """
+        static double[] Probabilities(double[] z) { double m = z.Max(); var p = new double[z.Length]; double s = 0; for (int i = 0; i < z.Length; i++) { p[i] = Math.Exp(z[i] - m); s += p[i]; } for (int i = 0; i < z.Length; i++) p[i] /= s; return p; }
+        static double Loss(double[] z, int label) { var p = Probabilities(z); return -{|SMX0003:Math.Log(p[label])|}; }
+        """,
+        // Mutually recursive helpers do not hang the analysis.
+        """
+        static double[] A(double[] z, int n) => n > 0 ? B(z, n - 1) : z;
+        static double[] B(double[] z, int n) => A(z, n);
+        static double Loss(double[] z, int label) { var p = A(z, 3); return -Math.Log(p[label]); }
+        """,
+        // A helper that returns something else.
+        """
+        static double[] Scale(double[] z) { var p = new double[z.Length]; for (int i = 0; i < z.Length; i++) p[i] = z[i] * 2; return p; }
+        static double Loss(double[] z, int label) { var p = Scale(z); return -Math.Log(p[label]); }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(LogOfSoftmaxCases))]
+    public Task Log_of_softmax_through_helpers(string members) => Verify<LogOfSoftmaxAnalyzer>(members);
+
     [Theory]
     [MemberData(nameof(SummaryCases))]
     public Task Callees_are_judged_by_their_bodies(string members) => Verify<NaiveSoftmaxAnalyzer>(members);

@@ -18,6 +18,7 @@ internal sealed class MethodSummaries
     private readonly ConcurrentDictionary<IMethodSymbol, int> _normalizedParameter = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, int> _shiftedParameters = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, int> _returnsShifted = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _returnsSoftmax = new(SymbolEqualityComparer.Default);
 
     public MethodSummaries(Compilation compilation) => _compilation = compilation;
 
@@ -61,6 +62,43 @@ internal sealed class MethodSummaries
         int value = _returnsShifted.GetOrAdd(method, ComputeReturnsShifted);
         return value < 0 ? null : value == 1;
     }
+
+    /// <summary>Whether the method returns probabilities it normalized from exponentials (a softmax, whatever its name);
+    /// <paramref name="returnsSoftmax"/> judges the body once, the answer is cached.</summary>
+    public bool ReturnsSoftmax(IMethodSymbol method, System.Func<IOperation, bool> returnsSoftmax)
+    {
+        method = method.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.ReturnsVoid)
+        {
+            return false;
+        }
+
+        if (_returnsSoftmax.TryGetValue(method, out bool known))
+        {
+            return known;
+        }
+
+        // A summary may need another (Softmax calls Normalize calls ...): recursion and long chains answer "no".
+        t_inProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        if (t_inProgress.Count >= 4 || !t_inProgress.Add(method))
+        {
+            return false;
+        }
+
+        try
+        {
+            bool result = Body(method) is { } body && returnsSoftmax(body);
+            _returnsSoftmax.TryAdd(method, result);
+            return result;
+        }
+        finally
+        {
+            t_inProgress.Remove(method);
+        }
+    }
+
+    [System.ThreadStatic]
+    private static HashSet<IMethodSymbol>? t_inProgress;
 
     private int ComputeShifted(IMethodSymbol method)
     {

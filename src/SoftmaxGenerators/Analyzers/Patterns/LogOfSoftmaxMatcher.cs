@@ -48,7 +48,7 @@ internal static class LogOfSoftmaxMatcher
             if (argument is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true })
             {
                 IOperation? collection = argument is IArrayElementReferenceOperation array ? array.ArrayReference : ((IPropertyReferenceOperation)argument).Instance;
-                if (collection is not null && OperationHelpers.Unwrap(collection) is IInvocationOperation direct && IsSoftmaxName(direct.TargetMethod.Name))
+                if (collection is not null && OperationHelpers.Unwrap(collection) is IInvocationOperation direct && IsProducer(analysis.Symbols, direct.TargetMethod))
                 {
                     results.Add(new LogOfSoftmaxMatch(log, null, direct));
                     continue;
@@ -91,7 +91,7 @@ internal static class LogOfSoftmaxMatcher
                         if (OperationHelpers.EnclosingCallOfDelegate(function) is { } call && OperationHelpers.SourceOf(call) is { } callSource)
                         {
                             source = OperationHelpers.RootSymbol(callSource);
-                            if (ProducingCall(callSource) is { } directProducer)
+                            if (ProducingCall(analysis.Symbols, callSource) is { } directProducer)
                             {
                                 results.Add(new LogOfSoftmaxMatch(log, null, directProducer));
                                 break;
@@ -150,7 +150,7 @@ internal static class LogOfSoftmaxMatcher
             {
                 if (write.Value is { } value && write.Kind == WriteKind.Assign)
                 {
-                    if (!write.Element && ProducingCall(value) is { } producer)
+                    if (!write.Element && ProducingCall(analysis.Symbols, value) is { } producer)
                     {
                         results[pair.Key] = producer;
                     }
@@ -216,12 +216,53 @@ internal static class LogOfSoftmaxMatcher
         return results;
     }
 
-    private static IInvocationOperation? ProducingCall(IOperation value)
+    /// <summary>A method that returns softmax probabilities: by its name (Softmax, SoftMax...), or for one of this
+    /// compilation by its body (it returns exponentials divided by their sum, however it is named).</summary>
+    private static bool IsProducer(NumericsSymbols symbols, IMethodSymbol method)
+    {
+        if (IsSoftmaxName(method.Name))
+        {
+            return true;
+        }
+
+        return !method.DeclaringSyntaxReferences.IsEmpty && !method.IsAbstract
+            && symbols.Summaries.ReturnsSoftmax(method, body => ReturnsSoftmax(symbols, body));
+    }
+
+    private static bool ReturnsSoftmax(NumericsSymbols symbols, IOperation body)
+    {
+        if (BodyAnalysis.Create(symbols, System.Collections.Immutable.ImmutableArray.Create(body)) is not { } analysis)
+        {
+            return false;
+        }
+
+        Dictionary<ISymbol, IInvocationOperation?> results = SoftmaxResults(analysis);
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is IReturnOperation { ReturnedValue: { } returned })
+            {
+                IOperation value = OperationHelpers.Unwrap(returned);
+                if (value is IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList" } copy && OperationHelpers.SourceOf(copy) is { } source)
+                {
+                    value = OperationHelpers.Unwrap(source);
+                }
+
+                if (OperationHelpers.ReferencedSymbol(value) is { } symbol && results.ContainsKey(symbol))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static IInvocationOperation? ProducingCall(NumericsSymbols symbols, IOperation value)
     {
         IOperation current = OperationHelpers.Unwrap(value);
         for (int depth = 0; depth < 4 && current is IInvocationOperation invocation; depth++)
         {
-            if (IsSoftmaxName(invocation.TargetMethod.Name))
+            if (IsProducer(symbols, invocation.TargetMethod))
             {
                 // SoftmaxCrossEntropy(...) returns a loss, not probabilities: a scalar counts only from Softmax itself.
                 bool scalar = invocation.TargetMethod.ReturnType.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal;
