@@ -78,6 +78,10 @@ public class RealCodeShapesTests
         """
         static double[] F(double[] x, double t) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { double v = x[i]; if (t > 50) continue; y[i] = {|SMX0001:Math.Exp(v)|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
         """,
+        // A log plus an unknown score is not a power.
+        """
+        static double[] F(double[] p, double[] score) { var q = new double[p.Length]; double s = 0; for (int i = 0; i < p.Length; i++) { q[i] = {|SMX0001:Math.Exp(Math.Log(p[i]) + score[i])|}; s += q[i]; } for (int i = 0; i < p.Length; i++) q[i] /= s; return q; }
+        """,
         // A product of two unknown factors (no square, no absolute value) is not a scale.
         """
         static double[] F(double[] x, double beta) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(-beta * x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
@@ -209,6 +213,14 @@ public class RealCodeShapesTests
         // Constants.
         """
         static double[] F() { var y = new double[3]; double s = 0; for (int i = 0; i < 3; i++) { y[i] = Math.Exp(2.0 * i); s += y[i]; } for (int i = 0; i < 3; i++) y[i] /= s; return y; }
+        """,
+        // A power written through logarithms: exp(log(p) / T).
+        """
+        static double[] Sharpen(double[] p, double t) { var q = new double[p.Length]; double s = 0; for (int i = 0; i < p.Length; i++) { q[i] = Math.Exp(Math.Log(p[i]) / t); s += q[i]; } for (int i = 0; i < p.Length; i++) q[i] /= s; return q; }
+        """,
+        // HMM forward step on log-probabilities computed in the body.
+        """
+        static double[] Step(double[] prior, double[] emission) { var la = new double[prior.Length]; var lb = new double[prior.Length]; for (int i = 0; i < prior.Length; i++) { la[i] = Math.Log(prior[i]); lb[i] = Math.Log(emission[i]); } var post = new double[prior.Length]; double z = 0; for (int i = 0; i < prior.Length; i++) { post[i] = Math.Exp(la[i] + lb[i]); z += post[i]; } for (int i = 0; i < prior.Length; i++) post[i] /= z; return post; }
         """,
         // A method named Exp that is not an exponential (two parameters).
         """

@@ -130,7 +130,8 @@ internal sealed class BodyAnalysis
 
             var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             site.Shifted = analysis.IsShifted(exponent, visited, 0);
-            site.Bounded = site.Kind == ExpSiteKind.Call && ValueBounds.IsSafeExponent(symbols, exponent, site.ValueType);
+            site.Bounded = site.Kind == ExpSiteKind.Call
+                && (ValueBounds.IsSafeExponent(symbols, exponent, site.ValueType) || LogDomain.IsLogarithmic(symbols, exponent));
         }
 
         return analysis;
