@@ -246,6 +246,14 @@ public class RealCodeShapesTests
         "namespace MyLib { public static class FastMath { public static double Exp(double x) { double r = 1 + x / 256; r *= r; r *= r; r *= r; r *= r; r *= r; r *= r; r *= r; r *= r; return r; } } }");
 
     [Fact]
+    public Task Configured_names_accept_global_prefixes_and_odd_separators() => Verify<NaiveSoftmaxAnalyzer>(
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:MyLib.FastMath.Exp(x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        "softmax_generators.exp_methods = ,, Broken<T>, ;; global::MyLib.FastMath.Exp\t, <>",
+        "namespace MyLib { public static class FastMath { public static double Exp(double x) { double r = 1 + x / 256; r *= r; r *= r; return r; } } }");
+
+    [Fact]
     public Task Unconfigured_approximation_is_not_an_exponential() => Verify<NaiveSoftmaxAnalyzer>(
         """
         static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = MyLib.FastMath.Exp(x[i]); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }

@@ -22,6 +22,17 @@ public class RobustnessTests
         "double _s; void F(double[] x) { foreach (var v in x) _s += Math.Exp(v); } double G(double v) => Math.Exp(v) / _s",
         "static void F(double[] x) { double s = 0; for (;;) s += Math.Exp(undefined); var q = undefined / s; }",
         "static double F(double[] x) { double s = 0; s += Math.Pow(Math.E, ); return 1 / s; }",
+        // Wrappers, summaries and flow on broken or recursive code.
+        "static double Exp(double v) => Exp(v); static double[] F(double[] x) { double s = 0; foreach (var v in x) s += Exp(v); return x.Select(v => Exp(v) / s).ToArray(); }",
+        "static double A(double v) => B(v); static double B(double v) => A(v); static double F(double[] x) { double s = 0; foreach (var v in x) s += A(v); return A(x[0]) / s; }",
+        "static double Exp(double v) => Math.Exp(; static double F(double[] x) { double s = 0; foreach (var v in x) s += Exp(v); return Exp(x[0]) / s; }",
+        "static double Exp(double v) { return Math.Pow(Math.E }; static double F(double x) => Math.Log(1 + Exp(x));",
+        "static void Normalize(double[] p) { double s = 0; foreach (var v in p) s += v; for (int i = 0; i < p.Length; i++) p[i] /= ; } static void F(double[] x) { for (int i = 0; i < x.Length; i++) x[i] = Math.Exp(x[i]); Normalize(x); }",
+        "static double F(double[] x) { double z = x[0]; if (z > ) z = 50; if (z < -) return 0; while (z > 30 && ) z--; return Math.Log(1 + Math.Exp(z)); }",
+        "static double F(double[] x, double eps) { double d2 = 0; for (int k = 0; k < x.Length; k++) d2 += x[k] * ; var w = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { w[i] = Math.Exp(-d2 / eps); s += w[i]; } return w[0] / s; }",
+        "static double[] P(double[] z) { var p = new double[z.Length]; double s = 0; for (int i = 0; i < z.Length; i++) { p[i] = Math.Exp(z[i]); s += p[i]; } for (int i = 0; i < z.Length; i++) p[i] /= s; return P(p); } static double L(double[] z) => -Math.Log(P(z)[0]);",
+        "static double F(double[] p, double t) { var la = new double[p.Length]; la = la; for (int i = 0; i < p.Length; i++) la[i] = Math.Log(la[i]); return Math.Exp(la[0] / t) / Math.Exp(la[1]",
+        "interface IOps<T> { T Exp(T v); T Add(T a, T b); T Divide(T a, T b); } static T F<T>(T[] x, IOps<T> o, T z) { foreach (var v in x) z = o.Add(z, o.Exp(v)); return o.Divide(o.Exp(x[0]), ",
     };
 
     [Theory]
