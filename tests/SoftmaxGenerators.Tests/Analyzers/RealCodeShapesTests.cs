@@ -82,9 +82,13 @@ public class RealCodeShapesTests
         """
         static double[] F(double[] p, double[] score) { var q = new double[p.Length]; double s = 0; for (int i = 0; i < p.Length; i++) { q[i] = {|SMX0001:Math.Exp(Math.Log(p[i]) + score[i])|}; s += q[i]; } for (int i = 0; i < p.Length; i++) q[i] /= s; return q; }
         """,
-        // A product of two unknown factors (no square, no absolute value) is not a scale.
+        // A product of two unknown factors without a negation is not bounded.
         """
-        static double[] F(double[] x, double beta) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(-beta * x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        static double[] F(double[] x, double beta) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(beta * x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A single negated read (softmin) is still reported.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(-x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
         """,
     };
 
@@ -159,6 +163,19 @@ public class RealCodeShapesTests
         static double[] B(double[] z, int n) => A(z, n);
         static double Loss(double[] z, int label) { var p = A(z, 3); return -Math.Log(p[label]); }
         """,
+        // Entropy guarded against zero probabilities.
+        """
+        static double H(double[] z) { var p = Softmax(z); double h = 0; for (int j = 0; j < p.Length; j++) { double pj = p[j]; if (pj > 1e-7) h -= pj * Math.Log(pj); } return h; }
+        static double[] Softmax(double[] z) { double m = z.Max(); var e = z.Select(v => Math.Exp(v - m)).ToArray(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); }
+        """,
+        """
+        static double H(double[] z) { var p = Softmax(z); double h = 0; foreach (var pj in p) { if (pj == 0) continue; h -= pj * Math.Log(pj); } return h; }
+        static double[] Softmax(double[] z) { double m = z.Max(); var e = z.Select(v => Math.Exp(v - m)).ToArray(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); }
+        """,
+        """
+        static double H(double[] z) { var p = Softmax(z); double h = 0; foreach (var pj in p) h -= pj * {|SMX0003:Math.Log(pj)|}; return h; }
+        static double[] Softmax(double[] z) { double m = z.Max(); var e = z.Select(v => Math.Exp(v - m)).ToArray(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); }
+        """,
         // A helper that returns something else.
         """
         static double[] Scale(double[] z) { var p = new double[z.Length]; for (int i = 0; i < z.Length; i++) p[i] = z[i] * 2; return p; }
@@ -195,6 +212,13 @@ public class RealCodeShapesTests
         // t-SNE style: beta times a squared distance kept in an array filled here.
         """
         static double[] F(double[] a, double[] b, double beta) { var d = new double[a.Length]; for (int j = 0; j < a.Length; j++) { double t = a[j] - b[j]; d[j] = t * t; } var p = new double[a.Length]; double sum = 0; for (int j = 0; j < a.Length; j++) { p[j] = Math.Exp(-beta * d[j]); sum += p[j]; } for (int j = 0; j < a.Length; j++) p[j] /= sum; return p; }
+        """,
+        // t-SNE rows: a negated product of a distance and a precision (jdmccaffrey/tsne-csharp, fel88/t-SNE shapes).
+        """
+        static double[] F(double[] di, double beta) { var p = new double[di.Length]; double sumP = 0; for (int j = 0; j < di.Length; ++j) { p[j] = Math.Exp(-1 * di[j] * beta); sumP += p[j]; } if (sumP == 0.0) sumP = 1.0e-12; for (int j = 0; j < di.Length; ++j) p[j] /= sumP; return p; }
+        """,
+        """
+        static double[] F(double[] D, int i, int N, double beta) { var prow = new double[N]; var psum = 0.0; for (var j = 0; j < N; j++) { var pj = Math.Exp(-D[i * N + j] * beta); if (i == j) { pj = 0; } prow[j] = pj; psum += pj; } for (var j = 0; j < N; j++) prow[j] = prow[j] / psum; return prow; }
         """,
         // Clamped before the exponential.
         """

@@ -33,6 +33,110 @@ internal static class Conditions
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="use"/> runs only where <paramref name="value"/> is positive: inside the branch of an
+    /// enclosing <c>if</c>/<c>?:</c> (or after an early exit) whose condition says so (<c>p &gt; 1e-10</c>,
+    /// <c>p != 0</c>, <c>!(p &lt;= 0)</c>).
+    /// </summary>
+    public static bool GuardedPositive(IOperation value, IOperation use)
+    {
+        IOperation current = use;
+        for (int steps = 0; steps < 64 && current.Parent is { } parent; steps++)
+        {
+            switch (parent)
+            {
+                case IConditionalOperation conditional when current == conditional.WhenTrue && SaysPositive(conditional.Condition, value, true, 0):
+                case IConditionalOperation conditional2 when current == conditional2.WhenFalse && SaysPositive(conditional2.Condition, value, false, 0):
+                    return true;
+                case IBlockOperation block:
+                    int index = block.Operations.IndexOf(current);
+                    for (int k = index - 1; k >= 0; k--)
+                    {
+                        if (block.Operations[k] is IConditionalOperation { WhenFalse: null } exit && ExitsAlways(exit.WhenTrue)
+                            && SaysPositive(exit.Condition, value, false, 0))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+                case IMethodBodyOperation or IConstructorBodyOperation or IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+            }
+
+            current = parent;
+        }
+
+        return false;
+    }
+
+    private static bool ExitsAlways(IOperation operation)
+    {
+        if (operation is IBlockOperation { Operations.Length: > 0 } block)
+        {
+            operation = block.Operations[block.Operations.Length - 1];
+        }
+
+        return operation is IReturnOperation or IThrowOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue }
+            or IExpressionStatementOperation { Operation: IThrowOperation };
+    }
+
+    private static bool SaysPositive(IOperation condition, IOperation value, bool truth, int depth)
+    {
+        condition = OperationHelpers.Unwrap(condition);
+        if (depth > 8)
+        {
+            return false;
+        }
+
+        switch (condition)
+        {
+            case IParenthesizedOperation parenthesized:
+                return SaysPositive(parenthesized.Operand, value, truth, depth + 1);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                return SaysPositive(not.Operand, value, !truth, depth + 1);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when truth:
+                return SaysPositive(both.LeftOperand, value, true, depth + 1) || SaysPositive(both.RightOperand, value, true, depth + 1);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either when !truth:
+                return SaysPositive(either.LeftOperand, value, false, depth + 1) || SaysPositive(either.RightOperand, value, false, depth + 1);
+            case IBinaryOperation comparison:
+            {
+                BinaryOperatorKind kind = comparison.OperatorKind;
+                IOperation other;
+                if (ValueBounds.SameValue(comparison.LeftOperand, value))
+                {
+                    other = comparison.RightOperand;
+                }
+                else if (ValueBounds.SameValue(comparison.RightOperand, value))
+                {
+                    other = comparison.LeftOperand;
+                    kind = Mirror(kind);
+                }
+                else
+                {
+                    return false;
+                }
+
+                if (!truth)
+                {
+                    kind = kind == BinaryOperatorKind.Equals ? BinaryOperatorKind.NotEquals : Negate(kind);
+                }
+
+                double? bound = OperationHelpers.ConstantNumber(other);
+                return kind switch
+                {
+                    BinaryOperatorKind.GreaterThan => bound >= 0,
+                    BinaryOperatorKind.GreaterThanOrEqual => bound > 0,
+                    BinaryOperatorKind.NotEquals => bound == 0,
+                    _ => false,
+                };
+            }
+
+            default:
+                return false;
+        }
+    }
+
     private static Interval Compare(ValueBounds bounds, IBinaryOperation comparison, ISymbol symbol, bool truth, int depth)
     {
         BinaryOperatorKind kind = comparison.OperatorKind;

@@ -116,12 +116,23 @@ internal sealed class ValueBounds
                 provenNonNegative = true;
             }
 
+            if (OperationHelpers.IsConstant(factor) && range.Hi < 0)
+            {
+                // -1 * d * beta: a negative constant is a negation.
+                negative = !negative;
+                range = -range;
+            }
+
             value = divisor ? value / range : value * range;
         }
 
         if (unknown.Count > 0)
         {
-            if (!provenNonNegative || !unknown.TrueForAll(IsScale))
+            // A negated product of plain quantities (-beta * d[j], -1 * di[j] * beta, -d2 / eps): a precision times a
+            // distance, a rate times a time, an energy over a temperature. Those factors are non-negative in every real
+            // use; a single negated read (-x[i], softmin) is not taken.
+            bool negatedQuantities = negative && unknown.TrueForAll(IsQuantity) && System.Linq.Enumerable.Count(factors, f => !OperationHelpers.IsConstant(f.Factor)) >= 2;
+            if (!negatedQuantities && (!provenNonNegative || !unknown.TrueForAll(IsScale)))
             {
                 return Interval.Top;
             }
@@ -147,6 +158,9 @@ internal sealed class ValueBounds
 
         return value.IsNonPositive ? Interval.NonPositive : Interval.Top;
     }
+
+    private static bool IsQuantity(IOperation factor) =>
+        IsScale(factor) || OperationHelpers.Unwrap(factor) is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true };
 
     private static bool IsScale(IOperation factor) =>
         OperationHelpers.Unwrap(factor) is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation

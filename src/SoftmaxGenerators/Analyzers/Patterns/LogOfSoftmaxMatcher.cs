@@ -45,6 +45,11 @@ internal static class LogOfSoftmaxMatcher
             }
 
             IOperation argument = OperationHelpers.Unwrap(log.Arguments[0].Value);
+            if (Flow.Conditions.GuardedPositive(argument, log))
+            {
+                // if (p > 1e-10) h -= p * Math.Log(p): the log never sees an underflowed zero.
+                continue;
+            }
             if (argument is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true })
             {
                 IOperation? collection = argument is IArrayElementReferenceOperation array ? array.ArrayReference : ((IPropertyReferenceOperation)argument).Instance;
