@@ -47,7 +47,7 @@ public sealed class NaiveSoftmaxCodeFixProvider : NodeCodeFixProvider
 
         foreach (Accumulator accumulator in context.Analysis.AccumulatorsOf(site))
         {
-            if (!context.Analysis.Normalizes(accumulator, out _))
+            if (!context.Analysis.Normalizes(accumulator, out _) || context.Analysis.SamplesOnly(accumulator))
             {
                 continue;
             }

@@ -115,6 +115,13 @@ public class RealCodeShapesTests
         static void Normalize(double[] p) { double s = 0; for (int i = 0; i < p.Length; i++) s += p[i]; for (int i = 0; i < p.Length; i++) p[i] /= s; }
         static double[] F(double[] x) { var y = new double[x.Length]; for (int i = 0; i < x.Length; i++) y[i] = {|SMX0001:Math.Exp(x[i])|}; Normalize(y); return y; }
         """,
+        // Roulette-wheel sampling scaled by the sum (HHG.UtilityAI SoftmaxSelector shape).
+        """
+        static string Pick(Dictionary<string, float> scores, float temperature) { float sum = 0f; foreach (var kv in scores) sum += {|SMX0001:UnityEngine.Mathf.Exp(kv.Value / temperature)|}; float roll = UnityEngine.Random.Range(0f, sum); float cumulative = 0f; foreach (var kv in scores) { cumulative += UnityEngine.Mathf.Exp(kv.Value / temperature); if (roll <= cumulative) return kv.Key; } return null; }
+        """,
+        """
+        static int Pick(double[] q, Random rng) { double total = 0; foreach (var v in q) total += {|SMX0001:Math.Exp(v)|}; double r = rng.NextDouble() * total; double c = 0; for (int i = 0; i < q.Length; i++) { c += Math.Exp(q[i]); if (c >= r) return i; } return q.Length - 1; }
+        """,
         // A long chain of copies: out of depth is unbounded, never "shifted".
         """
         static double[] F(double[] x0) { var x1 = x0; var x2 = x1; var x3 = x2; var x4 = x3; var x5 = x4; var x6 = x5; var x7 = x6; var x8 = x7; var x9 = x8; var y = new double[x9.Length]; double s = 0; for (int i = 0; i < x9.Length; i++) { y[i] = {|SMX0001:Math.Exp(x9[i])|}; s += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= s; return y; }

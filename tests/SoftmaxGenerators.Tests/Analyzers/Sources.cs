@@ -30,6 +30,12 @@ internal static class Sources
                 public static float Abs(float f) => System.Math.Abs(f);
                 public static float Pow(float f, float p) => (float)System.Math.Pow(f, p);
             }
+
+            public static class Random
+            {
+                public static float value => 0.5f;
+                public static float Range(float min, float max) => min;
+            }
         }
 
         namespace Unity.Mathematics

@@ -27,6 +27,7 @@ internal sealed class BodyAnalysis
     private readonly List<(IOperation Target, IOperation Value)> _additions = new();
     private readonly List<IInvocationOperation> _sumCalls = new();
     private readonly List<(ISymbol Storage, IInvocationOperation Call)> _normalizingCalls = new();
+    private readonly HashSet<ISymbol> _samplingScales = new(SymbolEqualityComparer.Default);
     private readonly List<IConditionalOperation> _conditionals = new();
     private Dictionary<ExpSite, ImmutableArray<Accumulator>>? _accumulators;
 
@@ -213,6 +214,10 @@ internal sealed class BodyAnalysis
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division:
                 AddDivisor(division.LeftOperand, division.RightOperand);
                 break;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product when IsRandomDraw(product.LeftOperand) || IsRandomDraw(product.RightOperand):
+                // rng.NextDouble() * sum: sampling from the distribution the sum normalizes (roulette-wheel selection).
+                OperationHelpers.CollectReferencedSymbols(IsRandomDraw(product.LeftOperand) ? product.RightOperand : product.LeftOperand, _samplingScales);
+                break;
             case IConditionalOperation conditional:
                 _conditionals.Add(conditional);
                 break;
@@ -233,6 +238,15 @@ internal sealed class BodyAnalysis
     {
         Invocations.Add(invocation);
         IMethodSymbol method = invocation.TargetMethod;
+        if (IsRandomType(method.ContainingType) && method.Name is "Range" or "Next" or "NextDouble" or "NextSingle" or "NextInt64")
+        {
+            // Random.Range(0f, sum), rng.Next(total): a draw scaled by a sum.
+            foreach (IArgumentOperation argument in invocation.Arguments)
+            {
+                OperationHelpers.CollectReferencedSymbols(argument.Value, _samplingScales);
+            }
+        }
+
         if (Symbols.IsScalarExp(method) && invocation.Arguments.Length == 1)
         {
             ExpSites.Add(new ExpSite(ExpSiteKind.Call, invocation, invocation.Arguments[0].Value, null));
@@ -339,6 +353,22 @@ internal sealed class BodyAnalysis
             AddTargetWrite(argument.Value, null, kind, invocation);
         }
     }
+
+    /// <summary>System.Random or UnityEngine.Random.</summary>
+    private static bool IsRandomType(INamedTypeSymbol? type) =>
+        type is { Name: "Random" } && type.ContainingNamespace?.ToDisplayString() is "System" or "UnityEngine";
+
+    /// <summary>A uniform draw: rng.NextDouble(), rng.NextSingle(), Random.Shared.NextDouble(), UnityEngine.Random.value.</summary>
+    private static bool IsRandomDraw(IOperation operation) => OperationHelpers.Unwrap(operation) switch
+    {
+        IInvocationOperation { TargetMethod: { Name: "NextDouble" or "NextSingle" or "Sample" } method } => IsRandomType(method.ContainingType),
+        IPropertyReferenceOperation { Property: { Name: "value", IsStatic: true } property } => IsRandomType(property.ContainingType),
+        _ => false,
+    };
+
+    /// <summary>The sum is only used to scale a random draw (sampling), never to divide: fixes leave such sums alone.</summary>
+    public bool SamplesOnly(Accumulator accumulator) =>
+        accumulator.Symbol is { } symbol && _samplingScales.Contains(symbol) && !IsDivisor(symbol);
 
     /// <summary>list.Add(v), queue.Enqueue(v), stack.Push(v) on a collection variable: the collection it adds to.</summary>
     private static ISymbol? CollectionAdd(IInvocationOperation invocation) =>
@@ -795,7 +825,7 @@ internal sealed class BodyAnalysis
 
         if (accumulator.Symbol is { } symbol)
         {
-            if (IsDivisor(symbol))
+            if (IsDivisor(symbol) || _samplingScales.Contains(symbol))
             {
                 return true;
             }
