@@ -115,25 +115,112 @@ internal static class Corpus
             }
 
             Directory.CreateDirectory(target);
-            var start = new ProcessStartInfo("bash", new[] { "-c", $"git --git-dir='{gitDirectory}' archive '{commit}' | tar -x -C '{target}'" })
+            (int written, int absent, string? error) = ExtractSources(gitDirectory, commit, target);
+            if (error is not null)
             {
-                RedirectStandardError = true,
-            };
-            using Process process = Process.Start(start)!;
-            string error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                log.WriteLine($"{repo}: git archive {commit} failed: {error.Trim()}");
+                log.WriteLine($"{repo}: {commit} could not be read: {error}");
                 missing++;
                 continue;
             }
 
             File.WriteAllText(stamp, commit);
-            log.WriteLine($"{repo}: {commit[..12]} -> {target}");
+            log.WriteLine($"{repo}: {commit[..12]} -> {target} ({written} files" + (absent > 0 ? $", {absent} absent from the snapshot)" : ")"));
         }
 
         return missing;
+    }
+
+    private static readonly string[] SourceExtensions = { ".cs", ".csproj", ".props", ".targets", ".editorconfig", ".globalconfig", ".config", ".asmdef", ".sln", ".json" };
+
+    /// <summary>Writes the commit's source and project files (not binaries, which snapshots may lack) under the target.</summary>
+    private static (int Written, int Absent, string? Error) ExtractSources(string gitDirectory, string commit, string target)
+    {
+        var list = new ProcessStartInfo("git", new[] { "--git-dir", gitDirectory, "ls-tree", "-r", "-z", "--full-tree", commit })
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var entries = new List<(string Sha, string Path)>();
+        using (Process process = Process.Start(list)!)
+        {
+            string output = process.StandardOutput.ReadToEnd();
+            string error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                return (0, 0, error.Trim());
+            }
+
+            foreach (string entry in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            {
+                int tab = entry.IndexOf('\t');
+                string[] meta = entry[..tab].Split(' ');
+                string path = entry[(tab + 1)..];
+                string name = System.IO.Path.GetFileName(path);
+                if (meta[1] == "blob" && (SourceExtensions.Contains(System.IO.Path.GetExtension(path), StringComparer.OrdinalIgnoreCase) || name == "packages.config")
+                    && !path.Split('/').Any(part => part is "bin" or "obj"))
+                {
+                    entries.Add((meta[2], path));
+                }
+            }
+        }
+
+        int written = 0, absent = 0;
+        var batch = new ProcessStartInfo("git", new[] { "--git-dir", gitDirectory, "cat-file", "--batch" })
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        };
+        using Process reader = Process.Start(batch)!;
+        Stream output2 = reader.StandardOutput.BaseStream;
+        foreach ((string sha, string path) in entries)
+        {
+            reader.StandardInput.WriteLine(sha);
+            reader.StandardInput.Flush();
+            string header = ReadLine(output2);
+            string[] parts = header.Split(' ');
+            if (parts.Length < 3 || parts[1] != "blob")
+            {
+                absent++;
+                continue;
+            }
+
+            int size = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+            byte[] content = new byte[size];
+            int read = 0;
+            while (read < size)
+            {
+                int n = output2.Read(content, read, size - read);
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            output2.ReadByte(); // the newline after the content
+            string file = System.IO.Path.Combine(target, path.Replace('/', System.IO.Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+            File.WriteAllBytes(file, content);
+            written++;
+        }
+
+        reader.StandardInput.Close();
+        reader.WaitForExit();
+        return (written, absent, null);
+    }
+
+    private static string ReadLine(Stream stream)
+    {
+        var bytes = new List<byte>();
+        int b;
+        while ((b = stream.ReadByte()) >= 0 && b != '\n')
+        {
+            bytes.Add((byte)b);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
     }
 
     private static string? FindGitDirectory(string root)
