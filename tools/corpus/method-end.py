@@ -4,7 +4,7 @@ Prints the line of the brace that closes the first block opened at or after star
 // comments, strings and char literals), or the first line ending in ';' for an expression-bodied member."""
 import subprocess, sys
 d, path, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
-lines = subprocess.run(["git", "--git-dir", d, "show", f"HEAD:{path}"], capture_output=True, text=True, check=True).stdout.split("\n")
+lines = subprocess.run(["git", "--git-dir", d, "show", f"HEAD:{path}"], capture_output=True, check=True).stdout.decode("utf-8", "replace").split("\n")
 depth, opened = 0, False
 for n in range(start - 1, len(lines)):
     s = lines[n]; i = 0; instr = None
