@@ -99,6 +99,11 @@ internal sealed class Compilations
                 trees.Add(CSharpSyntaxTree.ParseText(UnityStubs.Engine, parseOptions, Path.Combine(unit.Directory, "obj", "UnityEngine.stubs.g.cs")));
             }
 
+            if (all.Contains("Unity.Collections", StringComparison.Ordinal) && !all.Contains("struct NativeArray", StringComparison.Ordinal))
+            {
+                trees.Add(CSharpSyntaxTree.ParseText(UnityStubs.Collections, parseOptions, Path.Combine(unit.Directory, "obj", "UnityCollections.stubs.g.cs")));
+            }
+
             if (all.Contains("Unity.Mathematics", StringComparison.Ordinal) && !all.Contains("class math", StringComparison.Ordinal))
             {
                 trees.Add(CSharpSyntaxTree.ParseText(UnityStubs.Mathematics, parseOptions, Path.Combine(unit.Directory, "obj", "UnityMathematics.stubs.g.cs")));

@@ -230,6 +230,30 @@ internal static class UnityStubs
         }
         """;
 
+    public const string Collections = """
+        namespace Unity.Collections
+        {
+            public enum Allocator { Invalid, None, Temp, TempJob, Persistent }
+
+            public enum NativeArrayOptions { UninitializedMemory, ClearMemory }
+
+            public struct NativeArray<T> : System.IDisposable, System.Collections.Generic.IEnumerable<T> where T : struct
+            {
+                public NativeArray(int length, Allocator allocator, NativeArrayOptions options = NativeArrayOptions.ClearMemory) { }
+                public NativeArray(T[] array, Allocator allocator) { }
+                public T this[int index] { get => default; set { } }
+                public int Length => 0;
+                public bool IsCreated => false;
+                public void Dispose() { }
+                public T[] ToArray() => null;
+                public void CopyFrom(T[] array) { }
+                public void CopyTo(T[] array) { }
+                public System.Collections.Generic.IEnumerator<T> GetEnumerator() => null;
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => null;
+            }
+        }
+        """;
+
     public const string Mathematics = """
         namespace Unity.Mathematics
         {

@@ -122,6 +122,10 @@ public class RealCodeShapesTests
         """
         static int Pick(double[] q, Random rng) { double total = 0; foreach (var v in q) total += {|SMX0001:Math.Exp(v)|}; double r = rng.NextDouble() * total; double c = 0; for (int i = 0; i < q.Length; i++) { c += Math.Exp(q[i]); if (c >= r) return i; } return q.Length - 1; }
         """,
+        // Normalized by an extension helper that returns a normalized copy (k-chr/NNBasics shape).
+        """
+        static double[] F(double[] input) { var output = new double[input.Length]; for (var i = 0; i < input.Length; ++i) output[i] = {|SMX0001:Math.Exp(input[i])|}; return output.Normalize(); }
+        """,
         // A long chain of copies: out of depth is unbounded, never "shifted".
         """
         static double[] F(double[] x0) { var x1 = x0; var x2 = x1; var x3 = x2; var x4 = x3; var x5 = x4; var x6 = x5; var x7 = x6; var x8 = x7; var x9 = x8; var y = new double[x9.Length]; double s = 0; for (int i = 0; i < x9.Length; i++) { y[i] = {|SMX0001:Math.Exp(x9[i])|}; s += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= s; return y; }
@@ -200,7 +204,8 @@ public class RealCodeShapesTests
 
     [Theory]
     [MemberData(nameof(FlowPositives))]
-    public Task Flow_is_followed(string members) => Verify<NaiveSoftmaxAnalyzer>(members);
+    public Task Flow_is_followed(string members) => Verify<NaiveSoftmaxAnalyzer>(members, null,
+        "using System.Linq; public static class CollectionsExtensions { public static double[] Normalize(this double[] input) { var sum = input.Sum(); var output = new double[input.Length]; for (var i = 0; i < input.Length; ++i) output[i] = input[i] / sum; return output; } }");
 
     [Theory]
     [MemberData(nameof(SoftmaxPositives))]
@@ -226,6 +231,11 @@ public class RealCodeShapesTests
         """,
         """
         static double[] F(double[] D, int i, int N, double beta) { var prow = new double[N]; var psum = 0.0; for (var j = 0; j < N; j++) { var pj = Math.Exp(-D[i * N + j] * beta); if (i == j) { pj = 0; } prow[j] = pj; psum += pj; } for (var j = 0; j < N; j++) prow[j] = prow[j] / psum; return prow; }
+        """,
+        // Probabilistic neural network: squared differences stored in a field array, then accumulated (encog PNN shape).
+        """
+        double[] _dsqr = new double[8];
+        double[] F(double[][] samples, double[] input, double[] sigma) { var w = new double[samples.Length]; double psum = 0; for (int r = 0; r < samples.Length; r++) { double dist = 0.0; for (int k = 0; k < input.Length; k++) { double diff = input[k] - samples[r][k]; diff /= sigma[k]; _dsqr[k] = diff * diff; dist += _dsqr[k]; } dist = Math.Exp(-dist); w[r] = dist; psum += dist; } for (int r = 0; r < w.Length; r++) w[r] /= psum; return w; }
         """,
         // Clamped before the exponential.
         """

@@ -205,12 +205,20 @@ internal sealed class MethodSummaries
                     when ElementOfParameter(compound.Target) is { } parameter && OperationHelpers.ReferencedSymbol(compound.Value) is { } divisor:
                     dividedBy.Add((parameter, divisor, compound.OperatorKind == BinaryOperatorKind.Multiply));
                     break;
-                case ISimpleAssignmentOperation { Value: var value } assignment when ElementOfParameter(assignment.Target) is { } parameter
-                    && OperationHelpers.Unwrap(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide or BinaryOperatorKind.Multiply } ratio
-                    && ElementOfParameter(ratio.LeftOperand) is { } same && SymbolEqualityComparer.Default.Equals(same, parameter)
+                case ISimpleAssignmentOperation { Value: var value }
+                    when OperationHelpers.Unwrap(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide or BinaryOperatorKind.Multiply } ratio
+                    && ElementOfParameter(ratio.LeftOperand) is { } parameter
                     && OperationHelpers.ReferencedSymbol(ratio.RightOperand) is { } divisor:
+                    // p[i] = p[i] / s in place, or output[i] = p[i] / s into a copy that is returned.
                     dividedBy.Add((parameter, divisor, ratio.OperatorKind == BinaryOperatorKind.Multiply));
                     break;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } linq
+                    when OperationHelpers.Unwrap(linq.LeftOperand) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } }
+                    && OperationHelpers.Unwrap(linq.RightOperand) is IInvocationOperation { TargetMethod.Name: "Sum" } total
+                    && OperationHelpers.SourceOf(total) is { } summedSource && OperationHelpers.Unwrap(summedSource) is IParameterReferenceOperation summedParameter
+                    && LambdaSource(linq) is IParameterReferenceOperation { Parameter: var mapped } && SymbolEqualityComparer.Default.Equals(mapped, summedParameter.Parameter):
+                    // p.Select(d => d / p.Sum()).
+                    return mapped.Ordinal;
                 case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } addition
                     when OperationHelpers.ReferencedSymbol(addition.Target) is ILocalSymbol sum && ReadsParameterElement(addition.Value) is { } summed:
                     sums.Add((sum, summed));
@@ -243,6 +251,22 @@ internal sealed class MethodSummaries
         }
 
         return -1;
+    }
+
+    /// <summary>The collection a lambda (containing <paramref name="inside"/>) is mapped over by its Select.</summary>
+    private static IOperation? LambdaSource(IOperation inside)
+    {
+        for (IOperation? current = inside.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation function)
+            {
+                return OperationHelpers.EnclosingCallOfDelegate(function) is { TargetMethod.Name: "Select" } call && OperationHelpers.SourceOf(call) is { } source
+                    ? OperationHelpers.Unwrap(source)
+                    : null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>r = 1 / s (a reciprocal of a sum), s = p.Sum().</summary>

@@ -323,6 +323,12 @@ internal sealed class ValueBounds
     /// <summary>The elements of an array local filled in this body: the join of every value stored into it.</summary>
     private Interval Elements(IArrayElementReferenceOperation element, int depth)
     {
+        if (PrecedingStore(element) is { } justStored)
+        {
+            // _dsqr[k] = diff * diff; dist += _dsqr[k];  the element was just written.
+            return Evaluate(justStored, depth + 1);
+        }
+
         if (OperationHelpers.ReferencedSymbol(element.ArrayReference) is not ILocalSymbol array)
         {
             return Interval.Top;
@@ -369,6 +375,54 @@ internal sealed class ValueBounds
         {
             _active.Remove((array, body));
         }
+    }
+
+    /// <summary>The value stored into the same element by an earlier statement of the same block, when nothing the
+    /// element expression reads is written in between.</summary>
+    private static IOperation? PrecedingStore(IArrayElementReferenceOperation element)
+    {
+        IOperation current = element;
+        while (current.Parent is { } parent && parent is not IBlockOperation)
+        {
+            if (parent is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalOperation)
+            {
+                return null;
+            }
+
+            current = parent;
+        }
+
+        if (current.Parent is not IBlockOperation block)
+        {
+            return null;
+        }
+
+        var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        OperationHelpers.CollectReferencedSymbols(element, read);
+        for (int k = block.Operations.IndexOf(current) - 1; k >= 0; k--)
+        {
+            IOperation statement = block.Operations[k];
+            if (statement is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } && SameValue(assignment.Target, element))
+            {
+                return assignment.Value;
+            }
+
+            foreach (IOperation node in OperationHelpers.DescendantsAndSelf(statement))
+            {
+                IOperation? target = node switch
+                {
+                    IAssignmentOperation written => written.Target,
+                    IIncrementOrDecrementOperation changed => changed.Target,
+                    _ => null,
+                };
+                if (target is not null && (OperationHelpers.RootSymbol(target) is { } symbol && read.Contains(symbol) || node is IInvocationOperation))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return null;
     }
 
     private Interval Join(IArrayInitializerOperation values, int depth)
