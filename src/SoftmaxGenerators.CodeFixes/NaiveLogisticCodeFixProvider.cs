@@ -55,7 +55,25 @@ public sealed class NaiveLogisticCodeFixProvider : NodeCodeFixProvider
                 return null;
             }
 
-            edits[division] = one + " / " + Splice(division.Right, exponent, negated);
+            string numerator = one;
+            if (match.NumeratorFactor is not null)
+            {
+                if (match.NumeratorFactor.Syntax is not ExpressionSyntax factor || !division.Left.Span.Contains(factor.Span))
+                {
+                    return null;
+                }
+
+                // The factor moves to the left of the division: a product or quotient keeps its value there.
+                numerator = factor.WithoutTrivia().ToString();
+                if (factor is not (IdentifierNameSyntax or MemberAccessExpressionSyntax or ElementAccessExpressionSyntax or InvocationExpressionSyntax
+                    or LiteralExpressionSyntax or ParenthesizedExpressionSyntax or CastExpressionSyntax or PrefixUnaryExpressionSyntax)
+                    && !(factor is BinaryExpressionSyntax binary && binary.Kind() is SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression))
+                {
+                    numerator = "(" + numerator + ")";
+                }
+            }
+
+            edits[division] = numerator + " / " + Splice(division.Right, exponent, negated);
         }
         else if (match.Holder is ILocalSymbol local && match.DefinitionStatement is IVariableDeclarationGroupOperation
             && IsUsedOnlyBy(operation, local))

@@ -10,7 +10,7 @@ namespace SoftmaxGenerators.Analyzers.Patterns;
 /// </summary>
 internal sealed class LogisticMatch
 {
-    public LogisticMatch(IBinaryOperation division, IOperation one, IOperation denominatorExp, IInvocationOperation exp, IOperation exponent, ISymbol? holder, IOperation? definitionStatement, IOperation? definitionValue)
+    public LogisticMatch(IBinaryOperation division, IOperation one, IOperation denominatorExp, IInvocationOperation exp, IOperation exponent, ISymbol? holder, IOperation? definitionStatement, IOperation? definitionValue, IOperation? numeratorFactor)
     {
         Division = division;
         One = one;
@@ -20,6 +20,7 @@ internal sealed class LogisticMatch
         Holder = holder;
         DefinitionStatement = definitionStatement;
         DefinitionValue = definitionValue;
+        NumeratorFactor = numeratorFactor;
     }
 
     /// <summary>The division that is reported.</summary>
@@ -45,6 +46,9 @@ internal sealed class LogisticMatch
 
     /// <summary>The value assigned to the holder (exp(z), perhaps converted).</summary>
     public IOperation? DefinitionValue { get; }
+
+    /// <summary>c in c * exp(z) / (1 + exp(z)); null when the numerator is the exponential alone.</summary>
+    public IOperation? NumeratorFactor { get; }
 }
 
 /// <summary>Shared by the SMX0006 analyzer and fix.</summary>
@@ -82,6 +86,26 @@ internal static class LogisticMatcher
         }
 
         IOperation numerator = OperationHelpers.Unwrap(division.LeftOperand);
+        IOperation? factor = null;
+        if (numerator is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply, LeftOperand: { } left, RightOperand: { } right })
+        {
+            // c * exp(z) / (1 + exp(z)) is c times the logistic.
+            if (ExpOf(symbols, OperationHelpers.Unwrap(right), out _) is not null)
+            {
+                factor = left;
+                numerator = OperationHelpers.Unwrap(right);
+            }
+            else if (ExpOf(symbols, OperationHelpers.Unwrap(left), out _) is not null)
+            {
+                factor = right;
+                numerator = OperationHelpers.Unwrap(left);
+            }
+            else
+            {
+                return null;
+            }
+        }
+
         IInvocationOperation exp;
         IOperation exponent;
         ISymbol? holder = null;
@@ -104,7 +128,7 @@ internal static class LogisticMatcher
             exp = denominatorExp;
             exponent = denominatorExponent!;
         }
-        else
+        else if (factor is null)
         {
             holder = HolderOf(numerator);
             if (holder is null || !SymbolEqualityComparer.Default.Equals(holder, HolderOf(OperationHelpers.Unwrap(other)))
@@ -124,8 +148,12 @@ internal static class LogisticMatcher
             definitionStatement = definition.Statement;
             definitionValue = definition.Value;
         }
+        else
+        {
+            return null;
+        }
 
-        return new LogisticMatch(division, one, other, exp, exponent, holder, definitionStatement, definitionValue);
+        return new LogisticMatch(division, one, other, exp, exponent, holder, definitionStatement, definitionValue, factor);
     }
 
     /// <summary>Math.Exp(z), MathF.Exp(z), double.Exp(z), float.Exp(z), T.Exp(z), Math.Pow(Math.E, z).</summary>
