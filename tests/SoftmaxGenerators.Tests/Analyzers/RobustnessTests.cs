@@ -22,6 +22,18 @@ public class RobustnessTests
         "double _s; void F(double[] x) { foreach (var v in x) _s += Math.Exp(v); } double G(double v) => Math.Exp(v) / _s",
         "static void F(double[] x) { double s = 0; for (;;) s += Math.Exp(undefined); var q = undefined / s; }",
         "static double F(double[] x) { double s = 0; s += Math.Pow(Math.E, ); return 1 / s; }",
+        "static double S(double x) => Math.Exp(x) / (1 + Math.Exp(",
+        "static double S(double x) => Math.Exp(x) / (1 + Math.Exp(y));",
+        "static double S(double x) => Math.Exp() / (1 + Math.Exp());",
+        "static double S(double x) => Math.Exp(x) / (1 + );",
+        "static double S(double x) => / (1 + Math.Exp(x));",
+        "static double S(double x) { var k = Math.Exp(; return k / (1 + k); }",
+        "static double S(double x) { var k = Math.Exp(x) return k / (1 + k) }",
+        "static double S(double x) { k = Math.Exp(x); return k / (1 + k); }",
+        "static double S(double x) { if (x > ) return 1; return Math.Exp(x) / (1 + Math.Exp(x)); }",
+        "static double S(double x) => x < 0 ? Math.Exp(x) / (1 + Math.Exp(x)) : ;",
+        "static T S<T>(T x) where T : IExponentialFunctions<T> { T k = T.Exp(x); return k / (T.One + k",
+        "double _k; double S(double x) { switch (x) { case > 1: _k = Math.Exp(x); return _k / (1 + _k); } goto L; L: return 0;",
     };
 
     [Theory]
@@ -42,6 +54,7 @@ public class RobustnessTests
                 static double[] F(double[] x) { double s = 0; foreach (var v in x) s += Math.Exp(v); return x.Select(v => Math.Exp(v) / s).ToArray(); }
                 static double L(double x) => Math.Log(1 + Math.Exp(x));
                 static void T(float[] x) => TensorPrimitives.SoftMax(x, x);
+                static double S(double x) => Math.Exp(x) / (1 + Math.Exp(x));
             }
             """;
         var (generatedDiagnostics, generatedExceptions) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(("G.g.cs", naive)));
@@ -49,7 +62,7 @@ public class RobustnessTests
         Assert.Empty(generatedDiagnostics);
 
         var (ordinaryDiagnostics, _) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(("G.cs", naive)));
-        Assert.Equal(new[] { "SMX0001", "SMX0002", "SMX0004" }, ordinaryDiagnostics.Select(d => d.Id).Distinct().OrderBy(id => id));
+        Assert.Equal(new[] { "SMX0001", "SMX0002", "SMX0004", "SMX0006" }, ordinaryDiagnostics.Select(d => d.Id).Distinct().OrderBy(id => id));
     }
 
     [Fact]
