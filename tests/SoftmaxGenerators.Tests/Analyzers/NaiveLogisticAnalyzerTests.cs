@@ -38,6 +38,9 @@ public class NaiveLogisticAnalyzerTests
         "static double Sigmoid(double x, double y) => y < 0 ? {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|} : 1;",
         "static double Sigmoid(double x) { if (x > 20) { Console.WriteLine(x); } return {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|}; }",
         "static double Sigmoid(double x) { if (x > 20) return 1; x = x * 2; return {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|}; }",
+        "static double Sigmoid(double x) => {|SMX0006:Math.Exp(Math.Min(x, 1000)) / (1 + Math.Exp(Math.Min(x, 1000)))|};",
+        "static double Sigmoid(double x) => Math.Abs(x) > 30 ? {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|} : 0.5;",
+        "static double Sigmoid(double x) => Math.Abs(x) < 1000 ? {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|} : 1;",
         "static Func<double, double> S = x => {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|};",
     };
 
@@ -62,6 +65,10 @@ public class NaiveLogisticAnalyzerTests
         "static double G(double x) => Math.Exp(-x * x) / (1 + Math.Exp(-x * x));",
         "static double G(double x) => Math.Exp(-Math.Abs(x)) / (1 + Math.Exp(-Math.Abs(x)));",
         "static double G(double x) { double e = Math.Exp(-Math.Abs(x)); return x >= 0 ? 1 / (1 + e) : e / (1 + e); }",
+        "static double G(double x) => Math.Exp(Math.Min(x, 30)) / (1 + Math.Exp(Math.Min(x, 30)));",
+        "static float G(float x) { float e = MathF.Exp(Math.Clamp(x, -30f, 30f)); return e / (1 + e); }",
+        "static double Sigmoid(double x) => Math.Abs(x) < 30 ? Math.Exp(x) / (1 + Math.Exp(x)) : (x > 0 ? 1 : 0);",
+        "static double Sigmoid(double x) { if (Math.Abs(x) > 30) return x > 0 ? 1 : 0; return Math.Exp(-x) / (1 + Math.Exp(-x)); }",
         // not a logistic, or the variable may hold something else at the division
         "static double R(double x, double y) => Math.Exp(x) / (1 + Math.Exp(y));",
         "static double R(double x) => Math.Exp(x) / (2 + Math.Exp(x));",

@@ -183,9 +183,26 @@ internal static class LogisticMatcher
     /// </summary>
     private static bool IsBoundedAbove(NumericsSymbols symbols, IInvocationOperation exp, IOperation exponent)
     {
+        double limit = exp.TargetMethod.ReturnType.SpecialType == SpecialType.System_Double ? 709 : 88;
         if (OperationHelpers.ConstantNumber(exponent) is double constant)
         {
-            return constant <= (exp.TargetMethod.ReturnType.SpecialType == SpecialType.System_Double ? 709 : 88);
+            return constant <= limit;
+        }
+
+        // Clamped exponents: Math.Min(z, c), Math.Clamp(z, lo, c) with a constant c that does not overflow.
+        if (OperationHelpers.Unwrap(exponent) is IInvocationOperation clamp)
+        {
+            if (symbols.IsMathMember(clamp.TargetMethod, "Min") && clamp.Arguments.Length == 2
+                && (OperationHelpers.ConstantNumber(clamp.Arguments[0].Value) <= limit || OperationHelpers.ConstantNumber(clamp.Arguments[1].Value) <= limit))
+            {
+                return true;
+            }
+
+            if (symbols.IsMathMember(clamp.TargetMethod, "Clamp") && clamp.Arguments.Length == 3
+                && OperationHelpers.Argument(clamp, 2) is { } high && OperationHelpers.ConstantNumber(high) <= limit)
+            {
+                return true;
+            }
         }
 
         return SignAnalysis.IsNonPositive(symbols, exponent);
@@ -560,6 +577,15 @@ internal static class LogisticMatcher
 
                 // compared = s * v with v the exponent's value: a bound on s * v is a bound on v.
                 (double comparedScale, IOperation comparedValue) = Peel(compared);
+                if (upper && comparedScale > 0 && constant >= 0
+                    && OperationHelpers.Unwrap(comparedValue) is IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Abs" } abs } absCall
+                    && absCall.Arguments.Length == 1 && abs.ContainingNamespace?.ToDisplayString() == "System")
+                {
+                    // |v| <= c bounds v on both sides.
+                    (double innerScale, IOperation innerValue) = Peel(absCall.Arguments[0].Value);
+                    return SameValue(innerValue, value) && System.Math.Abs(scale / innerScale) * (constant / comparedScale) <= GuardBound;
+                }
+
                 if (!SameValue(comparedValue, value))
                 {
                     return false;
