@@ -34,6 +34,8 @@ public class NaiveLogisticFixedCodeRunsTests
         "public static double F(double x) { var y = new double[2]; G(new[] { x, -x }, y); return y[0] - 1e-3 * y[1]; } static void G(double[] x, double[] y) { for (int i = 0; i < x.Length; i++) { double e = Math.Exp(x[i]); y[i] = e / (1 + e); } }",
         "public static double F(double x) => 3 * Math.Exp(2 * x) / (1 + Math.Exp(2 * x));",
         "public static float F(float x) => (float)Math.Exp(x) / (1 + (float)Math.Exp(x));",
+        "public static double F(double x) => (float)(Math.Exp(x) / (1 + Math.Exp(x)));",
+        "public static double F(double x) => x > 0 ? 2 * Math.Exp(x) / (1 + Math.Exp(x)) - 1 : Math.Tanh(x / 2);",
     };
 
     [Theory]
@@ -89,6 +91,11 @@ public class NaiveLogisticFixedCodeRunsTests
         if (members.Contains("y[0] - 1e-3 * y[1]", StringComparison.Ordinal))
         {
             return sigmoid - 1e-3 * (1 - sigmoid);
+        }
+
+        if (members.Contains("Math.Tanh", StringComparison.Ordinal))
+        {
+            return x > 0 ? 1 : -1;
         }
 
         return members.Contains("3 * ", StringComparison.Ordinal) ? 3 * sigmoid : sigmoid;
