@@ -82,6 +82,7 @@ public class NaiveLogisticAnalyzerTests
         "static double R(double x) => Math.Exp(x) / (1 + Math.Log(x));",
         "static double R(double x, double a) => a * Math.Exp(-1.0) / (1 + Math.Exp(x));",
         "static double R(double x, double a) => a * x / (1 + Math.Exp(x));",
+        "static double R(double x) { double k = Math.Exp(x); void Zero() => k = 0; Zero(); return k / (1 + k); }",
         "static double D(double x) { var e = Math.Exp(-x); return e / Math.Pow(e + 1, 2); }",
         "static double R(double x) => Math.Exp(x) / (1 + Math.Exp(x) + Math.Exp(2 * x));",
     };

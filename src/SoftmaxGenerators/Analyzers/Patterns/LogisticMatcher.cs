@@ -120,7 +120,7 @@ internal static class LogisticMatcher
                 return null;
             }
 
-            if (IsBoundedAbove(symbols, numeratorExp, numeratorExponent!) || IsGuarded(numeratorExp, numeratorExponent!))
+            if (IsBoundedAbove(symbols, numeratorExp, numeratorExponent!) || IsGuarded(symbols, numeratorExp, numeratorExponent!))
             {
                 return null;
             }
@@ -138,7 +138,7 @@ internal static class LogisticMatcher
                 return null;
             }
 
-            if (IsBoundedAbove(symbols, definitionExp, definitionExponent!) || IsGuarded(definitionExp, definitionExponent!))
+            if (IsBoundedAbove(symbols, definitionExp, definitionExponent!) || IsGuarded(symbols, definitionExp, definitionExponent!))
             {
                 return null;
             }
@@ -226,7 +226,7 @@ internal static class LogisticMatcher
     /// <summary>The statement that last assigned the holder before the division, with the value it assigned; null when unsure.</summary>
     private static (IOperation Statement, IOperation Value)? FindDefinition(NumericsSymbols symbols, IBinaryOperation division, ISymbol holder)
     {
-        bool isField = holder is IFieldSymbol;
+        bool isField = holder is IFieldSymbol || IsWrittenByNestedFunction(symbols, division, holder);
         IOperation node = division;
         int seen = 0;
         bool first = true;
@@ -324,11 +324,18 @@ internal static class LogisticMatcher
         return null;
     }
 
-    private static bool IsStatementContainingDivision(IOperation statement, IOperation division)
+    /// <summary>A local that a lambda or local function writes can change at any call: treat it like a field.</summary>
+    private static bool IsWrittenByNestedFunction(NumericsSymbols symbols, IOperation division, ISymbol holder)
     {
-        for (IOperation? current = division; current is not null; current = current.Parent)
+        IOperation top = division;
+        while (top.Parent is not null)
         {
-            if (current == statement)
+            top = top.Parent;
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(top))
+        {
+            if (node is IAnonymousFunctionOperation or ILocalFunctionOperation && Writes(symbols, node, holder, callsWrite: false))
             {
                 return true;
             }
@@ -442,7 +449,7 @@ internal static class LogisticMatcher
     /// The exponential runs only where a dominating comparison bounds its exponent above by a small constant:
     /// <c>x &lt; 0 ? exp(x) / (1 + exp(x)) : ...</c>, <c>if (x &gt; 20) return 1; return exp(x) / (1 + exp(x));</c>.
     /// </summary>
-    private static bool IsGuarded(IOperation exp, IOperation exponent)
+    private static bool IsGuarded(NumericsSymbols symbols, IOperation exp, IOperation exponent)
     {
         (double scale, IOperation value) = Peel(exponent);
         var referenced = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -464,7 +471,7 @@ internal static class LogisticMatcher
             if (parent is IConditionalOperation conditional && conditional.Condition != node)
             {
                 bool whenTrue = conditional.WhenTrue == node;
-                if (Bounds(conditional.Condition, whenTrue, scale, value) && !WritesAny(node, referenced))
+                if (Bounds(symbols, conditional.Condition, whenTrue, scale, value) && !WritesAny(node, referenced))
                 {
                     return true;
                 }
@@ -475,7 +482,7 @@ internal static class LogisticMatcher
                 for (int i = index - 1; i >= 0 && index - i <= MaxStatements; i--)
                 {
                     if (block.Operations[i] is IConditionalOperation { WhenFalse: null } exit && AlwaysExits(exit.WhenTrue)
-                        && Bounds(exit.Condition, false, scale, value))
+                        && Bounds(symbols, exit.Condition, false, scale, value))
                     {
                         bool written = false;
                         for (int j = i + 1; j <= index && !written; j++)
@@ -534,21 +541,21 @@ internal static class LogisticMatcher
     };
 
     /// <summary>When <paramref name="condition"/> has the value <paramref name="holds"/>, scale * value is at most <see cref="GuardBound"/>.</summary>
-    private static bool Bounds(IOperation condition, bool holds, double scale, IOperation value)
+    private static bool Bounds(NumericsSymbols symbols, IOperation condition, bool holds, double scale, IOperation value)
     {
         condition = OperationHelpers.Unwrap(condition);
         switch (condition)
         {
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                return Bounds(not.Operand, !holds, scale, value);
+                return Bounds(symbols, not.Operand, !holds, scale, value);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
                 return holds
-                    ? Bounds(and.LeftOperand, true, scale, value) || Bounds(and.RightOperand, true, scale, value)
-                    : Bounds(and.LeftOperand, false, scale, value) && Bounds(and.RightOperand, false, scale, value);
+                    ? Bounds(symbols, and.LeftOperand, true, scale, value) || Bounds(symbols, and.RightOperand, true, scale, value)
+                    : Bounds(symbols, and.LeftOperand, false, scale, value) && Bounds(symbols, and.RightOperand, false, scale, value);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
                 return holds
-                    ? Bounds(or.LeftOperand, true, scale, value) && Bounds(or.RightOperand, true, scale, value)
-                    : Bounds(or.LeftOperand, false, scale, value) || Bounds(or.RightOperand, false, scale, value);
+                    ? Bounds(symbols, or.LeftOperand, true, scale, value) && Bounds(symbols, or.RightOperand, true, scale, value)
+                    : Bounds(symbols, or.LeftOperand, false, scale, value) || Bounds(symbols, or.RightOperand, false, scale, value);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual } comparison:
             {
                 bool upper = comparison.OperatorKind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual;
@@ -578,8 +585,8 @@ internal static class LogisticMatcher
                 // compared = s * v with v the exponent's value: a bound on s * v is a bound on v.
                 (double comparedScale, IOperation comparedValue) = Peel(compared);
                 if (upper && comparedScale > 0 && constant >= 0
-                    && OperationHelpers.Unwrap(comparedValue) is IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Abs" } abs } absCall
-                    && absCall.Arguments.Length == 1 && abs.ContainingNamespace?.ToDisplayString() == "System")
+                    && OperationHelpers.Unwrap(comparedValue) is IInvocationOperation absCall
+                    && symbols.IsMathMember(absCall.TargetMethod, "Abs") && absCall.Arguments.Length == 1)
                 {
                     // |v| <= c bounds v on both sides.
                     (double innerScale, IOperation innerValue) = Peel(absCall.Arguments[0].Value);
