@@ -42,6 +42,9 @@ public class NaiveLogisticCodeFixTests
     [InlineData(
         "static float S(double z) => {|SMX0006:(float)Math.Exp(z) / (1 + (float)Math.Exp(z))|};",
         "static float S(double z) => 1 / (1 + (float)Math.Exp(-z));")]
+    [InlineData(
+        "public virtual float Transfer(float x) => (float)({|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|});",
+        "public virtual float Transfer(float x) => (float)(1 / (1 + Math.Exp(-x)));")]
     public Task Direct_form(string members, string fixedMembers) => Verifier.VerifyAsync(Sources.Class(members), Sources.Class(fixedMembers));
 
     [Fact]
