@@ -12,6 +12,7 @@ internal static class NumericsDescriptors
     public const string LogOfSoftmaxId = "SMX0003";
     public const string TensorPrimitivesSoftMaxId = "SMX0004";
     public const string UseGeneratedSoftmaxId = "SMX0005";
+    public const string NaiveLogisticId = "SMX0006";
 
     /// <summary>The category of SMX0005, which is about speed, not correctness.</summary>
     public const string PerformanceCategory = "Performance";
@@ -42,6 +43,12 @@ internal static class NumericsDescriptors
         "TensorPrimitives.SoftMax does not subtract the maximum",
         "'{0}' does not subtract the maximum before exponentiating; for large inputs it returns NaN (SoftMax([100, 99, 0]) in float is [NaN, NaN, 0])",
         "TensorPrimitives.SoftMax computes exp(x) / sum(exp(x)) directly. Use TensorPrimitives.Max, Subtract, Exp, Sum and Divide instead.");
+
+    public static readonly DiagnosticDescriptor NaiveLogistic = Create(
+        NaiveLogisticId,
+        "Logistic function computed as exp(x) / (1 + exp(x))",
+        "'{0}' divides an exponential by one plus itself; for exponents above about 709 (88 in float) both overflow and the result is NaN (infinity / infinity); use 1 / (1 + exp(-x))",
+        "exp(x) / (1 + exp(x)) is the logistic function, but for large x the numerator and the denominator both overflow to infinity and the quotient is NaN instead of 1. The same function written as 1 / (1 + exp(-x)) is finite for every x: its exponential overflows only where the result is 0.");
 
     public static readonly DiagnosticDescriptor UseGeneratedSoftmax = new(
         UseGeneratedSoftmaxId,

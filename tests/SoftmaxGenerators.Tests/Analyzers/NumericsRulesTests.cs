@@ -20,6 +20,7 @@ public class NumericsRulesTests
     [InlineData("SMX0002")]
     [InlineData("SMX0003")]
     [InlineData("SMX0004")]
+    [InlineData("SMX0006")]
     public void Every_rule_has_a_docs_page_and_help_link(string id)
     {
         DiagnosticDescriptor descriptor = typeof(NumericsDescriptors)
@@ -32,7 +33,7 @@ public class NumericsRulesTests
         Assert.Equal(DiagnosticSeverity.Warning, descriptor.DefaultSeverity);
         Assert.DoesNotContain(WellKnownDiagnosticTags.NotConfigurable, descriptor.CustomTags);
         Assert.True(File.Exists(Path.Combine(TestReferences.RepositoryRoot, "docs", "rules", id + ".md")), $"docs/rules/{id}.md is missing");
-        Assert.Contains(descriptor, new DiagnosticAnalyzer[] { new NaiveSoftmaxAnalyzer(), new NaiveLogSumExpAnalyzer(), new LogOfSoftmaxAnalyzer(), new TensorPrimitivesSoftMaxAnalyzer() }
+        Assert.Contains(descriptor, new DiagnosticAnalyzer[] { new NaiveSoftmaxAnalyzer(), new NaiveLogSumExpAnalyzer(), new LogOfSoftmaxAnalyzer(), new TensorPrimitivesSoftMaxAnalyzer(), new NaiveLogisticAnalyzer() }
             .SelectMany(a => a.SupportedDiagnostics));
     }
 
@@ -40,7 +41,7 @@ public class NumericsRulesTests
     public void Rules_are_listed_in_the_unshipped_release_file()
     {
         string releases = File.ReadAllText(Path.Combine(TestReferences.RepositoryRoot, "src", "SoftmaxGenerators", "AnalyzerReleases.Unshipped.md"));
-        foreach (string id in new[] { "SMX0001", "SMX0002", "SMX0003", "SMX0004" })
+        foreach (string id in new[] { "SMX0001", "SMX0002", "SMX0003", "SMX0004", "SMX0006" })
         {
             Assert.Contains(id + " | Numerics | Warning |", releases);
         }

@@ -33,6 +33,18 @@ public class RobustnessTests
         "static double[] P(double[] z) { var p = new double[z.Length]; double s = 0; for (int i = 0; i < z.Length; i++) { p[i] = Math.Exp(z[i]); s += p[i]; } for (int i = 0; i < z.Length; i++) p[i] /= s; return P(p); } static double L(double[] z) => -Math.Log(P(z)[0]);",
         "static double F(double[] p, double t) { var la = new double[p.Length]; la = la; for (int i = 0; i < p.Length; i++) la[i] = Math.Log(la[i]); return Math.Exp(la[0] / t) / Math.Exp(la[1]",
         "interface IOps<T> { T Exp(T v); T Add(T a, T b); T Divide(T a, T b); } static T F<T>(T[] x, IOps<T> o, T z) { foreach (var v in x) z = o.Add(z, o.Exp(v)); return o.Divide(o.Exp(x[0]), ",
+        "static double S(double x) => Math.Exp(x) / (1 + Math.Exp(",
+        "static double S(double x) => Math.Exp(x) / (1 + Math.Exp(y));",
+        "static double S(double x) => Math.Exp() / (1 + Math.Exp());",
+        "static double S(double x) => Math.Exp(x) / (1 + );",
+        "static double S(double x) => / (1 + Math.Exp(x));",
+        "static double S(double x) { var k = Math.Exp(; return k / (1 + k); }",
+        "static double S(double x) { var k = Math.Exp(x) return k / (1 + k) }",
+        "static double S(double x) { k = Math.Exp(x); return k / (1 + k); }",
+        "static double S(double x) { if (x > ) return 1; return Math.Exp(x) / (1 + Math.Exp(x)); }",
+        "static double S(double x) => x < 0 ? Math.Exp(x) / (1 + Math.Exp(x)) : ;",
+        "static T S<T>(T x) where T : IExponentialFunctions<T> { T k = T.Exp(x); return k / (T.One + k",
+        "double _k; double S(double x) { switch (x) { case > 1: _k = Math.Exp(x); return _k / (1 + _k); } goto L; L: return 0;",
     };
 
     [Theory]
@@ -53,6 +65,7 @@ public class RobustnessTests
                 static double[] F(double[] x) { double s = 0; foreach (var v in x) s += Math.Exp(v); return x.Select(v => Math.Exp(v) / s).ToArray(); }
                 static double L(double x) => Math.Log(1 + Math.Exp(x));
                 static void T(float[] x) => TensorPrimitives.SoftMax(x, x);
+                static double S(double x) => Math.Exp(x) / (1 + Math.Exp(x));
             }
             """;
         var (generatedDiagnostics, generatedExceptions) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(("G.g.cs", naive)));
@@ -60,7 +73,7 @@ public class RobustnessTests
         Assert.Empty(generatedDiagnostics);
 
         var (ordinaryDiagnostics, _) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(("G.cs", naive)));
-        Assert.Equal(new[] { "SMX0001", "SMX0002", "SMX0004" }, ordinaryDiagnostics.Select(d => d.Id).Distinct().OrderBy(id => id));
+        Assert.Equal(new[] { "SMX0001", "SMX0002", "SMX0004", "SMX0006" }, ordinaryDiagnostics.Select(d => d.Id).Distinct().OrderBy(id => id));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public static class NumericsAnalyzerRunner
 {
     public static ImmutableArray<DiagnosticAnalyzer> All { get; } = ImmutableArray.Create<DiagnosticAnalyzer>(
         new NaiveSoftmaxAnalyzer(), new NaiveLogSumExpAnalyzer(), new LogOfSoftmaxAnalyzer(), new TensorPrimitivesSoftMaxAnalyzer(),
-        new UpgradeToGeneratedSoftmaxAnalyzer());
+        new UpgradeToGeneratedSoftmaxAnalyzer(), new NaiveLogisticAnalyzer());
 
     public static CSharpCompilation Compile(params (string Path, string Source)[] sources) =>
         CSharpCompilation.Create(
