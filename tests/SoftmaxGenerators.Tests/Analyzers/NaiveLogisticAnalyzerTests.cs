@@ -37,7 +37,7 @@ public class NaiveLogisticAnalyzerTests
         "static double Sigmoid(double x) => x < 1000 ? {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|} : 1;",
         "static double Sigmoid(double x, double y) => y < 0 ? {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|} : 1;",
         "static double Sigmoid(double x) { if (x > 20) { Console.WriteLine(x); } return {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|}; }",
-        "static double Sigmoid(double x) { if (x > 20) return 1; x = x * 2; return {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|}; }",
+        "static double Sigmoid(double x) { if (x > 20) return 1; x = x * x; return {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|}; }",
         "static double Sigmoid(double x) => {|SMX0006:Math.Exp(Math.Min(x, 1000)) / (1 + Math.Exp(Math.Min(x, 1000)))|};",
         "static double Sigmoid(double x) => Math.Abs(x) > 30 ? {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|} : 0.5;",
         "static double Sigmoid(double x) => Math.Abs(x) < 1000 ? {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|} : 1;",

@@ -86,6 +86,10 @@ public class RealCodeShapesTests
         """
         static double[] F(double[] x, double beta) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(beta * x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
         """,
+        // A square is non-negative but not bounded above.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i] * x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
         // A single negated read (softmin) is still reported.
         """
         static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(-x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
@@ -250,6 +254,10 @@ public class RealCodeShapesTests
         // A guard that skips large values.
         """
         static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { double v = x[i]; if (v > 40) continue; y[i] = Math.Exp(v); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // A guard bounds what is computed from the guarded value: x <= 20, so 2 * x <= 40.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { double v = x[i]; if (v > 20) continue; v = v * 2; y[i] = Math.Exp(v); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
         """,
         // Constants.
         """

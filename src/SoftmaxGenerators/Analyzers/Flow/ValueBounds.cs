@@ -90,10 +90,28 @@ internal sealed class ValueBounds
         var factors = new List<(IOperation Factor, bool Divisor)>();
         bool negative = false;
         Factor(operation, factors, divisor: false, ref negative, 0);
-        RemoveSquares(factors, out bool hadSquare);
+        List<(IOperation Factor, bool Divisor)> squares = RemoveSquares(factors);
 
         Interval value = Interval.Exactly(1);
-        bool provenNonNegative = hadSquare;
+        bool provenNonNegative = false;
+        foreach ((IOperation squared, bool divisor) in squares)
+        {
+            // d * d: the square of d's range (unbounded above when d is); 1 / (s * s) is positive.
+            Interval range = Evaluate(squared, depth + 1);
+            double a = range.Lo * range.Lo, b = range.Hi * range.Hi;
+            double lo = range.Lo <= 0 && range.Hi >= 0 ? 0 : Math.Min(a, b);
+            Interval square = new(lo, Math.Max(a, b));
+            if (divisor)
+            {
+                value = square.Lo > 0 ? value / square : SignOnly(value, nonNegative: true);
+            }
+            else
+            {
+                value *= square;
+                provenNonNegative |= !OperationHelpers.IsConstant(squared);
+            }
+        }
+
         var unknown = new List<IOperation>();
         foreach ((IOperation factor, bool divisor) in factors)
         {
@@ -196,17 +214,17 @@ internal sealed class ValueBounds
         into.Add((operation, divisor));
     }
 
-    private static void RemoveSquares(List<(IOperation Factor, bool Divisor)> factors, out bool hadSquare)
+    /// <summary>Takes equal factors out in pairs (d * d, 1 / (s * s)) and returns one of each pair.</summary>
+    private static List<(IOperation Factor, bool Divisor)> RemoveSquares(List<(IOperation Factor, bool Divisor)> factors)
     {
-        hadSquare = false;
+        var squares = new List<(IOperation, bool)>();
         for (int i = 0; i < factors.Count; i++)
         {
             for (int j = i + 1; j < factors.Count; j++)
             {
                 if (factors[i].Divisor == factors[j].Divisor && SameValue(factors[i].Factor, factors[j].Factor))
                 {
-                    // d * d >= 0 (and 1 / (s * s) > 0 unless s is 0, which no finite result allows).
-                    hadSquare |= !factors[i].Divisor && !OperationHelpers.IsConstant(factors[i].Factor);
+                    squares.Add(factors[i]);
                     factors.RemoveAt(j);
                     factors.RemoveAt(i);
                     i--;
@@ -214,6 +232,8 @@ internal sealed class ValueBounds
                 }
             }
         }
+
+        return squares;
     }
 
     /// <summary>Two reads of the same side-effect-free value (d and d, x[i] and x[i]).</summary>
