@@ -6,7 +6,11 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace SoftmaxScan;
 
 /// <summary>A compilation of one project unit, with what it took to build it.</summary>
-internal sealed record BuiltUnit(ProjectUnit Unit, CSharpCompilation Compilation, AnalyzerOptions Options);
+internal sealed record BuiltUnit(ProjectUnit Unit, CSharpCompilation Compilation, AnalyzerOptions Options)
+{
+    /// <summary>The packages of the project and of the projects it references.</summary>
+    public IReadOnlyList<(string Id, string? Version)> Packages => Unit.Packages;
+}
 
 /// <summary>Builds the compilations of a source tree as its projects' builds would: the .NET 10 reference pack, the
 /// restored NuGet packages, project references as compilation references, implicit global usings, Unity stubs.</summary>
@@ -53,15 +57,20 @@ internal sealed class Compilations
         }
 
         var references = new List<MetadataReference>(s_framework.Value);
+        var packages = new List<(string, string?)>(unit.Packages);
         foreach (string referenced in unit.ProjectReferences)
         {
             if (byProject.TryGetValue(referenced, out ProjectUnit? other) && BuildOne(root, other, byProject, built, visiting) is { } dependency)
             {
                 references.Add(dependency.Compilation.ToMetadataReference());
+                packages.AddRange(dependency.Packages);
             }
         }
 
-        var packages = new List<(string, string?)>(unit.Packages);
+        // Packages flow to referencing projects, as NuGet's transitive restore does.
+        unit.Packages.Clear();
+        unit.Packages.AddRange(packages.Distinct());
+
         foreach (string path in _restorer.CompileAssemblies(packages))
         {
             references.Add(MetadataReference.CreateFromFile(path));

@@ -130,6 +130,15 @@ public class RealCodeShapesTests
         """
         static double[] F(double[] input) { var output = new double[input.Length]; for (var i = 0; i < input.Length; ++i) output[i] = {|SMX0001:Math.Exp(input[i])|}; return output.Normalize(); }
         """,
+        // A constant minus something shifts nothing (maximum-entropy GIS scores).
+        """
+        static double[] F(double[] s, double[] f, double c) { double normal = 0; for (int k = 0; k < s.Length; k++) { s[k] = {|SMX0001:Math.Exp(s[k] * c + (1.0 - f[k] / c))|}; normal += s[k]; } for (int k = 0; k < s.Length; k++) s[k] /= normal; return s; }
+        """,
+        // Math.Pow of a hand-written e, collected in a list (bandit Boltzmann selection).
+        """
+        const double e = 2.71828;
+        static List<double> F(double[] estimates, double tau) { var exp = new List<double>(); foreach (var a in estimates) exp.Add({|SMX0001:Math.Pow(e, a / tau)|}); double sum = exp.Sum(); for (int i = 0; i < exp.Count; i++) exp[i] = exp[i] / sum; return exp; }
+        """,
         // A long chain of copies: out of depth is unbounded, never "shifted".
         """
         static double[] F(double[] x0) { var x1 = x0; var x2 = x1; var x3 = x2; var x4 = x3; var x5 = x4; var x6 = x5; var x7 = x6; var x8 = x7; var x9 = x8; var y = new double[x9.Length]; double s = 0; for (int i = 0; i < x9.Length; i++) { y[i] = {|SMX0001:Math.Exp(x9[i])|}; s += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= s; return y; }
@@ -327,6 +336,8 @@ public class RealCodeShapesTests
         // log1p(exp(x)).
         "static T Softplus<T>(T x) where T : IFloatingPointIeee754<T> => {|SMX0002:T.LogP1(T.Exp(x))|};",
         "static T Softplus<T>(T x) where T : IFloatingPointIeee754<T> => T.LogP1(T.Exp(-T.Abs(x)));",
+        // Softplus spread over locals (NeuralNetwork.NET shape).
+        "static float Softplus(float x) { float exp = (float)Math.Exp(x); float sum = 1 + exp; return (float){|SMX0002:Math.Log(sum)|}; }",
         // Softplus spread over a local.
         "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|}; }",
         "static double Softplus(double x) { var e = Math.Exp(-x * x); return Math.Log(1 + e); }",
@@ -335,4 +346,29 @@ public class RealCodeShapesTests
     [Theory]
     [MemberData(nameof(LogSumExpCases))]
     public Task LogSumExp_cases(string members) => Verify<NaiveLogSumExpAnalyzer>(members);
+}
+
+/// <summary>A user tensor type whose Sum takes a selector (Kemsekov/Adam-Optimizer-C- shape).</summary>
+public class UserTensorShapesTests
+{
+    private const string Tensor = """
+        public sealed class FTensor
+        {
+            private readonly float[] _values;
+            public FTensor(float[] values) => _values = values;
+            public float Sum(System.Func<float, float> selector) { float s = 0; foreach (var v in _values) s += selector(v); return s; }
+            public FTensor Map(System.Func<float, float> map) { var r = new float[_values.Length]; for (int i = 0; i < r.Length; i++) r[i] = map(_values[i]); return new FTensor(r); }
+        }
+        """;
+
+    [Fact]
+    public Task Sum_with_a_selector_on_a_user_type_is_a_sum()
+    {
+        var test = new AnalyzerVerifier<NaiveSoftmaxAnalyzer>.Test
+        {
+            TestCode = Sources.Class("static FTensor Activation(FTensor x) { var sum = x.Sum(v => {|SMX0001:MathF.Exp(v)|}); return x.Map(v => MathF.Exp(v) / sum); }"),
+        };
+        test.TestState.Sources.Add(("FTensor.cs", Tensor));
+        return test.RunAsync(CancellationToken.None);
+    }
 }

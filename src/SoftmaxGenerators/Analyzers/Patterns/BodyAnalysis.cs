@@ -469,7 +469,9 @@ internal sealed class BodyAnalysis
         {
             switch (node)
             {
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtraction when !OperationHelpers.IsConstant(subtraction.RightOperand):
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtraction
+                    when !OperationHelpers.IsConstant(subtraction.RightOperand) && !OperationHelpers.IsConstant(subtraction.LeftOperand):
+                    // x - max; but 1.0 - f (a constant minus something) shifts nothing.
                     return true;
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } addition
                     when IsNegatedVariable(addition.LeftOperand) || IsNegatedVariable(addition.RightOperand):
@@ -677,7 +679,8 @@ internal sealed class BodyAnalysis
                 case IReturnOperation { Parent: IBlockOperation { Parent: IAnonymousFunctionOperation lambda } } when OperationHelpers.Unwrap(current) == start || current.Parent is IReturnOperation:
                     if (OperationHelpers.EnclosingCallOfDelegate(lambda) is { } call)
                     {
-                        if (Symbols.IsEnumerable(call.TargetMethod, "Sum"))
+                        // Enumerable.Sum, or a Sum(selector) of the user's own collection or tensor type.
+                        if (Symbols.IsEnumerable(call.TargetMethod, "Sum") || call.TargetMethod.Name == "Sum")
                         {
                             into.Add(new Accumulator(null, call));
                         }

@@ -48,6 +48,7 @@ internal static class LogSumExpMatcher
 
         var leaves = new List<IOperation>();
         Flatten(log.Arguments[0].Value, leaves, 0);
+        InlineSingleDefinitions(analysis, leaves);
         var sites = new List<ExpSite>();
         // log1p(y) is log(1 + y): the 1 is implicit.
         bool logP1 = analysis.Symbols.IsLogP1(log.TargetMethod);
@@ -120,7 +121,7 @@ internal static class LogSumExpMatcher
 
             foreach (ExpSite site in sites)
             {
-                if (site.Exponent is null || analysis.IsGuarded(site.Exponent))
+                if (site.Exponent is null)
                 {
                     return null;
                 }
@@ -141,6 +142,36 @@ internal static class LogSumExpMatcher
         }
 
         return new LogSumExpMatch(log, shape, sites, shape == LogSumExpShape.Accumulated ? sumSymbol : null);
+    }
+
+    /// <summary>
+    /// A local defined once as a sum (<c>sum = 1 + e</c>; <c>Math.Log(sum)</c>) stands for its terms. An accumulated
+    /// sum (<c>sum += ...</c>) has several writes and is left alone.
+    /// </summary>
+    private static void InlineSingleDefinitions(BodyAnalysis analysis, List<IOperation> leaves)
+    {
+        for (int round = 0; round < 3; round++)
+        {
+            bool changed = false;
+            for (int i = 0; i < leaves.Count; i++)
+            {
+                if (OperationHelpers.Unwrap(leaves[i]) is ILocalReferenceOperation { Local: { } local }
+                    && analysis.WritesOf(local) is { Count: 1 } writes && writes[0].Kind == WriteKind.Assign && !writes[0].Element
+                    && writes[0].Value is { } value && OperationHelpers.Unwrap(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add })
+                {
+                    var terms = new List<IOperation>();
+                    Flatten(value, terms, 0);
+                    leaves.RemoveAt(i);
+                    leaves.InsertRange(i, terms);
+                    changed = true;
+                }
+            }
+
+            if (!changed)
+            {
+                break;
+            }
+        }
     }
 
     /// <summary>A local whose one definition is an exponential (<c>var e = Math.Exp(x); Math.Log(1 + e)</c>).</summary>

@@ -89,8 +89,9 @@ internal sealed class NumericsSymbols
 
         return operation.ConstantValue.HasValue && operation.ConstantValue.Value switch
         {
-            double d => d == System.Math.E,
-            float f => f == (float)System.Math.E,
+            // Math.E, or a hand-written approximation of it (const double e = 2.71828).
+            double d => System.Math.Abs(d - System.Math.E) < 1e-3,
+            float f => System.Math.Abs(f - System.Math.E) < 1e-3,
             _ => false,
         };
     }
