@@ -1,0 +1,234 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using SoftmaxGenerators.Analyzers.Patterns;
+
+namespace SoftmaxGenerators.CodeFixes;
+
+/// <summary>Safety checks on the sum: every use of it must stay correct when all exponentials are scaled by exp(-max).</summary>
+internal static partial class ShiftPlanner
+{
+    /// <summary>
+    /// Every use of the sum is one the shift keeps correct: accumulating it, resetting it to zero, dividing related
+    /// exponentials (or where they are stored) by it, or (log-sum-exp) taking its log.
+    /// </summary>
+    private static bool SumUsesAreSafe(FixContext context, Accumulator accumulator, List<ExpSite> related, HashSet<ISymbol> storage, SumUse use, IReadOnlyCollection<IInvocationOperation> logs, CancellationToken cancellationToken)
+    {
+        ISymbol? sum = SumSymbol(accumulator);
+        if (sum is null)
+        {
+            return accumulator.Invocation is { } invocation && UseIsSafe(context, invocation, related, storage, use, logs);
+        }
+
+        if (sum is IFieldSymbol)
+        {
+            // A field may be read by other members: only a fix inside one method is safe when the field is private
+            // and every use is in this member.
+            if (sum.DeclaredAccessibility != Accessibility.Private)
+            {
+                return false;
+            }
+
+            foreach (SyntaxReference reference in sum.ContainingType.DeclaringSyntaxReferences)
+            {
+                SyntaxNode type = reference.GetSyntax(cancellationToken);
+                foreach (IdentifierNameSyntax name in type.DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (name.Identifier.ValueText == sum.Name && !context.Member.Span.Contains(name.Span) && type.SyntaxTree == context.Member.SyntaxTree)
+                    {
+                        return false;
+                    }
+
+                    if (type.SyntaxTree != context.Member.SyntaxTree)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        IOperation? body = context.Model.GetOperation(context.Member, cancellationToken);
+        if (body is null)
+        {
+            return false;
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (OperationHelpers.ReferencedSymbol(node) is not { } symbol || !SymbolEqualityComparer.Default.Equals(symbol, sum)
+                || node is not (ILocalReferenceOperation or IFieldReferenceOperation))
+            {
+                continue;
+            }
+
+            IOperation? parent = OperationHelpers.ParentSkippingConversions(node, out IOperation child);
+            if (parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound && compound.Target == child)
+            {
+                continue;
+            }
+
+            if (parent is ISimpleAssignmentOperation assignment && assignment.Target == child)
+            {
+                if (OperationHelpers.ConstantNumber(assignment.Value) == 0
+                    || (OperationHelpers.Unwrap(assignment.Value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add && OperationHelpers.References(add, sum)))
+                {
+                    continue;
+                }
+
+                return false;
+            }
+
+            if (parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } selfAdd && parent.Parent is ISimpleAssignmentOperation selfAssignment
+                && OperationHelpers.ReferencedSymbol(selfAssignment.Target) is { } selfTarget && SymbolEqualityComparer.Default.Equals(selfTarget, sum))
+            {
+                continue;
+            }
+
+            if (!UseIsSafe(context, node, related, storage, use, logs))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool UseIsSafe(FixContext context, IOperation read, List<ExpSite> related, HashSet<ISymbol> storage, SumUse use, IReadOnlyCollection<IInvocationOperation> logs)
+    {
+        IOperation current = read;
+        for (int depth = 0; depth < 16; depth++)
+        {
+            IOperation? parent = current.Parent;
+            switch (parent)
+            {
+                case IConversionOperation:
+                    current = parent;
+                    continue;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } when use == SumUse.Divisor:
+                    current = parent;
+                    continue;
+                case IArgumentOperation { Parent: IInvocationOperation log } when use == SumUse.Log:
+                    return logs.Contains(log);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division when use == SumUse.Divisor && division.RightOperand == current:
+                    return IsNumerator(division.LeftOperand, related, storage)
+                        || (OperationHelpers.ConstantNumber(division.LeftOperand) == 1 && ReciprocalIsSafe(context, division, related, storage));
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound when use == SumUse.Divisor && compound.Value == current:
+                    return OperationHelpers.RootSymbol(compound.Target) is { } target && storage.Contains(target);
+                case IArgumentOperation { Parent: IInvocationOperation divide, Parameter.Ordinal: 1 } when use == SumUse.Divisor
+                    && context.Analysis.Symbols.IsTensorPrimitives(divide.TargetMethod, "Divide"):
+                    return OperationHelpers.Argument(divide, 0) is { } numerator && OperationHelpers.RootSymbol(numerator) is { } root && storage.Contains(root);
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation } when read is IInvocationOperation:
+                    return true; // checked through the local it is stored in
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReciprocalIsSafe(FixContext context, IOperation division, List<ExpSite> related, HashSet<ISymbol> storage)
+    {
+        // inv = 1 / sum, then every use of inv multiplies a related exponential or its storage.
+        if (OperationHelpers.ParentSkippingConversions(division, out _) is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+        {
+            return false;
+        }
+
+        foreach (Write write in context.Analysis.WritesOf(declarator.Symbol))
+        {
+            if (write.Node is not IVariableDeclaratorOperation)
+            {
+                return false;
+            }
+        }
+
+        // Every read of the reciprocal multiplies a related exponential or where they are stored.
+        SyntaxNode? scope = declarator.Syntax.FirstAncestorOrSelf<BlockSyntax>();
+        IOperation? body = scope is null ? null : context.Model.GetOperation(context.Member);
+        if (body is null)
+        {
+            return false;
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
+            {
+                continue;
+            }
+
+            IOperation? parent = OperationHelpers.ParentSkippingConversions(node, out IOperation child);
+            bool safe = parent switch
+            {
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product =>
+                    IsNumerator(product.LeftOperand == child ? product.RightOperand : product.LeftOperand, related, storage),
+                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Multiply } compound when compound.Value == child =>
+                    OperationHelpers.RootSymbol(compound.Target) is { } target && storage.Contains(target),
+                IArgumentOperation { Parent: IInvocationOperation multiply, Parameter.Ordinal: 1 } when context.Analysis.Symbols.IsTensorPrimitives(multiply.TargetMethod, "Multiply") =>
+                    OperationHelpers.Argument(multiply, 0) is { } factor && OperationHelpers.RootSymbol(factor) is { } root && storage.Contains(root),
+                _ => false,
+            };
+            if (!safe)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsNumerator(IOperation numerator, List<ExpSite> related, HashSet<ISymbol> storage)
+    {
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(numerator))
+        {
+            foreach (ExpSite site in related)
+            {
+                if (site.Node == node)
+                {
+                    return true;
+                }
+            }
+
+            if (OperationHelpers.ReferencedSymbol(node) is { } symbol && storage.Contains(symbol))
+            {
+                return true;
+            }
+
+            if (OperationHelpers.ElementCollection(node) is { } collection && storage.Contains(collection))
+            {
+                return true;
+            }
+        }
+
+        // A lambda parameter over the storage (e.Select(v => v / s)) or a foreach variable over it.
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(numerator))
+        {
+            if (node is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda })
+            {
+                for (IOperation? current = node.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
+                    {
+                        if (OperationHelpers.EnclosingCallOfDelegate(function) is { } call && OperationHelpers.SourceOf(call) is { } source
+                            && OperationHelpers.RootSymbol(source) is { } root && storage.Contains(root))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}
