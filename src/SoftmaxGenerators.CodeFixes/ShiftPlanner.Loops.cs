@@ -98,7 +98,7 @@ internal static partial class ShiftPlanner
                 }
 
                 // An element write inside the loops is fine only when it is the exponential's own in-place store.
-                if (insertion.Span.Contains(write.Node.Syntax.Span) && write.Element && !IsOwnStore(write, related))
+                if (insertion.Span.Contains(write.Node.Syntax.Span) && write.Element && !IsOwnStore(context, write, related))
                 {
                     return null;
                 }
@@ -226,7 +226,7 @@ internal static partial class ShiftPlanner
 
             foreach (Write write in context.Analysis.WritesOf(symbol))
             {
-                if (insertion.Span.Contains(write.Node.Syntax.Span) && (!write.Element || !IsOwnStore(write, related)))
+                if (insertion.Span.Contains(write.Node.Syntax.Span) && (!write.Element || !IsOwnStore(context, write, related)))
                 {
                     return null;
                 }
@@ -272,7 +272,7 @@ internal static partial class ShiftPlanner
         _ => false,
     };
 
-    private static bool IsOwnStore(Write write, List<ExpSite> related)
+    private static bool IsOwnStore(FixContext context, Write write, List<ExpSite> related)
     {
         foreach (ExpSite site in related)
         {
@@ -282,7 +282,9 @@ internal static partial class ShiftPlanner
             }
         }
 
-        return false;
+        // x[i] = e, where the local e holds only related exponentials.
+        return write.Value is { } value && OperationHelpers.Unwrap(value) is ILocalReferenceOperation { Local: var local }
+            && HoldsOnlyRelated(context, local, related);
     }
 
     /// <summary>Where the sum lives: its declaration, the statement that resets a field sum, or the statement of a Sum() call.</summary>

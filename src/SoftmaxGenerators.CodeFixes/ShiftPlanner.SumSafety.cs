@@ -60,6 +60,11 @@ internal static partial class ShiftPlanner
             return false;
         }
 
+        if (!FindReciprocalAssignment(context, body, sum, use, out ISimpleAssignmentOperation? reciprocal))
+        {
+            return false;
+        }
+
         foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
         {
             if (OperationHelpers.ReferencedSymbol(node) is not { } symbol || !SymbolEqualityComparer.Default.Equals(symbol, sum)
@@ -69,6 +74,25 @@ internal static partial class ShiftPlanner
             }
 
             IOperation? parent = OperationHelpers.ParentSkippingConversions(node, out IOperation child);
+            if (reciprocal is not null)
+            {
+                // sum = 1 / sum: before it the sum is a sum, after it a reciprocal that may only multiply.
+                if (OperationHelpers.DescendantsAndSelf(reciprocal).Contains(node))
+                {
+                    continue;
+                }
+
+                if (node.Syntax.SpanStart > reciprocal.Syntax.Span.End)
+                {
+                    if (!MultipliesRelated(context, node, related, storage))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+            }
+
             if (parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound && compound.Target == child)
             {
                 continue;
@@ -126,6 +150,13 @@ internal static partial class ShiftPlanner
                     return OperationHelpers.Argument(divide, 0) is { } numerator && OperationHelpers.RootSymbol(numerator) is { } root && storage.Contains(root);
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation } when read is IInvocationOperation:
                     return true; // checked through the local it is stored in
+                case IBinaryOperation comparison when use == SumUse.Divisor && OperationHelpers.Unwrap(current) == read && IsComparisonWithZero(comparison, current):
+                    // if (sum == 0) / sum > 0 ? ... : the shifted sum is zero only where the original underflowed.
+                    return true;
+                case IArgumentOperation { Parent: IInvocationOperation floor } when use == SumUse.Divisor && IsSmallFloor(context, floor, parent):
+                    // Math.Max(sum, 1e-12) as the divisor: the shifted sum is at least 1, the floor never binds.
+                    current = floor;
+                    continue;
                 default:
                     return false;
             }
@@ -165,19 +196,76 @@ internal static partial class ShiftPlanner
                 continue;
             }
 
-            IOperation? parent = OperationHelpers.ParentSkippingConversions(node, out IOperation child);
-            bool safe = parent switch
+            if (!MultipliesRelated(context, node, related, storage))
             {
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product =>
-                    IsNumerator(product.LeftOperand == child ? product.RightOperand : product.LeftOperand, related, storage),
-                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Multiply } compound when compound.Value == child =>
-                    OperationHelpers.RootSymbol(compound.Target) is { } target && storage.Contains(target),
-                IArgumentOperation { Parent: IInvocationOperation multiply, Parameter.Ordinal: 1 } when context.Analysis.Symbols.IsTensorPrimitives(multiply.TargetMethod, "Multiply") =>
-                    OperationHelpers.Argument(multiply, 0) is { } factor && OperationHelpers.RootSymbol(factor) is { } root && storage.Contains(root),
-                _ => false,
-            };
-            if (!safe)
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The read (of a reciprocal of the sum) multiplies a related exponential or where they are stored.</summary>
+    private static bool MultipliesRelated(FixContext context, IOperation read, List<ExpSite> related, HashSet<ISymbol> storage)
+    {
+        IOperation? parent = OperationHelpers.ParentSkippingConversions(read, out IOperation child);
+        return parent switch
+        {
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product =>
+                IsNumerator(product.LeftOperand == child ? product.RightOperand : product.LeftOperand, related, storage),
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Multiply } compound when compound.Value == child =>
+                OperationHelpers.RootSymbol(compound.Target) is { } target && storage.Contains(target),
+            IArgumentOperation { Parent: IInvocationOperation multiply, Parameter.Ordinal: 1 } when context.Analysis.Symbols.IsTensorPrimitives(multiply.TargetMethod, "Multiply") =>
+                OperationHelpers.Argument(multiply, 0) is { } factor && OperationHelpers.RootSymbol(factor) is { } root && storage.Contains(root),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// The one statement <c>sum = 1 / sum;</c>, if any (null when none). False when there are several, or it is inside
+    /// a loop, a lambda or a local function, or the member jumps with goto, or the sum is read in a lambda or local
+    /// function: then "before" and "after" it are not textual.
+    /// </summary>
+    private static bool FindReciprocalAssignment(FixContext context, IOperation body, ISymbol sum, SumUse use, out ISimpleAssignmentOperation? reciprocal)
+    {
+        reciprocal = null;
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is ISimpleAssignmentOperation assignment
+                && OperationHelpers.ReferencedSymbol(assignment.Target) is { } target && SymbolEqualityComparer.Default.Equals(target, sum)
+                && OperationHelpers.Unwrap(assignment.Value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division
+                && OperationHelpers.ConstantNumber(division.LeftOperand) == 1
+                && OperationHelpers.ReferencedSymbol(division.RightOperand) is { } divisor && SymbolEqualityComparer.Default.Equals(divisor, sum))
             {
+                if (reciprocal is not null || use != SumUse.Divisor)
+                {
+                    return false;
+                }
+
+                reciprocal = assignment;
+            }
+        }
+
+        if (reciprocal is null)
+        {
+            return true;
+        }
+
+        if (reciprocal.Syntax.Parent is not ExpressionStatementSyntax statement
+            || statement.Ancestors().TakeWhile(a => a != context.Member).Any(a => a is ForStatementSyntax or ForEachStatementSyntax
+                or WhileStatementSyntax or DoStatementSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            || context.Member.DescendantNodes().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax))
+        {
+            reciprocal = null;
+            return false;
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (OperationHelpers.ReferencedSymbol(node) is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, sum)
+                && node.Syntax.Ancestors().TakeWhile(a => a != context.Member).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            {
+                reciprocal = null;
                 return false;
             }
         }
@@ -230,5 +318,29 @@ internal static partial class ShiftPlanner
         }
 
         return false;
+    }
+
+    private static bool IsComparisonWithZero(IBinaryOperation comparison, IOperation sumSide)
+    {
+        if (comparison.OperatorKind is not (BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.GreaterThan
+            or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual))
+        {
+            return false;
+        }
+
+        IOperation other = comparison.LeftOperand == sumSide ? comparison.RightOperand : comparison.LeftOperand;
+        return OperationHelpers.ConstantNumber(other) == 0;
+    }
+
+    /// <summary>Math.Max(sum, eps) (either order) with a constant 0 &lt; eps &lt;= 1e-4.</summary>
+    private static bool IsSmallFloor(FixContext context, IInvocationOperation call, IOperation sumArgument)
+    {
+        if (!context.Analysis.Symbols.IsMathMember(call.TargetMethod, "Max") || call.Arguments.Length != 2)
+        {
+            return false;
+        }
+
+        IOperation other = call.Arguments[0] == sumArgument ? call.Arguments[1].Value : call.Arguments[0].Value;
+        return OperationHelpers.ConstantNumber(other) is double eps && eps > 0 && eps <= 1e-4;
     }
 }

@@ -65,6 +65,11 @@ internal static partial class ShiftPlanner
         }
 
         HashSet<ISymbol> storage = StorageOf(related);
+        if (!ExtendStorageThroughLocals(context, accumulator, related, storage, cancellationToken))
+        {
+            return null;
+        }
+
         if (!SumUsesAreSafe(context, accumulator, related, storage, use, logs, cancellationToken))
         {
             return null;

@@ -370,6 +370,132 @@ public class NaiveSoftmaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task Exponential_in_a_local_guarded_division_and_reciprocal_sum_two_diagnostics_in_one_type() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(double[] x, double t)
+                {
+                    var y = new double[x.Length];
+                    double sum = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        double e = {|SMX0001:Math.Exp(x[i] / t)|};
+                        y[i] = e;
+                        sum += e;
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] = sum == 0 ? 0 : y[i] / sum;
+                    return y;
+                }
+
+                public static float[] G(float[] x)
+                {
+                    var y = new float[x.Length];
+                    float sum = 0f;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        y[i] = {|SMX0001:MathF.Exp(x[i])|};
+                        sum += y[i];
+                    }
+
+                    sum = 1f / sum;
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] *= sum;
+                    return y;
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(double[] x, double t)
+                {
+                    var y = new double[x.Length];
+                    double sum = 0;
+                    double max = double.NegativeInfinity;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        max = Math.Max(max, x[i] / t);
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        double e = Math.Exp(x[i] / t - max);
+                        y[i] = e;
+                        sum += e;
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] = sum == 0 ? 0 : y[i] / sum;
+                    return y;
+                }
+
+                public static float[] G(float[] x)
+                {
+                    var y = new float[x.Length];
+                    float sum = 0f;
+                    float max = float.NegativeInfinity;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        max = Math.Max(max, x[i]);
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        y[i] = MathF.Exp(x[i] - max);
+                        sum += y[i];
+                    }
+
+                    sum = 1f / sum;
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] *= sum;
+                    return y;
+                }
+            """));
+
+    [Fact]
+    public Task Guarded_divisions_by_a_floored_sum_and_under_if() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static void F(float[] x, float[] y)
+                {
+                    float sum = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        var e = {|SMX0001:MathF.Exp(x[i])|};
+                        y[i] = e;
+                        sum += e;
+                    }
+
+                    if (sum > 0)
+                    {
+                        for (int i = 0; i < x.Length; i++)
+                            y[i] /= MathF.Max(sum, 1e-12f);
+                    }
+                }
+            """),
+        Sources.Class("""
+                public static void F(float[] x, float[] y)
+                {
+                    float sum = 0;
+                    float max = float.NegativeInfinity;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        max = Math.Max(max, x[i]);
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        var e = MathF.Exp(x[i] - max);
+                        y[i] = e;
+                        sum += e;
+                    }
+
+                    if (sum > 0)
+                    {
+                        for (int i = 0; i < x.Length; i++)
+                            y[i] /= MathF.Max(sum, 1e-12f);
+                    }
+                }
+            """));
+
     public static TheoryData<string> Unfixable => new()
     {
         // while loops over part of the collection, sums in arrays or in fields used by other members, mixed loop/LINQ:
@@ -399,6 +525,24 @@ public class NaiveSoftmaxCodeFixTests
         """,
         """
         static double F(double[] x) { var e = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; } double inv = 1 / s; for (int i = 0; i < x.Length; i++) e[i] *= inv; return x.Length * inv; }
+        """,
+        // The exponential in a local that is also read for something else than the store, the sum and the division.
+        """
+        static double[] F(double[] x, out double mean) { var y = new double[x.Length]; double sum = 0; mean = 0; for (int i = 0; i < x.Length; i++) { var e = {|SMX0001:Math.Exp(x[i])|}; y[i] = e; sum += e; mean += e * x[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }
+        """,
+        // Guards that change meaning when the sum is scaled: a non-zero threshold, a floor that is not small.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } if (sum > 1e-10) { for (int i = 0; i < x.Length; i++) y[i] /= sum; } return y; }
+        """,
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= Math.Max(sum, 1.0); return y; }
+        """,
+        // sum = 1 / sum, then the reciprocal is used for something else than multiplying the exponentials.
+        """
+        static double F(double[] x, double[] y) { double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } sum = 1 / sum; for (int i = 0; i < x.Length; i++) y[i] *= sum; return sum; }
+        """,
+        """
+        static void F(double[] x, double[] y) { double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } for (int k = 0; k < 1; k++) sum = 1 / sum; for (int i = 0; i < x.Length; i++) y[i] *= sum; }
         """,
     };
 
