@@ -87,7 +87,8 @@ internal static partial class ShiftPlanner
 
             if (symbol is ILocalSymbol local && local.DeclaringSyntaxReferences.Any(r => insertion.Span.Contains(r.Span)))
             {
-                return null;
+                // Scores computed inside the loop body: a score pass first (ShiftPlanner.Scores.cs).
+                return PlanScores(context, site, related, functions, insertion, chain, loopVariables, cancellationToken);
             }
 
             foreach (Write write in context.Analysis.WritesOf(symbol))

@@ -496,6 +496,54 @@ public class NaiveSoftmaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task Scores_computed_in_the_loop_get_a_score_pass() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(double[][] w, double[] h, double[] b)
+                {
+                    var e = new double[b.Length];
+                    double sum = 0;
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        double z = b[k];
+                        for (int j = 0; j < h.Length; j++)
+                            z += w[k][j] * h[j];
+                        e[k] = {|SMX0001:Math.Exp(z)|};
+                        sum += e[k];
+                    }
+
+                    for (int k = 0; k < b.Length; k++)
+                        e[k] /= sum;
+                    return e;
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(double[][] w, double[] h, double[] b)
+                {
+                    var e = new double[b.Length];
+                    double sum = 0;
+                    double max = double.NegativeInfinity;
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        double z = b[k];
+                        for (int j = 0; j < h.Length; j++)
+                            z += w[k][j] * h[j];
+                        e[k] = z;
+                        max = Math.Max(max, e[k]);
+                    }
+
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        e[k] = Math.Exp(e[k] - max);
+                        sum += e[k];
+                    }
+
+                    for (int k = 0; k < b.Length; k++)
+                        e[k] /= sum;
+                    return e;
+                }
+            """));
+
     public static TheoryData<string> Unfixable => new()
     {
         // while loops over part of the collection, sums in arrays or in fields used by other members, mixed loop/LINQ:
@@ -529,6 +577,24 @@ public class NaiveSoftmaxCodeFixTests
         // The exponential in a local that is also read for something else than the store, the sum and the division.
         """
         static double[] F(double[] x, out double mean) { var y = new double[x.Length]; double sum = 0; mean = 0; for (int i = 0; i < x.Length; i++) { var e = {|SMX0001:Math.Exp(x[i])|}; y[i] = e; sum += e; mean += e * x[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }
+        """,
+        // Scores computed in the loop with side effects, an early exit, a call that may not be pure, or read later.
+        """
+        private int _calls;
+        double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = x[k]; _calls++; e[k] = {|SMX0001:Math.Exp(z)|}; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        """
+        static double Score(double v) => v;
+        static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = Score(x[k]); e[k] = {|SMX0001:Math.Exp(z)|}; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        """
+        static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = 0; for (int j = 0; j < x.Length; j++) { if (x[j] > 5) break; z += x[j]; } e[k] = {|SMX0001:Math.Exp(z)|}; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        """
+        static double[] F(double[] x, double[] logits) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = 2 * x[k]; e[k] = {|SMX0001:Math.Exp(z)|}; logits[k] = z; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        """
+        static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = k > 0 ? e[k - 1] : x[k]; e[k] = {|SMX0001:Math.Exp(z)|}; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
         """,
         // Guards that change meaning when the sum is scaled: a non-zero threshold, a floor that is not small.
         """
