@@ -544,6 +544,28 @@ public class NaiveSoftmaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task TensorPrimitives_exp_into_a_span_whose_length_is_checked_first() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static void F(ReadOnlySpan<float> x, Span<float> y)
+                {
+                    if (x.Length != y.Length)
+                        throw new ArgumentException("Lengths differ.", nameof(y));
+                    {|SMX0001:TensorPrimitives.Exp(x, y)|};
+                    TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y);
+                }
+            """),
+        Sources.Class("""
+                public static void F(ReadOnlySpan<float> x, Span<float> y)
+                {
+                    if (x.Length != y.Length)
+                        throw new ArgumentException("Lengths differ.", nameof(y));
+                    TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
+                    TensorPrimitives.Exp(y, y);
+                    TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y);
+                }
+            """));
+
     public static TheoryData<string> Unfixable => new()
     {
         // while loops over part of the collection, sums in arrays or in fields used by other members, mixed loop/LINQ:
@@ -595,6 +617,13 @@ public class NaiveSoftmaxCodeFixTests
         """,
         """
         static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = k > 0 ? e[k - 1] : x[k]; e[k] = {|SMX0001:Math.Exp(z)|}; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        // A destination of unknown length: a check that does not prove equal lengths, or one after the call.
+        """
+        static void F(ReadOnlySpan<float> x, Span<float> y) { if (x.Length > y.Length) throw new ArgumentException(); {|SMX0001:TensorPrimitives.Exp(x, y)|}; TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }
+        """,
+        """
+        static void F(ReadOnlySpan<float> x, Span<float> y, Span<float> z) { if (x.Length != y.Length) return; y = z; {|SMX0001:TensorPrimitives.Exp(x, y)|}; TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }
         """,
         // Guards that change meaning when the sum is scaled: a non-zero threshold, a floor that is not small.
         """
