@@ -566,6 +566,69 @@ public class NaiveSoftmaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task Fix_all_scores_and_a_length_checked_tensor_destination_in_one_type() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static float[] Heads(float[] w, float[] b, float h)
+                {
+                    var p = new float[b.Length];
+                    float total = 0f;
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        float z = w[k] * h + b[k];
+                        p[k] = {|SMX0001:MathF.Exp(z)|};
+                        total += p[k];
+                    }
+
+                    total = 1f / total;
+                    for (int k = 0; k < b.Length; k++)
+                        p[k] *= total;
+                    return p;
+                }
+
+                public static void Probabilities(ReadOnlySpan<double> x, Span<double> y)
+                {
+                    if (y.Length != x.Length) return;
+                    {|SMX0001:TensorPrimitives.Exp(x, y)|};
+                    double s = TensorPrimitives.Sum<double>(y);
+                    TensorPrimitives.Divide<double>(y, s, y);
+                }
+            """),
+        Sources.Class("""
+                public static float[] Heads(float[] w, float[] b, float h)
+                {
+                    var p = new float[b.Length];
+                    float total = 0f;
+                    float max = float.NegativeInfinity;
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        float z = w[k] * h + b[k];
+                        p[k] = z;
+                        max = Math.Max(max, p[k]);
+                    }
+
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        p[k] = MathF.Exp(p[k] - max);
+                        total += p[k];
+                    }
+
+                    total = 1f / total;
+                    for (int k = 0; k < b.Length; k++)
+                        p[k] *= total;
+                    return p;
+                }
+
+                public static void Probabilities(ReadOnlySpan<double> x, Span<double> y)
+                {
+                    if (y.Length != x.Length) return;
+                    TensorPrimitives.Subtract<double>(x, TensorPrimitives.Max<double>(x), y);
+                    TensorPrimitives.Exp<double>(y, y);
+                    double s = TensorPrimitives.Sum<double>(y);
+                    TensorPrimitives.Divide<double>(y, s, y);
+                }
+            """));
+
     public static TheoryData<string> Unfixable => new()
     {
         // while loops over part of the collection, sums in arrays or in fields used by other members, mixed loop/LINQ:
