@@ -97,6 +97,13 @@ internal static partial class ShiftPlanner
             }
         }
 
+        // One place the exponentials are copied to (like an exponential stored directly): a second copy could be
+        // returned unnormalized, and would then change.
+        if (copies.Distinct(SymbolEqualityComparer.Default).Count() > 1)
+        {
+            return false;
+        }
+
         foreach (ISymbol copy in copies)
         {
             if (sum is not null && SymbolEqualityComparer.Default.Equals(copy, sum))

@@ -115,6 +115,18 @@ internal static partial class ShiftPlanner
                 continue;
             }
 
+            if (reciprocal is not null)
+            {
+                // Before sum = 1 / sum the sum may only be compared with 0: dividing by it and then multiplying by its
+                // reciprocal would not be invariant under the shift.
+                if (!(parent is IBinaryOperation comparison && IsComparisonWithZero(comparison, child)))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             if (!UseIsSafe(context, node, related, storage, use, logs))
             {
                 return false;

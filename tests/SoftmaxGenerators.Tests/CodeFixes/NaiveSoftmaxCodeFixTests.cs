@@ -688,6 +688,13 @@ public class NaiveSoftmaxCodeFixTests
         """
         static void F(ReadOnlySpan<float> x, Span<float> y, Span<float> z) { if (x.Length != y.Length) return; y = z; {|SMX0001:TensorPrimitives.Exp(x, y)|}; TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }
         """,
+        // The local copied to two places (the second could be returned unnormalized); divided and then multiplied.
+        """
+        static double[] F(double[] x, double[] raw) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { var e = {|SMX0001:Math.Exp(x[i])|}; raw[i] = e; y[i] = e; sum += e; } for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }
+        """,
+        """
+        static void F(double[] x, double[] y) { double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum; sum = 1 / sum; for (int i = 0; i < x.Length; i++) y[i] *= sum; }
+        """,
         // Guards that change meaning when the sum is scaled: a non-zero threshold, a floor that is not small.
         """
         static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } if (sum > 1e-10) { for (int i = 0; i < x.Length; i++) y[i] /= sum; } return y; }
