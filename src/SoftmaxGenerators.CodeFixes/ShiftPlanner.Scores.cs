@@ -24,8 +24,12 @@ internal static partial class ShiftPlanner
     {
         // One for loop with a block body; the exponential stored directly as e[k] = Exp(...) in that block.
         if (related.Count != 1 || chain.Count != 1 || insertion is not ForStatementSyntax loop || loop.Statement is not BlockSyntax body
-            || site.Exponent?.Syntax is not ExpressionSyntax exponent
-            || site.Node.Syntax.Parent is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } store
+            || site.Exponent?.Syntax is not ExpressionSyntax exponent)
+        {
+            return PlanScoresRecomputed(context, site, related, functions, insertion, chain, loopVariables, cancellationToken);
+        }
+
+        if (site.Node.Syntax.Parent is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } store
             || store.Right != site.Node.Syntax || store.Parent is not ExpressionStatementSyntax expStatement || expStatement.Parent != body
             || store.Left is not ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax storageName } target
             || SingleIdentifierIndex(target) is not { } indexName
@@ -34,7 +38,7 @@ internal static partial class ShiftPlanner
             || storageSymbol is not (ILocalSymbol or IParameterSymbol)
             || context.Model.GetSymbolInfo(indexName, cancellationToken).Symbol is not ILocalSymbol index || !loopVariables.Contains(index))
         {
-            return null;
+            return PlanScoresRecomputed(context, site, related, functions, insertion, chain, loopVariables, cancellationToken);
         }
 
         int at = body.Statements.IndexOf(expStatement);
@@ -168,6 +172,131 @@ internal static partial class ShiftPlanner
         plan.Statements.Add(builder.ToString());
         plan.Replacements.Add((exponent, _ => Shifted(storedExponent, max)));
         plan.Removals.AddRange(scores);
+        return plan;
+    }
+
+    /// <summary>
+    /// Scores whose exponentials are not stored (<c>double z = ...; sum += Math.Exp(z);</c>, log-sum-exp): the maximum
+    /// pass repeats the score statements (pure, so the same values) and takes the maximum of the exponent; the loop
+    /// itself only gets the shifted exponent. No allocation; the score code runs twice.
+    /// </summary>
+    private static ShiftPlan? PlanScoresRecomputed(FixContext context, ExpSite site, List<ExpSite> related, MaxFunctions functions, StatementSyntax insertion, List<StatementSyntax> chain, HashSet<ISymbol> loopVariables, CancellationToken cancellationToken)
+    {
+        if (related.Count != 1 || chain.Count != 1 || site.Exponent?.Syntax is not ExpressionSyntax exponent)
+        {
+            return null;
+        }
+
+        (StatementSyntax body, SyntaxToken close) = insertion switch
+        {
+            ForStatementSyntax f => (f.Statement, f.CloseParenToken),
+            ForEachStatementSyntax e => (e.Statement, e.CloseParenToken),
+            _ => (null!, default),
+        };
+        if (body is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        StatementSyntax? expStatement = site.Node.Syntax.Ancestors().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == block);
+        int at = expStatement is null ? -1 : block.Statements.IndexOf(expStatement);
+        if (at <= 0)
+        {
+            return null;
+        }
+
+        List<StatementSyntax> scores = block.Statements.Take(at).ToList();
+        var scoreLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (StatementSyntax statement in scores)
+        {
+            foreach (SyntaxNode node in statement.DescendantNodesAndSelf())
+            {
+                ISymbol? declared = node switch
+                {
+                    VariableDeclaratorSyntax declarator => context.Model.GetDeclaredSymbol(declarator, cancellationToken),
+                    ForEachStatementSyntax forEach => context.Model.GetDeclaredSymbol(forEach, cancellationToken),
+                    SingleVariableDesignationSyntax designation => context.Model.GetDeclaredSymbol(designation, cancellationToken),
+                    _ => null,
+                };
+                if (declared is not null)
+                {
+                    scoreLocals.Add(declared);
+                }
+            }
+        }
+
+        var reads = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        OperationHelpers.CollectReferencedSymbols(site.Exponent, reads);
+        if (!reads.Any(scoreLocals.Contains))
+        {
+            return null;
+        }
+
+        foreach (StatementSyntax statement in scores)
+        {
+            if (context.Model.GetOperation(statement, cancellationToken) is not { } operation || !ScoreCodeIsPure(context, operation, scoreLocals))
+            {
+                return null;
+            }
+
+            OperationHelpers.CollectReferencedSymbols(operation, reads);
+        }
+
+        // Everything the scores and the exponent read (but their own locals and the loop variables) is fixed during
+        // the loop; locals declared elsewhere in the loop body are not visible to the maximum pass.
+        foreach (ISymbol symbol in reads)
+        {
+            if (scoreLocals.Contains(symbol) || loopVariables.Contains(symbol))
+            {
+                continue;
+            }
+
+            if (symbol is ILocalSymbol local && local.DeclaringSyntaxReferences.Any(r => insertion.Span.Contains(r.Span)))
+            {
+                return null;
+            }
+
+            foreach (Write write in context.Analysis.WritesOf(symbol))
+            {
+                if (insertion.Span.Contains(write.Node.Syntax.Span))
+                {
+                    return null;
+                }
+            }
+        }
+
+        foreach (ISymbol variable in loopVariables)
+        {
+            foreach (Write write in context.Analysis.WritesOf(variable))
+            {
+                if (block.Span.Contains(write.Node.Syntax.Span))
+                {
+                    return null;
+                }
+            }
+        }
+
+        SourceText text = context.Model.SyntaxTree.GetText(cancellationToken);
+        string header = text.ToString(TextSpan.FromBounds(insertion.SpanStart, close.Span.End));
+        if (header.Contains('\n'))
+        {
+            return null;
+        }
+
+        string max = UniqueName(context, insertion, "max");
+        var plan = new ShiftPlan(context.Member, insertion, max);
+        plan.Statements.Add(functions.TypeName + " " + max + " = " + functions.NegativeInfinity + ";");
+        var builder = new StringBuilder();
+        builder.Append(header).Append("\n{\n");
+        foreach (StatementSyntax statement in scores)
+        {
+            builder.Append(Reindented(text, statement, "    ")).Append('\n');
+        }
+
+        builder.Append("    ").Append(max).Append(" = ").Append(MathCall(context, insertion, functions.Max)).Append('(').Append(max).Append(", ")
+            .Append(exponent.WithoutTrivia().ToString()).Append(");\n}");
+        plan.Statements.Add(builder.ToString());
+        AddShifts(context, plan, related, insertion, max);
         return plan;
     }
 

@@ -81,6 +81,8 @@ public class FixedCodeRunsTests
         { "tensor_softmax_span_checked", "SMX0004", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; G(x, y); return y; } static void G(ReadOnlySpan<double> x, Span<double> y) { if (y.Length != x.Length) { return; } TensorPrimitives.SoftMax(x, y); }" },
         { "lse_local", "SMX0002", "lse", "public static double F(double[] x) { double s = 0; for (int i = 0; i < x.Length; i++) { double e = Math.Exp(x[i]); s += e; } return Math.Log(s); }" },
         { "lse_local_rows", "SMX0002", "lse", "public static double F(double[] x) { var m = new double[1, x.Length]; for (int j = 0; j < x.Length; j++) m[0, j] = x[j]; double r0 = 0; for (int r = 0; r < 1; r++) { double s = 0; for (int j = 0; j < x.Length; j++) { var e = Math.Exp(m[r, j]); s += e; } r0 = Math.Log(s); } return r0; }" },
+        { "lse_scores_recomputed", "SMX0002", "lse", "public static double F(double[] x) { var b = new double[x.Length]; double s = 0; for (int k = 0; k < x.Length; k++) { double z = b[k]; z += 1.0 * x[k]; s += Math.Exp(z); } return Math.Log(s); }" },
+        { "lse_scores_foreach", "SMX0002", "lse", "public static float F(float[] x) { float s = 0; foreach (var v in x) { float z = 0.5f * v; z += z; s += MathF.Exp(z); } return MathF.Log(s); }" },
     };
 
     /// <summary>Shapes the shared matcher does not report yet (chained assignment, List.Add): enable when it does.</summary>
