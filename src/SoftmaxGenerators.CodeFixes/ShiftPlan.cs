@@ -36,6 +36,9 @@ internal sealed class ShiftPlan
 
     public List<(SyntaxNode Node, Func<SyntaxNode, string> Rewrite)> Replacements { get; } = new();
 
+    /// <summary>Statements removed (moved into an inserted statement), after the replacements.</summary>
+    public List<StatementSyntax> Removals { get; } = new();
+
     public bool ReturnsVoid { get; set; }
 
     /// <summary>Only the replacements: nothing is inserted.</summary>
@@ -56,6 +59,7 @@ internal sealed class ShiftPlan
         }
 
         tracked.AddRange(Replacements.Select(r => r.Node));
+        tracked.AddRange(Removals);
         root = root.TrackNodes(tracked.Distinct());
         foreach ((SyntaxNode node, Func<SyntaxNode, string> rewrite) in Replacements.OrderByDescending(r => Depth(r.Node)))
         {
@@ -67,6 +71,12 @@ internal sealed class ShiftPlan
 
             ExpressionSyntax replacement = SyntaxFactory.ParseExpression(rewrite(current)).WithTriviaFrom(current);
             root = root.ReplaceNode(current, replacement);
+        }
+
+        if (Removals.Count > 0)
+        {
+            var removed = Removals.Select(r => root.GetCurrentNode(r)).OfType<StatementSyntax>().ToList();
+            root = root.RemoveNodes(removed, SyntaxRemoveOptions.KeepNoTrivia)!;
         }
 
         if (ReplacementsOnly)

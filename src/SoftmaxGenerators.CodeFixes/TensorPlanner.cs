@@ -60,7 +60,7 @@ internal static class TensorPlanner
     /// <summary>
     /// The call is a statement of its own in a block; x and d are plain variables; d has exactly x's length (d is x,
     /// d was created as new T[x.Length] / stackalloc T[x.Length], or both have the same provable constant length),
-    /// so Exp(d, d) and Sum(d) see only the results.
+    /// or an earlier <c>if (x.Length != d.Length) throw/return</c> guards the call), so Exp(d, d) and Sum(d) see only the results.
     /// </summary>
     private static bool TryGetParts(FixContext context, IInvocationOperation invocation, out StatementSyntax? statement, out string prefix, out string x, out string d)
     {
@@ -80,7 +80,8 @@ internal static class TensorPlanner
         }
 
         if (!SymbolEqualityComparer.Default.Equals(sourceSymbol, destinationSymbol) && !SizedFrom(context, destinationSymbol, sourceSymbol)
-            && !SameConstantLength(context, source, destination))
+            && !SameConstantLength(context, source, destination)
+            && !LengthsCheckedEqual(context, sourceSymbol, destinationSymbol, expressionStatement))
         {
             return false;
         }
@@ -131,4 +132,80 @@ internal static class TensorPlanner
     private static bool IsLengthOf(ExpressionSyntax size, ISymbol source) =>
         size is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length", Expression: IdentifierNameSyntax owner }
         && owner.Identifier.ValueText == source.Name;
+
+    /// <summary>
+    /// An earlier <c>if (x.Length != d.Length) throw ...;</c> (or return, either order) in a block around the call,
+    /// outside loops, lambdas and local functions, with neither buffer reassigned anywhere and no goto in the member.
+    /// </summary>
+    private static bool LengthsCheckedEqual(FixContext context, ISymbol source, ISymbol destination, StatementSyntax call)
+    {
+        if (source is not (IParameterSymbol { RefKind: RefKind.None or RefKind.In } or ILocalSymbol)
+            || destination is not (IParameterSymbol { RefKind: RefKind.None or RefKind.In } or ILocalSymbol)
+            || context.Member.DescendantNodes().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax))
+        {
+            return false;
+        }
+
+        foreach (ISymbol buffer in new[] { source, destination })
+        {
+            // Reassigned (or passed by ref) anywhere: its length may differ at the call. Writes of its contents are fine.
+            if (context.Analysis.WritesOf(buffer).Any(w => !w.Element && w.Node is not IVariableDeclaratorOperation
+                && w.Kind is WriteKind.Assign or WriteKind.Unknown or WriteKind.ForEach or WriteKind.AddAssign or WriteKind.SubtractAssign or WriteKind.OtherCompound))
+            {
+                return false;
+            }
+        }
+
+        SyntaxNode child = call;
+        foreach (SyntaxNode ancestor in call.Ancestors())
+        {
+            if (ancestor == context.Member || ancestor is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
+                or ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax)
+            {
+                return false;
+            }
+
+            if (ancestor is BlockSyntax block)
+            {
+                foreach (StatementSyntax statement in block.Statements)
+                {
+                    if (statement == child)
+                    {
+                        break;
+                    }
+
+                    if (IsLengthGuard(context, statement, source, destination))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            child = ancestor;
+        }
+
+        return false;
+    }
+
+    private static bool IsLengthGuard(FixContext context, StatementSyntax statement, ISymbol source, ISymbol destination)
+    {
+        if (statement is not IfStatementSyntax { Else: null } guard
+            || guard.Condition is not BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } condition
+            || !(guard.Statement is ThrowStatementSyntax or ReturnStatementSyntax
+                || (guard.Statement is BlockSyntax { Statements.Count: 1 } body && body.Statements[0] is ThrowStatementSyntax or ReturnStatementSyntax)))
+        {
+            return false;
+        }
+
+        ISymbol? left = LengthOwner(context, condition.Left);
+        ISymbol? right = LengthOwner(context, condition.Right);
+        return left is not null && right is not null
+            && ((SymbolEqualityComparer.Default.Equals(left, source) && SymbolEqualityComparer.Default.Equals(right, destination))
+                || (SymbolEqualityComparer.Default.Equals(left, destination) && SymbolEqualityComparer.Default.Equals(right, source)));
+    }
+
+    private static ISymbol? LengthOwner(FixContext context, ExpressionSyntax expression) =>
+        expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length", Expression: IdentifierNameSyntax owner }
+            ? context.Model.GetSymbolInfo(owner).Symbol
+            : null;
 }

@@ -19,6 +19,8 @@ public class FixedCodeRunsTests
 {
     private static readonly double[][] s_small = { new[] { 1.0, 2.0, 3.0 }, new[] { 0.5, -1.0, 2.0, 0.0 } };
     private static readonly double[][] s_large = { new[] { 800.0, 799.0, 790.0, 805.0 }, new[] { 20.0, 300.0, 5000.0 } };
+    private static readonly double[] s_largeDouble = { 1000.0, 999.0, 0.0 };
+    private static readonly double[] s_largeFloat = { 100.0, 99.0, 0.0 };
 
     public static TheoryData<string, string, string> Cases => new()
     {
@@ -57,6 +59,52 @@ public class FixedCodeRunsTests
         { "SMX0001", "softmax", "public static double[] F(double[] x) { ReadOnlySpan<double> s = x; var e = new double[s.Length]; TensorPrimitives.Exp(s, e); TensorPrimitives.Divide<double>(e, TensorPrimitives.Sum<double>(e), e); return e; }" },
     };
 
+    /// <summary>Loop shapes seen on real code (the exponential in a local, guarded divisions, reciprocals, scores in the loop, ...).</summary>
+    public static TheoryData<string, string, string, string> RealShapes => new()
+    {
+        { "local", "SMX0001", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { var e = Math.Exp(x[i]); y[i] = e; sum += e; } for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }" },
+        { "local_temperature", "SMX0001", "softmax/2", "public static double[] F(double[] x) { double t = 2; var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { double e = Math.Exp(x[i] / t); y[i] = e; sum += e; } for (int i = 0; i < x.Length; i++) y[i] = y[i] / sum; return y; }" },
+        { "if_sum_zero", "SMX0001", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } for (int i = 0; i < x.Length; i++) { if (sum == 0) y[i] = 1.0 / x.Length; else y[i] /= sum; } return y; }" },
+        { "if_sum_positive", "SMX0001", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } if (sum > 0) { for (int i = 0; i < x.Length; i++) y[i] /= sum; } return y; }" },
+        { "ternary", "SMX0001", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] = sum == 0 ? 0 : y[i] / sum; return y; }" },
+        { "max_eps", "SMX0001", "softmax", "public static float[] F(float[] x) { var y = new float[x.Length]; float sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = MathF.Exp(x[i]); sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= Math.Max(sum, 1e-12f); return y; }" },
+        { "sum_reciprocal", "SMX0001", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } sum = 1 / sum; for (int i = 0; i < x.Length; i++) y[i] *= sum; return y; }" },
+        { "inv_local", "SMX0001", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } var inv = 1.0 / sum; for (int i = 0; i < x.Length; i++) y[i] = y[i] * inv; return y; }" },
+        { "scores", "SMX0001", "softmax", "public static double[] F(double[] x) { var w = new double[x.Length]; for (int k = 0; k < x.Length; k++) w[k] = 1; var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = w[k] * x[k] + 0.0; e[k] = Math.Exp(z); sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }" },
+        { "scores_inner_loop", "SMX0001", "softmax", "public static double[] F(double[] x) { var b = new double[x.Length]; var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = b[k]; for (int j = 0; j < x.Length; j++) z += (j == k ? 1.0 : 0.0) * x[j]; e[k] = Math.Exp(z); sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }" },
+        { "scores_float_temperature", "SMX0001", "softmax/2", "public static float[] F(float[] x) { float t = 2f; var e = new float[x.Length]; float sum = 0; for (int k = 0; k < x.Length; k++) { float z = x[k] * 1f; z += 0f; e[k] = MathF.Exp(z / t); sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }" },
+        { "pow_e", "SMX0001", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Pow(Math.E, x[i]); sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }" },
+        { "rows_2d_local", "SMX0001", "softmax", "public static double[] F(double[] x) { var m = new double[1, x.Length]; for (int j = 0; j < x.Length; j++) m[0, j] = x[j]; for (int r = 0; r < m.GetLength(0); r++) { double sum = 0; for (int j = 0; j < x.Length; j++) { double e = Math.Exp(m[r, j]); m[r, j] = e; sum += e; } for (int j = 0; j < x.Length; j++) m[r, j] /= sum; } var y = new double[x.Length]; for (int j = 0; j < x.Length; j++) y[j] = m[0, j]; return y; }" },
+        { "dictionary", "SMX0001", "softmax", "public static double[] F(double[] x) { var d = new Dictionary<int, double>(); for (int i = 0; i < x.Length; i++) d[i] = x[i]; var p = new Dictionary<int, double>(); double sum = 0; foreach (var kv in d) { p[kv.Key] = Math.Exp(kv.Value); sum += p[kv.Key]; } foreach (var k in d.Keys) p[k] /= sum; return p.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToArray(); }" },
+        { "tensor_other_destination", "SMX0001", "softmax", "public static float[] F(float[] x) { var e = new float[x.Length]; TensorPrimitives.Exp(x, e); float s = TensorPrimitives.Sum(e); var y = new float[x.Length]; TensorPrimitives.Divide(e, s, y); return y; }" },
+        { "tensor_span_destination_checked", "SMX0001", "softmax", "public static float[] F(float[] x) { var y = new float[x.Length]; G(x, y); return y; } static void G(ReadOnlySpan<float> x, Span<float> y) { if (x.Length != y.Length) throw new ArgumentException(\"length\"); TensorPrimitives.Exp(x, y); TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }" },
+        { "tensor_softmax_span_checked", "SMX0004", "softmax", "public static double[] F(double[] x) { var y = new double[x.Length]; G(x, y); return y; } static void G(ReadOnlySpan<double> x, Span<double> y) { if (y.Length != x.Length) { return; } TensorPrimitives.SoftMax(x, y); }" },
+        { "lse_local", "SMX0002", "lse", "public static double F(double[] x) { double s = 0; for (int i = 0; i < x.Length; i++) { double e = Math.Exp(x[i]); s += e; } return Math.Log(s); }" },
+        { "lse_local_rows", "SMX0002", "lse", "public static double F(double[] x) { var m = new double[1, x.Length]; for (int j = 0; j < x.Length; j++) m[0, j] = x[j]; double r0 = 0; for (int r = 0; r < 1; r++) { double s = 0; for (int j = 0; j < x.Length; j++) { var e = Math.Exp(m[r, j]); s += e; } r0 = Math.Log(s); } return r0; }" },
+        { "lse_scores_recomputed", "SMX0002", "lse", "public static double F(double[] x) { var b = new double[x.Length]; double s = 0; for (int k = 0; k < x.Length; k++) { double z = b[k]; z += 1.0 * x[k]; s += Math.Exp(z); } return Math.Log(s); }" },
+        { "lse_scores_foreach", "SMX0002", "lse", "public static float F(float[] x) { float s = 0; foreach (var v in x) { float z = 0.5f * v; z += z; s += MathF.Exp(z); } return MathF.Log(s); }" },
+    };
+
+    /// <summary>Shapes the shared matcher does not report yet (chained assignment, List.Add): enable when it does.</summary>
+    public static TheoryData<string, string, string, string> RealShapesNotReportedYet => new()
+    {
+        { "chained", "SMX0001", "softmax", "public static float[] F(float[] x) { var y = new float[x.Length]; float sum = 0; for (int i = 0; i < x.Length; i++) sum += y[i] = MathF.Exp(x[i]); for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }" },
+        { "list_add", "SMX0001", "softmax", "public static double[] F(double[] x) { var list = new List<double>(); double sum = 0; for (int i = 0; i < x.Length; i++) { list.Add(Math.Exp(x[i])); sum += list[i]; } for (int i = 0; i < list.Count; i++) list[i] /= sum; return list.ToArray(); }" },
+    };
+
+    [Theory(Skip = "SMX0001 does not report these yet (the matcher does not follow chained assignments or List.Add)")]
+    [MemberData(nameof(RealShapesNotReportedYet))]
+    public Task Real_shapes_not_reported_yet(string shape, string rule, string reference, string members) =>
+        Real_shapes_fixed_code_matches_the_original_and_is_stable(shape, rule, reference, members);
+
+    [Theory]
+    [MemberData(nameof(RealShapes))]
+    public Task Real_shapes_fixed_code_matches_the_original_and_is_stable(string shape, string rule, string reference, string members)
+    {
+        Assert.NotEmpty(shape);
+        return Fixed_code_matches_the_original_on_small_inputs_and_is_stable_on_large_ones(rule, reference, members);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task Fixed_code_matches_the_original_on_small_inputs_and_is_stable_on_large_ones(string rule, string reference, string members)
@@ -89,7 +137,7 @@ public class FixedCodeRunsTests
         }
 
         bool isFloat = members.Contains("float[] F(", StringComparison.Ordinal) || members.Contains("float F(", StringComparison.Ordinal);
-        foreach (double[] input in s_large)
+        foreach (double[] input in s_large.Append(isFloat ? s_largeFloat : s_largeDouble))
         {
             double[] actual = Run(after, input, members);
             double[] expected = Reference(reference, input);

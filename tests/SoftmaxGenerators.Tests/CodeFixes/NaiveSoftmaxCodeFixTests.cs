@@ -370,6 +370,265 @@ public class NaiveSoftmaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task Exponential_in_a_local_guarded_division_and_reciprocal_sum_two_diagnostics_in_one_type() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(double[] x, double t)
+                {
+                    var y = new double[x.Length];
+                    double sum = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        double e = {|SMX0001:Math.Exp(x[i] / t)|};
+                        y[i] = e;
+                        sum += e;
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] = sum == 0 ? 0 : y[i] / sum;
+                    return y;
+                }
+
+                public static float[] G(float[] x)
+                {
+                    var y = new float[x.Length];
+                    float sum = 0f;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        y[i] = {|SMX0001:MathF.Exp(x[i])|};
+                        sum += y[i];
+                    }
+
+                    sum = 1f / sum;
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] *= sum;
+                    return y;
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(double[] x, double t)
+                {
+                    var y = new double[x.Length];
+                    double sum = 0;
+                    double max = double.NegativeInfinity;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        max = Math.Max(max, x[i] / t);
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        double e = Math.Exp(x[i] / t - max);
+                        y[i] = e;
+                        sum += e;
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] = sum == 0 ? 0 : y[i] / sum;
+                    return y;
+                }
+
+                public static float[] G(float[] x)
+                {
+                    var y = new float[x.Length];
+                    float sum = 0f;
+                    float max = float.NegativeInfinity;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        max = Math.Max(max, x[i]);
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        y[i] = MathF.Exp(x[i] - max);
+                        sum += y[i];
+                    }
+
+                    sum = 1f / sum;
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] *= sum;
+                    return y;
+                }
+            """));
+
+    [Fact]
+    public Task Guarded_divisions_by_a_floored_sum_and_under_if() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static void F(float[] x, float[] y)
+                {
+                    float sum = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        var e = {|SMX0001:MathF.Exp(x[i])|};
+                        y[i] = e;
+                        sum += e;
+                    }
+
+                    if (sum > 0)
+                    {
+                        for (int i = 0; i < x.Length; i++)
+                            y[i] /= MathF.Max(sum, 1e-12f);
+                    }
+                }
+            """),
+        Sources.Class("""
+                public static void F(float[] x, float[] y)
+                {
+                    float sum = 0;
+                    float max = float.NegativeInfinity;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        max = Math.Max(max, x[i]);
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        var e = MathF.Exp(x[i] - max);
+                        y[i] = e;
+                        sum += e;
+                    }
+
+                    if (sum > 0)
+                    {
+                        for (int i = 0; i < x.Length; i++)
+                            y[i] /= MathF.Max(sum, 1e-12f);
+                    }
+                }
+            """));
+
+    [Fact]
+    public Task Scores_computed_in_the_loop_get_a_score_pass() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static double[] F(double[][] w, double[] h, double[] b)
+                {
+                    var e = new double[b.Length];
+                    double sum = 0;
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        double z = b[k];
+                        for (int j = 0; j < h.Length; j++)
+                            z += w[k][j] * h[j];
+                        e[k] = {|SMX0001:Math.Exp(z)|};
+                        sum += e[k];
+                    }
+
+                    for (int k = 0; k < b.Length; k++)
+                        e[k] /= sum;
+                    return e;
+                }
+            """),
+        Sources.Class("""
+                public static double[] F(double[][] w, double[] h, double[] b)
+                {
+                    var e = new double[b.Length];
+                    double sum = 0;
+                    double max = double.NegativeInfinity;
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        double z = b[k];
+                        for (int j = 0; j < h.Length; j++)
+                            z += w[k][j] * h[j];
+                        e[k] = z;
+                        max = Math.Max(max, e[k]);
+                    }
+
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        e[k] = Math.Exp(e[k] - max);
+                        sum += e[k];
+                    }
+
+                    for (int k = 0; k < b.Length; k++)
+                        e[k] /= sum;
+                    return e;
+                }
+            """));
+
+    [Fact]
+    public Task TensorPrimitives_exp_into_a_span_whose_length_is_checked_first() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static void F(ReadOnlySpan<float> x, Span<float> y)
+                {
+                    if (x.Length != y.Length)
+                        throw new ArgumentException("Lengths differ.", nameof(y));
+                    {|SMX0001:TensorPrimitives.Exp(x, y)|};
+                    TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y);
+                }
+            """),
+        Sources.Class("""
+                public static void F(ReadOnlySpan<float> x, Span<float> y)
+                {
+                    if (x.Length != y.Length)
+                        throw new ArgumentException("Lengths differ.", nameof(y));
+                    TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
+                    TensorPrimitives.Exp(y, y);
+                    TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y);
+                }
+            """));
+
+    [Fact]
+    public Task Fix_all_scores_and_a_length_checked_tensor_destination_in_one_type() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static float[] Heads(float[] w, float[] b, float h)
+                {
+                    var p = new float[b.Length];
+                    float total = 0f;
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        float z = w[k] * h + b[k];
+                        p[k] = {|SMX0001:MathF.Exp(z)|};
+                        total += p[k];
+                    }
+
+                    total = 1f / total;
+                    for (int k = 0; k < b.Length; k++)
+                        p[k] *= total;
+                    return p;
+                }
+
+                public static void Probabilities(ReadOnlySpan<double> x, Span<double> y)
+                {
+                    if (y.Length != x.Length) return;
+                    {|SMX0001:TensorPrimitives.Exp(x, y)|};
+                    double s = TensorPrimitives.Sum<double>(y);
+                    TensorPrimitives.Divide<double>(y, s, y);
+                }
+            """),
+        Sources.Class("""
+                public static float[] Heads(float[] w, float[] b, float h)
+                {
+                    var p = new float[b.Length];
+                    float total = 0f;
+                    float max = float.NegativeInfinity;
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        float z = w[k] * h + b[k];
+                        p[k] = z;
+                        max = Math.Max(max, p[k]);
+                    }
+
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        p[k] = MathF.Exp(p[k] - max);
+                        total += p[k];
+                    }
+
+                    total = 1f / total;
+                    for (int k = 0; k < b.Length; k++)
+                        p[k] *= total;
+                    return p;
+                }
+
+                public static void Probabilities(ReadOnlySpan<double> x, Span<double> y)
+                {
+                    if (y.Length != x.Length) return;
+                    TensorPrimitives.Subtract<double>(x, TensorPrimitives.Max<double>(x), y);
+                    TensorPrimitives.Exp<double>(y, y);
+                    double s = TensorPrimitives.Sum<double>(y);
+                    TensorPrimitives.Divide<double>(y, s, y);
+                }
+            """));
+
     public static TheoryData<string> Unfixable => new()
     {
         // while loops over part of the collection, sums in arrays or in fields used by other members, mixed loop/LINQ:
@@ -399,6 +658,56 @@ public class NaiveSoftmaxCodeFixTests
         """,
         """
         static double F(double[] x) { var e = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; } double inv = 1 / s; for (int i = 0; i < x.Length; i++) e[i] *= inv; return x.Length * inv; }
+        """,
+        // The exponential in a local that is also read for something else than the store, the sum and the division.
+        """
+        static double[] F(double[] x, out double mean) { var y = new double[x.Length]; double sum = 0; mean = 0; for (int i = 0; i < x.Length; i++) { var e = {|SMX0001:Math.Exp(x[i])|}; y[i] = e; sum += e; mean += e * x[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }
+        """,
+        // Scores computed in the loop with side effects, an early exit, a call that may not be pure, or read later.
+        """
+        private int _calls;
+        double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = x[k]; _calls++; e[k] = {|SMX0001:Math.Exp(z)|}; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        """
+        static double Score(double v) => v;
+        static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = Score(x[k]); e[k] = {|SMX0001:Math.Exp(z)|}; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        """
+        static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = 0; for (int j = 0; j < x.Length; j++) { if (x[j] > 5) break; z += x[j]; } e[k] = {|SMX0001:Math.Exp(z)|}; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        """
+        static double[] F(double[] x, double[] logits) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = 2 * x[k]; e[k] = {|SMX0001:Math.Exp(z)|}; logits[k] = z; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        """
+        static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = k > 0 ? e[k - 1] : x[k]; e[k] = {|SMX0001:Math.Exp(z)|}; sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }
+        """,
+        // A destination of unknown length: a check that does not prove equal lengths, or one after the call.
+        """
+        static void F(ReadOnlySpan<float> x, Span<float> y) { if (x.Length > y.Length) throw new ArgumentException(); {|SMX0001:TensorPrimitives.Exp(x, y)|}; TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }
+        """,
+        """
+        static void F(ReadOnlySpan<float> x, Span<float> y, Span<float> z) { if (x.Length != y.Length) return; y = z; {|SMX0001:TensorPrimitives.Exp(x, y)|}; TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }
+        """,
+        // The local copied to two places (the second could be returned unnormalized); divided and then multiplied.
+        """
+        static double[] F(double[] x, double[] raw) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { var e = {|SMX0001:Math.Exp(x[i])|}; raw[i] = e; y[i] = e; sum += e; } for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }
+        """,
+        """
+        static void F(double[] x, double[] y) { double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum; sum = 1 / sum; for (int i = 0; i < x.Length; i++) y[i] *= sum; }
+        """,
+        // Guards that change meaning when the sum is scaled: a non-zero threshold, a floor that is not small.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } if (sum > 1e-10) { for (int i = 0; i < x.Length; i++) y[i] /= sum; } return y; }
+        """,
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= Math.Max(sum, 1.0); return y; }
+        """,
+        // sum = 1 / sum, then the reciprocal is used for something else than multiplying the exponentials.
+        """
+        static double F(double[] x, double[] y) { double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } sum = 1 / sum; for (int i = 0; i < x.Length; i++) y[i] *= sum; return sum; }
+        """,
+        """
+        static void F(double[] x, double[] y) { double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } for (int k = 0; k < 1; k++) sum = 1 / sum; for (int i = 0; i < x.Length; i++) y[i] *= sum; }
         """,
     };
 

@@ -1,0 +1,245 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Patterns;
+
+namespace SoftmaxGenerators.CodeFixes;
+
+/// <summary>Which exponentials belong to one softmax (same exponent up to loop variables and lambda parameters), which sum they feed, and where they are stored.</summary>
+internal static partial class ShiftPlanner
+{
+    /// <summary>Exponentials with the same exponent as <paramref name="site"/>, up to the names of loop variables
+    /// (loops) or of lambda parameters over the same source (LINQ).</summary>
+    private static List<ExpSite> RelatedSites(FixContext context, ExpSite site, LinqInfo? linq)
+    {
+        var result = new List<ExpSite>();
+        string? key = Key(context, site);
+        if (key is null)
+        {
+            return result;
+        }
+
+        foreach (ExpSite other in context.Analysis.ExpSites)
+        {
+            if (!other.IsNaive || other.Kind == ExpSiteKind.Tensor)
+            {
+                continue;
+            }
+
+            LinqInfo? otherLinq = LinqInfo.Of(other);
+
+            if (linq is not null && otherLinq is not null
+                && !SymbolEqualityComparer.Default.Equals(OperationHelpers.ReferencedSymbol(linq.Source), OperationHelpers.ReferencedSymbol(otherLinq.Source)))
+            {
+                continue;
+            }
+
+            if (Key(context, other) == key)
+            {
+                result.Add(other);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The exponent's text with loop variables and lambda parameters replaced by a placeholder.</summary>
+    private static string? Key(FixContext context, ExpSite site)
+    {
+        if (site.Kind == ExpSiteKind.MethodGroup)
+        {
+            // Select(Math.Exp) over x: the element x[$], like a loop over the same collection.
+            return site.EnclosingCall is { } call && OperationHelpers.SourceOf(call)?.Syntax is IdentifierNameSyntax source
+                ? source.Identifier.ValueText + " [ $ ] "
+                : "$";
+        }
+
+        if (site.Exponent?.Syntax is not { } syntax)
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder();
+        foreach (SyntaxToken token in syntax.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is IdentifierNameSyntax name
+                && context.Model.GetSymbolInfo(name).Symbol is { } symbol && IsVariableOfIteration(symbol))
+            {
+                // foreach (var v in x) ... v is the element x[$] of a for loop over the same collection.
+                if (symbol is ILocalSymbol && symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is ForEachStatementSyntax { Expression: IdentifierNameSyntax collection })
+                {
+                    builder.Append(collection.Identifier.ValueText).Append(" [ $ ] ");
+                    continue;
+                }
+
+                // x.Select(v => ...) or x.Sum(v => ...): v is the element x[$] too.
+                if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol lambda }
+                    && lambda.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is LambdaExpressionSyntax { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax source } } } } })
+                {
+                    builder.Append(source.Identifier.ValueText).Append(" [ $ ] ");
+                    continue;
+                }
+
+                builder.Append("$ ");
+                continue;
+            }
+
+            if (token.IsKind(SyntaxKind.OpenBracketToken) || token.IsKind(SyntaxKind.CloseBracketToken))
+            {
+                builder.Append(token.Text).Append(' ');
+                continue;
+            }
+
+            builder.Append(token.Text).Append(' ');
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsVariableOfIteration(ISymbol symbol)
+    {
+        if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } })
+        {
+            return true;
+        }
+
+        if (symbol is ILocalSymbol local)
+        {
+            foreach (SyntaxReference reference in local.DeclaringSyntaxReferences)
+            {
+                SyntaxNode declaration = reference.GetSyntax();
+                if (declaration is ForEachStatementSyntax
+                    || declaration.Parent?.Parent is ForStatementSyntax
+                    || declaration.Parent is ForEachVariableStatementSyntax)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The site adds to this sum, or is divided by it (directly or through a reciprocal).</summary>
+    private static bool FeedsOrDivides(FixContext context, ExpSite site, Accumulator accumulator)
+    {
+        foreach (Accumulator other in context.Analysis.AccumulatorsOf(site))
+        {
+            if (Same(other, accumulator))
+            {
+                return true;
+            }
+        }
+
+        ISymbol? sum = SumSymbol(accumulator);
+        for (IOperation? current = site.Node; current is not null && current is not IBlockOperation; current = current.Parent)
+        {
+            IOperation? parent = current.Parent;
+            if (parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division && division.LeftOperand == current
+                && ReferencesSum(division.RightOperand, accumulator, sum))
+            {
+                return true;
+            }
+
+            if (parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product)
+            {
+                IOperation factor = product.LeftOperand == current ? product.RightOperand : product.LeftOperand;
+                if (IsReciprocalOf(context, factor, accumulator, sum))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsReciprocalOf(FixContext context, IOperation factor, Accumulator accumulator, ISymbol? sum)
+    {
+        if (OperationHelpers.ReferencedSymbol(factor) is not ILocalSymbol local)
+        {
+            return false;
+        }
+
+        foreach (Write write in context.Analysis.WritesOf(local))
+        {
+            if (write.Value is { } value && OperationHelpers.Unwrap(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division
+                && ReferencesSum(division.RightOperand, accumulator, sum))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Same(Accumulator a, Accumulator b) =>
+        (a.Symbol is not null && b.Symbol is not null && SymbolEqualityComparer.Default.Equals(a.Symbol, b.Symbol))
+        || (a.Invocation is not null && a.Invocation == b.Invocation);
+
+    /// <summary>The variable that holds the sum: the accumulator itself, or the local a Sum() call is stored in.</summary>
+    private static ISymbol? SumSymbol(Accumulator accumulator)
+    {
+        if (accumulator.Symbol is not null)
+        {
+            return accumulator.Symbol;
+        }
+
+        if (accumulator.Invocation is { } invocation
+            && OperationHelpers.ParentSkippingConversions(invocation, out _) is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+        {
+            return declarator.Symbol;
+        }
+
+        return null;
+    }
+
+    private static bool ReferencesSum(IOperation operation, Accumulator accumulator, ISymbol? sum) =>
+        (sum is not null && OperationHelpers.References(operation, sum))
+        || (accumulator.Invocation is not null && OperationHelpers.DescendantsAndSelf(operation).Contains(accumulator.Invocation));
+
+    /// <summary>The variables the related exponentials are stored in (e[i] = exp(...), var e = x.Select(Math.Exp).ToArray()).</summary>
+    private static HashSet<ISymbol> StorageOf(List<ExpSite> related)
+    {
+        var storage = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (ExpSite site in related)
+        {
+            IOperation current = site.Node;
+            if (site.Kind == ExpSiteKind.MethodGroup && site.EnclosingCall is { } call)
+            {
+                current = call;
+            }
+            else if (LinqInfo.Of(site) is { Call: { } linqCall })
+            {
+                current = linqCall;
+            }
+
+            for (int depth = 0; depth < 8; depth++)
+            {
+                IOperation? parent = OperationHelpers.ParentSkippingConversions(current, out _);
+                if (parent is IArgumentOperation { Parent: IInvocationOperation next } && next.TargetMethod.Name is "ToArray" or "ToList" or "AsEnumerable")
+                {
+                    current = next;
+                    continue;
+                }
+
+                if (parent is ISimpleAssignmentOperation assignment && OperationHelpers.RootSymbol(assignment.Target) is { } target)
+                {
+                    storage.Add(target);
+                }
+                else if (parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+                {
+                    storage.Add(declarator.Symbol);
+                }
+
+                break;
+            }
+        }
+
+        return storage;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Threading.Tasks;
+using SoftmaxGenerators.Analyzers;
+using SoftmaxGenerators.CodeFixes;
+using SoftmaxGenerators.Tests.Analyzers;
+using SoftmaxGenerators.Tests.Infrastructure;
+using Xunit;
+
+namespace SoftmaxGenerators.Tests.CodeFixes;
+
+/// <summary>The SMX0001 fix never throws on half-typed versions of the shapes it handles (locals, guards, reciprocals,
+/// scores, length-checked TensorPrimitives destinations).</summary>
+public class FixRobustnessTests
+{
+    public static TheoryData<string> BrokenBodies => new()
+    {
+        "static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { var e = Math.Exp(x[i]); y[i] = e; sum += e; } for (int i = 0; i < x.Length; i++) y[i] /= ",
+        "static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { var e = Math.Exp(x[i]); y[i] = e; sum += e; } if (sum == ) y[0] = 1; else for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }",
+        "static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } sum = 1 / ; for (int i = 0; i < x.Length; i++) y[i] *= sum; return y; }",
+        "static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Exp(x[i]); sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= Math.Max(sum, ); return y; }",
+        "static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < x.Length; k++) { double z = undefined[k] * x[k]; e[k] = Math.Exp(z); sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }",
+        "static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < ; k++) { double z = x[k]; for (int j = 0; j < x.Length; j++) z += ; e[k] = Math.Exp(z); sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }",
+        "static void F(ReadOnlySpan<float> x, Span<float> y) { if (x.Length != y.) throw new ArgumentException(); TensorPrimitives.Exp(x, y); TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }",
+        "static void F(ReadOnlySpan<float> x, Span<float> y) { if (x.Length != y.Length) throw; TensorPrimitives.Exp(x, y); TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y) ",
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenBodies))]
+    public async Task Fix_never_throws_on_incomplete_code(string body)
+    {
+        string source = Sources.Usings + "public class C\n{\n" + body;
+        string result = await FixRunner.ApplyAllAsync(source, new NaiveSoftmaxAnalyzer(), new NaiveSoftmaxCodeFixProvider());
+        Assert.NotNull(result);
+    }
+}
