@@ -82,20 +82,9 @@ public class FixedCodeRunsTests
         { "lse_local", "SMX0002", "lse", "public static double F(double[] x) { double s = 0; for (int i = 0; i < x.Length; i++) { double e = Math.Exp(x[i]); s += e; } return Math.Log(s); }" },
         { "lse_local_rows", "SMX0002", "lse", "public static double F(double[] x) { var m = new double[1, x.Length]; for (int j = 0; j < x.Length; j++) m[0, j] = x[j]; double r0 = 0; for (int r = 0; r < 1; r++) { double s = 0; for (int j = 0; j < x.Length; j++) { var e = Math.Exp(m[r, j]); s += e; } r0 = Math.Log(s); } return r0; }" },
         { "lse_scores_recomputed", "SMX0002", "lse", "public static double F(double[] x) { var b = new double[x.Length]; double s = 0; for (int k = 0; k < x.Length; k++) { double z = b[k]; z += 1.0 * x[k]; s += Math.Exp(z); } return Math.Log(s); }" },
+        { "chained", "SMX0001", "softmax", "public static float[] F(float[] x) { var y = new float[x.Length]; float sum = 0; for (int i = 0; i < x.Length; i++) sum += y[i] = MathF.Exp(x[i]); for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }" },
         { "lse_scores_foreach", "SMX0002", "lse", "public static float F(float[] x) { float s = 0; foreach (var v in x) { float z = 0.5f * v; z += z; s += MathF.Exp(z); } return MathF.Log(s); }" },
     };
-
-    /// <summary>Shapes the shared matcher does not report yet (chained assignment, List.Add): enable when it does.</summary>
-    public static TheoryData<string, string, string, string> RealShapesNotReportedYet => new()
-    {
-        { "chained", "SMX0001", "softmax", "public static float[] F(float[] x) { var y = new float[x.Length]; float sum = 0; for (int i = 0; i < x.Length; i++) sum += y[i] = MathF.Exp(x[i]); for (int i = 0; i < x.Length; i++) y[i] /= sum; return y; }" },
-        { "list_add", "SMX0001", "softmax", "public static double[] F(double[] x) { var list = new List<double>(); double sum = 0; for (int i = 0; i < x.Length; i++) { list.Add(Math.Exp(x[i])); sum += list[i]; } for (int i = 0; i < list.Count; i++) list[i] /= sum; return list.ToArray(); }" },
-    };
-
-    [Theory(Skip = "SMX0001 does not report these yet (the matcher does not follow chained assignments or List.Add)")]
-    [MemberData(nameof(RealShapesNotReportedYet))]
-    public Task Real_shapes_not_reported_yet(string shape, string rule, string reference, string members) =>
-        Real_shapes_fixed_code_matches_the_original_and_is_stable(shape, rule, reference, members);
 
     [Theory]
     [MemberData(nameof(RealShapes))]
