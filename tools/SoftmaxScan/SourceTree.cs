@@ -31,7 +31,7 @@ internal sealed class ProjectUnit
 /// <summary>Finds the projects of a source tree the way their builds would see them.</summary>
 internal static partial class SourceTree
 {
-    private static readonly string[] Skipped = { "obj", "bin", ".git", "node_modules", "packages", "Library", "Temp" };
+    private static readonly string[] Skipped = { "obj", "bin", ".git", "node_modules", "packages" };
 
     public static List<ProjectUnit> Discover(string root)
     {
@@ -124,7 +124,9 @@ internal static partial class SourceTree
 
             foreach (string child in directories.OrderByDescending(d => d, StringComparer.Ordinal))
             {
-                if (!Skipped.Contains(Path.GetFileName(child), StringComparer.OrdinalIgnoreCase))
+                string name = Path.GetFileName(child);
+                bool unityCache = name is "Library" or "Temp" && System.IO.Directory.Exists(Path.Combine(directory, "Assets"));
+                if (!unityCache && !Skipped.Contains(name, StringComparer.OrdinalIgnoreCase))
                 {
                     pending.Push(child);
                 }

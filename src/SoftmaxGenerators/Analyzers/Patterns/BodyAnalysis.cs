@@ -939,7 +939,7 @@ internal sealed class BodyAnalysis
                             && OperationHelpers.DescendantsAndSelf(value).Any(IsExpNode))
                         || (write.Value is { } collection && write.Kind == WriteKind.ForEach
                             && OperationHelpers.RootSymbol(collection) is { } root && holders.Contains(root))
-                        || (write.Value is { } copied && write.Kind == WriteKind.Assign
+                        || (write.Value is { } copied && write.Kind is WriteKind.Assign or WriteKind.AddAssign
                             && OperationHelpers.RootSymbol(copied) is { } source && holders.Contains(source));
                     if (holds)
                     {
