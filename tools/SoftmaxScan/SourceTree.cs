@@ -153,6 +153,19 @@ internal static partial class SourceTree
             return unit;
         }
 
+        // Directory.Build.props files from the repository root down to the project set defaults the project may override.
+        foreach (string props in DirectoryProps(root, directory))
+        {
+            try
+            {
+                ReadProperties(XDocument.Load(props).Root!, unit);
+            }
+            catch (Exception)
+            {
+                // Unreadable props: skipped.
+            }
+        }
+
         XElement project = document.Root!;
         bool sdkStyle = project.Attribute("Sdk") is not null || project.Elements().Any(e => e.Name.LocalName == "Sdk");
         foreach (XElement element in project.Descendants())
@@ -182,17 +195,10 @@ internal static partial class SourceTree
                     }
 
                     break;
-                case "ImplicitUsings":
-                    unit.ImplicitUsings = element.Value.Trim() is "enable" or "true";
-                    break;
-                case "Nullable":
-                    unit.Nullable = element.Value.Trim() is "enable";
-                    break;
-                case "AllowUnsafeBlocks":
-                    unit.AllowUnsafe = element.Value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
-                    break;
             }
         }
+
+        ReadProperties(project, unit);
 
         string packagesConfig = Path.Combine(directory, "packages.config");
         if (File.Exists(packagesConfig))
@@ -214,6 +220,42 @@ internal static partial class SourceTree
         }
 
         return unit;
+    }
+
+    private static void ReadProperties(XElement root, ProjectUnit unit)
+    {
+        foreach (XElement element in root.Descendants())
+        {
+            switch (element.Name.LocalName)
+            {
+                case "ImplicitUsings":
+                    unit.ImplicitUsings = element.Value.Trim() is "enable" or "true";
+                    break;
+                case "Nullable":
+                    unit.Nullable = element.Value.Trim() is "enable";
+                    break;
+                case "AllowUnsafeBlocks":
+                    unit.AllowUnsafe = element.Value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The Directory.Build.props files that apply to a project directory, outermost first.</summary>
+    private static IEnumerable<string> DirectoryProps(string root, string directory)
+    {
+        var found = new List<string>();
+        for (string? current = directory; current is not null && current.StartsWith(root, StringComparison.Ordinal); current = Path.GetDirectoryName(current))
+        {
+            string props = Path.Combine(current, "Directory.Build.props");
+            if (File.Exists(props))
+            {
+                found.Add(props);
+            }
+        }
+
+        found.Reverse();
+        return found;
     }
 
     /// <summary>Directory.Packages.props versions anywhere in the tree (central package management).</summary>
