@@ -272,6 +272,16 @@ public class RealCodeShapesTests
         """
         static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { double v = x[i]; if (v > 20) continue; v = v * 2; y[i] = Math.Exp(v); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
         """,
+        // Test data drawn from a known range, and a relative error divided by the sum (dotLLM FastMathTests shape).
+        """
+        static float F(Random rng, int n) { var input = new float[n]; for (int i = 0; i < n; i++) input[i] = rng.NextSingle() * 10f - 5f; var refOutput = new float[n]; float refSum = 0f; for (int i = 0; i < n; i++) { refOutput[i] = MathF.Exp(input[i]); refSum += refOutput[i]; } return refOutput[0] / refSum; }
+        """,
+        """
+        static float F(float fusedSum, int len) { var input = new float[len]; for (int i = 0; i < len; i++) input[i] = -i * 0.5f; float refSum = 0f; for (int i = 0; i < len; i++) refSum += MathF.Exp(input[i]); return input[0] / refSum; }
+        """,
+        """
+        static float F(float[] input, float fusedSum) { var refOutput = new float[input.Length]; float refSum = 0f; for (int i = 0; i < input.Length; i++) { refOutput[i] = MathF.Exp(input[i]); refSum += refOutput[i]; } return MathF.Abs(fusedSum - refSum) / refSum; }
+        """,
         // Constants.
         """
         static double[] F() { var y = new double[3]; double s = 0; for (int i = 0; i < 3; i++) { y[i] = Math.Exp(2.0 * i); s += y[i]; } for (int i = 0; i < 3; i++) y[i] /= s; return y; }

@@ -106,6 +106,10 @@ internal static class ReachingDefinitions
                 return Interval.Top;
             case ICompoundAssignmentOperation compound when IsSymbol(compound.Target, symbol):
                 return Interval.Top;
+            case IIncrementOrDecrementOperation { Kind: OperationKind.Increment } counter when IsSymbol(counter.Target, symbol):
+                // i++ keeps the lower bound (a loop counter from 0 stays >= 0).
+                accumulates = true;
+                return null;
             case IIncrementOrDecrementOperation increment when IsSymbol(increment.Target, symbol):
                 return Interval.Top;
             case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when IsSymbol(argument.Value, symbol):

@@ -260,6 +260,19 @@ internal sealed class ValueBounds
     private Interval Call(IInvocationOperation invocation, int depth)
     {
         IMethodSymbol method = invocation.TargetMethod;
+        if (method.ContainingType is { Name: "Random" } random && random.ContainingNamespace?.ToDisplayString() is "System" or "UnityEngine")
+        {
+            // Test data and sampling: rng.NextDouble() in [0, 1), Random.Range(a, b) in [a, b].
+            return method.Name switch
+            {
+                "NextDouble" or "NextSingle" or "Sample" => new Interval(0, 1),
+                "Range" when invocation.Arguments.Length == 2 => new Interval(Evaluate(invocation.Arguments[0].Value, depth + 1).Lo, Evaluate(invocation.Arguments[1].Value, depth + 1).Hi),
+                "Next" when invocation.Arguments.Length == 2 => new Interval(Evaluate(invocation.Arguments[0].Value, depth + 1).Lo, Evaluate(invocation.Arguments[1].Value, depth + 1).Hi),
+                "Next" when invocation.Arguments.Length == 1 => new Interval(0, Evaluate(invocation.Arguments[0].Value, depth + 1).Hi),
+                _ => Interval.Top,
+            };
+        }
+
         if (_symbols.IsScalarExp(method) && invocation.Arguments.Length == 1)
         {
             Interval x = Evaluate(invocation.Arguments[0].Value, depth + 1);

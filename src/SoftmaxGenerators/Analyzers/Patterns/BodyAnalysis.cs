@@ -849,7 +849,8 @@ internal sealed class BodyAnalysis
 
         foreach ((IOperation numerator, IOperation divisor) in _divisions)
         {
-            if (OperationHelpers.References(divisor, symbol) && IsExponentialNumerator(numerator))
+            // (reference - sum) / sum is a relative error, not a normalization: the numerator reads the sum itself.
+            if (OperationHelpers.References(divisor, symbol) && !OperationHelpers.References(numerator, symbol) && IsExponentialNumerator(numerator))
             {
                 return true;
             }
