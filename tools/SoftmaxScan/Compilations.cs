@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace SoftmaxScan;
 
 /// <summary>A compilation of one project unit, with what it took to build it.</summary>
-internal sealed record BuiltUnit(ProjectUnit Unit, CSharpCompilation Compilation, AnalyzerOptions Options)
+internal sealed record BuiltUnit(ProjectUnit Unit, CSharpCompilation Compilation, AnalyzerOptions Options, IReadOnlyList<BuiltUnit> Dependencies)
 {
     /// <summary>The packages of the project and of the projects it references.</summary>
     public IReadOnlyList<(string Id, string? Version)> Packages => Unit.Packages;
@@ -58,20 +58,44 @@ internal sealed class Compilations
 
         var references = new List<MetadataReference>(s_framework.Value);
         var packages = new List<(string, string?)>(unit.Packages);
+        var dependencies = new List<BuiltUnit>();
         foreach (string referenced in unit.ProjectReferences)
         {
             if (byProject.TryGetValue(referenced, out ProjectUnit? other) && BuildOne(root, other, byProject, built, visiting) is { } dependency)
             {
-                references.Add(dependency.Compilation.ToMetadataReference());
+                dependencies.Add(dependency);
                 packages.AddRange(dependency.Packages);
             }
         }
+
+        // Project references are transitive, as in the SDK.
+        var closure = new List<BuiltUnit>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Add(BuiltUnit dependency)
+        {
+            if (seen.Add(dependency.Compilation.AssemblyName!))
+            {
+                closure.Add(dependency);
+                foreach (BuiltUnit inner in dependency.Dependencies)
+                {
+                    Add(inner);
+                }
+            }
+        }
+
+        dependencies.ForEach(Add);
+        references.AddRange(closure.Select(d => d.Compilation.ToMetadataReference()));
 
         // Packages flow to referencing projects, as NuGet's transitive restore does.
         unit.Packages.Clear();
         unit.Packages.AddRange(packages.Distinct());
 
-        foreach (string path in _restorer.CompileAssemblies(packages))
+        // One file per assembly name, none the reference pack already has (older out-of-band copies make types ambiguous).
+        var framework = new HashSet<string>(s_framework.Value.OfType<PortableExecutableReference>().Select(r => Path.GetFileName(r.FilePath!)), StringComparer.OrdinalIgnoreCase);
+        foreach (string path in _restorer.CompileAssemblies(packages)
+            .Where(p => !framework.Contains(Path.GetFileName(p)))
+            .GroupBy(p => Path.GetFileName(p), StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.OrderByDescending(AssemblyVersion).First()))
         {
             references.Add(MetadataReference.CreateFromFile(path));
         }
@@ -119,17 +143,65 @@ internal sealed class Compilations
             }
         }
 
+        if (unit.FriendAssemblies.Count > 0)
+        {
+            string attributes = string.Concat(unit.FriendAssemblies.Distinct(StringComparer.Ordinal)
+                .Select(friend => $"[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"{friend.Replace("\"", "", StringComparison.Ordinal)}\")]\n"));
+            trees.Add(CSharpSyntaxTree.ParseText(attributes, parseOptions, Path.Combine(unit.Directory, "obj", "InternalsVisibleTo.g.cs")));
+        }
+
+        string assemblyName = unit.AssemblyName ?? Path.GetFileNameWithoutExtension(unit.ProjectFile ?? "Loose" + Math.Abs(StringComparer.Ordinal.GetHashCode(key)).ToString("x"));
         var options = new CSharpCompilationOptions(
             OutputKind.DynamicallyLinkedLibrary,
             nullableContextOptions: unit.Nullable == true ? NullableContextOptions.Enable : NullableContextOptions.Disable,
             allowUnsafe: true,
             concurrentBuild: true);
-        string name = Path.GetFileNameWithoutExtension(unit.ProjectFile ?? "Loose") + "_" + Math.Abs(StringComparer.Ordinal.GetHashCode(key)).ToString("x");
-        CSharpCompilation compilation = CSharpCompilation.Create(name, trees, references, options);
-        var result = new BuiltUnit(unit, compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, EditorConfig.For(root, trees)));
+        // A friend that its references name with a public key is public-signed with that key, as its real build is signed.
+        ImmutableArray<byte> friendKey = dependencies.Select(d => FriendPublicKey(d.Compilation, assemblyName)).FirstOrDefault(k => !k.IsDefaultOrEmpty);
+        if (!friendKey.IsDefaultOrEmpty)
+        {
+            options = options.WithCryptoPublicKey(friendKey).WithPublicSign(true);
+        }
+
+        CSharpCompilation compilation = CSharpCompilation.Create(assemblyName, trees, references, options);
+        var result = new BuiltUnit(unit, compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, EditorConfig.For(root, trees)), closure);
         built[key] = result;
         visiting.Remove(unit);
         return result;
+    }
+
+    private static Version AssemblyVersion(string path)
+    {
+        try
+        {
+            return System.Reflection.AssemblyName.GetAssemblyName(path).Version ?? new Version(0, 0);
+        }
+        catch (Exception e) when (e is BadImageFormatException or IOException)
+        {
+            return new Version(0, 0);
+        }
+    }
+
+    /// <summary>The public key the dependency's InternalsVisibleTo gives for <paramref name="friend"/>, if any.</summary>
+    private static ImmutableArray<byte> FriendPublicKey(CSharpCompilation dependency, string friend)
+    {
+        foreach (AttributeData attribute in dependency.Assembly.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name != "InternalsVisibleToAttribute" || attribute.ConstructorArguments.Length != 1
+                || attribute.ConstructorArguments[0].Value is not string text)
+            {
+                continue;
+            }
+
+            string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+            string? key = parts.Skip(1).FirstOrDefault(p => p.StartsWith("PublicKey=", StringComparison.OrdinalIgnoreCase))?["PublicKey=".Length..];
+            if (string.Equals(parts[0], friend, StringComparison.OrdinalIgnoreCase) && key is { Length: > 0 } && key.Length % 2 == 0 && key.All(Uri.IsHexDigit))
+            {
+                return ImmutableArray.Create(Convert.FromHexString(key));
+            }
+        }
+
+        return default;
     }
 
     private static ImmutableArray<MetadataReference> LoadFramework()

@@ -26,6 +26,12 @@ internal sealed class ProjectUnit
     public bool? Nullable { get; set; }
 
     public bool AllowUnsafe { get; set; }
+
+    /// <summary>The assembly name the build gives it (AssemblyName, else the project file's name).</summary>
+    public string? AssemblyName { get; set; }
+
+    /// <summary>&lt;InternalsVisibleTo Include="..."/&gt; items: the SDK turns them into assembly attributes.</summary>
+    public List<string> FriendAssemblies { get; } = new();
 }
 
 /// <summary>Finds the projects of a source tree the way their builds would see them.</summary>
@@ -184,6 +190,10 @@ internal static partial class SourceTree
 
                     unit.Packages.Add((id.Value, version));
                     break;
+                case "InternalsVisibleTo" when element.Attribute("Include")?.Value is { } friend:
+                    string? friendKey = element.Attribute("Key")?.Value;
+                    unit.FriendAssemblies.Add(friendKey is { Length: > 0 } ? friend + ", PublicKey=" + friendKey : friend);
+                    break;
                 case "ProjectReference" when include is not null:
                     unit.ProjectReferences.Add(Path.GetFullPath(Path.Combine(directory, include.Replace('\\', Path.DirectorySeparatorChar))));
                     break;
@@ -233,6 +243,9 @@ internal static partial class SourceTree
                     break;
                 case "Nullable":
                     unit.Nullable = element.Value.Trim() is "enable";
+                    break;
+                case "AssemblyName" when !element.Value.Contains("$(", StringComparison.Ordinal):
+                    unit.AssemblyName = element.Value.Trim();
                     break;
                 case "AllowUnsafeBlocks":
                     unit.AllowUnsafe = element.Value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
