@@ -143,6 +143,10 @@ public class RealCodeShapesTests
         """
         static List<double> F(double[] estimates, double tau) { var exp = new List<double>(); foreach (var a in estimates) exp.Add({|SMX0001:Math.Exp(a / tau)|}); double sum = exp.Sum(); var probability = new List<double>(); double current = 0.0; for (int i = 0; i < exp.Count; i++) { current += exp[i]; probability.Add(current / sum); } return probability; }
         """,
+        // The softmax derivative from raw exponentials, divided by the squared sum (Noedify, havilash shapes).
+        """
+        static double[] F(double[] x) { var e = new double[x.Length]; double s = 0; for (int j = 0; j < x.Length; j++) { e[j] = {|SMX0001:Math.Exp(x[j])|}; s += e[j]; } for (int j = 0; j < x.Length; j++) e[j] = e[j] * (s - e[j]) / (s * s + 0.001); return e; }
+        """,
         // A long chain of copies: out of depth is unbounded, never "shifted".
         """
         static double[] F(double[] x0) { var x1 = x0; var x2 = x1; var x3 = x2; var x4 = x3; var x5 = x4; var x6 = x5; var x7 = x6; var x8 = x7; var x9 = x8; var y = new double[x9.Length]; double s = 0; for (int i = 0; i < x9.Length; i++) { y[i] = {|SMX0001:Math.Exp(x9[i])|}; s += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= s; return y; }

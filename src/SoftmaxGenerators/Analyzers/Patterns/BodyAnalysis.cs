@@ -850,13 +850,27 @@ internal sealed class BodyAnalysis
         foreach ((IOperation numerator, IOperation divisor) in _divisions)
         {
             // (reference - sum) / sum is a relative error, not a normalization: the numerator reads the sum itself.
-            if (OperationHelpers.References(divisor, symbol) && !OperationHelpers.References(numerator, symbol) && IsExponentialNumerator(numerator))
+            if (OperationHelpers.References(divisor, symbol) && !IsDifferenceWith(numerator, symbol) && IsExponentialNumerator(numerator))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>(reference - sum), |fused - sum|: a difference with the sum itself, as in a relative error.</summary>
+    private static bool IsDifferenceWith(IOperation numerator, ISymbol symbol)
+    {
+        IOperation value = OperationHelpers.Unwrap(numerator);
+        while (value is IInvocationOperation { TargetMethod.Name: "Abs", Arguments.Length: 1 } abs)
+        {
+            value = OperationHelpers.Unwrap(abs.Arguments[0].Value);
+        }
+
+        return value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract or BinaryOperatorKind.Add } difference
+            && (OperationHelpers.ReferencedSymbol(difference.LeftOperand) is { } left && SymbolEqualityComparer.Default.Equals(left, symbol)
+                || OperationHelpers.ReferencedSymbol(difference.RightOperand) is { } right && SymbolEqualityComparer.Default.Equals(right, symbol));
     }
 
     /// <summary>
