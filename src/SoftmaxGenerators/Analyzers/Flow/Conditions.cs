@@ -52,7 +52,7 @@ internal static class Conditions
                     int index = block.Operations.IndexOf(current);
                     for (int k = index - 1; k >= 0; k--)
                     {
-                        if (block.Operations[k] is IConditionalOperation { WhenFalse: null } exit && ExitsAlways(exit.WhenTrue)
+                        if (block.Operations[k] is IConditionalOperation { WhenFalse: null } exit && ReachingDefinitions.Exits(exit.WhenTrue)
                             && SaysPositive(exit.Condition, value, false, 0))
                         {
                             return true;
@@ -68,17 +68,6 @@ internal static class Conditions
         }
 
         return false;
-    }
-
-    private static bool ExitsAlways(IOperation operation)
-    {
-        if (operation is IBlockOperation { Operations.Length: > 0 } block)
-        {
-            operation = block.Operations[block.Operations.Length - 1];
-        }
-
-        return operation is IReturnOperation or IThrowOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue }
-            or IExpressionStatementOperation { Operation: IThrowOperation };
     }
 
     private static bool SaysPositive(IOperation condition, IOperation value, bool truth, int depth)

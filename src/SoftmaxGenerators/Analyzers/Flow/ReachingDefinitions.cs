@@ -306,7 +306,8 @@ internal static class ReachingDefinitions
 
     private static bool LoopWrites(ILoopOperation loop, ISymbol symbol) => Writes(loop, symbol);
 
-    private static bool Exits(IOperation operation)
+    /// <summary>The branch always leaves: return, throw, break or continue as its last statement.</summary>
+    internal static bool Exits(IOperation operation)
     {
         if (operation is IBlockOperation { Operations.Length: > 0 } block)
         {

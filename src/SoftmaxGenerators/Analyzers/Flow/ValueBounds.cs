@@ -236,26 +236,8 @@ internal sealed class ValueBounds
         return squares;
     }
 
-    /// <summary>Two reads of the same side-effect-free value (d and d, x[i] and x[i]).</summary>
-    public static bool SameValue(IOperation left, IOperation right)
-    {
-        left = OperationHelpers.Unwrap(left);
-        right = OperationHelpers.Unwrap(right);
-        if (left.Syntax is null || right.Syntax is null || !left.Syntax.IsEquivalentTo(right.Syntax, topLevel: false))
-        {
-            return false;
-        }
-
-        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(left))
-        {
-            if (node is IInvocationOperation or IIncrementOrDecrementOperation or IAssignmentOperation)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Two reads of the same side-effect-free value (d and d, x[i] and x[i]); calls may differ.</summary>
+    public static bool SameValue(IOperation left, IOperation right) => OperationHelpers.SameValue(left, right, allowCalls: false);
 
     private Interval Call(IInvocationOperation invocation, int depth)
     {

@@ -630,23 +630,5 @@ internal static class LogisticMatcher
     }
 
     /// <summary>Two occurrences of the same expression (x and x, w.Dot(v) and w.Dot(v)) without assignments between.</summary>
-    public static bool SameValue(IOperation left, IOperation right)
-    {
-        left = OperationHelpers.Unwrap(left);
-        right = OperationHelpers.Unwrap(right);
-        if (left.Syntax is null || right.Syntax is null || !left.Syntax.IsEquivalentTo(right.Syntax, topLevel: false))
-        {
-            return false;
-        }
-
-        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(left))
-        {
-            if (node is IIncrementOrDecrementOperation or IAssignmentOperation or IInvalidOperation)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool SameValue(IOperation left, IOperation right) => OperationHelpers.SameValue(left, right, allowCalls: true);
 }

@@ -156,6 +156,30 @@ internal static class OperationHelpers
         }
     }
 
+    /// <summary>
+    /// Two occurrences of the same expression (same syntax) with no assignment or increment inside; with
+    /// <paramref name="allowCalls"/> false, calls too are excluded (two calls may return different values).
+    /// </summary>
+    public static bool SameValue(IOperation left, IOperation right, bool allowCalls)
+    {
+        left = Unwrap(left);
+        right = Unwrap(right);
+        if (left.Syntax is null || right.Syntax is null || !left.Syntax.IsEquivalentTo(right.Syntax, topLevel: false))
+        {
+            return false;
+        }
+
+        foreach (IOperation node in DescendantsAndSelf(left))
+        {
+            if (node is IIncrementOrDecrementOperation or IAssignmentOperation or IInvalidOperation || (!allowCalls && node is IInvocationOperation))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static bool IsConstant(IOperation operation) => Unwrap(operation).ConstantValue.HasValue;
 
     /// <summary>The numeric value of a constant, or null.</summary>
