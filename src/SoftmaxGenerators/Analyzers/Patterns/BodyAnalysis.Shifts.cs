@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Flow;
+
+namespace SoftmaxGenerators.Analyzers.Patterns;
+
+/// <summary>Whether an exponent was shifted by a maximum: subtractions, shifting helpers, provenance of variables.</summary>
+internal sealed partial class BodyAnalysis
+{
+    private static bool NameSuggestsShift(string name) => NameSuggestsShiftCore(
+        name.IndexOf("softmax", StringComparison.OrdinalIgnoreCase) is int at and >= 0 ? name.Remove(at, "softmax".Length) : name);
+
+    private static bool NameSuggestsShiftCore(string name) =>
+        Contains(name, "Max") || Contains(name, "Shift") || Contains(name, "Stable") || Contains(name, "Subtract")
+        || Contains(name, "Center") || Contains(name, "Normalize") || Contains(name, "LogSumExp") || Contains(name, "Clamp")
+        || Contains(name, "Min") || Contains(name, "Clip");
+
+    private static bool Contains(string text, string part) => text.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0;
+
+    /// <summary>
+    /// True when the exponent was, or may have been, shifted by a maximum (or otherwise bounded): any subtraction of a
+    /// non-constant value, a call whose name speaks of a max/shift/clamp, a variable or collection that was assigned
+    /// such a value or written by a method we cannot see into.
+    /// </summary>
+    private bool IsShifted(IOperation exponent, HashSet<ISymbol> visited, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            // Out of depth: nothing shows a shift, so the value could be large (unknown is never "safe").
+            return false;
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(exponent))
+        {
+            switch (node)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtraction
+                    when !OperationHelpers.IsConstant(subtraction.RightOperand) && !OperationHelpers.IsConstant(subtraction.LeftOperand):
+                    // x - max; but 1.0 - f (a constant minus something) shifts nothing.
+                    return true;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } addition
+                    when IsNegatedVariable(addition.LeftOperand) || IsNegatedVariable(addition.RightOperand):
+                    return true;
+                case IInvocationOperation invocation when !IsPureMath(invocation.TargetMethod) && CallShifts(invocation.TargetMethod):
+                    return true;
+                case IInvocationOperation invocation when !IsPureMath(invocation.TargetMethod) && !invocation.TargetMethod.IsStatic && invocation.Instance is not null
+                    && OperationHelpers.RootSymbol(invocation.Instance) is { } owner && SymbolIsShifted(owner, visited, depth + 1):
+                    return true;
+                case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation:
+                    if (OperationHelpers.ReferencedSymbol(node) is { } symbol && SymbolIsShifted(symbol, visited, depth + 1))
+                    {
+                        return true;
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A call in an exponent that shifts or bounds it: a library method by its name (Stabilize(x), x.Max()),
+    /// one of this compilation by its returned expressions.</summary>
+    private bool CallShifts(IMethodSymbol method) =>
+        method.DeclaringSyntaxReferences.IsEmpty || method.IsAbstract || Symbols.Summaries.ReturnsShifted(method) is not { } shifted
+            ? NameSuggestsShift(method.Name)
+            : shifted;
+
+    /// <summary>Math, MathF, double, float and Mathf members: their ranges are the range analysis' business, not names.</summary>
+    private bool IsPureMath(IMethodSymbol method) =>
+        method.ContainingType is { } type
+        && (SymbolEqualityComparer.Default.Equals(type, Symbols.Math) || SymbolEqualityComparer.Default.Equals(type, Symbols.MathF)
+            || SymbolEqualityComparer.Default.Equals(type, Symbols.UnityMathf)
+            || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+            || (type.Name == "math" && type.ContainingNamespace?.ToDisplayString() == "Unity.Mathematics"));
+
+    private static bool IsNegatedVariable(IOperation operation) =>
+        OperationHelpers.Unwrap(operation) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation
+        && !OperationHelpers.IsConstant(negation.Operand);
+
+    private bool SymbolIsShifted(ISymbol symbol, HashSet<ISymbol> visited, int depth)
+    {
+        if (!visited.Add(symbol))
+        {
+            return false;
+        }
+
+        if (_unsureWrites.Contains(symbol))
+        {
+            // Written through ref/out by a method that says it shifts (Stabilize(ref x)); any other such write leaves
+            // the value unknown, which is not "shifted".
+            foreach (Write write in WritesOf(symbol))
+            {
+                if (write.Kind == WriteKind.Unknown && write.Node is IArgumentOperation { Parent: IInvocationOperation call }
+                    && NameSuggestsShift(call.TargetMethod.Name))
+                {
+                    return true;
+                }
+            }
+        }
+
+        foreach (Write write in WritesOf(symbol))
+        {
+            switch (write.Kind)
+            {
+                case WriteKind.SubtractAssign when write.Value is null || !OperationHelpers.IsConstant(write.Value):
+                case WriteKind.Shift:
+                    return true;
+                case WriteKind.Assign or WriteKind.ForEach when write.Value is not null:
+                    if (IsShifted(write.Value, visited, depth + 1))
+                    {
+                        return true;
+                    }
+
+                    break;
+            }
+        }
+
+        // A lambda parameter: the elements of the collection the lambda runs over.
+        if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda })
+        {
+            IOperation? lambdaOperation = FindLambda(lambda);
+            IInvocationOperation? call = lambdaOperation is null ? null : OperationHelpers.EnclosingCallOfDelegate(lambdaOperation);
+            IOperation? source = call is null ? null : OperationHelpers.SourceOf(call);
+            if (source is not null && IsShifted(source, visited, depth + 1))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private IOperation? FindLambda(IMethodSymbol lambda)
+    {
+        foreach (ExpSite site in ExpSites)
+        {
+            for (IOperation? current = site.Node; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
+                {
+                    return function;
+                }
+            }
+        }
+
+        foreach (IInvocationOperation log in LogCalls)
+        {
+            for (IOperation? current = log; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
+                {
+                    return function;
+                }
+            }
+        }
+
+        return null;
+    }
+}

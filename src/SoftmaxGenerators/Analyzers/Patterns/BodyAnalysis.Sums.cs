@@ -1,0 +1,562 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Flow;
+
+namespace SoftmaxGenerators.Analyzers.Patterns;
+
+/// <summary>Where exponentials are summed and whether the sums normalize them (divide, reciprocal, helper, sampling).</summary>
+internal sealed partial class BodyAnalysis
+{
+    /// <summary>Where the value of an exponential is summed (possibly through an array, a local or a LINQ chain).</summary>
+    public ImmutableArray<Accumulator> AccumulatorsOf(ExpSite site)
+    {
+        _accumulators ??= new Dictionary<ExpSite, ImmutableArray<Accumulator>>();
+        if (!_accumulators.TryGetValue(site, out ImmutableArray<Accumulator> result))
+        {
+            ImmutableArray<Accumulator>.Builder builder = ImmutableArray.CreateBuilder<Accumulator>();
+            if (site.Kind == ExpSiteKind.Tensor)
+            {
+                if (site.Node is IInvocationOperation tensorExp && OperationHelpers.Argument(tensorExp, 1) is { } destination
+                    && OperationHelpers.RootSymbol(destination) is { } storage)
+                {
+                    AccumulationsOfStorage(storage, builder, 0);
+                }
+            }
+            else if (site.Kind == ExpSiteKind.MethodGroup && site.EnclosingCall is { } call)
+            {
+                if (Symbols.IsEnumerable(call.TargetMethod, "Sum"))
+                {
+                    builder.Add(new Accumulator(null, call));
+                }
+                else
+                {
+                    FollowSequence(call, builder, 0);
+                }
+            }
+            else
+            {
+                ClimbToAccumulator(site.Node, builder, 0);
+            }
+
+            result = builder.ToImmutable();
+            _accumulators[site] = result;
+        }
+
+        return result;
+    }
+
+    private void ClimbToAccumulator(IOperation start, ImmutableArray<Accumulator>.Builder into, int depth)
+    {
+        IOperation current = start;
+        for (int steps = 0; steps < 32; steps++)
+        {
+            IOperation? parent = current.Parent;
+            switch (parent)
+            {
+                case IConversionOperation:
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Multiply }:
+                    current = parent;
+                    continue;
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound when compound.Value == current:
+                    AddSymbolAccumulator(compound.Target, into);
+                    return;
+                case ISimpleAssignmentOperation assignment when assignment.Value == current:
+                    if (OperationHelpers.Unwrap(current) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum
+                        && OperationHelpers.RootSymbol(assignment.Target) is { } target
+                        && OperationHelpers.References(sum, target))
+                    {
+                        AddSymbolAccumulator(assignment.Target, into);
+                    }
+                    else if (current == start || OperationHelpers.Unwrap(current) == start)
+                    {
+                        if (OperationHelpers.RootSymbol(assignment.Target) is { } storage)
+                        {
+                            AccumulationsOfStorage(storage, into, depth + 1);
+                        }
+
+                        // sum += y[i] = exp(...): the stored value is also summed.
+                        if (OperationHelpers.ParentSkippingConversions(assignment, out IOperation stored) is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } chained
+                            && chained.Value == stored)
+                        {
+                            AddSymbolAccumulator(chained.Target, into);
+                        }
+                    }
+
+                    return;
+                case IArgumentOperation { Parent: IInvocationOperation add } when CollectionAdd(add) is { } collection:
+                    // list.Add(exp(...)): the list holds exponentials.
+                    AccumulationsOfStorage(collection, into, depth + 1);
+                    return;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when OperationHelpers.Unwrap(current) == start:
+                    AccumulationsOfStorage(declarator.Symbol, into, depth + 1);
+                    return;
+                case IReturnOperation { Parent: IBlockOperation { Parent: IAnonymousFunctionOperation lambda } } when OperationHelpers.Unwrap(current) == start || current.Parent is IReturnOperation:
+                    if (OperationHelpers.EnclosingCallOfDelegate(lambda) is { } call)
+                    {
+                        // Enumerable.Sum, or a Sum(selector) of the user's own collection or tensor type.
+                        if (Symbols.IsEnumerable(call.TargetMethod, "Sum") || call.TargetMethod.Name == "Sum")
+                        {
+                            into.Add(new Accumulator(null, call));
+                        }
+                        else if (Symbols.IsEnumerable(call.TargetMethod, "Select"))
+                        {
+                            FollowSequence(call, into, depth + 1);
+                        }
+                    }
+
+                    return;
+                default:
+                    return;
+            }
+        }
+    }
+
+    private static void AddSymbolAccumulator(IOperation target, ImmutableArray<Accumulator>.Builder into)
+    {
+        if (OperationHelpers.RootSymbol(target) is { } symbol)
+        {
+            into.Add(new Accumulator(symbol, null));
+        }
+    }
+
+    /// <summary>Follows a sequence of exponentials (Select(...)): into Sum(), ToArray()/ToList(), or a variable.</summary>
+    private void FollowSequence(IInvocationOperation sequence, ImmutableArray<Accumulator>.Builder into, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return;
+        }
+
+        IOperation? parent = OperationHelpers.ParentSkippingConversions(sequence, out _);
+        switch (parent)
+        {
+            case IArgumentOperation { Parent: IInvocationOperation next } argument when argument.Parameter?.Ordinal == 0:
+                if (Symbols.IsEnumerable(next.TargetMethod, "Sum") && next.Arguments.Length == 1)
+                {
+                    into.Add(new Accumulator(null, next));
+                }
+                else if (Symbols.IsEnumerable(next.TargetMethod, "ToArray") || Symbols.IsEnumerable(next.TargetMethod, "ToList")
+                    || Symbols.IsEnumerable(next.TargetMethod, "AsEnumerable"))
+                {
+                    FollowSequence(next, into, depth + 1);
+                }
+
+                break;
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                AccumulationsOfStorage(declarator.Symbol, into, depth + 1);
+                break;
+            case ISimpleAssignmentOperation assignment when OperationHelpers.RootSymbol(assignment.Target) is { } storage:
+                AccumulationsOfStorage(storage, into, depth + 1);
+                break;
+        }
+    }
+
+    /// <summary>Sums of a variable or collection that holds exponentials: sum += e[i], e.Sum(), foreach (v in e) sum += v.</summary>
+    private void AccumulationsOfStorage(ISymbol storage, ImmutableArray<Accumulator>.Builder into, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return;
+        }
+
+        foreach ((ISymbol normalized, IInvocationOperation call) in _normalizingCalls)
+        {
+            if (SymbolEqualityComparer.Default.Equals(normalized, storage))
+            {
+                into.Add(new Accumulator(null, call));
+            }
+        }
+
+        foreach ((IOperation target, IOperation value) in _additions)
+        {
+            if (IsReadOf(value, storage) && OperationHelpers.RootSymbol(target) is { } sum
+                && !SymbolEqualityComparer.Default.Equals(sum, storage))
+            {
+                into.Add(new Accumulator(sum, null));
+            }
+        }
+
+        foreach (IInvocationOperation sumCall in _sumCalls)
+        {
+            if (OperationHelpers.Argument(sumCall, 0) is { } source && sumCall.Arguments.Length == 1
+                && OperationHelpers.RootSymbol(source) is { } summed && SymbolEqualityComparer.Default.Equals(summed, storage))
+            {
+                into.Add(new Accumulator(null, sumCall));
+            }
+        }
+
+        foreach (KeyValuePair<ISymbol, List<Write>> pair in _writes)
+        {
+            foreach (Write write in pair.Value)
+            {
+                if (write.Kind == WriteKind.ForEach && write.Value is { } collection
+                    && OperationHelpers.RootSymbol(collection) is { } iterated
+                    && SymbolEqualityComparer.Default.Equals(iterated, storage))
+                {
+                    AccumulationsOfStorage(pair.Key, into, depth + 1);
+                }
+
+                if (write.Kind == WriteKind.Assign && write.Value is { } assigned && !write.Element
+                    && OperationHelpers.Unwrap(assigned) is { } plain
+                    && plain is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } addition
+                    && OperationHelpers.References(addition, pair.Key) && IsReadOf(addition, storage))
+                {
+                    into.Add(new Accumulator(pair.Key, null));
+                }
+            }
+        }
+    }
+
+    /// <summary>The value reads the storage directly (v, e[i]) as a term of a sum, not inside an unrelated call.</summary>
+    private static bool IsReadOf(IOperation value, ISymbol storage)
+    {
+        IOperation unwrapped = OperationHelpers.Unwrap(value);
+        switch (unwrapped)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Multiply } binary:
+                return IsReadOf(binary.LeftOperand, storage) || IsReadOf(binary.RightOperand, storage);
+            default:
+                ISymbol? root = OperationHelpers.RootSymbol(unwrapped);
+                return root is not null && SymbolEqualityComparer.Default.Equals(root, storage)
+                    && unwrapped is not IInvocationOperation;
+        }
+    }
+
+    /// <summary>Whether a sum divides something in this body. <paramref name="field"/> is set when the sum lives in a
+    /// field whose divisions may be elsewhere in the type.</summary>
+    public bool Normalizes(Accumulator accumulator, out IFieldSymbol? field)
+    {
+        field = null;
+        if (accumulator.Invocation is { } invocation)
+        {
+            foreach ((_, IInvocationOperation call) in _normalizingCalls)
+            {
+                if (call == invocation)
+                {
+                    return true;
+                }
+            }
+
+            return InvocationNormalizes(invocation, 0, out field);
+        }
+
+        if (accumulator.Symbol is { } symbol)
+        {
+            if (IsDivisor(symbol) || _samplingScales.Contains(symbol))
+            {
+                return true;
+            }
+
+            field = symbol as IFieldSymbol;
+        }
+
+        return false;
+    }
+
+    /// <summary>The symbol divides exponentials (or where they are stored, or 1 for a reciprocal) somewhere in the body.</summary>
+    public bool IsDivisor(ISymbol symbol)
+    {
+        if (!_divisorSymbols.Contains(symbol))
+        {
+            return false;
+        }
+
+        foreach ((IOperation numerator, IOperation divisor) in _divisions)
+        {
+            // (reference - sum) / sum is a relative error, not a normalization: the numerator reads the sum itself.
+            if (OperationHelpers.References(divisor, symbol) && !IsDifferenceWith(numerator, symbol) && IsExponentialNumerator(numerator))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>(reference - sum), |fused - sum|: a difference with the sum itself, as in a relative error.</summary>
+    private static bool IsDifferenceWith(IOperation numerator, ISymbol symbol)
+    {
+        IOperation value = OperationHelpers.Unwrap(numerator);
+        while (value is IInvocationOperation { TargetMethod.Name: "Abs", Arguments.Length: 1 } abs)
+        {
+            value = OperationHelpers.Unwrap(abs.Arguments[0].Value);
+        }
+
+        return value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract or BinaryOperatorKind.Add } difference
+            && (OperationHelpers.ReferencedSymbol(difference.LeftOperand) is { } left && SymbolEqualityComparer.Default.Equals(left, symbol)
+                || OperationHelpers.ReferencedSymbol(difference.RightOperand) is { } right && SymbolEqualityComparer.Default.Equals(right, symbol));
+    }
+
+    /// <summary>
+    /// A normalization divides the exponentials themselves: the numerator holds an exponential, reads a variable or
+    /// collection that holds exponentials, or is a constant (a reciprocal that then multiplies them).
+    /// </summary>
+    public bool IsExponentialNumerator(IOperation numerator)
+    {
+        if (OperationHelpers.IsConstant(numerator))
+        {
+            return true;
+        }
+
+        HashSet<ISymbol> holders = ExponentialHolders();
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(numerator))
+        {
+            if (IsExpNode(node))
+            {
+                return true;
+            }
+
+            ISymbol? symbol = OperationHelpers.ReferencedSymbol(node) ?? OperationHelpers.ElementCollection(node);
+            if (symbol is not null && holders.Contains(symbol))
+            {
+                return true;
+            }
+
+            if (node is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda })
+            {
+                for (IOperation? current = node.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
+                    {
+                        if (OperationHelpers.EnclosingCallOfDelegate(function) is { } call && OperationHelpers.SourceOf(call) is { } source
+                            && (OperationHelpers.RootSymbol(source) is { } root && holders.Contains(root)
+                                || OperationHelpers.DescendantsAndSelf(source).Any(IsExpNode)))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsExpNode(IOperation node)
+    {
+        foreach (ExpSite site in ExpSites)
+        {
+            if (site.Node == node)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Variables and collections that are assigned exponentials (e[i] = exp(...), var e = x.Select(Math.Exp)...,
+    /// TensorPrimitives.Exp(x, e), foreach (var w in e)).</summary>
+    private HashSet<ISymbol> ExponentialHolders()
+    {
+        if (_exponentialHolders is not null)
+        {
+            return _exponentialHolders;
+        }
+
+        var holders = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (KeyValuePair<ISymbol, List<Write>> pair in _writes)
+            {
+                foreach (Write write in pair.Value)
+                {
+                    bool holds = write.Kind == WriteKind.TensorExp
+                        || (write.Value is { } value && write.Kind is WriteKind.Assign or WriteKind.AddAssign or WriteKind.OtherCompound
+                            && OperationHelpers.DescendantsAndSelf(value).Any(IsExpNode))
+                        || (write.Value is { } collection && write.Kind == WriteKind.ForEach
+                            && OperationHelpers.RootSymbol(collection) is { } root && holders.Contains(root))
+                        || (write.Value is { } copied && write.Kind is WriteKind.Assign or WriteKind.AddAssign
+                            && OperationHelpers.RootSymbol(copied) is { } source && holders.Contains(source));
+                    if (holds)
+                    {
+                        holders.Add(pair.Key);
+                    }
+                }
+            }
+        }
+
+        _exponentialHolders = holders;
+        return holders;
+    }
+
+    private bool InvocationNormalizes(IOperation invocation, int depth, out IFieldSymbol? field)
+    {
+        field = null;
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        IOperation current = invocation;
+        for (int steps = 0; steps < 32; steps++)
+        {
+            IOperation? parent = current.Parent;
+            switch (parent)
+            {
+                case IConversionOperation:
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add }:
+                    current = parent;
+                    continue;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division:
+                    return division.RightOperand == current && IsExponentialNumerator(division.LeftOperand);
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound:
+                    return compound.Value == current;
+                case IArgumentOperation { Parent: IInvocationOperation call, Parameter.Ordinal: 1 } when Symbols.IsTensorPrimitives(call.TargetMethod, "Divide"):
+                    return OperationHelpers.Argument(call, 0) is { } dividend && IsExponentialNumerator(dividend);
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    return IsDivisor(declarator.Symbol);
+                case ISimpleAssignmentOperation assignment when assignment.Value == current && OperationHelpers.RootSymbol(assignment.Target) is { } target:
+                    if (IsDivisor(target))
+                    {
+                        return true;
+                    }
+
+                    field = target as IFieldSymbol;
+                    return false;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The naive exponentials that are summed and whose sum divides something (SMX0001).</summary>
+    public IEnumerable<(ExpSite Site, IFieldSymbol? DeferredField)> NaiveNormalizations()
+    {
+        foreach (ExpSite site in ExpSites)
+        {
+            if (!site.IsNaive)
+            {
+                continue;
+            }
+
+            IFieldSymbol? deferred = null;
+            bool reported = false;
+            foreach (Accumulator accumulator in AccumulatorsOf(site))
+            {
+                if (Normalizes(accumulator, out IFieldSymbol? field))
+                {
+                    reported = true;
+                    break;
+                }
+
+                deferred ??= field;
+            }
+
+            if (reported)
+            {
+                yield return (site, null);
+            }
+            else if (deferred is not null)
+            {
+                yield return (site, deferred);
+            }
+        }
+    }
+
+    public IEnumerable<KeyValuePair<ISymbol, List<Write>>> AllWrites => _writes;
+
+    /// <summary>The fields that divide something in the blocks (cheap: used for every block of a type).</summary>
+    public IEnumerable<ISymbol> ExponentialHolderSymbols => ExponentialHolders();
+
+    /// <summary>Reports (divisor field, null) when a field divides an exponential or a constant, and (divisor field,
+    /// numerator field) when it divides a field, which counts when that field holds exponentials.</summary>
+    public static void CollectFieldDivisors(ImmutableArray<IOperation> blocks, Action<IFieldSymbol, IFieldSymbol?> add)
+    {
+        foreach (IOperation block in blocks)
+        {
+            if (block is null)
+            {
+                continue;
+            }
+
+            foreach (IOperation operation in OperationHelpers.DescendantsAndSelf(block))
+            {
+                (IOperation? numerator, IOperation? divisor) = operation switch
+                {
+                    IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division => (division.LeftOperand, division.RightOperand),
+                    ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound => (compound.Target, compound.Value),
+                    IInvocationOperation { TargetMethod.Name: "Divide", Arguments.Length: 3 } call => (OperationHelpers.Argument(call, 0), OperationHelpers.Argument(call, 1)),
+                    _ => (null, null),
+                };
+                if (divisor is null || numerator is null)
+                {
+                    continue;
+                }
+
+                // Across members only the shape "exponential (or a field that holds them) / field" counts.
+                bool exponential = OperationHelpers.IsConstant(numerator) || OperationHelpers.DescendantsAndSelf(numerator).Any(n =>
+                    n is IInvocationOperation { TargetMethod.Name: "Exp" or "Pow" } or IMethodReferenceOperation { Method.Name: "Exp" });
+                IFieldSymbol? numeratorField = null;
+                if (!exponential)
+                {
+                    numeratorField = OperationHelpers.DescendantsAndSelf(numerator)
+                        .Select(n => n is IFieldReferenceOperation or IArrayElementReferenceOperation ? OperationHelpers.RootSymbol(n) as IFieldSymbol : null)
+                        .FirstOrDefault(f => f is not null);
+                    if (numeratorField is null)
+                    {
+                        continue;
+                    }
+                }
+
+                foreach (IOperation node in OperationHelpers.DescendantsAndSelf(divisor))
+                {
+                    if (node is IFieldReferenceOperation field)
+                    {
+                        add(field.Field, numeratorField);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The symbols a sum divides in this body (for fields: checked across the type).</summary>
+    public IEnumerable<ISymbol> DivisorSymbols => _divisorSymbols;
+
+    /// <summary>True when a conditional in the body tests one of the symbols (a guard such as x &gt; 30 ? x : ...).</summary>
+    public bool IsGuarded(IOperation operation)
+    {
+        var referenced = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        OperationHelpers.CollectReferencedSymbols(operation, referenced);
+        if (referenced.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (IConditionalOperation conditional in _conditionals)
+        {
+            foreach (IOperation node in OperationHelpers.DescendantsAndSelf(conditional.Condition))
+            {
+                if (OperationHelpers.ReferencedSymbol(node) is { } symbol && referenced.Contains(symbol))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The exponential sites whose node is inside <paramref name="operation"/>.</summary>
+    public ExpSite? SiteOf(IOperation operation)
+    {
+        foreach (ExpSite site in ExpSites)
+        {
+            if (site.Node == operation)
+            {
+                return site;
+            }
+        }
+
+        return null;
+    }
+}
