@@ -147,6 +147,10 @@ public class RealCodeShapesTests
         """
         static double[] F(double[] x) { var e = new double[x.Length]; double s = 0; for (int j = 0; j < x.Length; j++) { e[j] = {|SMX0001:Math.Exp(x[j])|}; s += e[j]; } for (int j = 0; j < x.Length; j++) e[j] = e[j] * (s - e[j]) / (s * s + 0.001); return e; }
         """,
+        // Divided by something that is not a running maximum of the same values.
+        """
+        static double[] F(double[] prior, double[] other) { double m = 1; for (int o = 0; o < other.Length; o++) { if (m < Math.Abs(other[o])) m = Math.Abs(other[o]); } double normal = 0.0; for (int o = 0; o < prior.Length; o++) { prior[o] = {|SMX0001:Math.Exp(prior[o] / m)|}; normal += prior[o]; } for (int o = 0; o < prior.Length; o++) prior[o] /= normal; return prior; }
+        """,
         // A long chain of copies: out of depth is unbounded, never "shifted".
         """
         static double[] F(double[] x0) { var x1 = x0; var x2 = x1; var x3 = x2; var x4 = x3; var x5 = x4; var x6 = x5; var x7 = x6; var x8 = x7; var x9 = x8; var y = new double[x9.Length]; double s = 0; for (int i = 0; i < x9.Length; i++) { y[i] = {|SMX0001:Math.Exp(x9[i])|}; s += y[i]; } for (int i = 0; i < y.Length; i++) y[i] /= s; return y; }
@@ -285,6 +289,10 @@ public class RealCodeShapesTests
         """,
         """
         static float F(float[] input, float fusedSum) { var refOutput = new float[input.Length]; float refSum = 0f; for (int i = 0; i < input.Length; i++) { refOutput[i] = MathF.Exp(input[i]); refSum += refOutput[i]; } return MathF.Abs(fusedSum - refSum) / refSum; }
+        """,
+        // Divided by a running maximum of the absolute values (OpenNLP perceptron shape): within [-1, 1].
+        """
+        static double[] F(double[] prior) { double maxPrior = 1; for (int o = 0; o < prior.Length; o++) { if (maxPrior < Math.Abs(prior[o])) { maxPrior = Math.Abs(prior[o]); } } double normal = 0.0; for (int o = 0; o < prior.Length; o++) { prior[o] = Math.Exp(prior[o] / maxPrior); normal += prior[o]; } for (int o = 0; o < prior.Length; o++) prior[o] /= normal; return prior; }
         """,
         // Constants.
         """

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using SoftmaxGenerators.Analyzers.Patterns;
@@ -93,6 +94,12 @@ internal sealed class ValueBounds
         List<(IOperation Factor, bool Divisor)> squares = RemoveSquares(factors);
 
         Interval value = Interval.Exactly(1);
+        if (RemoveScaledByRunningMaximum(factors))
+        {
+            // x[k] / maxAbs, maxAbs a running maximum of |x[i]| that starts positive: within [-1, 1].
+            value = new Interval(-1, 1);
+        }
+
         bool provenNonNegative = false;
         foreach ((IOperation squared, bool divisor) in squares)
         {
@@ -213,6 +220,93 @@ internal sealed class ValueBounds
 
         into.Add((operation, divisor));
     }
+
+    /// <summary>Finds a numerator element a[k] and a divisor local m that is a running maximum of |a[i]| (starting at a
+    /// positive constant) and takes both out.</summary>
+    private static bool RemoveScaledByRunningMaximum(List<(IOperation Factor, bool Divisor)> factors)
+    {
+        for (int d = 0; d < factors.Count; d++)
+        {
+            if (!factors[d].Divisor || OperationHelpers.Unwrap(factors[d].Factor) is not ILocalReferenceOperation { Local: { } maximum } use)
+            {
+                continue;
+            }
+
+            for (int n = 0; n < factors.Count; n++)
+            {
+                if (!factors[n].Divisor && OperationHelpers.Unwrap(factors[n].Factor) is IArrayElementReferenceOperation element
+                    && OperationHelpers.RootSymbol(element.ArrayReference) is { } array && IsRunningAbsoluteMaximum(maximum, array, use))
+                {
+                    factors.RemoveAt(Math.Max(d, n));
+                    factors.RemoveAt(Math.Min(d, n));
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every write of <paramref name="maximum"/> in the body is a positive constant, Max(maximum, |a[i]|), or
+    /// |a[i]| under a condition comparing it with maximum.</summary>
+    private static bool IsRunningAbsoluteMaximum(ILocalSymbol maximum, ISymbol array, IOperation use)
+    {
+        if (Body(use) is not { } body)
+        {
+            return false;
+        }
+
+        bool any = false;
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            IOperation? written = node switch
+            {
+                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, maximum) => declarator.Initializer?.Value,
+                ISimpleAssignmentOperation assignment when OperationHelpers.ReferencedSymbol(assignment.Target) is ILocalSymbol target
+                    && SymbolEqualityComparer.Default.Equals(target, maximum) => assignment.Value,
+                ICompoundAssignmentOperation or IIncrementOrDecrementOperation when node.ChildOperations.FirstOrDefault() is { } target
+                    && OperationHelpers.ReferencedSymbol(target) is ILocalSymbol changed && SymbolEqualityComparer.Default.Equals(changed, maximum) => null,
+                _ => use,
+            };
+            if (written == use)
+            {
+                continue;
+            }
+
+            if (written is null)
+            {
+                return false;
+            }
+
+            written = OperationHelpers.Unwrap(written);
+            bool positiveConstant = OperationHelpers.ConstantNumber(written) is > 0;
+            bool absolute = IsAbsoluteOfElement(written, array) && node.Parent is IExpressionStatementOperation { Parent: var branch }
+                && Enclosing(branch) is { Condition: var condition } && OperationHelpers.DescendantsAndSelf(condition).Any(n => OperationHelpers.ReferencedSymbol(n) is ILocalSymbol m && SymbolEqualityComparer.Default.Equals(m, maximum));
+            bool max = written is IInvocationOperation { TargetMethod.Name: "Max", Arguments.Length: 2 } call
+                && call.Arguments.Any(a => OperationHelpers.ReferencedSymbol(a.Value) is ILocalSymbol m && SymbolEqualityComparer.Default.Equals(m, maximum))
+                && call.Arguments.Any(a => IsAbsoluteOfElement(OperationHelpers.Unwrap(a.Value), array));
+            if (!positiveConstant && !absolute && !max)
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
+    }
+
+    private static IConditionalOperation? Enclosing(IOperation? operation) => operation switch
+    {
+        IConditionalOperation conditional => conditional,
+        IBlockOperation { Parent: IConditionalOperation conditional } => conditional,
+        _ => null,
+    };
+
+    private static bool IsAbsoluteOfElement(IOperation value, ISymbol array) =>
+        value is IInvocationOperation { TargetMethod.Name: "Abs", Arguments.Length: 1 } abs
+        && OperationHelpers.Unwrap(abs.Arguments[0].Value) is IArrayElementReferenceOperation element
+        && OperationHelpers.RootSymbol(element.ArrayReference) is { } root && SymbolEqualityComparer.Default.Equals(root, array);
 
     /// <summary>Takes equal factors out in pairs (d * d, 1 / (s * s)) and returns one of each pair.</summary>
     private static List<(IOperation Factor, bool Divisor)> RemoveSquares(List<(IOperation Factor, bool Divisor)> factors)
