@@ -82,6 +82,13 @@ internal sealed class NumericFunctions
             return NumericFunction.None;
         }
 
+        // Fast rejection without a cache look-up: everything recognized maps a number to a number (Unity.Mathematics'
+        // vector overloads aside, which keep their names).
+        if (!IsNumericValue(method.ReturnType) && method.Name is not ("exp" or "log"))
+        {
+            return NumericFunction.None;
+        }
+
         IMethodSymbol definition = method.OriginalDefinition;
         if (_cache.TryGetValue(definition, out NumericFunction known))
         {

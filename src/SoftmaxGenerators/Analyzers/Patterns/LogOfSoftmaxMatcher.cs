@@ -230,9 +230,20 @@ internal static class LogOfSoftmaxMatcher
             return true;
         }
 
-        return !method.DeclaringSyntaxReferences.IsEmpty && !method.IsAbstract
+        return !method.DeclaringSyntaxReferences.IsEmpty && !method.IsAbstract && ReturnsNumbers(method.ReturnType)
             && symbols.Summaries.ReturnsSoftmax(method, body => ReturnsSoftmax(symbols, body));
     }
+
+    /// <summary>double[], float[], List&lt;double&gt;, IEnumerable&lt;float&gt;...: only such a method can return
+    /// probabilities, so only such callees are summarized (cheap to check; summaries bind the callee).</summary>
+    private static bool ReturnsNumbers(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => IsFloating(array.ElementType),
+        INamedTypeSymbol { TypeArguments.Length: 1 } generic => IsFloating(generic.TypeArguments[0]),
+        _ => false,
+    };
+
+    private static bool IsFloating(ITypeSymbol type) => type.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
 
     private static bool ReturnsSoftmax(NumericsSymbols symbols, IOperation body)
     {
