@@ -127,17 +127,17 @@ internal sealed class Compilations
         if (unit.Unity)
         {
             string all = string.Concat(trees.Take(3000).Select(t => t.ToString()));
-            if (!all.Contains("class Mathf", StringComparison.Ordinal) && !references.Any(r => r.Display?.EndsWith("UnityEngine.dll", StringComparison.OrdinalIgnoreCase) == true))
+            if (!System.Text.RegularExpressions.Regex.IsMatch(all, @"\bclass\s+Mathf\b") && !references.Any(r => r.Display?.EndsWith("UnityEngine.dll", StringComparison.OrdinalIgnoreCase) == true))
             {
                 trees.Add(CSharpSyntaxTree.ParseText(UnityStubs.Engine, parseOptions, Path.Combine(unit.Directory, "obj", "UnityEngine.stubs.g.cs")));
             }
 
-            if (all.Contains("Unity.Collections", StringComparison.Ordinal) && !all.Contains("struct NativeArray", StringComparison.Ordinal))
+            if (all.Contains("Unity.Collections", StringComparison.Ordinal) && !System.Text.RegularExpressions.Regex.IsMatch(all, @"\bstruct\s+NativeArray\b"))
             {
                 trees.Add(CSharpSyntaxTree.ParseText(UnityStubs.Collections, parseOptions, Path.Combine(unit.Directory, "obj", "UnityCollections.stubs.g.cs")));
             }
 
-            if (all.Contains("Unity.Mathematics", StringComparison.Ordinal) && !all.Contains("class math", StringComparison.Ordinal))
+            if (all.Contains("Unity.Mathematics", StringComparison.Ordinal) && !System.Text.RegularExpressions.Regex.IsMatch(all, @"\bclass\s+math\b"))
             {
                 trees.Add(CSharpSyntaxTree.ParseText(UnityStubs.Mathematics, parseOptions, Path.Combine(unit.Directory, "obj", "UnityMathematics.stubs.g.cs")));
             }
