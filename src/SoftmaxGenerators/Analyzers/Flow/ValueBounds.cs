@@ -290,7 +290,8 @@ internal sealed class ValueBounds
                 return false;
             }
 
-            any = true;
+            // A constant alone (double t = 2) is a temperature, not a running maximum.
+            any |= absolute || max;
         }
 
         return any;
