@@ -102,15 +102,8 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
     }
 
     /// <summary>Math, MathF, double, float, UnityEngine.Mathf and generic-math T all have Max, Log, Exp and Abs.</summary>
-    private static bool HasMaxLogExpAbs(FixContext context, INamedTypeSymbol? type)
-    {
-        NumericsSymbols symbols = context.Analysis.Symbols;
-        return type is not null
-            && (SymbolEqualityComparer.Default.Equals(type, symbols.Math) || SymbolEqualityComparer.Default.Equals(type, symbols.MathF)
-                || SymbolEqualityComparer.Default.Equals(type, symbols.UnityMathf)
-                || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
-                || (type.TypeKind == TypeKind.Interface && type.ContainingNamespace?.ToDisplayString() == "System.Numerics"));
-    }
+    private static bool HasMaxLogExpAbs(FixContext context, INamedTypeSymbol? type) =>
+        context.Analysis.Symbols.IsMathType(type, genericMath: true) && type!.Name != "math"; // math.max is lower case
 
     private static ShiftPlan? PlanAccumulated(FixContext context, LogSumExpMatch match, CancellationToken cancellationToken)
     {

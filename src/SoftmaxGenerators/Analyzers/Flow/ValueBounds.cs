@@ -337,7 +337,7 @@ internal sealed class ValueBounds
     private Interval Call(IInvocationOperation invocation, int depth)
     {
         IMethodSymbol method = invocation.TargetMethod;
-        if (method.ContainingType is { Name: "Random" } random && random.ContainingNamespace?.ToDisplayString() is "System" or "UnityEngine")
+        if (NumericsSymbols.IsRandomType(method.ContainingType))
         {
             // Test data and sampling: rng.NextDouble() in [0, 1), Random.Range(a, b) in [a, b].
             return method.Name switch
@@ -362,7 +362,7 @@ internal sealed class ValueBounds
             return new Interval(x.Lo > 0 ? Math.Log(x.Lo) : double.NegativeInfinity, x.Hi >= 0 ? Math.Log(x.Hi) : double.PositiveInfinity);
         }
 
-        if (!IsMathLike(method))
+        if (!_symbols.IsMathType(method.ContainingType, genericMath: true))
         {
             return Interval.Top;
         }
@@ -407,27 +407,6 @@ internal sealed class ValueBounds
             default:
                 return Interval.Top;
         }
-    }
-
-    /// <summary>Math, MathF, double, float, Mathf, Unity.Mathematics.math and the generic-math interfaces.</summary>
-    private bool IsMathLike(IMethodSymbol method)
-    {
-        INamedTypeSymbol? type = method.ContainingType;
-        if (type is null)
-        {
-            return false;
-        }
-
-        if (SymbolEqualityComparer.Default.Equals(type, _symbols.Math) || SymbolEqualityComparer.Default.Equals(type, _symbols.MathF)
-            || SymbolEqualityComparer.Default.Equals(type, _symbols.UnityMathf)
-            || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
-        {
-            return true;
-        }
-
-        string? ns = type.ContainingNamespace?.ToDisplayString();
-        return (type.TypeKind == TypeKind.Interface && ns == "System.Numerics")
-            || (type.Name == "math" && ns == "Unity.Mathematics");
     }
 
     /// <summary>The elements of an array local filled in this body: the join of every value stored into it.</summary>

@@ -72,12 +72,7 @@ internal sealed partial class BodyAnalysis
             : shifted;
 
     /// <summary>Math, MathF, double, float and Mathf members: their ranges are the range analysis' business, not names.</summary>
-    private bool IsPureMath(IMethodSymbol method) =>
-        method.ContainingType is { } type
-        && (SymbolEqualityComparer.Default.Equals(type, Symbols.Math) || SymbolEqualityComparer.Default.Equals(type, Symbols.MathF)
-            || SymbolEqualityComparer.Default.Equals(type, Symbols.UnityMathf)
-            || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
-            || (type.Name == "math" && type.ContainingNamespace?.ToDisplayString() == "Unity.Mathematics"));
+    private bool IsPureMath(IMethodSymbol method) => Symbols.IsMathType(method.ContainingType, genericMath: false);
 
     private static bool IsNegatedVariable(IOperation operation) =>
         OperationHelpers.Unwrap(operation) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation

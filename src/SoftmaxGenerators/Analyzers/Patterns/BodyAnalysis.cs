@@ -238,7 +238,7 @@ internal sealed partial class BodyAnalysis
     {
         Invocations.Add(invocation);
         IMethodSymbol method = invocation.TargetMethod;
-        if (IsRandomType(method.ContainingType) && method.Name is "Range" or "Next" or "NextDouble" or "NextSingle" or "NextInt64")
+        if (NumericsSymbols.IsRandomType(method.ContainingType) && method.Name is "Range" or "Next" or "NextDouble" or "NextSingle" or "NextInt64")
         {
             // Random.Range(0f, sum), rng.Next(total): a draw scaled by a sum.
             foreach (IArgumentOperation argument in invocation.Arguments)
@@ -354,15 +354,11 @@ internal sealed partial class BodyAnalysis
         }
     }
 
-    /// <summary>System.Random or UnityEngine.Random.</summary>
-    private static bool IsRandomType(INamedTypeSymbol? type) =>
-        type is { Name: "Random" } && type.ContainingNamespace?.ToDisplayString() is "System" or "UnityEngine";
-
     /// <summary>A uniform draw: rng.NextDouble(), rng.NextSingle(), Random.Shared.NextDouble(), UnityEngine.Random.value.</summary>
     private static bool IsRandomDraw(IOperation operation) => OperationHelpers.Unwrap(operation) switch
     {
-        IInvocationOperation { TargetMethod: { Name: "NextDouble" or "NextSingle" or "Sample" } method } => IsRandomType(method.ContainingType),
-        IPropertyReferenceOperation { Property: { Name: "value", IsStatic: true } property } => IsRandomType(property.ContainingType),
+        IInvocationOperation { TargetMethod: { Name: "NextDouble" or "NextSingle" or "Sample" } method } => NumericsSymbols.IsRandomType(method.ContainingType),
+        IPropertyReferenceOperation { Property: { Name: "value", IsStatic: true } property } => NumericsSymbols.IsRandomType(property.ContainingType),
         _ => false,
     };
 

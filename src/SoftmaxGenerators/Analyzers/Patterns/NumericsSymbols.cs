@@ -96,6 +96,19 @@ internal sealed class NumericsSymbols
         };
     }
 
+    /// <summary>Math, MathF, double, float, UnityEngine.Mathf, Unity.Mathematics.math and (with
+    /// <paramref name="genericMath"/>) the System.Numerics generic-math interfaces: functions whose ranges are known.</summary>
+    public bool IsMathType(INamedTypeSymbol? type, bool genericMath) =>
+        type is not null
+        && (Is(type, Math) || Is(type, MathF) || Is(type, UnityMathf)
+            || type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+            || (type.Name == "math" && type.ContainingNamespace?.ToDisplayString() == "Unity.Mathematics")
+            || (genericMath && type.TypeKind == TypeKind.Interface && type.ContainingNamespace?.ToDisplayString() == "System.Numerics"));
+
+    /// <summary>System.Random or UnityEngine.Random.</summary>
+    public static bool IsRandomType(INamedTypeSymbol? type) =>
+        type is { Name: "Random" } && type.ContainingNamespace?.ToDisplayString() is "System" or "UnityEngine";
+
     public bool IsTensorPrimitives(IMethodSymbol method, string name) =>
         method.Name == name && Is(method.ContainingType, TensorPrimitives);
 
