@@ -30,10 +30,9 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationBlockAction(block =>
+            start.RegisterOperationBlockStartAction(blockStart => BodyAnalysis.RegisterBlockAnalysis(blockStart, symbols, (block, analysis) =>
             {
-                BodyAnalysis? analysis = BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks);
-                if (analysis is null || (analysis.LogCalls.Count == 0 && analysis.LogMethodGroups.Count == 0))
+                if (analysis.LogCalls.Count == 0 && analysis.LogMethodGroups.Count == 0)
                 {
                     return;
                 }
@@ -46,7 +45,7 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
                             NumericsDescriptors.LogOfSoftmax, match.Log.Syntax.GetLocation(), DiagnosticText.Describe(match.Log.Syntax)));
                     }
                 }
-            });
+            }));
         });
     }
 }

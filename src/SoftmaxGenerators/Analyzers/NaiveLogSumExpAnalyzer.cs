@@ -31,10 +31,9 @@ public sealed class NaiveLogSumExpAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationBlockAction(block =>
+            start.RegisterOperationBlockStartAction(blockStart => BodyAnalysis.RegisterBlockAnalysis(blockStart, symbols, (block, analysis) =>
             {
-                BodyAnalysis? analysis = BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks);
-                if (analysis is null || analysis.LogCalls.Count == 0)
+                if (analysis.LogCalls.Count == 0)
                 {
                     return;
                 }
@@ -50,7 +49,7 @@ public sealed class NaiveLogSumExpAnalyzer : DiagnosticAnalyzer
                         }
                     }
                 }
-            });
+            }));
         });
     }
 }

@@ -25,7 +25,7 @@ public sealed class NaiveLogisticAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
-            NumericsSymbols? symbols = NumericsSymbols.Create(start.Compilation);
+            NumericsSymbols? symbols = NumericsSymbols.Create(start.Compilation, start.Options);
             if (symbols is null)
             {
                 return;

@@ -39,56 +39,55 @@ public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
                     var fieldDivisors = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
                     var fieldRatios = new ConcurrentQueue<(IFieldSymbol Divisor, IFieldSymbol Numerator)>();
                     var exponentialFields = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
-                    symbolStart.RegisterOperationBlockAction(block =>
+                    symbolStart.RegisterOperationBlockStartAction(blockStart =>
                     {
-                        if (!SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type))
+                        if (!SymbolEqualityComparer.Default.Equals(blockStart.OwningSymbol.ContainingType, type))
                         {
                             return;
                         }
 
-                        BodyAnalysis.CollectFieldDivisors(block.OperationBlocks, (divisor, numerator) =>
-                        {
-                            if (numerator is null)
+                        blockStart.RegisterOperationAction(
+                            operation => BodyAnalysis.CollectFieldDivisors(operation.Operation, (divisor, numerator) =>
                             {
-                                fieldDivisors[divisor] = true;
-                            }
-                            else
-                            {
-                                fieldRatios.Enqueue((divisor, numerator));
-                            }
-                        });
-                        BodyAnalysis? analysis = BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks);
-                        if (analysis is null)
-                        {
-                            return;
-                        }
-
-                        lock (analysis)
-                        {
-                            foreach (ISymbol holder in analysis.ExponentialHolderSymbols)
-                            {
-                                if (holder is IFieldSymbol field)
+                                if (numerator is null)
                                 {
-                                    exponentialFields[field] = true;
-                                }
-                            }
-
-                            foreach ((ExpSite site, IFieldSymbol? deferredField) in analysis.NaiveNormalizations())
-                            {
-                                Diagnostic diagnostic = Diagnostic.Create(
-                                    NumericsDescriptors.NaiveSoftmax,
-                                    site.Node.Syntax.GetLocation(),
-                                    DiagnosticText.Describe(site.Node.Syntax));
-                                if (deferredField is null)
-                                {
-                                    block.ReportDiagnostic(diagnostic);
+                                    fieldDivisors[divisor] = true;
                                 }
                                 else
                                 {
-                                    pending.Enqueue((diagnostic, deferredField));
+                                    fieldRatios.Enqueue((divisor, numerator));
+                                }
+                            }),
+                            BodyAnalysis.DivisionKinds);
+                        BodyAnalysis.RegisterBlockAnalysis(blockStart, symbols, (block, analysis) =>
+                        {
+                            lock (analysis)
+                            {
+                                foreach (ISymbol holder in analysis.ExponentialHolderSymbols)
+                                {
+                                    if (holder is IFieldSymbol field)
+                                    {
+                                        exponentialFields[field] = true;
+                                    }
+                                }
+
+                                foreach ((ExpSite site, IFieldSymbol? deferredField) in analysis.NaiveNormalizations())
+                                {
+                                    Diagnostic diagnostic = Diagnostic.Create(
+                                        NumericsDescriptors.NaiveSoftmax,
+                                        site.Node.Syntax.GetLocation(),
+                                        DiagnosticText.Describe(site.Node.Syntax));
+                                    if (deferredField is null)
+                                    {
+                                        block.ReportDiagnostic(diagnostic);
+                                    }
+                                    else
+                                    {
+                                        pending.Enqueue((diagnostic, deferredField));
+                                    }
                                 }
                             }
-                        }
+                        });
                     });
                     symbolStart.RegisterSymbolEndAction(end =>
                     {

@@ -55,14 +55,24 @@ internal sealed class NumericFunctions
     public NumericFunctions(Compilation compilation, AnalyzerOptions? options)
     {
         _compilation = compilation;
-        _math = compilation.GetTypeByMetadataName("System.Math");
-        _mathF = compilation.GetTypeByMetadataName("System.MathF");
-        _exponentialFunctions = compilation.GetTypeByMetadataName("System.Numerics.IExponentialFunctions`1");
-        _logarithmicFunctions = compilation.GetTypeByMetadataName("System.Numerics.ILogarithmicFunctions`1");
-        _unityMathf = compilation.GetTypeByMetadataName("UnityEngine.Mathf");
-        _unityMath = compilation.GetTypeByMetadataName("Unity.Mathematics.math");
+        _math = KnownTypes.CoreLibrary(compilation, "System.Math");
+        _mathF = KnownTypes.CoreLibrary(compilation, "System.MathF");
+        _exponentialFunctions = KnownTypes.CoreLibrary(compilation, "System.Numerics.IExponentialFunctions`1");
+        _logarithmicFunctions = KnownTypes.CoreLibrary(compilation, "System.Numerics.ILogarithmicFunctions`1");
+        _unityMathf = KnownTypes.Library(compilation, "UnityEngine.Mathf", "UnityEngine");
+        _unityMath = KnownTypes.Library(compilation, "Unity.Mathematics.math", "Unity.Mathematics");
         (_configuredExp, _configuredLog) = ReadConfiguration(compilation, options);
     }
+
+    public INamedTypeSymbol? Math => _math;
+
+    public INamedTypeSymbol? MathF => _mathF;
+
+    public INamedTypeSymbol? ExponentialFunctions => _exponentialFunctions;
+
+    public INamedTypeSymbol? LogarithmicFunctions => _logarithmicFunctions;
+
+    public INamedTypeSymbol? UnityMathf => _unityMathf;
 
     /// <summary>True when the compilation may hold an exponential that these facts recognize.</summary>
     public bool MayHaveExponentials => _math is not null || _mathF is not null || _exponentialFunctions is not null

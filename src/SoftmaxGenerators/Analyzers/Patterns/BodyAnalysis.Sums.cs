@@ -468,53 +468,48 @@ internal sealed partial class BodyAnalysis
     /// <summary>The fields that divide something in the blocks (cheap: used for every block of a type).</summary>
     public IEnumerable<ISymbol> ExponentialHolderSymbols => ExponentialHolders();
 
-    /// <summary>Reports (divisor field, null) when a field divides an exponential or a constant, and (divisor field,
-    /// numerator field) when it divides a field, which counts when that field holds exponentials.</summary>
-    public static void CollectFieldDivisors(ImmutableArray<IOperation> blocks, Action<IFieldSymbol, IFieldSymbol?> add)
+    /// <summary>The operations <see cref="CollectFieldDivisors"/> looks at.</summary>
+    public static ImmutableArray<OperationKind> DivisionKinds { get; } =
+        ImmutableArray.Create(OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.Invocation);
+
+    /// <summary>Reports (divisor field, null) when a field divides an exponential or a constant in
+    /// <paramref name="operation"/> (a division, a /= or a numeric-operations Divide), and (divisor field, numerator
+    /// field) when it divides a field, which counts when that field holds exponentials. Called for every such
+    /// operation of a type, so it rejects the common case (no field in the divisor) first.</summary>
+    public static void CollectFieldDivisors(IOperation operation, Action<IFieldSymbol, IFieldSymbol?> add)
     {
-        foreach (IOperation block in blocks)
+        (IOperation? numerator, IOperation? divisor) = operation switch
         {
-            if (block is null)
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division => (division.LeftOperand, division.RightOperand),
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound => (compound.Target, compound.Value),
+            IInvocationOperation { TargetMethod.Name: "Divide", Arguments.Length: 3 } call => (OperationHelpers.Argument(call, 0), OperationHelpers.Argument(call, 1)),
+            _ => (null, null),
+        };
+        if (divisor is null || numerator is null || !OperationHelpers.DescendantsAndSelf(divisor).Any(node => node is IFieldReferenceOperation))
+        {
+            return;
+        }
+
+        // Across members only the shape "exponential (or a field that holds them) / field" counts.
+        bool exponential = OperationHelpers.IsConstant(numerator) || OperationHelpers.DescendantsAndSelf(numerator).Any(n =>
+            n is IInvocationOperation { TargetMethod.Name: "Exp" or "Pow" } or IMethodReferenceOperation { Method.Name: "Exp" });
+        IFieldSymbol? numeratorField = null;
+        if (!exponential)
+        {
+            numeratorField = OperationHelpers.DescendantsAndSelf(numerator)
+                .Select(n => n is IFieldReferenceOperation or IArrayElementReferenceOperation ? OperationHelpers.RootSymbol(n) as IFieldSymbol : null)
+                .FirstOrDefault(f => f is not null);
+            if (numeratorField is null)
             {
-                continue;
+                return;
             }
+        }
 
-            foreach (IOperation operation in OperationHelpers.DescendantsAndSelf(block))
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(divisor))
+        {
+            if (node is IFieldReferenceOperation field)
             {
-                (IOperation? numerator, IOperation? divisor) = operation switch
-                {
-                    IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division => (division.LeftOperand, division.RightOperand),
-                    ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound => (compound.Target, compound.Value),
-                    IInvocationOperation { TargetMethod.Name: "Divide", Arguments.Length: 3 } call => (OperationHelpers.Argument(call, 0), OperationHelpers.Argument(call, 1)),
-                    _ => (null, null),
-                };
-                if (divisor is null || numerator is null)
-                {
-                    continue;
-                }
-
-                // Across members only the shape "exponential (or a field that holds them) / field" counts.
-                bool exponential = OperationHelpers.IsConstant(numerator) || OperationHelpers.DescendantsAndSelf(numerator).Any(n =>
-                    n is IInvocationOperation { TargetMethod.Name: "Exp" or "Pow" } or IMethodReferenceOperation { Method.Name: "Exp" });
-                IFieldSymbol? numeratorField = null;
-                if (!exponential)
-                {
-                    numeratorField = OperationHelpers.DescendantsAndSelf(numerator)
-                        .Select(n => n is IFieldReferenceOperation or IArrayElementReferenceOperation ? OperationHelpers.RootSymbol(n) as IFieldSymbol : null)
-                        .FirstOrDefault(f => f is not null);
-                    if (numeratorField is null)
-                    {
-                        continue;
-                    }
-                }
-
-                foreach (IOperation node in OperationHelpers.DescendantsAndSelf(divisor))
-                {
-                    if (node is IFieldReferenceOperation field)
-                    {
-                        add(field.Field, numeratorField);
-                    }
-                }
+                add(field.Field, numeratorField);
             }
         }
     }

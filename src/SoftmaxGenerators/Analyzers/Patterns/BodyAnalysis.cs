@@ -4,7 +4,9 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Facts;
 using SoftmaxGenerators.Analyzers.Flow;
 
 namespace SoftmaxGenerators.Analyzers.Patterns;
@@ -51,7 +53,7 @@ internal sealed partial class BodyAnalysis
     /// <summary>One analysis per operation block, shared by the rules that look at the same body (the analyzer
     /// driver hands every analyzer the same operation trees). Callers lock the result while they query it: its lazy
     /// indexes are not thread-safe.</summary>
-    public static BodyAnalysis? GetOrCreate(NumericsSymbols symbols, ImmutableArray<IOperation> blocks)
+    public static BodyAnalysis? GetOrCreate(NumericsSymbols symbols, ImmutableArray<IOperation> blocks, bool interesting = false)
     {
         IOperation? key = null;
         foreach (IOperation block in blocks)
@@ -73,7 +75,7 @@ internal sealed partial class BodyAnalysis
         {
             if (!shared.Computed)
             {
-                shared.Analysis = Create(symbols, blocks);
+                shared.Analysis = Create(symbols, blocks, interesting);
                 shared.Computed = true;
             }
 
@@ -87,17 +89,58 @@ internal sealed partial class BodyAnalysis
         public BodyAnalysis? Analysis;
     }
 
-    /// <summary>Analyzes the blocks, or returns null when they contain no exponential, log or SoftMax.</summary>
-    public static BodyAnalysis? Create(NumericsSymbols symbols, ImmutableArray<IOperation> blocks)
+    /// <summary>
+    /// Runs <paramref name="analyze"/> at the end of an operation block that holds an exponential, log or SoftMax,
+    /// with the block's shared analysis. Which blocks qualify is learnt from operation actions, so the analyzer driver's
+    /// own walk of the block finds them: most bodies have none and cost one cheap check per call.
+    /// </summary>
+    public static void RegisterBlockAnalysis(
+        OperationBlockStartAnalysisContext start, NumericsSymbols symbols, Action<OperationBlockAnalysisContext, BodyAnalysis> analyze)
     {
-        // Most bodies have no exponential: find out without allocating, then index.
-        bool interesting = false;
+        var interest = new Interest();
+        start.RegisterOperationAction(
+            operation =>
+            {
+                if (!interest.Found && IsInteresting(symbols, operation.Operation))
+                {
+                    interest.Found = true;
+                }
+            },
+            s_interestingKinds);
+        start.RegisterOperationBlockEndAction(end =>
+        {
+            if (interest.Found && GetOrCreate(symbols, end.OperationBlocks, interesting: true) is { } analysis)
+            {
+                analyze(end, analysis);
+            }
+        });
+    }
+
+    private static readonly ImmutableArray<OperationKind> s_interestingKinds = ImmutableArray.Create(OperationKind.Invocation, OperationKind.MethodReference);
+
+    private sealed class Interest
+    {
+        public volatile bool Found;
+    }
+
+    /// <summary>Analyzes the blocks, or returns null when they contain no exponential, log or SoftMax.</summary>
+    public static BodyAnalysis? Create(NumericsSymbols symbols, ImmutableArray<IOperation> blocks) => Create(symbols, blocks, interesting: false);
+
+    /// <summary>Analyzes the blocks; <paramref name="interesting"/> says the caller already found an exponential,
+    /// log or SoftMax in them (else they are searched first, and null is returned when they hold none).</summary>
+    private static BodyAnalysis? Create(NumericsSymbols symbols, ImmutableArray<IOperation> blocks, bool interesting)
+    {
+        // Most bodies have no exponential: find out before indexing.
         foreach (IOperation block in blocks)
         {
+            if (interesting)
+            {
+                break;
+            }
+
             if (block is not null && OperationHelpers.DescendantsAndSelf(block).Any(operation => IsInteresting(symbols, operation)))
             {
                 interesting = true;
-                break;
             }
         }
 
@@ -140,13 +183,15 @@ internal sealed partial class BodyAnalysis
 
     private static bool IsInteresting(NumericsSymbols symbols, IOperation operation) => operation switch
     {
-        IInvocationOperation invocation => symbols.IsScalarExp(invocation.TargetMethod)
-            || symbols.IsScalarLog(invocation.TargetMethod)
-            || symbols.IsLogP1(invocation.TargetMethod)
-            || symbols.IsPow(invocation.TargetMethod)
-            || symbols.IsTensorPrimitives(invocation.TargetMethod, "Exp")
-            || symbols.IsTensorPrimitives(invocation.TargetMethod, "SoftMax"),
-        IMethodReferenceOperation reference => symbols.IsScalarExp(reference.Method) || symbols.IsScalarLog(reference.Method),
+        IInvocationOperation invocation => invocation.TargetMethod.Parameters.Length switch
+        {
+            1 => symbols.Functions.Classify(invocation.TargetMethod) != NumericFunction.None,
+            2 => symbols.IsPow(invocation.TargetMethod) || symbols.IsTensorPrimitives(invocation.TargetMethod, "Exp")
+                || symbols.IsTensorPrimitives(invocation.TargetMethod, "SoftMax"),
+            _ => false,
+        },
+        IMethodReferenceOperation reference => reference.Method.Parameters.Length == 1
+            && symbols.Functions.Classify(reference.Method) is NumericFunction.Exp or NumericFunction.Log,
         _ => false,
     };
 

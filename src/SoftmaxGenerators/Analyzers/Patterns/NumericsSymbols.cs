@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -15,14 +16,15 @@ internal sealed class NumericsSymbols
     {
         Functions = new NumericFunctions(compilation, options);
         Summaries = new MethodSummaries(compilation);
-        UnityMathf = compilation.GetTypeByMetadataName("UnityEngine.Mathf");
-        Math = compilation.GetTypeByMetadataName("System.Math");
-        MathF = compilation.GetTypeByMetadataName("System.MathF");
-        ExponentialFunctions = compilation.GetTypeByMetadataName("System.Numerics.IExponentialFunctions`1");
-        LogarithmicFunctions = compilation.GetTypeByMetadataName("System.Numerics.ILogarithmicFunctions`1");
-        FloatingPointIeee754 = compilation.GetTypeByMetadataName("System.Numerics.IFloatingPointIeee754`1");
-        TensorPrimitives = compilation.GetTypeByMetadataName("System.Numerics.Tensors.TensorPrimitives");
-        Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+        UnityMathf = Functions.UnityMathf;
+        Math = Functions.Math;
+        MathF = Functions.MathF;
+        ExponentialFunctions = Functions.ExponentialFunctions;
+        LogarithmicFunctions = Functions.LogarithmicFunctions;
+        FloatingPointIeee754 = KnownTypes.CoreLibrary(compilation, "System.Numerics.IFloatingPointIeee754`1");
+        TensorPrimitives = KnownTypes.Library(compilation, "System.Numerics.Tensors.TensorPrimitives", "System.Numerics.Tensors");
+        Enumerable = KnownTypes.CoreLibrary(compilation, "System.Linq.Enumerable")
+            ?? KnownTypes.Library(compilation, "System.Linq.Enumerable", "System.Linq", "System.Core", "netstandard");
     }
 
     /// <summary>Which methods compute exponentials and logarithms (libraries, wrappers, .editorconfig).</summary>
@@ -47,13 +49,37 @@ internal sealed class NumericsSymbols
 
     public INamedTypeSymbol? Enumerable { get; }
 
-    /// <summary>Resolves the symbols; null when the compilation has nothing that computes an exponential.</summary>
+    private static readonly ConditionalWeakTable<Compilation, Shared> s_shared = new();
+
+    /// <summary>Resolves the symbols; null when the compilation has nothing that computes an exponential. The rules
+    /// of one compilation (same options) share one instance, and with it the caches of function facts and method
+    /// summaries.</summary>
     public static NumericsSymbols? Create(Compilation compilation, AnalyzerOptions? options = null)
     {
-        var symbols = new NumericsSymbols(compilation, options);
-        return !symbols.Functions.MayHaveExponentials && symbols.TensorPrimitives is null
-            ? null
-            : symbols;
+        Shared shared = s_shared.GetValue(compilation, static _ => new Shared());
+        lock (shared)
+        {
+            if (shared.Computed && ReferenceEquals(shared.Options, options))
+            {
+                return shared.Symbols;
+            }
+
+            var symbols = new NumericsSymbols(compilation, options);
+            NumericsSymbols? result = !symbols.Functions.MayHaveExponentials && symbols.TensorPrimitives is null ? null : symbols;
+            if (!shared.Computed)
+            {
+                (shared.Computed, shared.Options, shared.Symbols) = (true, options, result);
+            }
+
+            return result;
+        }
+    }
+
+    private sealed class Shared
+    {
+        public bool Computed;
+        public AnalyzerOptions? Options;
+        public NumericsSymbols? Symbols;
     }
 
     /// <summary>Math.Exp, MathF.Exp, double.Exp, float.Exp, T.Exp (IExponentialFunctions&lt;T&gt;), Mathf.Exp,

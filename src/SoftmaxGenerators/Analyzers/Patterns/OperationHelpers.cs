@@ -140,7 +140,7 @@ internal static class OperationHelpers
 
     public static IEnumerable<IOperation> DescendantsAndSelf(IOperation operation)
     {
-        var stack = new Stack<IOperation>();
+        var stack = new Stack<IOperation>(16);
         stack.Push(operation);
         while (stack.Count > 0)
         {
