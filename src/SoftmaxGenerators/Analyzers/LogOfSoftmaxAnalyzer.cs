@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -9,7 +10,9 @@ namespace SoftmaxGenerators.Analyzers;
 /// <summary>
 /// SMX0003: the log of a softmax probability (-log(p[label]), Select(p => Math.Log(p)) over a softmax result, a
 /// cross-entropy from probabilities). A value is a softmax result when it comes from a method named Softmax, from
-/// TensorPrimitives.SoftMax, or from exponentials divided by their sum in the same body.
+/// TensorPrimitives.SoftMax, from exponentials divided by their sum in the same body, or from a method of the
+/// compilation that leaves them in an argument or a field; and the log may be in a method the probabilities are passed
+/// to (<c>CrossEntropy(Softmax(z), y)</c>), reported there, once.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
@@ -30,19 +33,29 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // A log is reported once, whether its own body or a caller that passes it probabilities finds it.
+            var reported = new ConcurrentDictionary<SyntaxNode, bool>();
+            void Report(OperationBlockAnalysisContext block, SyntaxNode log)
+            {
+                if (reported.TryAdd(log, true))
+                {
+                    block.ReportDiagnostic(Diagnostic.Create(NumericsDescriptors.LogOfSoftmax, log.GetLocation(), DiagnosticText.Describe(log)));
+                }
+            }
+
             start.RegisterOperationBlockStartAction(blockStart => BodyAnalysis.RegisterBlockAnalysis(blockStart, symbols, (block, analysis) =>
             {
-                if (analysis.LogCalls.Count == 0 && analysis.LogMethodGroups.Count == 0)
-                {
-                    return;
-                }
 
                 lock (analysis)
                 {
                     foreach (LogOfSoftmaxMatch match in LogOfSoftmaxMatcher.Matches(analysis))
                     {
-                        block.ReportDiagnostic(Diagnostic.Create(
-                            NumericsDescriptors.LogOfSoftmax, match.Log.Syntax.GetLocation(), DiagnosticText.Describe(match.Log.Syntax)));
+                        Report(block, match.Log.Syntax);
+                    }
+
+                    foreach (SyntaxNode log in LogOfSoftmaxMatcher.CalleeLogs(analysis))
+                    {
+                        Report(block, log);
                     }
                 }
             }));

@@ -217,6 +217,54 @@ public class RealCodeShapesTests
         static double[] Scale(double[] z) { var p = new double[z.Length]; for (int i = 0; i < z.Length; i++) p[i] = z[i] * 2; return p; }
         static double Loss(double[] z, int label) { var p = Scale(z); return -Math.Log(p[label]); }
         """,
+        // A helper that fills its argument with probabilities, logged by the caller (maxent GIS trainers).
+        """
+        static void Evaluate(double[] scores, double[] outcomeSums) { double sum = 0; for (int i = 0; i < outcomeSums.Length; i++) { outcomeSums[i] = Math.Exp(scores[i]); sum += outcomeSums[i]; } for (int i = 0; i < outcomeSums.Length; i++) outcomeSums[i] /= sum; }
+        static double[] distribution = new double[3];
+        static double LogLikelihood(double[][] scores, int[] outcomes) { double ll = 0; for (int t = 0; t < scores.Length; t++) { Evaluate(scores[t], distribution); ll += {|SMX0003:Math.Log(distribution[outcomes[t]])|}; } return ll; }
+        """,
+        // A helper that fills a member of a state object (fastText's ComputeOutputSoftmax(state), then state.Output).
+        """
+        class State { public float[] Hidden = new float[4]; public float[] Output = new float[4]; }
+        static void ComputeOutputSoftmax(State state) { float max = state.Hidden.Max(); float z = 0; for (int i = 0; i < state.Output.Length; i++) { state.Output[i] = MathF.Exp(state.Hidden[i] - max); z += state.Output[i]; } for (int i = 0; i < state.Output.Length; i++) state.Output[i] /= z; }
+        static double Loss(State state, int target) { ComputeOutputSoftmax(state); return -{|SMX0003:Math.Log(state.Output[target])|}; }
+        """,
+        // A helper that normalizes counts, not exponentials: its output is not a softmax.
+        """
+        static void Normalize(double[] counts) { double sum = 0; for (int i = 0; i < counts.Length; i++) sum += counts[i]; for (int i = 0; i < counts.Length; i++) counts[i] /= sum; }
+        static double Loss(double[] counts, int label) { Normalize(counts); return -Math.Log(counts[label]); }
+        """,
+        // A helper that points its parameter at a new array: the caller's array is untouched.
+        """
+        static void Fill(double[] p, double[] z) { p = new double[z.Length]; double s = 0; for (int i = 0; i < z.Length; i++) { p[i] = Math.Exp(z[i]); s += p[i]; } for (int i = 0; i < z.Length; i++) p[i] /= s; }
+        static double Loss(double[] p, double[] z, int label) { Fill(p, z); return -Math.Log(p[label]); }
+        """,
+        // Probabilities passed to a loss that logs them (NeuralLib's Error.CrossEntropy(softmax, expected)).
+        """
+        class MArray { public float[] Values = new float[4]; }
+        static MArray Softmax(MArray x) { var r = new MArray(); float m = x.Values.Max(); float s = 0; for (int i = 0; i < 4; i++) { r.Values[i] = MathF.Exp(x.Values[i] - m); s += r.Values[i]; } for (int i = 0; i < 4; i++) r.Values[i] /= s; return r; }
+        static float CrossEntropy(MArray output, MArray expected) { float e = 0; for (int i = 0; i < output.Values.Length; i++) e -= (float){|SMX0003:Math.Log(output.Values[i])|} * expected.Values[i]; return e; }
+        static float Train(MArray logits, MArray y) { var softmax = Softmax(logits); return CrossEntropy(softmax, y) + CrossEntropy(softmax, y); }
+        static float Other(MArray logits, MArray y) => CrossEntropy(Softmax(logits), y);
+        """,
+        """
+        static double[] Softmax(double[] z) { double m = z.Max(); var e = z.Select(v => Math.Exp(v - m)).ToArray(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); }
+        static double Entropy(double[] p) { double h = 0; foreach (var pj in p) h -= pj * {|SMX0003:Math.Log(pj)|}; return h; }
+        static double F(double[] z) => Entropy(Softmax(z));
+        """,
+        // The same loss given something else, a guarded log, a smoothed log: silent.
+        """
+        static double[] Softmax(double[] z) { double m = z.Max(); var e = z.Select(v => Math.Exp(v - m)).ToArray(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); }
+        static double CrossEntropy(double[] p, int label) => -Math.Log(p[label]);
+        static double Guarded(double[] p, int label) => p[label] > 0 ? -Math.Log(p[label]) : 50;
+        static double Smoothed(double[] p, int label) => -Math.Log(p[label] + 1e-12);
+        static double F(double[] z, double[] frequencies, int label) => CrossEntropy(frequencies, label) + Guarded(Softmax(z), label) + Smoothed(Softmax(z), label);
+        """,
+        // The caller guards the log.
+        """
+        static void Evaluate(double[] scores, double[] outcomeSums) { double sum = 0; for (int i = 0; i < outcomeSums.Length; i++) { outcomeSums[i] = Math.Exp(scores[i]); sum += outcomeSums[i]; } for (int i = 0; i < outcomeSums.Length; i++) outcomeSums[i] /= sum; }
+        static double Loss(double[] scores, double[] p, int label) { Evaluate(scores, p); return p[label] > 1e-12 ? -Math.Log(p[label]) : 27.6; }
+        """,
     };
 
     [Theory]

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using SoftmaxGenerators.Analyzers.Patterns;
@@ -19,6 +21,8 @@ internal sealed class MethodSummaries
     private readonly ConcurrentDictionary<IMethodSymbol, int> _shiftedParameters = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, int> _returnsShifted = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _returnsSoftmax = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<ISymbol>> _softmaxOutputs = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<CalleeLog>> _loggedParameters = new(SymbolEqualityComparer.Default);
 
     public MethodSummaries(Compilation compilation) => _compilation = compilation;
 
@@ -65,7 +69,7 @@ internal sealed class MethodSummaries
 
     /// <summary>Whether the method returns probabilities it normalized from exponentials (a softmax, whatever its name);
     /// <paramref name="returnsSoftmax"/> judges the body once, the answer is cached.</summary>
-    public bool ReturnsSoftmax(IMethodSymbol method, System.Func<IOperation, bool> returnsSoftmax)
+    public bool ReturnsSoftmax(IMethodSymbol method, Func<IOperation, bool> returnsSoftmax)
     {
         method = method.OriginalDefinition;
         if (method.DeclaringSyntaxReferences.Length != 1 || method.ReturnsVoid)
@@ -73,22 +77,56 @@ internal sealed class MethodSummaries
             return false;
         }
 
-        if (_returnsSoftmax.TryGetValue(method, out bool known))
+        return Summarize(method, _returnsSoftmax, returnsSoftmax, unknown: false);
+    }
+
+    /// <summary>The parameters and fields in which the method leaves softmax probabilities (exponentials divided by
+    /// their sum, the destination of a softmax call): <c>Evaluate(context, distribution)</c> fills its second
+    /// parameter, <c>ComputeOutputSoftmax(state)</c> fills <c>state.Output</c>. <paramref name="outputs"/> judges the
+    /// body once, the answer is cached.</summary>
+    public ImmutableArray<ISymbol> SoftmaxOutputs(IMethodSymbol method, Func<IOperation, ImmutableArray<ISymbol>> outputs)
+    {
+        method = method.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.IsAbstract || (method.IsStatic && method.Parameters.IsEmpty))
+        {
+            return ImmutableArray<ISymbol>.Empty;
+        }
+
+        return Summarize(method, _softmaxOutputs, outputs, unknown: ImmutableArray<ISymbol>.Empty);
+    }
+
+    /// <summary>The unguarded logs of the elements of the method's parameters (<c>CrossEntropy(output, expected)</c>
+    /// taking <c>Math.Log(output[i])</c>). <paramref name="logs"/> judges the body once, the answer is cached.</summary>
+    public ImmutableArray<CalleeLog> LoggedParameters(IMethodSymbol method, Func<IOperation, ImmutableArray<CalleeLog>> logs)
+    {
+        method = method.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.IsAbstract || method.Parameters.IsEmpty)
+        {
+            return ImmutableArray<CalleeLog>.Empty;
+        }
+
+        return Summarize(method, _loggedParameters, logs, unknown: ImmutableArray<CalleeLog>.Empty);
+    }
+
+    /// <summary>Computes a summary once per method. A summary may need another (Softmax calls Normalize calls ...):
+    /// recursion and long chains answer <paramref name="unknown"/>.</summary>
+    private T Summarize<T>(IMethodSymbol method, ConcurrentDictionary<IMethodSymbol, T> cache, Func<IOperation, T> compute, T unknown)
+    {
+        if (cache.TryGetValue(method, out T? known))
         {
             return known;
         }
 
-        // A summary may need another (Softmax calls Normalize calls ...): recursion and long chains answer "no".
         t_inProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
         if (t_inProgress.Count >= 4 || !t_inProgress.Add(method))
         {
-            return false;
+            return unknown;
         }
 
         try
         {
-            bool result = Body(method) is { } body && returnsSoftmax(body);
-            _returnsSoftmax.TryAdd(method, result);
+            T result = Body(method) is { } body ? compute(body) : unknown;
+            cache.TryAdd(method, result);
             return result;
         }
         finally

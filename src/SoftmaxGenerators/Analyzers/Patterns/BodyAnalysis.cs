@@ -186,10 +186,11 @@ internal sealed partial class BodyAnalysis
         IInvocationOperation invocation => invocation.TargetMethod.Parameters.Length switch
         {
             1 => symbols.Functions.Classify(invocation.TargetMethod) != NumericFunction.None,
-            2 => symbols.IsPow(invocation.TargetMethod) || symbols.IsTensorPrimitives(invocation.TargetMethod, "Exp")
-                || symbols.IsTensorPrimitives(invocation.TargetMethod, "SoftMax"),
+            2 => symbols.IsPow(invocation.TargetMethod) || symbols.IsTensorPrimitives(invocation.TargetMethod, "Exp"),
             _ => false,
-        },
+        }
+            // Softmax(z), TensorPrimitives.SoftMax(x, p): probabilities that may reach a log here or in a callee.
+            || LogOfSoftmaxMatcher.IsSoftmaxName(invocation.TargetMethod.Name),
         IMethodReferenceOperation reference => reference.Method.Parameters.Length == 1
             && symbols.Functions.Classify(reference.Method) is NumericFunction.Exp or NumericFunction.Log,
         _ => false,

@@ -27,7 +27,7 @@ internal sealed class LogOfSoftmaxMatch
 }
 
 /// <summary>Shared by the SMX0003 analyzer and fix.</summary>
-internal static class LogOfSoftmaxMatcher
+internal static partial class LogOfSoftmaxMatcher
 {
     public static bool IsSoftmaxName(string name) =>
         name.IndexOf("softmax", StringComparison.OrdinalIgnoreCase) >= 0
@@ -193,6 +193,10 @@ internal static class LogOfSoftmaxMatcher
                 && invocation.Arguments.Length == 1 && DividesBySum(invocation.Arguments[0].Value, sums, sumCalls))
             {
                 results[target] = null;
+            }
+            else
+            {
+                AddCalleeOutputs(analysis.Symbols, invocation, results);
             }
         }
 
