@@ -252,6 +252,15 @@ public class RealCodeShapesTests
         static double Entropy(double[] p) { double h = 0; foreach (var pj in p) h -= pj * {|SMX0003:Math.Log(pj)|}; return h; }
         static double F(double[] z) => Entropy(Softmax(z));
         """,
+        // The forward function of a softmax type produces probabilities (Softmax.Apply(x), SoftmaxLayer.Forward(x)).
+        """
+        class Softmax { public static float[] Apply(float[] x) { var r = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { r[i] = MathF.Exp(x[i]); s += r[i]; } for (int i = 0; i < x.Length; i++) r[i] /= s; return r; } }
+        class SoftmaxLayer { public double[] Forward(double[] x) => x; public void Backward(double[] g) { } }
+        static double CrossEntropy(float[] output, int label) => -{|SMX0003:Math.Log(output[label])|};
+        static double Loss(double[] p, int label) => -{|SMX0003:Math.Log(p[label])|};
+        static double Train(float[] logits, int label) => CrossEntropy(Softmax.Apply(logits), label);
+        static double Layer(SoftmaxLayer layer, double[] x, int label) { var p = layer.Forward(x); return -{|SMX0003:Math.Log(p[label])|} + Loss(layer.Forward(x), label); }
+        """,
         // The same loss given something else, a guarded log, a smoothed log: silent.
         """
         static double[] Softmax(double[] z) { double m = z.Max(); var e = z.Select(v => Math.Exp(v - m)).ToArray(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); }

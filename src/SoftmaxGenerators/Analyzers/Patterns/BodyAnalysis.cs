@@ -190,7 +190,7 @@ internal sealed partial class BodyAnalysis
             _ => false,
         }
             // Softmax(z), TensorPrimitives.SoftMax(x, p): probabilities that may reach a log here or in a callee.
-            || LogOfSoftmaxMatcher.IsSoftmaxName(invocation.TargetMethod.Name),
+            || LogOfSoftmaxMatcher.IsSoftmaxNamed(invocation.TargetMethod),
         IMethodReferenceOperation reference => reference.Method.Parameters.Length == 1
             && symbols.Functions.Classify(reference.Method) is NumericFunction.Exp or NumericFunction.Log,
         _ => false,

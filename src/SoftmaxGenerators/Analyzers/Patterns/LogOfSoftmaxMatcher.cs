@@ -33,6 +33,13 @@ internal static partial class LogOfSoftmaxMatcher
         name.IndexOf("softmax", StringComparison.OrdinalIgnoreCase) >= 0
         && name.IndexOf("log", StringComparison.OrdinalIgnoreCase) < 0;
 
+    /// <summary>A method that says it computes a softmax: <c>Softmax(z)</c>, <c>StableSoftmax(z)</c>, or the forward
+    /// function of a softmax type (<c>Softmax.Apply(x)</c>, <c>SoftmaxLayer.Forward(x)</c>).</summary>
+    public static bool IsSoftmaxNamed(IMethodSymbol method) =>
+        IsSoftmaxName(method.Name)
+        || (method.Name is "Apply" or "Forward" or "Activate" or "Activation" or "Compute" or "Evaluate" or "Function" or "Calculate" or "Transform"
+            && !method.ReturnsVoid && method.ContainingType is { } type && IsSoftmaxName(type.Name));
+
     public static List<LogOfSoftmaxMatch> Matches(BodyAnalysis analysis)
     {
         var results = new List<LogOfSoftmaxMatch>();
@@ -229,7 +236,7 @@ internal static partial class LogOfSoftmaxMatcher
     /// compilation by its body (it returns exponentials divided by their sum, however it is named).</summary>
     private static bool IsProducer(NumericsSymbols symbols, IMethodSymbol method)
     {
-        if (IsSoftmaxName(method.Name))
+        if (IsSoftmaxNamed(method))
         {
             return true;
         }
