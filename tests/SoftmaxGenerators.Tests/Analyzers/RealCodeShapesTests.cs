@@ -33,6 +33,15 @@ public class RealCodeShapesTests
 
     public static TheoryData<string> SoftmaxPositives => new()
     {
+        // Exponentials kept in a member of each element (utility AI actions, neuron objects), summed and divided.
+        """
+        class Action { public float Score { get; set; } }
+        static Action? Select(List<Action> actions, float temperature, float draw) { float total = 0; foreach (var action in actions) { action.Score = MathF.Max({|SMX0001:MathF.Exp(action.Score / temperature)|} - 1, 0f); total += action.Score; } float running = 0; foreach (var action in actions) { running += action.Score / total; if (draw <= running) return action; } return null; }
+        """,
+        """
+        class Neuron { public double InVal; public double OutVal; }
+        static void Forward(List<Neuron> neurons) { double eSum = 0.0; neurons.ForEach(n => { n.OutVal = {|SMX0001:Math.Exp(n.InVal)|}; eSum += n.OutVal; }); neurons.ForEach(n => n.OutVal /= eSum); }
+        """,
         // Unity: Boltzmann action selection with Mathf.Exp.
         """
         static float[] Boltzmann(float[] q, float temperature) { var p = new float[q.Length]; float sum = 0; for (int a = 0; a < q.Length; a++) { p[a] = {|SMX0001:UnityEngine.Mathf.Exp(q[a] / temperature)|}; sum += p[a]; } for (int a = 0; a < q.Length; a++) p[a] /= sum; return p; }

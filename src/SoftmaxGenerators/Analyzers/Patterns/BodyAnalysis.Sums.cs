@@ -53,14 +53,26 @@ internal sealed partial class BodyAnalysis
     private void ClimbToAccumulator(IOperation start, ImmutableArray<Accumulator>.Builder into, int depth)
     {
         IOperation current = start;
+        bool direct = true;
         for (int steps = 0; steps < 32; steps++)
         {
             IOperation? parent = current.Parent;
             switch (parent)
             {
                 case IConversionOperation:
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Multiply }:
                     current = parent;
+                    continue;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Multiply }:
+                    direct = false;
+                    current = parent;
+                    continue;
+                // exp(s / T) - 1, Math.Max(exp(...) - 1, 0): still as large as the exponential (a lower clamp bounds nothing).
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference when difference.LeftOperand == current && OperationHelpers.IsConstant(difference.RightOperand):
+                    current = parent;
+                    continue;
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Max", Arguments.Length: 2 } lowerClamp } when Symbols.IsMathType(lowerClamp.TargetMethod.ContainingType, genericMath: false)
+                    && lowerClamp.Arguments.Any(other => other != parent && OperationHelpers.IsConstant(other.Value)):
+                    current = lowerClamp;
                     continue;
                 case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound when compound.Value == current:
                     AddSymbolAccumulator(compound.Target, into);
@@ -72,7 +84,7 @@ internal sealed partial class BodyAnalysis
                     {
                         AddSymbolAccumulator(assignment.Target, into);
                     }
-                    else if (current == start || OperationHelpers.Unwrap(current) == start)
+                    else if (direct)
                     {
                         if (OperationHelpers.RootSymbol(assignment.Target) is { } storage)
                         {

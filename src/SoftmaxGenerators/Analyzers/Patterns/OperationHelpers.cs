@@ -37,9 +37,24 @@ internal static class OperationHelpers
     {
         ILocalReferenceOperation local => local.Local,
         IParameterReferenceOperation parameter => parameter.Parameter,
-        IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation => field.Field,
-        IPropertyReferenceOperation { Property.IsIndexer: false } property when property.Instance is null or IInstanceReferenceOperation => property.Property,
+        IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation || IsElementVariable(field.Instance) => field.Field,
+        IPropertyReferenceOperation { Property.IsIndexer: false } property when property.Instance is null or IInstanceReferenceOperation
+            || IsElementVariable(property.Instance) => property.Property,
         _ => null,
+    };
+
+    /// <summary>
+    /// The variable of a foreach loop or the parameter of a lambda (<c>foreach (var a in actions) a.Score = ...</c>,
+    /// <c>neurons.ForEach(n =&gt; n.OutVal /= sum)</c>): each loop or lambda declares its own, but they all stand for
+    /// the elements of a collection, so a member read through one is the member of every element (the same "variable"
+    /// in every loop over the collection).
+    /// </summary>
+    private static bool IsElementVariable(IOperation instance) => Unwrap(instance) switch
+    {
+        IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } } => true,
+        ILocalReferenceOperation { Local: { IsRef: false } local } => local.DeclaringSyntaxReferences.Length == 1
+            && local.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax,
+        _ => false,
     };
 
     /// <summary>For an element access (x[i], x[r, c], x[r][c], list[i], span[i]) the symbol of the outermost collection.</summary>
