@@ -433,6 +433,11 @@ public class RealCodeShapesTests
         // Softplus spread over a local.
         "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|}; }",
         "static double Softplus(double x) { var e = Math.Exp(-x * x); return Math.Log(1 + e); }",
+        // The logistic loss of a margin: a label of either sign times a score (elthrika, GNet shapes).
+        "static Func<double, double, double> LogisticLoss = (target, result) => Math.Log(2) * {|SMX0002:Math.Log(1 + Math.Exp(-target * result))|};",
+        "static double Logit(double T, double O) => {|SMX0002:Math.Log(1.0 + Math.Exp(-T * O))|};",
+        // A margin of a square or an absolute value is bounded.
+        "static double Loss(double y, double f) => Math.Log(1.0 + Math.Exp(-y * y * Math.Abs(f)));",
     };
 
     [Theory]

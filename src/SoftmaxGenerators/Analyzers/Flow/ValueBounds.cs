@@ -27,13 +27,23 @@ internal sealed class ValueBounds
     private readonly NumericsSymbols _symbols;
     private readonly HashSet<(ISymbol, IOperation)> _active = new();
 
-    public ValueBounds(NumericsSymbols symbols) => _symbols = symbols;
+    private readonly bool _productsOfQuantities;
+
+    /// <param name="symbols">The compilation's numerics symbols.</param>
+    /// <param name="productsOfQuantities">Whether a negated product of plain quantities (<c>-beta * d[j]</c>) counts
+    /// as non-positive: true where exponentials are normalized (kernels, Boltzmann factors), false for a softplus or a
+    /// logistic, where <c>-y * f</c> is a margin: a label of either sign times a score.</param>
+    public ValueBounds(NumericsSymbols symbols, bool productsOfQuantities = true)
+    {
+        _symbols = symbols;
+        _productsOfQuantities = productsOfQuantities;
+    }
 
     /// <summary>True when e^exponent provably stays finite (and so do sums of a few thousand such terms).</summary>
-    public static bool IsSafeExponent(NumericsSymbols symbols, IOperation exponent, ITypeSymbol? valueType)
+    public static bool IsSafeExponent(NumericsSymbols symbols, IOperation exponent, ITypeSymbol? valueType, bool productsOfQuantities = true)
     {
         double limit = valueType?.SpecialType == SpecialType.System_Single ? SafeSingleExponent : SafeDoubleExponent;
-        return new ValueBounds(symbols).Of(exponent).Hi <= limit;
+        return new ValueBounds(symbols, productsOfQuantities).Of(exponent).Hi <= limit;
     }
 
     /// <summary>The range of the value of <paramref name="operation"/> where it is evaluated.</summary>
@@ -156,7 +166,7 @@ internal sealed class ValueBounds
             // A negated product of plain quantities (-beta * d[j], -1 * di[j] * beta, -d2 / eps): a precision times a
             // distance, a rate times a time, an energy over a temperature. Those factors are non-negative in every real
             // use; a single negated read (-x[i], softmin) is not taken.
-            bool negatedQuantities = negative && unknown.TrueForAll(IsQuantity) && System.Linq.Enumerable.Count(factors, f => !OperationHelpers.IsConstant(f.Factor)) >= 2;
+            bool negatedQuantities = _productsOfQuantities && negative && unknown.TrueForAll(IsQuantity) && System.Linq.Enumerable.Count(factors, f => !OperationHelpers.IsConstant(f.Factor)) >= 2;
             if (!negatedQuantities && (!provenNonNegative || !unknown.TrueForAll(IsScale)))
             {
                 return Interval.Top;

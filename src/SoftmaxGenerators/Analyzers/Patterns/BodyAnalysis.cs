@@ -176,6 +176,8 @@ internal sealed partial class BodyAnalysis
             site.Shifted = analysis.IsShifted(exponent, visited, 0);
             site.Bounded = site.Kind == ExpSiteKind.Call
                 && (ValueBounds.IsSafeExponent(symbols, exponent, site.ValueType) || LogDomain.IsLogarithmic(symbols, exponent));
+            site.BoundedAsMargin = site.Bounded
+                && (ValueBounds.IsSafeExponent(symbols, exponent, site.ValueType, productsOfQuantities: false) || LogDomain.IsLogarithmic(symbols, exponent));
         }
 
         return analysis;

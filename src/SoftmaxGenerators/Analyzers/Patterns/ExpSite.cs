@@ -44,6 +44,10 @@ internal sealed class ExpSite
     /// overflow. See <see cref="Flow.ValueBounds"/>.</summary>
     public bool Bounded { get; set; }
 
+    /// <summary>Bounded without taking a negated product of plain quantities for non-positive: what a softplus or a
+    /// logistic needs, where <c>-y * f</c> is a margin of either sign.</summary>
+    public bool BoundedAsMargin { get; set; }
+
     public bool IsNaive => !Shifted && !Bounded;
 
     /// <summary>The element type of the exponential (double, float or a type parameter), when known.</summary>

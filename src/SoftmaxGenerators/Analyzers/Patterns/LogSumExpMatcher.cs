@@ -105,7 +105,8 @@ internal static class LogSumExpMatcher
 
         foreach (ExpSite site in sites)
         {
-            if (!site.IsNaive)
+            // log(1 + exp(-y * f)): a negated product is a margin here, not a kernel's non-positive exponent.
+            if (site.Shifted || site.BoundedAsMargin)
             {
                 return null;
             }

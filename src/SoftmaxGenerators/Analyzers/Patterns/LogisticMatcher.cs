@@ -185,7 +185,7 @@ internal static class LogisticMatcher
     private static bool IsBoundedAbove(NumericsSymbols symbols, IInvocationOperation exp, IOperation exponent)
     {
         double limit = exp.TargetMethod.ReturnType.SpecialType == SpecialType.System_Double ? 709 : 88;
-        return new Flow.ValueBounds(symbols).Of(exponent).Hi <= limit;
+        return new Flow.ValueBounds(symbols, productsOfQuantities: false).Of(exponent).Hi <= limit;
     }
 
     public static bool IsOne(IOperation operation)
