@@ -33,6 +33,10 @@ public class RealCodeShapesTests
 
     public static TheoryData<string> SoftmaxPositives => new()
     {
+        // The guard says the opposite: the exponential's element is positive and unbounded.
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { if (x[i] < 0) y[i] = x[i]; else y[i] = {|SMX0001:Math.Exp(x[i])|} - 1; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
         // Exponentials kept in a member of each element (utility AI actions, neuron objects), summed and divided.
         """
         class Action { public float Score { get; set; } }
@@ -304,6 +308,13 @@ public class RealCodeShapesTests
 
     public static TheoryData<string> SoftmaxNegatives => new()
     {
+        // An ELU branch: the element is non-positive where its exponential is taken (Noedify's activation switch).
+        """
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { if (x[i] > 0) y[i] = x[i]; else y[i] = Math.Exp(x[i]) - 1; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        """
+        static float[] F(List<float> x) { var y = new float[x.Count]; float s = 0; for (int i = 0; i < x.Count; i++) { if (x[i] <= -1) continue; y[i] = x[i] < 0 ? MathF.Exp(x[i]) : 1; s += y[i]; } for (int i = 0; i < x.Count; i++) y[i] /= s; return y; }
+        """,
         // Gaussian kernel through locals: d2 is a sum of squares.
         """
         static double[] F(double[] px, double[] py, double x, double y, double s) { var w = new double[px.Length]; double sum = 0; for (int i = 0; i < px.Length; i++) { double dx = px[i] - x; double dy = py[i] - y; double d2 = dx * dx + dy * dy; w[i] = Math.Exp(-d2 / (2 * s * s)); sum += w[i]; } for (int i = 0; i < w.Length; i++) w[i] /= sum; return w; }

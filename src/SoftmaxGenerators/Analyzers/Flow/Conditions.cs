@@ -8,7 +8,33 @@ namespace SoftmaxGenerators.Analyzers.Flow;
 /// <c>x &gt; -50 &amp;&amp; x &lt; 50</c>, <c>30 &gt;= x</c>.</summary>
 internal static class Conditions
 {
-    public static Interval Constraint(ValueBounds bounds, IOperation condition, ISymbol symbol, bool truth, int depth)
+    public static Interval Constraint(ValueBounds bounds, IOperation condition, ISymbol symbol, bool truth, int depth) =>
+        Constraint(bounds, condition, new Subject(symbol, null), truth, depth);
+
+    /// <summary>What the condition says about an expression (an array element <c>x[j]</c>, <c>list[i]</c>): the
+    /// comparisons of the same expression, read with no side effect in between.</summary>
+    public static Interval Constraint(ValueBounds bounds, IOperation condition, IOperation expression, bool truth, int depth) =>
+        Constraint(bounds, condition, new Subject(null, expression), truth, depth);
+
+    /// <summary>A variable or an expression whose range a condition may constrain.</summary>
+    private readonly struct Subject
+    {
+        public Subject(ISymbol? symbol, IOperation? expression)
+        {
+            Symbol = symbol;
+            Expression = expression;
+        }
+
+        public ISymbol? Symbol { get; }
+
+        public IOperation? Expression { get; }
+
+        public bool IsReadBy(IOperation operation) => Symbol is not null
+            ? OperationHelpers.ReferencedSymbol(operation) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, Symbol)
+            : Expression is not null && OperationHelpers.SameValue(operation, Expression, allowCalls: false);
+    }
+
+    private static Interval Constraint(ValueBounds bounds, IOperation condition, Subject symbol, bool truth, int depth)
     {
         condition = OperationHelpers.Unwrap(condition);
         if (depth > 16)
@@ -126,15 +152,15 @@ internal static class Conditions
         }
     }
 
-    private static Interval Compare(ValueBounds bounds, IBinaryOperation comparison, ISymbol symbol, bool truth, int depth)
+    private static Interval Compare(ValueBounds bounds, IBinaryOperation comparison, Subject symbol, bool truth, int depth)
     {
         BinaryOperatorKind kind = comparison.OperatorKind;
         IOperation other;
-        if (Reads(comparison.LeftOperand, symbol))
+        if (symbol.IsReadBy(comparison.LeftOperand))
         {
             other = comparison.RightOperand;
         }
-        else if (Reads(comparison.RightOperand, symbol))
+        else if (symbol.IsReadBy(comparison.RightOperand))
         {
             other = comparison.LeftOperand;
             kind = Mirror(kind);
@@ -162,9 +188,6 @@ internal static class Conditions
                 return Interval.Top;
         }
     }
-
-    private static bool Reads(IOperation operation, ISymbol symbol) =>
-        OperationHelpers.ReferencedSymbol(operation) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, symbol);
 
     private static BinaryOperatorKind Mirror(BinaryOperatorKind kind) => kind switch
     {
