@@ -86,6 +86,7 @@ public class FixedCodeRunsTests
         { "tensor_softmax_rented_destination", "SMX0004", "softmax", "public static float[] F(float[] x) { var rented = new float[x.Length + 2]; rented[x.Length] = 5f; G(x, rented.AsSpan(0, x.Length)); if (rented[x.Length] != 5f) throw new InvalidOperationException(); return rented.AsSpan(0, x.Length).ToArray(); } static void G(ReadOnlySpan<float> x, Span<float> y) { TensorPrimitives.SoftMax(x, y); }" },
         { "tensor_softmax_slices", "SMX0004", "softmax", "public static double[] F(double[] x) { var logits = new double[x.Length + 1]; x.CopyTo(logits, 0); logits[x.Length] = 1e300; var rented = new double[x.Length + 3]; TensorPrimitives.SoftMax(logits.AsSpan(0, x.Length), rented.AsSpan(1, x.Length)); return rented.AsSpan(1, x.Length).ToArray(); }" },
         { "tensor_softmax_in_if", "SMX0004", "softmax", "public static float[] F(float[] x) { var y = (float[])x.Clone(); if (y.Length > 0) TensorPrimitives.SoftMax(y, y); return y; }" },
+        { "softplus_lambda", "SMX0002", "softplus", "public static double F(double[] x) { Func<double, double> softplus = v => Math.Log(1.0 + Math.Exp(v)); return softplus(x[0]); }" },
         { "lse_scores_foreach", "SMX0002", "lse", "public static float F(float[] x) { float s = 0; foreach (var v in x) { float z = 0.5f * v; z += z; s += MathF.Exp(z); } return MathF.Log(s); }" },
     };
 

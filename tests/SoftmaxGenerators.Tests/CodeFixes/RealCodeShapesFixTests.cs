@@ -11,9 +11,9 @@ namespace SoftmaxGenerators.Tests.CodeFixes;
 /// or are not offered.</summary>
 public class RealCodeShapesFixTests
 {
-    private static Task VerifyLogSumExp(string members, string fixedMembers)
+    private static Task VerifyLogSumExp(string members, string fixedMembers, string usings = "")
     {
-        var test = new LogSumExp.Test { TestCode = Sources.Class(members), FixedCode = Sources.Class(fixedMembers) };
+        var test = new LogSumExp.Test { TestCode = usings + Sources.Class(members), FixedCode = usings + Sources.Class(fixedMembers) };
         test.TestState.Sources.Add(("Unity.cs", Sources.UnityStubs));
         test.FixedState.Sources.Add(("Unity.cs", Sources.UnityStubs));
         return test.RunAsync(CancellationToken.None);
@@ -31,6 +31,23 @@ public class RealCodeShapesFixTests
     public Task Unity_softplus_keeps_Mathf() => VerifyLogSumExp(
         "static float Softplus(float x) => {|SMX0002:UnityEngine.Mathf.Log(1f + UnityEngine.Mathf.Exp(x))|};",
         "static float Softplus(float x) => UnityEngine.Mathf.Max(x, 0f) + UnityEngine.Mathf.Log(1f + UnityEngine.Mathf.Exp(-UnityEngine.Mathf.Abs(x)));");
+
+    [Fact]
+    public Task Unity_mathematics_softplus_uses_lower_case_math() => VerifyLogSumExp(
+        "static float Softplus(float x) { float v = {|SMX0002:Unity.Mathematics.math.log(Unity.Mathematics.math.exp(x) + 1f)|}; return v; }",
+        "static float Softplus(float x) { float v = Unity.Mathematics.math.max(x, 0f) + Unity.Mathematics.math.log(1f + Unity.Mathematics.math.exp(-Unity.Mathematics.math.abs(x))); return v; }");
+
+    [Fact]
+    public Task Using_static_softplus_keeps_bare_names() => VerifyLogSumExp(
+        "static double Softplus(double x) { return {|SMX0002:Log(1.0 + Exp(x))|}; }",
+        "static double Softplus(double x) { return Max(x, 0.0) + Log(1.0 + Exp(-Abs(x))); }",
+        "using static System.Math;\n");
+
+    [Fact]
+    public Task Using_static_softplus_qualifies_a_shadowed_name() => VerifyLogSumExp(
+        "static int Max(int a, int b) => a; static double Softplus(double x) { return {|SMX0002:Log(1.0 + Exp(x))|}; }",
+        "static int Max(int a, int b) => a; static double Softplus(double x) { return Math.Max(x, 0.0) + Math.Log(1.0 + Math.Exp(-Math.Abs(x))); }",
+        "using static System.Math;\n");
 
     [Fact]
     public Task Log1p_softplus_is_fixed() => VerifyLogSumExp(
