@@ -39,7 +39,10 @@ internal static partial class ShiftPlanner
         foreach (ISymbol symbol in storage)
         {
             // Scalar locals only (a collection local such as e = x.Select(Math.Exp).ToArray() is storage as it is).
-            if (symbol is not ILocalSymbol local || !related.TrueForAll(r => SymbolEqualityComparer.Default.Equals(r.ValueType, local.Type)))
+            // A cast on the way is fine (var e = (float)Math.Exp(x[i])): the local holds the same exponential, shifted.
+            if (symbol is not ILocalSymbol local
+                || !related.TrueForAll(r => SymbolEqualityComparer.Default.Equals(r.ValueType, local.Type)
+                    || local.Type.SpecialType is SpecialType.System_Single or SpecialType.System_Double))
             {
                 continue;
             }

@@ -29,8 +29,9 @@ internal static partial class ShiftPlanner
         }
 
         StatementSyntax? insertion = expNode.Ancestors().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == block);
-        if (insertion is null || insertion == anchor
-            || (accumulator.Symbol is not null && insertion.SpanStart < anchor.SpanStart))
+        // The exponentials may come before the sum is declared (e[j] = exp(x[j]) in one loop, then double sum = 0 and
+        // a loop adding e[j]): the maximum goes before them, in the same block.
+        if (insertion is null || insertion == anchor)
         {
             return null;
         }

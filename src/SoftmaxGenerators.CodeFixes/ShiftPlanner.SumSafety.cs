@@ -146,8 +146,13 @@ internal static partial class ShiftPlanner
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } when use == SumUse.Divisor:
                     current = parent;
                     continue;
-                case IArgumentOperation { Parent: IInvocationOperation log } when use == SumUse.Log:
-                    return logs.Contains(log);
+                case IArgumentOperation { Parent: IInvocationOperation log } when use == SumUse.Log && logs.Contains(log):
+                    return true;
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsStatic: true, Name: "IsInfinity" or "IsPositiveInfinity" or "IsFinite" or "IsNaN" } } test }
+                    when test.TargetMethod.ContainingType.SpecialType is SpecialType.System_Double or SpecialType.System_Single && test.Arguments.Length == 1:
+                    // if (double.IsInfinity(sum)) fallback: the shifted sum is finite (at least 1), so the test only
+                    // fired where the original overflowed; NaN sums come from NaN inputs either way.
+                    return true;
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division when use == SumUse.Divisor && division.RightOperand == current:
                     return IsNumerator(division.LeftOperand, related, storage)
                         || (OperationHelpers.ConstantNumber(division.LeftOperand) == 1 && ReciprocalIsSafe(context, division, related, storage));
