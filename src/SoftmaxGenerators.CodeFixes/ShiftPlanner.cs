@@ -142,6 +142,9 @@ internal static partial class ShiftPlanner
                     && (context.Analysis.Symbols.IsMathMember(invocation.TargetMethod, invocation.TargetMethod.Name)
                         || invocation.TargetMethod.ContainingType?.TypeKind == TypeKind.Interface):
                     break;
+                case IInvocationOperation invocation when PureHelpers.IsPure(context, invocation.TargetMethod):
+                    // An exponent helper of this compilation (GetExponent(q[i]) => q / tau): evaluating it again is harmless.
+                    break;
                 default:
                     return false;
             }

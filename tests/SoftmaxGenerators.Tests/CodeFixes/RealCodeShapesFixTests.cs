@@ -104,4 +104,9 @@ public class RealCodeShapesFixTests
                 return p;
             }
         """);
+
+    [Theory]
+    [InlineData("static int calls; static double Scale(double v) { calls++; return v; } static double[] F(double[] x) { double s = 0; for (int i = 0; i < x.Length; i++) s += {|SMX0001:Math.Exp(Scale(x[i]))|}; var y = new double[x.Length]; for (int i = 0; i < x.Length; i++) y[i] = Math.Exp(Scale(x[i])) / s; return y; }")]
+    [InlineData("static double[] Normalize(double[] v) { var s = v.Sum(); var r = new double[v.Length]; for (int i = 0; i < v.Length; i++) r[i] = v[i] / s; return r; } static double[] F(double[] x) { var e = new double[x.Length]; for (int i = 0; i < x.Length; i++) e[i] = {|SMX0001:Math.Exp(x[i])|}; var p = Normalize(e); p[0] += e[0]; return p; }")]
+    public Task Not_fixed_when_the_shift_could_change_the_meaning(string members) => VerifySoftmax(members, members);
 }
