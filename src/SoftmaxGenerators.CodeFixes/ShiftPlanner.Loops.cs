@@ -49,6 +49,9 @@ internal static partial class ShiftPlanner
                 case ForEachStatementSyntax forEach when forEach.Statement == child && forEach.AwaitKeyword.RawKind == 0:
                     chain.Insert(0, forEach);
                     break;
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add" } } when child is ArgumentListSyntax:
+                    // list.Add(Math.Exp(...)): stored in a list, like e[i] = Math.Exp(...).
+                    break;
                 case BlockSyntax or ExpressionStatementSyntax or LocalDeclarationStatementSyntax or VariableDeclarationSyntax
                     or VariableDeclaratorSyntax or EqualsValueClauseSyntax or ArgumentSyntax or ArgumentListSyntax
                     or BinaryExpressionSyntax or AssignmentExpressionSyntax or CastExpressionSyntax or ParenthesizedExpressionSyntax

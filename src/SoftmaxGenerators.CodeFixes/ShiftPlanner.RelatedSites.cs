@@ -238,7 +238,14 @@ internal static partial class ShiftPlanner
                     continue;
                 }
 
-                if (parent is ISimpleAssignmentOperation assignment && OperationHelpers.RootSymbol(assignment.Target) is { } target)
+                if (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add", IsStatic: false, Parameters.Length: 1 } method, Instance: { } list } }
+                    && method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic"
+                    && OperationHelpers.RootSymbol(list) is { } added)
+                {
+                    // list.Add(Math.Exp(...)).
+                    storage.Add(added);
+                }
+                else if (parent is ISimpleAssignmentOperation assignment && OperationHelpers.RootSymbol(assignment.Target) is { } target)
                 {
                     storage.Add(target);
                 }

@@ -68,6 +68,7 @@ internal static partial class ShiftPlanner
             return null;
         }
 
+        ExtendStorageThroughPartialSums(context, accumulator, storage, cancellationToken);
         if (!SumUsesAreSafe(context, accumulator, related, storage, use, logs, cancellationToken))
         {
             return null;
