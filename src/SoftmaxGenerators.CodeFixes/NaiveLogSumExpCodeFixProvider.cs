@@ -66,10 +66,10 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
         if (site.Exponent?.Syntax is not ExpressionSyntax exponent
             || match.Log.Syntax is not InvocationExpressionSyntax { Expression: var callee }
             || !OperationHelpers.IsPlainRead(site.Exponent)
-            || !match.Log.Syntax.Span.Contains(site.Node.Syntax.Span)
+            || !(match.Log.Syntax.Span.Contains(site.Node.Syntax.Span) || ReachesOnlyThroughLocals(context, site, match.Log))
             || !context.Analysis.Symbols.IsMathType(mathType, genericMath: true))
         {
-            // The exponential is elsewhere (a local), or the receiver has no Max/Log/Exp/Abs.
+            // The exponential is elsewhere (a local read more than once), or the receiver has no Max/Log/Exp/Abs.
             return null;
         }
 
@@ -124,6 +124,56 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
         plan.Replacements.Add((match.Log.Syntax, current => NeedsParentheses(current) ? "(" + stable + ")" : stable));
         plan.Statements.Clear();
         return plan.WithoutInsertion();
+    }
+
+    /// <summary>
+    /// <c>float exp = (float)Math.Exp(x), sum = 1 + exp, ln = (float)Math.Log(sum);</c>: the exponential reaches the
+    /// log only through locals assigned once and read once, and its exponent is a parameter or local never written
+    /// after its declaration, so the log can be rewritten from the exponent alone (the locals stay, unused by it).
+    /// </summary>
+    private static bool ReachesOnlyThroughLocals(FixContext context, ExpSite site, IInvocationOperation log)
+    {
+        if (site.Exponent is null || OperationHelpers.ReferencedSymbol(site.Exponent) is not { } variable
+            || variable is not (IParameterSymbol { RefKind: RefKind.None } or ILocalSymbol { IsRef: false })
+            || context.Analysis.WritesOf(variable).Any(w => w.Node is not IVariableDeclaratorOperation)
+            || context.Model.GetOperation(context.Member) is not { } body)
+        {
+            return false;
+        }
+
+        IOperation current = site.Node;
+        for (int depth = 0; depth < 8; depth++)
+        {
+            IOperation? parent = current.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation or IBinaryOperation { OperatorKind: BinaryOperatorKind.Add })
+            {
+                current = parent;
+                parent = parent.Parent;
+            }
+
+            if (parent is IArgumentOperation { Parent: IInvocationOperation call } && call == log)
+            {
+                return true;
+            }
+
+            if (parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+                || context.Analysis.WritesOf(declarator.Symbol).Count != 1)
+            {
+                return false;
+            }
+
+            List<IOperation> reads = OperationHelpers.DescendantsAndSelf(body)
+                .Where(n => n is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
+                .ToList();
+            if (reads.Count != 1)
+            {
+                return false;
+            }
+
+            current = reads[0];
+        }
+
+        return false;
     }
 
     private static ShiftPlan? PlanAccumulated(FixContext context, LogSumExpMatch match, CancellationToken cancellationToken)

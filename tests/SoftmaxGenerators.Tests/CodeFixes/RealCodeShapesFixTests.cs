@@ -55,9 +55,14 @@ public class RealCodeShapesFixTests
         "static T Softplus<T>(T x) where T : IFloatingPointIeee754<T> => T.Max(x, T.Zero) + T.Log(T.One + T.Exp(-T.Abs(x)));");
 
     [Fact]
-    public Task Softplus_over_a_local_is_not_fixed() => VerifyLogSumExp(
-        "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|}; }",
-        "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|}; }");
+    public Task Softplus_over_a_local_read_twice_is_not_fixed() => VerifyLogSumExp(
+        "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|} + e; }",
+        "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|} + e; }");
+
+    [Fact]
+    public Task Softplus_through_single_use_locals_is_fixed() => VerifyLogSumExp(
+        "static float Softplus(float x) { float exp = (float)Math.Exp(x), sum = 1 + exp, ln = (float){|SMX0002:Math.Log(sum)|}; return ln; }",
+        "static float Softplus(float x) { float exp = (float)Math.Exp(x), sum = 1 + exp, ln = (float)(Math.Max(x, 0.0) + Math.Log(1.0 + Math.Exp(-Math.Abs(x)))); return ln; }");
 
     [Fact]
     public Task Wrapper_softplus_is_not_fixed() => VerifyLogSumExp(
