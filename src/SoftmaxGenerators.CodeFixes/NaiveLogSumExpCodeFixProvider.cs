@@ -62,17 +62,42 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
     private static ShiftPlan? PlanSoftplus(FixContext context, LogSumExpMatch match)
     {
         ExpSite site = match.Sites[0];
+        INamedTypeSymbol? mathType = match.Log.TargetMethod.ContainingType;
         if (site.Exponent?.Syntax is not ExpressionSyntax exponent
-            || match.Log.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+            || match.Log.Syntax is not InvocationExpressionSyntax { Expression: var callee }
             || !OperationHelpers.IsPlainRead(site.Exponent)
-            || !match.Log.Syntax.Span.Contains(site.Node.Syntax.Span)
-            || !HasMaxLogExpAbs(context, match.Log.TargetMethod.ContainingType))
+            || !(match.Log.Syntax.Span.Contains(site.Node.Syntax.Span) || ReachesOnlyThroughLocals(context, site, match.Log))
+            || !context.Analysis.Symbols.IsMathType(mathType, genericMath: true))
         {
-            // The exponential is elsewhere (a local), or the receiver has no Max/Log/Exp/Abs of these names.
+            // The exponential is elsewhere (a local read more than once), or the receiver has no Max/Log/Exp/Abs.
             return null;
         }
 
-        string p = access.Expression.WithoutTrivia().ToString();
+        // Unity.Mathematics.math names them in lower case (math.max, math.log, math.exp, math.abs).
+        bool lowerCase = mathType!.Name == "math";
+        string max = lowerCase ? "max" : "Max";
+        string log = lowerCase ? "log" : "Log";
+        string exp = lowerCase ? "exp" : "Exp";
+        string abs = lowerCase ? "abs" : "Abs";
+        string p;
+        if (callee is MemberAccessExpressionSyntax access)
+        {
+            p = access.Expression.WithoutTrivia().ToString();
+        }
+        else if (callee is IdentifierNameSyntax && mathType.TypeKind != TypeKind.Interface)
+        {
+            // using static System.Math: Log(1 + Exp(x)) keeps bare names where Max and Abs mean the same type's members.
+            int position = match.Log.Syntax.SpanStart;
+            bool bare = new[] { max, log, exp, abs }.All(name => context.Model.LookupSymbols(position, name: name) is { Length: > 0 } found
+                && found.All(symbol => symbol is IMethodSymbol && SymbolEqualityComparer.Default.Equals(symbol.ContainingType, mathType)));
+            p = bare ? string.Empty : mathType.ToMinimalDisplayString(context.Model, position);
+        }
+        else
+        {
+            return null;
+        }
+
+        string q = p.Length == 0 ? string.Empty : p + ".";
         string zero;
         string one;
         switch (match.Log.TargetMethod.ReturnType)
@@ -85,7 +110,7 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
                 zero = "0f";
                 one = "1f";
                 break;
-            case ITypeParameterSymbol type when MaxFunctions.For(type, context) is not null:
+            case ITypeParameterSymbol type when MaxFunctions.For(type, context) is not null && p.Length > 0:
                 zero = p + ".Zero";
                 one = p + ".One";
                 break;
@@ -94,16 +119,62 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
         }
 
         string z = exponent.WithoutTrivia().ToString();
-        string stable = $"{p}.Max({z}, {zero}) + {p}.Log({one} + {p}.Exp(-{p}.Abs({z})))";
+        string stable = $"{q}{max}({z}, {zero}) + {q}{log}({one} + {q}{exp}(-{q}{abs}({z})))";
         var plan = new ShiftPlan(context.Member, insertBefore: null, maxName: string.Empty);
         plan.Replacements.Add((match.Log.Syntax, current => NeedsParentheses(current) ? "(" + stable + ")" : stable));
         plan.Statements.Clear();
         return plan.WithoutInsertion();
     }
 
-    /// <summary>Math, MathF, double, float, UnityEngine.Mathf and generic-math T all have Max, Log, Exp and Abs.</summary>
-    private static bool HasMaxLogExpAbs(FixContext context, INamedTypeSymbol? type) =>
-        context.Analysis.Symbols.IsMathType(type, genericMath: true) && type!.Name != "math"; // math.max is lower case
+    /// <summary>
+    /// <c>float exp = (float)Math.Exp(x), sum = 1 + exp, ln = (float)Math.Log(sum);</c>: the exponential reaches the
+    /// log only through locals assigned once and read once, and its exponent is a parameter or local never written
+    /// after its declaration, so the log can be rewritten from the exponent alone (the locals stay, unused by it).
+    /// </summary>
+    private static bool ReachesOnlyThroughLocals(FixContext context, ExpSite site, IInvocationOperation log)
+    {
+        if (site.Exponent is null || OperationHelpers.ReferencedSymbol(site.Exponent) is not { } variable
+            || variable is not (IParameterSymbol { RefKind: RefKind.None } or ILocalSymbol { IsRef: false })
+            || context.Analysis.WritesOf(variable).Any(w => w.Node is not IVariableDeclaratorOperation)
+            || context.Model.GetOperation(context.Member) is not { } body)
+        {
+            return false;
+        }
+
+        IOperation current = site.Node;
+        for (int depth = 0; depth < 8; depth++)
+        {
+            IOperation? parent = current.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation or IBinaryOperation { OperatorKind: BinaryOperatorKind.Add })
+            {
+                current = parent;
+                parent = parent.Parent;
+            }
+
+            if (parent is IArgumentOperation { Parent: IInvocationOperation call } && call == log)
+            {
+                return true;
+            }
+
+            if (parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+                || context.Analysis.WritesOf(declarator.Symbol).Count != 1)
+            {
+                return false;
+            }
+
+            List<IOperation> reads = OperationHelpers.DescendantsAndSelf(body)
+                .Where(n => n is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
+                .ToList();
+            if (reads.Count != 1)
+            {
+                return false;
+            }
+
+            current = reads[0];
+        }
+
+        return false;
+    }
 
     private static ShiftPlan? PlanAccumulated(FixContext context, LogSumExpMatch match, CancellationToken cancellationToken)
     {

@@ -93,6 +93,18 @@ internal sealed class ShiftPlan
                 return root;
             }
 
+            if (ReplaceInsertionStatement && statement.Parent is not (BlockSyntax or SwitchSectionSyntax))
+            {
+                // The body of an if, else or loop: several statements need a block, laid out by the formatter.
+                BlockSyntax block = SyntaxFactory.Block(Statements.Select(text => SyntaxFactory.ParseStatement(text)
+                        .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+                        .WithTrailingTrivia(SyntaxFactory.ElasticMarker)))
+                    .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+                    .WithTrailingTrivia(statement.GetTrailingTrivia())
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                return root.ReplaceNode(statement, block);
+            }
+
             bool singleLine = IsOnLineOfPreviousToken(statement);
             string indentation = singleLine ? " " : Indentation(statement);
             var statements = Statements

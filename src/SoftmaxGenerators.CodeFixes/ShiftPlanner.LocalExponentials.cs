@@ -39,7 +39,10 @@ internal static partial class ShiftPlanner
         foreach (ISymbol symbol in storage)
         {
             // Scalar locals only (a collection local such as e = x.Select(Math.Exp).ToArray() is storage as it is).
-            if (symbol is not ILocalSymbol local || !related.TrueForAll(r => SymbolEqualityComparer.Default.Equals(r.ValueType, local.Type)))
+            // A cast on the way is fine (var e = (float)Math.Exp(x[i])): the local holds the same exponential, shifted.
+            if (symbol is not ILocalSymbol local
+                || !related.TrueForAll(r => SymbolEqualityComparer.Default.Equals(r.ValueType, local.Type)
+                    || local.Type.SpecialType is SpecialType.System_Single or SpecialType.System_Double))
             {
                 continue;
             }
@@ -115,5 +118,79 @@ internal static partial class ShiftPlanner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Adds running partial sums of the storage (<c>current += exp[i]; probability.Add(current / sum);</c>, a cumulative
+    /// distribution) to <paramref name="storage"/>: locals only ever reset to zero and increased by elements of the
+    /// storage, read nowhere but in their own increments and as numerators over the sum. Such a local scales with the
+    /// exponentials, so <c>current / sum</c> keeps its value.
+    /// </summary>
+    private static void ExtendStorageThroughPartialSums(FixContext context, Accumulator accumulator, HashSet<ISymbol> storage, CancellationToken cancellationToken)
+    {
+        ISymbol? sum = SumSymbol(accumulator);
+        if (sum is null || context.Model.GetOperation(context.Member, cancellationToken) is not { } body)
+        {
+            return;
+        }
+
+        var candidates = new List<ILocalSymbol>();
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add
+                && OperationHelpers.Unwrap(add.Target) is ILocalReferenceOperation { Local: var local }
+                && !SymbolEqualityComparer.Default.Equals(local, sum) && !storage.Contains(local) && !candidates.Contains(local, SymbolEqualityComparer.Default)
+                && local.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+            {
+                candidates.Add(local);
+            }
+        }
+
+        foreach (ILocalSymbol local in candidates)
+        {
+            bool writesOk = context.Analysis.WritesOf(local).All(write => !write.Element && write.Value is { } value
+                && (OperationHelpers.ConstantNumber(value) == 0
+                    || (write.Kind == WriteKind.AddAssign && ElementOfStorage(value, storage))));
+            if (!writesOk)
+            {
+                continue;
+            }
+
+            bool readsOk = true;
+            foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+            {
+                if (node is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    continue;
+                }
+
+                IOperation? parent = OperationHelpers.ParentSkippingConversions(node, out IOperation child);
+                bool ok = parent switch
+                {
+                    IAssignmentOperation assignment when assignment.Target == child => true,
+                    IVariableDeclaratorOperation => true,
+                    IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division => division.LeftOperand == child
+                        && OperationHelpers.ReferencedSymbol(division.RightOperand) is { } divisor && SymbolEqualityComparer.Default.Equals(divisor, sum),
+                    _ => false,
+                };
+                if (!ok)
+                {
+                    readsOk = false;
+                    break;
+                }
+            }
+
+            if (readsOk)
+            {
+                storage.Add(local);
+            }
+        }
+    }
+
+    private static bool ElementOfStorage(IOperation value, HashSet<ISymbol> storage)
+    {
+        IOperation unwrapped = OperationHelpers.Unwrap(value);
+        return unwrapped is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true }
+            && OperationHelpers.ElementCollection(unwrapped) is { } collection && storage.Contains(collection);
     }
 }

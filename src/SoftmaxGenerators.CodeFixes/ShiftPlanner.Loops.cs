@@ -29,8 +29,9 @@ internal static partial class ShiftPlanner
         }
 
         StatementSyntax? insertion = expNode.Ancestors().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == block);
-        if (insertion is null || insertion == anchor
-            || (accumulator.Symbol is not null && insertion.SpanStart < anchor.SpanStart))
+        // The exponentials may come before the sum is declared (e[j] = exp(x[j]) in one loop, then double sum = 0 and
+        // a loop adding e[j]): the maximum goes before them, in the same block.
+        if (insertion is null || insertion == anchor)
         {
             return null;
         }
@@ -47,6 +48,9 @@ internal static partial class ShiftPlanner
                     break;
                 case ForEachStatementSyntax forEach when forEach.Statement == child && forEach.AwaitKeyword.RawKind == 0:
                     chain.Insert(0, forEach);
+                    break;
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add" } } when child is ArgumentListSyntax:
+                    // list.Add(Math.Exp(...)): stored in a list, like e[i] = Math.Exp(...).
                     break;
                 case BlockSyntax or ExpressionStatementSyntax or LocalDeclarationStatementSyntax or VariableDeclarationSyntax
                     or VariableDeclaratorSyntax or EqualsValueClauseSyntax or ArgumentSyntax or ArgumentListSyntax

@@ -88,6 +88,17 @@ internal static partial class ShiftPlanner
                 continue;
             }
 
+            // x[index] with a fixed index (a parameter or a local never written in the body, outside a loop over x):
+            // one element of x, like x[$] in the loop that sums them (Exp(x[index]) / sum beside sum += Exp(x[i])).
+            // Whatever the maximum, exp(a - m) / sum(exp(b - m)) is exp(a) / sum(exp(b)): the shift keeps the meaning.
+            if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is IdentifierNameSyntax { Parent: ArgumentSyntax { Parent: BracketedArgumentListSyntax { Arguments.Count: 1, Parent: ElementAccessExpressionSyntax } } } fixedIndex
+                && context.Model.GetSymbolInfo(fixedIndex).Symbol is { } indexSymbol and (IParameterSymbol { RefKind: RefKind.None } or ILocalSymbol)
+                && context.Analysis.WritesOf(indexSymbol).All(w => w.Node is IVariableDeclaratorOperation))
+            {
+                builder.Append("$ ");
+                continue;
+            }
+
             if (token.IsKind(SyntaxKind.OpenBracketToken) || token.IsKind(SyntaxKind.CloseBracketToken))
             {
                 builder.Append(token.Text).Append(' ');
@@ -227,7 +238,14 @@ internal static partial class ShiftPlanner
                     continue;
                 }
 
-                if (parent is ISimpleAssignmentOperation assignment && OperationHelpers.RootSymbol(assignment.Target) is { } target)
+                if (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add", IsStatic: false, Parameters.Length: 1 } method, Instance: { } list } }
+                    && method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic"
+                    && OperationHelpers.RootSymbol(list) is { } added)
+                {
+                    // list.Add(Math.Exp(...)).
+                    storage.Add(added);
+                }
+                else if (parent is ISimpleAssignmentOperation assignment && OperationHelpers.RootSymbol(assignment.Target) is { } target)
                 {
                     storage.Add(target);
                 }

@@ -18,6 +18,12 @@ internal static partial class ShiftPlanner
     private static bool SumUsesAreSafe(FixContext context, Accumulator accumulator, List<ExpSite> related, HashSet<ISymbol> storage, SumUse use, IReadOnlyCollection<IInvocationOperation> logs, CancellationToken cancellationToken)
     {
         ISymbol? sum = SumSymbol(accumulator);
+        if (sum is null && use == SumUse.Divisor && accumulator.Invocation is IInvocationOperation normalizing
+            && context.Analysis.Symbols.Summaries.NormalizedParameter(normalizing.TargetMethod) is int normalized and >= 0)
+        {
+            return OnlyNormalized(context, normalizing, normalized, related, storage, cancellationToken);
+        }
+
         if (sum is null)
         {
             return accumulator.Invocation is { } invocation && UseIsSafe(context, invocation, related, storage, use, logs);
@@ -132,6 +138,56 @@ internal static partial class ShiftPlanner
         return true;
     }
 
+    /// <summary>
+    /// <c>return Normalize(e);</c> (a helper of the compilation that divides the elements of its argument by their sum):
+    /// exact after the shift when e is a local that holds only the related exponentials and is read nowhere but as that
+    /// argument (after an out-of-place helper the local would still hold the shifted values).
+    /// </summary>
+    private static bool OnlyNormalized(FixContext context, IInvocationOperation call, int ordinal, List<ExpSite> related, HashSet<ISymbol> storage, CancellationToken cancellationToken)
+    {
+        if (OperationHelpers.Argument(call, ordinal) is not { } argument || OperationHelpers.Unwrap(argument) is not ILocalReferenceOperation { Local: var local }
+            || !storage.Contains(local) || context.Model.GetOperation(context.Member, cancellationToken) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (Write write in context.Analysis.WritesOf(local))
+        {
+            bool creation = !write.Element && write.Node is IVariableDeclaratorOperation && write.Value is { } created
+                && OperationHelpers.Unwrap(created) is IArrayCreationOperation { Initializer: null };
+            if (!creation && !(write.Element && IsOwnStore(context, write, related)))
+            {
+                return false;
+            }
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                || OperationHelpers.Unwrap(argument) == node)
+            {
+                continue;
+            }
+
+            // e[i] = Math.Exp(...): the store itself.
+            if (reference.Parent is IArrayElementReferenceOperation element && element.ArrayReference == reference
+                && element.Parent is ISimpleAssignmentOperation store && store.Target == element)
+            {
+                continue;
+            }
+
+            // e.Length in a loop header.
+            if (reference.Parent is IPropertyReferenceOperation { Property.Name: "Length" })
+            {
+                continue;
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
     private static bool UseIsSafe(FixContext context, IOperation read, List<ExpSite> related, HashSet<ISymbol> storage, SumUse use, IReadOnlyCollection<IInvocationOperation> logs)
     {
         IOperation current = read;
@@ -146,8 +202,13 @@ internal static partial class ShiftPlanner
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } when use == SumUse.Divisor:
                     current = parent;
                     continue;
-                case IArgumentOperation { Parent: IInvocationOperation log } when use == SumUse.Log:
-                    return logs.Contains(log);
+                case IArgumentOperation { Parent: IInvocationOperation log } when use == SumUse.Log && logs.Contains(log):
+                    return true;
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsStatic: true, Name: "IsInfinity" or "IsPositiveInfinity" or "IsFinite" or "IsNaN" } } test }
+                    when test.TargetMethod.ContainingType.SpecialType is SpecialType.System_Double or SpecialType.System_Single && test.Arguments.Length == 1:
+                    // if (double.IsInfinity(sum)) fallback: the shifted sum is finite (at least 1), so the test only
+                    // fired where the original overflowed; NaN sums come from NaN inputs either way.
+                    return true;
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division when use == SumUse.Divisor && division.RightOperand == current:
                     return IsNumerator(division.LeftOperand, related, storage)
                         || (OperationHelpers.ConstantNumber(division.LeftOperand) == 1 && ReciprocalIsSafe(context, division, related, storage));

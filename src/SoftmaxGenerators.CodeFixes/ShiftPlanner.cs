@@ -68,6 +68,7 @@ internal static partial class ShiftPlanner
             return null;
         }
 
+        ExtendStorageThroughPartialSums(context, accumulator, storage, cancellationToken);
         if (!SumUsesAreSafe(context, accumulator, related, storage, use, logs, cancellationToken))
         {
             return null;
@@ -141,6 +142,9 @@ internal static partial class ShiftPlanner
                 case IInvocationOperation invocation when invocation.TargetMethod.IsStatic
                     && (context.Analysis.Symbols.IsMathMember(invocation.TargetMethod, invocation.TargetMethod.Name)
                         || invocation.TargetMethod.ContainingType?.TypeKind == TypeKind.Interface):
+                    break;
+                case IInvocationOperation invocation when PureHelpers.IsPure(context, invocation.TargetMethod):
+                    // An exponent helper of this compilation (GetExponent(q[i]) => q / tau): evaluating it again is harmless.
                     break;
                 default:
                     return false;

@@ -25,21 +25,16 @@ internal static class TensorPlanner
         return Finish(plan, invocation);
     }
 
-    public static ShiftPlan? PlanSoftMax(FixContext context, IInvocationOperation invocation)
-    {
-        if (!TryGetParts(context, invocation, out StatementSyntax? statement, out string prefix, out string x, out string d))
-        {
-            return null;
-        }
+    /// <summary>
+    /// SoftMax(x, d) becomes Subtract(x, Max(x), d); Exp(d, d); Divide(d, Sum(d), d) when d provably holds exactly
+    /// x.Length values (see <see cref="TensorSoftMaxPlanner"/>); otherwise the three calls work on the first x.Length values of d
+    /// (<c>Span&lt;T&gt; destination = d.Slice(0, x.Length)</c>), which is what SoftMax writes: the values past x.Length
+    /// are neither read nor written, as before. A source that is not a plain variable (<c>logits.Slice(0, n)</c>) is
+    /// evaluated once, into a local. A call that is the body of an if/else/loop becomes a block.
+    /// </summary>
+    public static ShiftPlan? PlanSoftMax(FixContext context, IInvocationOperation invocation) => TensorSoftMaxPlanner.Plan(context, invocation);
 
-        var plan = new ShiftPlan(context.Member, statement, string.Empty) { ReplaceInsertionStatement = true };
-        plan.Statements.Add($"{prefix}Subtract{{T}}({x}, {prefix}Max{{T}}({x}), {d});");
-        plan.Statements.Add($"{prefix}Exp{{T}}({d}, {d});");
-        plan.Statements.Add($"{prefix}Divide{{T}}({d}, {prefix}Sum{{T}}({d}), {d});");
-        return Finish(plan, invocation);
-    }
-
-    private static ShiftPlan Finish(ShiftPlan plan, IInvocationOperation invocation)
+    internal static ShiftPlan Finish(ShiftPlan plan, IInvocationOperation invocation)
     {
         // Keep explicit type arguments where the original call had them (TensorPrimitives.Exp<double>(...)).
         // Without them, only float has non-generic overloads: before C# 14, T cannot be inferred from a Span or array
@@ -94,13 +89,13 @@ internal static class TensorPlanner
     }
 
     /// <summary>Both buffers provably have the same compile-time length (new T[10] and new T[10], stackalloc, checks).</summary>
-    private static bool SameConstantLength(FixContext context, IOperation source, IOperation destination)
+    internal static bool SameConstantLength(FixContext context, IOperation source, IOperation destination)
     {
         var lengths = new ConstantLengths(ConstantLengths.RootOf(source), new ConstantLengths.Symbols(context.Model.Compilation));
         return lengths.LengthOf(source) is int n && lengths.LengthOf(destination) == n;
     }
 
-    private static bool SizedFrom(FixContext context, ISymbol destination, ISymbol source)
+    internal static bool SizedFrom(FixContext context, ISymbol destination, ISymbol source)
     {
         if (destination is not ILocalSymbol)
         {
@@ -137,7 +132,7 @@ internal static class TensorPlanner
     /// An earlier <c>if (x.Length != d.Length) throw ...;</c> (or return, either order) in a block around the call,
     /// outside loops, lambdas and local functions, with neither buffer reassigned anywhere and no goto in the member.
     /// </summary>
-    private static bool LengthsCheckedEqual(FixContext context, ISymbol source, ISymbol destination, StatementSyntax call)
+    internal static bool LengthsCheckedEqual(FixContext context, ISymbol source, ISymbol destination, StatementSyntax call)
     {
         if (source is not (IParameterSymbol { RefKind: RefKind.None or RefKind.In } or ILocalSymbol)
             || destination is not (IParameterSymbol { RefKind: RefKind.None or RefKind.In } or ILocalSymbol)

@@ -106,13 +106,18 @@ internal static class FixCheck
                 return (FixOutcome.NewErrors, $"{errorsBefore} -> {errorsAfter} errors: {first}");
             }
 
-            var withAnalyzers = after.WithAnalyzers(analyzers.Where(a => a.SupportedDiagnostics.Any(d => d.Id == finding.Id)).ToImmutableArray());
-            ImmutableArray<Diagnostic> remaining = await withAnalyzers.GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
+            // Diagnostics are matched by the text of their line; a document can hold several identical lines (two
+            // overloads with the same sum), so the fix removed this one when fewer such diagnostics remain than before.
+            ImmutableArray<DiagnosticAnalyzer> rule = analyzers.Where(a => a.SupportedDiagnostics.Any(d => d.Id == finding.Id)).ToImmutableArray();
+            ImmutableArray<Diagnostic> remaining = await after.WithAnalyzers(rule).GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
             SyntaxTree fixedTree = (await fixedProject.GetDocument(target)!.GetSyntaxTreeAsync().ConfigureAwait(false))!;
             TextLine line = documentTree.GetText().Lines.GetLineFromPosition(finding.Diagnostic.Location.SourceSpan.Start);
             string lineText = line.ToString().Trim();
-            bool still = remaining.Any(d => d.Id == finding.Id && d.Location.SourceTree == fixedTree
-                && fixedTree.GetText().Lines.GetLineFromPosition(d.Location.SourceSpan.Start).ToString().Trim() == lineText);
+            int SameLine(IEnumerable<Diagnostic> diagnostics, SyntaxTree tree) => diagnostics.Count(d => d.Id == finding.Id && d.Location.SourceTree == tree
+                && tree.GetText().Lines.GetLineFromPosition(d.Location.SourceSpan.Start).ToString().Trim() == lineText);
+            int stillThere = SameLine(remaining, fixedTree);
+            bool still = stillThere > 0
+                && stillThere >= SameLine(await before.WithAnalyzers(rule).GetAnalyzerDiagnosticsAsync().ConfigureAwait(false), documentTree);
             return still ? (FixOutcome.StillReported, chosen.Title) : (FixOutcome.Correct, chosen.Title);
         }
         catch (Exception exception)

@@ -46,6 +46,7 @@ internal static class Sources
                 public static double exp(double x) => System.Math.Exp(x);
                 public static float log(float x) => (float)System.Math.Log(x);
                 public static float max(float a, float b) => a > b ? a : b;
+                public static float abs(float x) => System.Math.Abs(x);
             }
         }
         """;

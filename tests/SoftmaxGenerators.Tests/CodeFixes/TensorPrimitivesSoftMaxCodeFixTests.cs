@@ -88,10 +88,87 @@ public class TensorPrimitivesSoftMaxCodeFixTests
                 }
             """));
 
+    [Fact]
+    public Task Destination_of_unknown_length_is_sliced_to_the_source() => Verifier.VerifyAsync(
+        Sources.Class("""
+                static void F(ReadOnlySpan<float> x, Span<float> y)
+                {
+                    {|SMX0004:TensorPrimitives.SoftMax(x, y)|};
+                }
+
+                static void G()
+                {
+                    var x = new double[10];
+                    var y = new double[12];
+                    {|SMX0004:TensorPrimitives.SoftMax<double>(x, y)|};
+                }
+            """),
+        Sources.Class("""
+                static void F(ReadOnlySpan<float> x, Span<float> y)
+                {
+                    Span<float> destination = y.Slice(0, x.Length);
+                    TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), destination);
+                    TensorPrimitives.Exp(destination, destination);
+                    TensorPrimitives.Divide(destination, TensorPrimitives.Sum(destination), destination);
+                }
+
+                static void G()
+                {
+                    var x = new double[10];
+                    var y = new double[12];
+                    Span<double> destination = y.AsSpan(0, x.Length);
+                    TensorPrimitives.Subtract<double>(x, TensorPrimitives.Max<double>(x), destination);
+                    TensorPrimitives.Exp<double>(destination, destination);
+                    TensorPrimitives.Divide<double>(destination, TensorPrimitives.Sum<double>(destination), destination);
+                }
+            """));
+
+    [Fact]
+    public Task Slices_are_evaluated_once() => Verifier.VerifyAsync(
+        Sources.Class("""
+                static void F(Span<float> logits, float[] probs, int n)
+                {
+                    {|SMX0004:TensorPrimitives.SoftMax(logits.Slice(0, n), probs.AsSpan(0, n))|};
+                }
+            """),
+        Sources.Class("""
+                static void F(Span<float> logits, float[] probs, int n)
+                {
+                    ReadOnlySpan<float> input = logits.Slice(0, n);
+                    Span<float> destination = probs.AsSpan(0, n).Slice(0, input.Length);
+                    TensorPrimitives.Subtract(input, TensorPrimitives.Max(input), destination);
+                    TensorPrimitives.Exp(destination, destination);
+                    TensorPrimitives.Divide(destination, TensorPrimitives.Sum(destination), destination);
+                }
+            """));
+
+    [Fact]
+    public Task Call_in_the_body_of_an_if_becomes_a_block() => Verifier.VerifyAsync(
+        Sources.Class("""
+                static float[] F(float[] output, bool crossEntropy)
+                {
+                    if (crossEntropy)
+                        {|SMX0004:TensorPrimitives.SoftMax(output, output)|};
+
+                    return output;
+                }
+            """),
+        Sources.Class("""
+                static float[] F(float[] output, bool crossEntropy)
+                {
+                    if (crossEntropy)
+                    {
+                        TensorPrimitives.Subtract(output, TensorPrimitives.Max(output), output);
+                        TensorPrimitives.Exp(output, output);
+                        TensorPrimitives.Divide(output, TensorPrimitives.Sum(output), output);
+                    }
+
+                    return output;
+                }
+            """));
+
     [Theory]
-    [InlineData("static void F() { var x = new float[10]; var y = new float[12]; {|SMX0004:TensorPrimitives.SoftMax(x, y)|}; }")]
     [InlineData("static void F(ReadOnlySpan<float> x, Span<float> y) => {|SMX0004:TensorPrimitives.SoftMax(x, y)|};")]
-    [InlineData("static void F(ReadOnlySpan<float> x, Span<float> y) { {|SMX0004:TensorPrimitives.SoftMax(x, y)|}; }")]
     [InlineData("static void F(float[] x) { {|SMX0004:TensorPrimitives.SoftMax(x.AsSpan(1), x)|}; }")]
-    public Task No_fix_when_the_destination_length_is_unknown(string members) => Verifier.VerifyAsync(Sources.Class(members), Sources.Class(members));
+    public Task No_fix_for_expression_bodies_and_partly_overlapping_buffers(string members) => Verifier.VerifyAsync(Sources.Class(members), Sources.Class(members));
 }
