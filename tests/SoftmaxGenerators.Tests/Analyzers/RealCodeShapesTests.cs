@@ -444,9 +444,13 @@ public class RealCodeShapesTests
         // Softplus spread over a local.
         "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|}; }",
         "static double Softplus(double x) { var e = Math.Exp(-x * x); return Math.Log(1 + e); }",
+        // A softplus case of an activation switch whose other cases reassign the parameter (Barracuda's reference CPU).
+        "enum Act { None, Relu, Softplus, Relu6 } static float Apply(float v, Act a) { switch (a) { case Act.Relu: v = MathF.Max(v, 0f); break; case Act.Softplus: v = {|SMX0002:MathF.Log(MathF.Exp(v) + 1f)|}; break; case Act.Relu6: v = MathF.Min(MathF.Max(0f, v), 6f); break; } return v; }",
         // The logistic loss of a margin: a label of either sign times a score (elthrika, GNet shapes).
         "static Func<double, double, double> LogisticLoss = (target, result) => Math.Log(2) * {|SMX0002:Math.Log(1 + Math.Exp(-target * result))|};",
         "static double Logit(double T, double O) => {|SMX0002:Math.Log(1.0 + Math.Exp(-T * O))|};",
+        // The log of a t-SNE row's sum: kernel exponents (a precision times a distance), not margins.
+        "static double Entropy(double[] d, double beta) { double sumP = 0; for (int j = 0; j < d.Length; j++) sumP += Math.Exp(-d[j] * beta); return Math.Log(sumP); }",
         // A margin of a square or an absolute value is bounded.
         "static double Loss(double y, double f) => Math.Log(1.0 + Math.Exp(-y * y * Math.Abs(f)));",
     };

@@ -103,10 +103,12 @@ internal static class LogSumExpMatcher
             return null;
         }
 
+        // log(1 + exp(-y * f)), log(exp(a) + exp(b)): written-out terms take a negated product for a margin of either
+        // sign; a sum accumulated in a loop (log(sum of exp(-beta * d[j])), a t-SNE row) for a kernel's exponent.
+        bool written = directExps == sites.Count;
         foreach (ExpSite site in sites)
         {
-            // log(1 + exp(-y * f)): a negated product is a margin here, not a kernel's non-positive exponent.
-            if (site.Shifted || site.BoundedAsMargin)
+            if (site.Shifted || (written ? site.BoundedAsMargin : site.Bounded))
             {
                 return null;
             }
