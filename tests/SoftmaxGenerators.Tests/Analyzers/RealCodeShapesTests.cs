@@ -37,6 +37,10 @@ public class RealCodeShapesTests
         """
         static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { if (x[i] < 0) y[i] = x[i]; else y[i] = {|SMX0001:Math.Exp(x[i])|} - 1; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
         """,
+        // Boltzmann selection normalized to the mean (GenFx): the divisor is the sum over the count.
+        """
+        static List<double> Select(List<double> fitness, double temperature) { double total = 0; foreach (var f in fitness) total += {|SMX0001:Math.Pow(Math.E, f / temperature)|}; double mean = total / fitness.Count; var slices = new List<double>(); foreach (var f in fitness) slices.Add(Math.Pow(Math.E, f / temperature) / mean); return slices; }
+        """,
         // Exponentials kept in a member of each element (utility AI actions, neuron objects), summed and divided.
         """
         class Action { public float Score { get; set; } }

@@ -259,12 +259,35 @@ internal sealed partial class BodyAnalysis
 
         if (accumulator.Symbol is { } symbol)
         {
-            if (IsDivisor(symbol) || _samplingScales.Contains(symbol))
+            if (IsDivisor(symbol) || _samplingScales.Contains(symbol) || ScaledCopyDivides(symbol))
             {
                 return true;
             }
 
             field = symbol as IFieldSymbol;
+        }
+
+        return false;
+    }
+
+    /// <summary>A local defined once as the sum scaled by something else (<c>mean = total / count</c>) divides the
+    /// exponentials: a normalization to a mean instead of to one.</summary>
+    private bool ScaledCopyDivides(ISymbol sum)
+    {
+        foreach (KeyValuePair<ISymbol, List<Write>> pair in _writes)
+        {
+            if (pair.Key is not ILocalSymbol || pair.Value.Count != 1 || pair.Value[0] is not { Kind: WriteKind.Assign, Element: false, Value: { } value }
+                || OperationHelpers.Unwrap(value) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide or BinaryOperatorKind.Multiply } scaled
+                || !(OperationHelpers.ReferencedSymbol(scaled.LeftOperand) is { } left && SymbolEqualityComparer.Default.Equals(left, sum))
+                || OperationHelpers.References(scaled.RightOperand, sum))
+            {
+                continue;
+            }
+
+            if (IsDivisor(pair.Key))
+            {
+                return true;
+            }
         }
 
         return false;
