@@ -449,7 +449,10 @@ public class RealCodeShapesTests
         "static double Softplus(double x) { var e = Math.Exp(x); return {|SMX0002:Math.Log(1 + e)|}; }",
         "static double Softplus(double x) { var e = Math.Exp(-x * x); return Math.Log(1 + e); }",
         // A softplus case of an activation switch whose other cases reassign the parameter (Barracuda's reference CPU).
-        "enum Act { None, Relu, Softplus, Relu6 } static float Apply(float v, Act a) { switch (a) { case Act.Relu: v = MathF.Max(v, 0f); break; case Act.Softplus: v = {|SMX0002:MathF.Log(MathF.Exp(v) + 1f)|}; break; case Act.Relu6: v = MathF.Min(MathF.Max(0f, v), 6f); break; } return v; }",
+        "enum Act { None, Relu, Softplus, Relu6 } static float Apply(float v, Act a) { switch (a) { case Act.Relu: v = MathF.Max(v, 0f); break; case Act.None: v = MathF.Tanh(v); break; case Act.Softplus: v = {|SMX0002:MathF.Log(MathF.Exp(v) + 1f)|}; break; case Act.Relu6: v = MathF.Min(MathF.Max(0f, v), 6f); break; default: v = 0.5f * (MathF.Exp(v) - MathF.Exp(-v)); break; } return v; }",
+        // The shift is in the same branch (or reaches around a loop): stable, silent.
+        "static float Apply(float v, float m, bool shift) { if (shift) { v = v - m; return MathF.Log(MathF.Exp(v) + 1f); } else { v = 0; } return v; }",
+        "static float Apply(float[] xs, float m) { float r = 0, v = 0; for (int i = 0; i < xs.Length; i++) { if (i % 2 == 0) r += MathF.Log(MathF.Exp(v) + 1f); else v = xs[i] - m; } return r; }",
         // The logistic loss of a margin: a label of either sign times a score (elthrika, GNet shapes).
         "static Func<double, double, double> LogisticLoss = (target, result) => Math.Log(2) * {|SMX0002:Math.Log(1 + Math.Exp(-target * result))|};",
         "static double Logit(double T, double O) => {|SMX0002:Math.Log(1.0 + Math.Exp(-T * O))|};",

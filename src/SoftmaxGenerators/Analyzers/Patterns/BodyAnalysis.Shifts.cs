@@ -49,10 +49,10 @@ internal sealed partial class BodyAnalysis
                 case IInvocationOperation invocation when !IsPureMath(invocation.TargetMethod) && CallShifts(invocation.TargetMethod):
                     return true;
                 case IInvocationOperation invocation when !IsPureMath(invocation.TargetMethod) && !invocation.TargetMethod.IsStatic && invocation.Instance is not null
-                    && OperationHelpers.RootSymbol(invocation.Instance) is { } owner && SymbolIsShifted(owner, visited, depth + 1):
+                    && OperationHelpers.RootSymbol(invocation.Instance) is { } owner && SymbolIsShifted(owner, visited, depth + 1, invocation):
                     return true;
                 case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation:
-                    if (OperationHelpers.ReferencedSymbol(node) is { } symbol && SymbolIsShifted(symbol, visited, depth + 1))
+                    if (OperationHelpers.ReferencedSymbol(node) is { } symbol && SymbolIsShifted(symbol, visited, depth + 1, node))
                     {
                         return true;
                     }
@@ -78,7 +78,9 @@ internal sealed partial class BodyAnalysis
         OperationHelpers.Unwrap(operation) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation
         && !OperationHelpers.IsConstant(negation.Operand);
 
-    private bool SymbolIsShifted(ISymbol symbol, HashSet<ISymbol> visited, int depth)
+    /// <summary>Whether a write of the symbol that can reach <paramref name="use"/> shifts it (a write in another
+    /// section of the same switch, or the other branch of an if, cannot).</summary>
+    private bool SymbolIsShifted(ISymbol symbol, HashSet<ISymbol> visited, int depth, IOperation use)
     {
         if (!visited.Add(symbol))
         {
@@ -91,6 +93,11 @@ internal sealed partial class BodyAnalysis
             // the value unknown, which is not "shifted".
             foreach (Write write in WritesOf(symbol))
             {
+                if (OperationHelpers.Exclusive(write.Node, use))
+                {
+                    continue;
+                }
+
                 if (write.Kind == WriteKind.Unknown && write.Node is IArgumentOperation { Parent: IInvocationOperation call }
                     && NameSuggestsShift(call.TargetMethod.Name))
                 {
@@ -101,6 +108,11 @@ internal sealed partial class BodyAnalysis
 
         foreach (Write write in WritesOf(symbol))
         {
+            if (OperationHelpers.Exclusive(write.Node, use))
+            {
+                continue;
+            }
+
             switch (write.Kind)
             {
                 case WriteKind.SubtractAssign when write.Value is null || !OperationHelpers.IsConstant(write.Value):

@@ -57,6 +57,59 @@ internal static class OperationHelpers
         _ => false,
     };
 
+    /// <summary>
+    /// True when the two operations can never run in one pass through the body: they sit in different sections of one
+    /// <c>switch</c>, or in the two branches of one <c>if</c>/<c>?:</c>, and no loop encloses that statement (a loop
+    /// would carry a value from one branch to the other around its back edge).
+    /// </summary>
+    public static bool Exclusive(IOperation first, IOperation second)
+    {
+        var ancestors = new Dictionary<IOperation, IOperation>();
+        IOperation child = first;
+        for (IOperation? current = first.Parent; current is not null; current = current.Parent)
+        {
+            ancestors[current] = child;
+            child = current;
+        }
+
+        child = second;
+        for (IOperation? current = second.Parent; current is not null; current = current.Parent)
+        {
+            if (ancestors.TryGetValue(current, out IOperation? firstChild))
+            {
+                bool apart = current switch
+                {
+                    ISwitchOperation => firstChild != child,
+                    IConditionalOperation conditional => firstChild != child && firstChild != conditional.Condition && child != conditional.Condition,
+                    _ => false,
+                };
+                if (!apart)
+                {
+                    return false;
+                }
+
+                for (IOperation? above = current.Parent; above is not null; above = above.Parent)
+                {
+                    if (above is ILoopOperation)
+                    {
+                        return false;
+                    }
+
+                    if (above is IMethodBodyOperation or IConstructorBodyOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    {
+                        break;
+                    }
+                }
+
+                return true;
+            }
+
+            child = current;
+        }
+
+        return false;
+    }
+
     /// <summary>For an element access (x[i], x[r, c], x[r][c], list[i], span[i]) the symbol of the outermost collection.</summary>
     public static ISymbol? ElementCollection(IOperation operation) => Unwrap(operation) switch
     {
