@@ -64,19 +64,27 @@ internal static class OperationHelpers
     /// </summary>
     public static bool Exclusive(IOperation first, IOperation second)
     {
-        var ancestors = new Dictionary<IOperation, IOperation>();
+        // Only a switch or an if between them can separate them: most writes and uses share a plain block.
+        var ancestors = new List<(IOperation Node, IOperation Child)>();
         IOperation child = first;
         for (IOperation? current = first.Parent; current is not null; current = current.Parent)
         {
-            ancestors[current] = child;
+            ancestors.Add((current, child));
             child = current;
         }
 
         child = second;
         for (IOperation? current = second.Parent; current is not null; current = current.Parent)
         {
-            if (ancestors.TryGetValue(current, out IOperation? firstChild))
+            int at = -1;
+            for (int k = 0; k < ancestors.Count && at < 0; k++)
             {
+                at = ancestors[k].Node == current ? k : -1;
+            }
+
+            if (at >= 0)
+            {
+                IOperation firstChild = ancestors[at].Child;
                 bool apart = current switch
                 {
                     ISwitchOperation => firstChild != child,
