@@ -8,13 +8,13 @@ namespace SoftmaxGenerators.Kernels.Tests;
 public class AccuracyTests
 {
     [Theory]
-    [MemberData(nameof(Inputs.LengthsAndDistributions), MemberType = typeof(Inputs))]
-    public void Single_matches_reference(int length, bool accurate, string distribution)
+    [MemberData(nameof(Inputs.LengthsAndDistributions), Lanes.Single, MemberType = typeof(Inputs))]
+    public void Single_matches_reference(int length, bool accurate, string distribution, string path)
     {
-        Kernel kernel = KernelTable.Get(length, accurate);
+        Kernel kernel = KernelTable.Get(length, accurate, path);
         float[] input = Inputs.ToSingle(Inputs.Create(distribution, length, single: true));
         double[] expected = Reference.Softmax(input);
-        string context = $"float N={length} {(accurate ? "accurate" : "fast")} {distribution}";
+        string context = $"float N={length} {(accurate ? "accurate" : "fast")} {distribution} {path}";
 
         var output = new float[length];
         kernel.SingleRow(input, output);
@@ -31,13 +31,13 @@ public class AccuracyTests
     }
 
     [Theory]
-    [MemberData(nameof(Inputs.LengthsAndDistributions), MemberType = typeof(Inputs))]
-    public void Double_matches_reference(int length, bool accurate, string distribution)
+    [MemberData(nameof(Inputs.LengthsAndDistributions), Lanes.Double, MemberType = typeof(Inputs))]
+    public void Double_matches_reference(int length, bool accurate, string distribution, string path)
     {
-        Kernel kernel = KernelTable.Get(length, accurate);
+        Kernel kernel = KernelTable.Get(length, accurate, path);
         double[] input = Inputs.Create(distribution, length, single: false);
         double[] expected = Reference.Softmax(input);
-        string context = $"double N={length} {(accurate ? "accurate" : "fast")} {distribution}";
+        string context = $"double N={length} {(accurate ? "accurate" : "fast")} {distribution} {path}";
 
         var output = new double[length];
         kernel.DoubleRow(input, output);
@@ -51,9 +51,9 @@ public class AccuracyTests
 
     [Theory]
     [MemberData(nameof(KernelTable.Lengths), MemberType = typeof(KernelTable))]
-    public void Rows_match_single_rows_bit_for_bit(int length, bool accurate)
+    public void Rows_match_single_rows_bit_for_bit(int length, bool accurate, string path)
     {
-        Kernel kernel = KernelTable.Get(length, accurate);
+        Kernel kernel = KernelTable.Get(length, accurate, path);
         const int rows = 3;
         double[] input = Enumerable.Range(0, rows)
             .SelectMany(r => Inputs.Create(Inputs.Distributions[r], length, single: true, seed: r))
@@ -63,11 +63,11 @@ public class AccuracyTests
 
     [Theory]
     [MemberData(nameof(KernelTable.Lengths), MemberType = typeof(KernelTable))]
-    public void Batches_with_special_rows_match_single_rows_bit_for_bit(int length, bool accurate)
+    public void Batches_with_special_rows_match_single_rows_bit_for_bit(int length, bool accurate, string path)
     {
         // 19 rows: two groups of the 8-row batch kernels, a pair of the interleaved kernels and a last single row,
         // with special rows inside the groups (+inf, NaN, all -inf, a -inf entry, logits beyond the shift limit).
-        Kernel kernel = KernelTable.Get(length, accurate);
+        Kernel kernel = KernelTable.Get(length, accurate, path);
         const int rows = 19;
         double[] input = Enumerable.Range(0, rows)
             .SelectMany(r => Inputs.Create(Inputs.Distributions[r % Inputs.Distributions.Length], length, single: true, seed: 100 + r))
@@ -114,9 +114,9 @@ public class AccuracyTests
 
     [Theory]
     [MemberData(nameof(KernelTable.Lengths), MemberType = typeof(KernelTable))]
-    public void Many_random_rows_stay_within_tolerance(int length, bool accurate)
+    public void Many_random_rows_stay_within_tolerance(int length, bool accurate, string path)
     {
-        Kernel kernel = KernelTable.Get(length, accurate);
+        Kernel kernel = KernelTable.Get(length, accurate, path);
         int trials = Math.Max(2, 20_000 / length);
         for (int trial = 0; trial < trials; trial++)
         {
@@ -125,11 +125,11 @@ public class AccuracyTests
             float[] single = Inputs.ToSingle(input);
             var singleOutput = new float[length];
             kernel.SingleRow(single, singleOutput);
-            Tolerance.AssertClose(singleOutput, Reference.Softmax(single), $"float N={length} trial {trial}");
+            Tolerance.AssertClose(singleOutput, Reference.Softmax(single), $"float N={length} {path} trial {trial}");
 
             var doubleOutput = new double[length];
             kernel.DoubleRow(input, doubleOutput);
-            Tolerance.AssertClose(doubleOutput, Reference.Softmax(input), $"double N={length} trial {trial}");
+            Tolerance.AssertClose(doubleOutput, Reference.Softmax(input), $"double N={length} {path} trial {trial}");
         }
     }
 }

@@ -12,13 +12,14 @@ public static class Inputs
         "aroundFloatShiftLimit", "aroundDoubleShiftLimit", "largeNegative",
     };
 
-    public static IEnumerable<object[]> LengthsAndDistributions()
+    /// <summary>(length, accurate, distribution, path) for every kernel, distribution and path of <paramref name="lanes"/>.</summary>
+    public static IEnumerable<object[]> LengthsAndDistributions(Lanes lanes)
     {
-        foreach (object[] kernel in KernelTable.Lengths())
+        foreach (object[] kernel in KernelTable.Lengths(lanes))
         {
             foreach (string distribution in Distributions)
             {
-                yield return new object[] { kernel[0], kernel[1], distribution };
+                yield return new object[] { kernel[0], kernel[1], distribution, kernel[2] };
             }
         }
     }

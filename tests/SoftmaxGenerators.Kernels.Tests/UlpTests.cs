@@ -13,14 +13,17 @@ namespace SoftmaxGenerators.Kernels.Tests;
 /// </summary>
 public class UlpTests
 {
-    public static TheoryData<int, bool, string> Cases()
+    public static TheoryData<int, bool, string, string> Cases(Lanes lanes)
     {
-        var data = new TheoryData<int, bool, string>();
+        var data = new TheoryData<int, bool, string, string>();
         foreach (Kernel kernel in KernelTable.All.Where(k => k.Length >= 2 && k.Length <= 4096))
         {
-            foreach (string distribution in new[] { "uniform10", "normal30", "uniform1e4", "aroundFloatShiftLimit" })
+            foreach (string path in KernelTable.Paths(kernel, lanes))
             {
-                data.Add(kernel.Length, kernel.Accurate, distribution);
+                foreach (string distribution in new[] { "uniform10", "normal30", "uniform1e4", "aroundFloatShiftLimit" })
+                {
+                    data.Add(kernel.Length, kernel.Accurate, distribution, path);
+                }
             }
         }
 
@@ -28,10 +31,10 @@ public class UlpTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float_error_is_bounded_in_ulp(int length, bool accurate, string distribution)
+    [MemberData(nameof(Cases), Lanes.Single)]
+    public void Float_error_is_bounded_in_ulp(int length, bool accurate, string distribution, string path)
     {
-        Kernel kernel = KernelTable.Get(length, accurate);
+        Kernel kernel = KernelTable.Get(length, accurate, path);
         double worst = 0;
         for (int trial = 0; trial < Math.Max(1, 2000 / length); trial++)
         {
@@ -49,14 +52,14 @@ public class UlpTests
             }
         }
 
-        AssertBound(worst, accurate ? 4 : 8, $"float N={length} {distribution}");
+        AssertBound(worst, accurate ? 4 : 8, $"float N={length} {distribution} {path}");
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void Double_error_is_bounded_in_ulp(int length, bool accurate, string distribution)
+    [MemberData(nameof(Cases), Lanes.Double)]
+    public void Double_error_is_bounded_in_ulp(int length, bool accurate, string distribution, string path)
     {
-        Kernel kernel = KernelTable.Get(length, accurate);
+        Kernel kernel = KernelTable.Get(length, accurate, path);
         double worst = 0;
         for (int trial = 0; trial < Math.Max(1, 400 / length); trial++)
         {
@@ -74,7 +77,7 @@ public class UlpTests
             }
         }
 
-        AssertBound(worst, accurate ? 4 : 8, $"double N={length} {distribution}");
+        AssertBound(worst, accurate ? 4 : 8, $"double N={length} {distribution} {path}");
     }
 
     private static void AssertBound(double worst, double bound, string context)

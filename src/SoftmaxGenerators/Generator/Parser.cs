@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using SoftmaxGenerators.Diagnostics;
 using SoftmaxGenerators.Model;
 
@@ -101,6 +102,13 @@ internal static class Parser
             HasMaxNative: vector128 is not null && !vector128.GetMembers("MaxNative").IsEmpty,
             LanguageVersion: languageVersion);
     }
+
+    /// <summary>Reads the generator's options from the build's global analyzer options.</summary>
+    public static GeneratorOptions ReadOptions(AnalyzerConfigOptions globalOptions) =>
+        globalOptions.TryGetValue("build_property." + GeneratorOptions.EmitWidthHooksProperty, out string? value)
+            && bool.TryParse(value?.Trim(), out bool emit) && emit
+            ? new GeneratorOptions(EmitWidthHooks: true)
+            : GeneratorOptions.Default;
 
     /// <summary>The .NET 7+ cross-platform API: IsHardwareAccelerated, LoadUnsafe, StoreUnsafe, Shuffle.</summary>
     private static bool HasCrossPlatformApi(INamedTypeSymbol? vectorClass) =>

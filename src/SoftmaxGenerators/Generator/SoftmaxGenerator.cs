@@ -18,7 +18,10 @@ public sealed class SoftmaxGenerator : IIncrementalGenerator
         /// <summary>What the target framework and language version offer.</summary>
         public const string Capabilities = nameof(Capabilities);
 
-        /// <summary>Models combined with capabilities: the input of the source output.</summary>
+        /// <summary>The generator's options from the build (<see cref="GeneratorOptions"/>).</summary>
+        public const string Options = nameof(Options);
+
+        /// <summary>Models combined with capabilities and options: the input of the source output.</summary>
         public const string Output = nameof(Output);
     }
 
@@ -29,6 +32,10 @@ public sealed class SoftmaxGenerator : IIncrementalGenerator
             .Select(static (compilation, cancellationToken) => Parser.ReadCapabilities(compilation, cancellationToken))
             .WithTrackingName(TrackingNames.Capabilities);
 
+        IncrementalValueProvider<GeneratorOptions> options = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => Parser.ReadOptions(provider.GlobalOptions))
+            .WithTrackingName(TrackingNames.Options);
+
         IncrementalValuesProvider<SoftmaxTypeModel> models = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 SoftmaxUsageRules.AttributeMetadataName,
@@ -38,18 +45,20 @@ public sealed class SoftmaxGenerator : IIncrementalGenerator
             .Select(static (model, _) => model!)
             .WithTrackingName(TrackingNames.Models);
 
-        IncrementalValuesProvider<(SoftmaxTypeModel Model, TargetCapabilities Capabilities)> output = models
+        IncrementalValuesProvider<((SoftmaxTypeModel Model, TargetCapabilities Capabilities) Target, GeneratorOptions Options)> output = models
             .Combine(capabilities)
+            .Combine(options)
             .WithTrackingName(TrackingNames.Output);
 
         context.RegisterSourceOutput(output, static (productionContext, pair) =>
         {
-            if (!pair.Capabilities.CanGenerate)
+            ((SoftmaxTypeModel model, TargetCapabilities capabilities), GeneratorOptions generatorOptions) = pair;
+            if (!capabilities.CanGenerate)
             {
                 return; // SMX1008 / SMX1009 explain why.
             }
 
-            productionContext.AddSource(pair.Model.HintName, Emitter.Emit(pair.Model, pair.Capabilities));
+            productionContext.AddSource(model.HintName, Emitter.Emit(model, capabilities, generatorOptions));
         });
     }
 }

@@ -44,3 +44,18 @@ internal sealed record TargetCapabilities(
     /// <summary><c>#nullable</c> needs C# 8.</summary>
     public bool SupportsNullableDirective => LanguageVersion >= 800;
 }
+
+/// <summary>The generator's options, read from the build (MSBuild properties made visible to the compiler).</summary>
+/// <param name="EmitWidthHooks">
+/// <c>build_property.SoftmaxGenerators_EmitWidthHooks</c>: also emit an internal <c>__SoftmaxWidths</c> class per
+/// annotated type whose methods run each SIMD width's kernel directly, whatever the hardware accelerates. For tests of
+/// the generated kernels only; off by default, and the public methods and their dispatchers are the same either way.
+/// </param>
+internal sealed record GeneratorOptions(bool EmitWidthHooks)
+{
+    /// <summary>The MSBuild property that turns the width hooks on.</summary>
+    public const string EmitWidthHooksProperty = "SoftmaxGenerators_EmitWidthHooks";
+
+    /// <summary>No hooks: what a consumer gets.</summary>
+    public static readonly GeneratorOptions Default = new(EmitWidthHooks: false);
+}

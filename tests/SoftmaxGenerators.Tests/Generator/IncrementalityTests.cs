@@ -94,10 +94,22 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void Turning_the_width_hooks_on_regenerates()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = FirstRun();
+        driver = driver.WithUpdatedAnalyzerConfigOptions(new GlobalOptionsProvider(new Dictionary<string, string> { ["build_property.SoftmaxGenerators_EmitWidthHooks"] = "true" }));
+        GeneratorRunResult result = Rerun(driver, compilation);
+
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, SoftmaxGenerator.TrackingNames.Options));
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, SoftmaxGenerator.TrackingNames.Output));
+        Assert.Contains("__SoftmaxWidths", result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
     public void Pipeline_holds_no_symbols_syntax_or_compilations()
     {
         (GeneratorDriver driver, _) = FirstRun();
-        string[] ours = { SoftmaxGenerator.TrackingNames.Models, SoftmaxGenerator.TrackingNames.Capabilities, SoftmaxGenerator.TrackingNames.Output };
+        string[] ours = { SoftmaxGenerator.TrackingNames.Models, SoftmaxGenerator.TrackingNames.Capabilities, SoftmaxGenerator.TrackingNames.Options, SoftmaxGenerator.TrackingNames.Output };
         IReadOnlyDictionary<string, System.Collections.Immutable.ImmutableArray<IncrementalGeneratorRunStep>> steps = driver.GetRunResult().Results.Single().TrackedSteps;
         Assert.All(ours, name => Assert.True(steps.ContainsKey(name), name));
         foreach (IncrementalGeneratorRunStep step in ours.SelectMany(name => steps[name]))

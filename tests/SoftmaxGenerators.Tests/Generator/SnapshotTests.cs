@@ -18,7 +18,7 @@ public class SnapshotTests
     private static readonly TargetCapabilities Net8 = Net10 with { HasMaxNative = false, LanguageVersion = 1200 };
     private static readonly TargetCapabilities NetStandard = new(HasSpan: true, HasVector128: false, HasVector256: false, HasVector512: false, HasMaxNative: false, LanguageVersion: 703);
 
-    public static TheoryData<string> Cases => new() { "Digits10_net10", "Small3_net8", "Loop1000_net10", "TwoHeads_netstandard", "Nested_global_net10", "Accurate_10_and_1000_net10" };
+    public static TheoryData<string> Cases => new() { "Digits10_net10", "Small3_net8", "Loop1000_net10", "TwoHeads_netstandard", "Nested_global_net10", "Accurate_10_and_1000_net10", "Hooks_10_and_3_net10" };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -31,10 +31,13 @@ public class SnapshotTests
             "Loop1000_net10" => (Model("App.Nlp", new[] { ("partial class", "Vocabulary") }, (1000, "Next")), Net10),
             "TwoHeads_netstandard" => (Model("Legacy", new[] { ("partial class", "Heads") }, (4, "Softmax"), (10, "Digits")), NetStandard),
             "Accurate_10_and_1000_net10" => (Model("App", new[] { ("partial class", "Precise") }, (10, "Softmax", true), (1000, "Large", true), (10, "Fast", false)), Net10),
+            "Hooks_10_and_3_net10" => (Model("App", new[] { ("partial class", "Hooked") }, (10, "Softmax"), (3, "Three")), Net10),
             _ => (Model(null, new[] { ("partial class", "Outer"), ("ref partial struct", "Inner") }, (17, "Softmax")), Net10),
         };
 
-        string actual = Emitter.Emit(model, capabilities);
+        // SoftmaxGenerators_EmitWidthHooks (tests only): the hooks class and the kernels' width hooks.
+        GeneratorOptions options = name.StartsWith("Hooks", StringComparison.Ordinal) ? new GeneratorOptions(EmitWidthHooks: true) : GeneratorOptions.Default;
+        string actual = Emitter.Emit(model, capabilities, options);
         Snapshot.Match(name + ".g.cs", actual);
     }
 
@@ -43,6 +46,8 @@ public class SnapshotTests
     {
         SoftmaxTypeModel model = Model("App", new[] { ("partial class", "Digits") }, (10, "Softmax"), (1000, "Big"));
         Assert.Equal(Emitter.Emit(model, Net10), Emitter.Emit(model, Net10));
+        var hooks = new GeneratorOptions(EmitWidthHooks: true);
+        Assert.Equal(Emitter.Emit(model, Net10, hooks), Emitter.Emit(model, Net10, hooks));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
@@ -34,7 +35,7 @@ public sealed class CompiledCode : IDisposable
     /// Compiles with SoftmaxGenerators.Attributes referenced and, when <paramref name="withGenerator"/> is set, the
     /// SoftmaxGenerators source generator run over the source, as a consumer's build does.
     /// </summary>
-    public static CompiledCode Compile(string source, bool withGenerator, OutputKind outputKind)
+    public static CompiledCode Compile(string source, bool withGenerator, OutputKind outputKind, IReadOnlyDictionary<string, string>? globalOptions = null)
     {
         ImmutableArray<MetadataReference> references = TestReferences.Net10.Add(TestReferences.NumericsTensors);
         var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
@@ -45,7 +46,10 @@ public sealed class CompiledCode : IDisposable
             new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
         if (withGenerator)
         {
-            CSharpGeneratorDriver.Create(new[] { new SoftmaxGenerators.Generator.SoftmaxGenerator().AsSourceGenerator() }, parseOptions: parseOptions)
+            CSharpGeneratorDriver.Create(
+                    new[] { new SoftmaxGenerators.Generator.SoftmaxGenerator().AsSourceGenerator() },
+                    parseOptions: parseOptions,
+                    optionsProvider: new GlobalOptionsProvider(globalOptions ?? new Dictionary<string, string>()))
                 .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out _);
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -39,11 +40,14 @@ public static class GeneratorRunner
                 generalDiagnosticOption: ReportDiagnostic.Default,
                 deterministic: true));
 
-    public static Result Run(Compilation compilation)
+    /// <summary>Runs the generator; <paramref name="globalOptions"/> are the build's global analyzer options
+    /// (<c>build_property.SoftmaxGenerators_EmitWidthHooks</c>...).</summary>
+    public static Result Run(Compilation compilation, IReadOnlyDictionary<string, string>? globalOptions = null)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new SoftmaxGenerator().AsSourceGenerator() },
             parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options,
+            optionsProvider: new GlobalOptionsProvider(globalOptions ?? new Dictionary<string, string>()),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         return new Result(driver, compilation, output, diagnostics);
