@@ -43,8 +43,13 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            start.RegisterOperationBlockStartAction(blockStart => BodyAnalysis.RegisterBlockAnalysis(blockStart, symbols, (block, analysis) =>
+            start.RegisterOperationBlockAction(block =>
             {
+                if (BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks) is not { } analysis)
+                {
+                    return;
+                }
+
 
                 lock (analysis)
                 {
@@ -58,7 +63,7 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
                         Report(block, log);
                     }
                 }
-            }));
+            });
         });
     }
 }

@@ -31,8 +31,13 @@ public sealed class NaiveLogSumExpAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationBlockStartAction(blockStart => BodyAnalysis.RegisterBlockAnalysis(blockStart, symbols, (block, analysis) =>
+            start.RegisterOperationBlockAction(block =>
             {
+                if (BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks) is not { } analysis)
+                {
+                    return;
+                }
+
                 if (analysis.LogCalls.Count == 0)
                 {
                     return;
@@ -49,7 +54,7 @@ public sealed class NaiveLogSumExpAnalyzer : DiagnosticAnalyzer
                         }
                     }
                 }
-            }));
+            });
         });
     }
 }

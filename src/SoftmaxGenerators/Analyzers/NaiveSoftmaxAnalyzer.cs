@@ -39,55 +39,57 @@ public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
                     var fieldDivisors = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
                     var fieldRatios = new ConcurrentQueue<(IFieldSymbol Divisor, IFieldSymbol Numerator)>();
                     var exponentialFields = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
-                    symbolStart.RegisterOperationBlockStartAction(blockStart =>
+                    symbolStart.RegisterOperationBlockAction(block =>
                     {
-                        if (!SymbolEqualityComparer.Default.Equals(blockStart.OwningSymbol.ContainingType, type))
+                        if (!SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type))
                         {
                             return;
                         }
 
-                        blockStart.RegisterOperationAction(
-                            operation => BodyAnalysis.CollectFieldDivisors(operation.Operation, (divisor, numerator) =>
+                        BodyAnalysis? analysis = BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks, out var divisions);
+                        foreach ((IFieldSymbol divisor, IFieldSymbol? numerator) in divisions)
+                        {
+                            if (numerator is null)
                             {
-                                if (numerator is null)
+                                fieldDivisors[divisor] = true;
+                            }
+                            else
+                            {
+                                fieldRatios.Enqueue((divisor, numerator));
+                            }
+                        }
+
+                        if (analysis is null)
+                        {
+                            return;
+                        }
+
+                        lock (analysis)
+                        {
+                            foreach (ISymbol holder in analysis.ExponentialHolderSymbols)
+                            {
+                                if (holder is IFieldSymbol field)
                                 {
-                                    fieldDivisors[divisor] = true;
+                                    exponentialFields[field] = true;
+                                }
+                            }
+
+                            foreach ((ExpSite site, IFieldSymbol? deferredField) in analysis.NaiveNormalizations())
+                            {
+                                Diagnostic diagnostic = Diagnostic.Create(
+                                    NumericsDescriptors.NaiveSoftmax,
+                                    site.Node.Syntax.GetLocation(),
+                                    DiagnosticText.Describe(site.Node.Syntax));
+                                if (deferredField is null)
+                                {
+                                    block.ReportDiagnostic(diagnostic);
                                 }
                                 else
                                 {
-                                    fieldRatios.Enqueue((divisor, numerator));
-                                }
-                            }),
-                            BodyAnalysis.DivisionKinds);
-                        BodyAnalysis.RegisterBlockAnalysis(blockStart, symbols, (block, analysis) =>
-                        {
-                            lock (analysis)
-                            {
-                                foreach (ISymbol holder in analysis.ExponentialHolderSymbols)
-                                {
-                                    if (holder is IFieldSymbol field)
-                                    {
-                                        exponentialFields[field] = true;
-                                    }
-                                }
-
-                                foreach ((ExpSite site, IFieldSymbol? deferredField) in analysis.NaiveNormalizations())
-                                {
-                                    Diagnostic diagnostic = Diagnostic.Create(
-                                        NumericsDescriptors.NaiveSoftmax,
-                                        site.Node.Syntax.GetLocation(),
-                                        DiagnosticText.Describe(site.Node.Syntax));
-                                    if (deferredField is null)
-                                    {
-                                        block.ReportDiagnostic(diagnostic);
-                                    }
-                                    else
-                                    {
-                                        pending.Enqueue((diagnostic, deferredField));
-                                    }
+                                    pending.Enqueue((diagnostic, deferredField));
                                 }
                             }
-                        });
+                        }
                     });
                     symbolStart.RegisterSymbolEndAction(end =>
                     {

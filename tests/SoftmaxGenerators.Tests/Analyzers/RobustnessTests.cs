@@ -57,6 +57,17 @@ public class RobustnessTests
     }
 
     [Fact]
+    public async Task Deep_expressions_do_not_overflow_the_walks()
+    {
+        // 20,000 chained additions nest the operation tree 20,000 deep: every walk of a body must keep its own stack.
+        string terms = string.Join(" + ", Enumerable.Range(0, 20_000).Select(i => $"x[{i % 7}]"));
+        string source = Sources.Usings + "public class C\n{\n    static double F(double[] x) { double s = " + terms + "; return Math.Log(1 + Math.Exp(s)) / s; }\n}\n";
+        var (diagnostics, exceptions) = await NumericsAnalyzerRunner.RunAsync(NumericsAnalyzerRunner.Compile(("Deep.cs", source)));
+        Assert.Empty(exceptions);
+        Assert.Contains(diagnostics, d => d.Id == "SMX0002");
+    }
+
+    [Fact]
     public async Task Generated_code_is_not_reported()
     {
         string naive = Sources.Usings + """

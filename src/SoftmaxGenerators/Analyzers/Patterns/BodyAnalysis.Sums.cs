@@ -503,10 +503,6 @@ internal sealed partial class BodyAnalysis
     /// <summary>The fields that divide something in the blocks (cheap: used for every block of a type).</summary>
     public IEnumerable<ISymbol> ExponentialHolderSymbols => ExponentialHolders();
 
-    /// <summary>The operations <see cref="CollectFieldDivisors"/> looks at.</summary>
-    public static ImmutableArray<OperationKind> DivisionKinds { get; } =
-        ImmutableArray.Create(OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.Invocation);
-
     /// <summary>Reports (divisor field, null) when a field divides an exponential or a constant in
     /// <paramref name="operation"/> (a division, a /= or a numeric-operations Divide), and (divisor field, numerator
     /// field) when it divides a field, which counts when that field holds exponentials. Called for every such

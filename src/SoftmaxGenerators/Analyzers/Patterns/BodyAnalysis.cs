@@ -51,9 +51,21 @@ internal sealed partial class BodyAnalysis
     private static readonly ConditionalWeakTable<IOperation, Shared> s_shared = new();
 
     /// <summary>One analysis per operation block, shared by the rules that look at the same body (the analyzer
-    /// driver hands every analyzer the same operation trees). Callers lock the result while they query it: its lazy
-    /// indexes are not thread-safe.</summary>
-    public static BodyAnalysis? GetOrCreate(NumericsSymbols symbols, ImmutableArray<IOperation> blocks, bool interesting = false)
+    /// driver hands every analyzer the same operation trees); null when the blocks hold no exponential, log or SoftMax.
+    /// Callers lock the result while they query it: its lazy indexes are not thread-safe.</summary>
+    public static BodyAnalysis? GetOrCreate(NumericsSymbols symbols, ImmutableArray<IOperation> blocks) =>
+        GetShared(symbols, blocks)?.Analysis;
+
+    /// <summary>The shared analysis, and the divisions by fields anywhere in the blocks (for SMX0001, whose sums may
+    /// live in a field that another member divides by): <see cref="CollectFieldDivisors"/>.</summary>
+    public static BodyAnalysis? GetOrCreate(NumericsSymbols symbols, ImmutableArray<IOperation> blocks, out ImmutableArray<(IFieldSymbol Divisor, IFieldSymbol? Numerator)> fieldDivisions)
+    {
+        Shared? shared = GetShared(symbols, blocks);
+        fieldDivisions = shared is null ? ImmutableArray<(IFieldSymbol, IFieldSymbol?)>.Empty : shared.FieldDivisions;
+        return shared?.Analysis;
+    }
+
+    private static Shared? GetShared(NumericsSymbols symbols, ImmutableArray<IOperation> blocks)
     {
         IOperation? key = null;
         foreach (IOperation block in blocks)
@@ -75,11 +87,23 @@ internal sealed partial class BodyAnalysis
         {
             if (!shared.Computed)
             {
-                shared.Analysis = Create(symbols, blocks, interesting);
+                // One walk of every body, without allocating per node: is there anything to analyze, and which fields
+                // divide what. Most bodies have no exponential and stop here.
+                var scan = new Scan(symbols);
+                foreach (IOperation block in blocks)
+                {
+                    if (block is not null)
+                    {
+                        scan.Visit(block);
+                    }
+                }
+
+                shared.FieldDivisions = scan.FieldDivisions?.ToImmutable() ?? ImmutableArray<(IFieldSymbol, IFieldSymbol?)>.Empty;
+                shared.Analysis = scan.Interesting ? Create(symbols, blocks, interesting: true) : null;
                 shared.Computed = true;
             }
 
-            return shared.Analysis;
+            return shared;
         }
     }
 
@@ -87,40 +111,60 @@ internal sealed partial class BodyAnalysis
     {
         public bool Computed;
         public BodyAnalysis? Analysis;
+        public ImmutableArray<(IFieldSymbol Divisor, IFieldSymbol? Numerator)> FieldDivisions = ImmutableArray<(IFieldSymbol, IFieldSymbol?)>.Empty;
     }
 
-    /// <summary>
-    /// Runs <paramref name="analyze"/> at the end of an operation block that holds an exponential, log or SoftMax,
-    /// with the block's shared analysis. Which blocks qualify is learnt from operation actions, so the analyzer driver's
-    /// own walk of the block finds them: most bodies have none and cost one cheap check per call.
-    /// </summary>
-    public static void RegisterBlockAnalysis(
-        OperationBlockStartAnalysisContext start, NumericsSymbols symbols, Action<OperationBlockAnalysisContext, BodyAnalysis> analyze)
+    /// <summary>The walk behind <see cref="GetShared"/>: an explicit stack reused per thread (deep expression trees,
+    /// such as long chains of additions, would overflow a recursive walk).</summary>
+    private sealed class Scan
     {
-        var interest = new Interest();
-        start.RegisterOperationAction(
-            operation =>
-            {
-                if (!interest.Found && IsInteresting(symbols, operation.Operation))
-                {
-                    interest.Found = true;
-                }
-            },
-            s_interestingKinds);
-        start.RegisterOperationBlockEndAction(end =>
+        [ThreadStatic]
+        private static Stack<IOperation>? t_stack;
+
+        private readonly NumericsSymbols _symbols;
+        private readonly Action<IFieldSymbol, IFieldSymbol?> _addDivision;
+
+        public Scan(NumericsSymbols symbols)
         {
-            if (interest.Found && GetOrCreate(symbols, end.OperationBlocks, interesting: true) is { } analysis)
+            _symbols = symbols;
+            _addDivision = (divisor, numerator) => (FieldDivisions ??= ImmutableArray.CreateBuilder<(IFieldSymbol, IFieldSymbol?)>()).Add((divisor, numerator));
+        }
+
+        public bool Interesting { get; private set; }
+
+        public ImmutableArray<(IFieldSymbol Divisor, IFieldSymbol? Numerator)>.Builder? FieldDivisions { get; private set; }
+
+        public void Visit(IOperation root)
+        {
+            // A walk that started inside another (it cannot today) gets a stack of its own.
+            Stack<IOperation> stack = t_stack is { Count: 0 } idle ? idle : t_stack = new Stack<IOperation>(64);
+            stack.Push(root);
+            while (stack.Count > 0)
             {
-                analyze(end, analysis);
+                IOperation operation = stack.Pop();
+                switch (operation.Kind)
+                {
+                    case OperationKind.Invocation:
+                        Interesting = Interesting || IsInteresting(_symbols, operation);
+                        CollectFieldDivisors(operation, _addDivision);
+                        break;
+                    case OperationKind.MethodReference:
+                        Interesting = Interesting || IsInteresting(_symbols, operation);
+                        break;
+                    case OperationKind.Binary or OperationKind.CompoundAssignment:
+                        CollectFieldDivisors(operation, _addDivision);
+                        break;
+                }
+
+                foreach (IOperation child in operation.ChildOperations)
+                {
+                    if (child is not null)
+                    {
+                        stack.Push(child);
+                    }
+                }
             }
-        });
-    }
-
-    private static readonly ImmutableArray<OperationKind> s_interestingKinds = ImmutableArray.Create(OperationKind.Invocation, OperationKind.MethodReference);
-
-    private sealed class Interest
-    {
-        public volatile bool Found;
+        }
     }
 
     /// <summary>Analyzes the blocks, or returns null when they contain no exponential, log or SoftMax.</summary>
