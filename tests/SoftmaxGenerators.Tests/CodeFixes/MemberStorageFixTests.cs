@@ -1,0 +1,85 @@
+using System.Threading;
+using System.Threading.Tasks;
+using SoftmaxGenerators.Tests.Analyzers;
+using Xunit;
+using Softmax = SoftmaxGenerators.Tests.Infrastructure.CodeFixVerifier<SoftmaxGenerators.Analyzers.NaiveSoftmaxAnalyzer, SoftmaxGenerators.CodeFixes.NaiveSoftmaxCodeFixProvider>;
+
+namespace SoftmaxGenerators.Tests.CodeFixes;
+
+/// <summary>Exponentials stored in a member of each element of a collection (foreach loops), summed, then divided.</summary>
+public class MemberStorageFixTests
+{
+    private const string Action = "public class A { public double Score; public float Weight; }\n";
+
+    private static Task Verify(string members, string fixedMembers)
+    {
+        var test = new Softmax.Test { TestCode = Sources.Class(Action + members), FixedCode = Sources.Class(Action + fixedMembers) };
+        test.TestState.Sources.Add(("Unity.cs", Sources.UnityStubs));
+        test.FixedState.Sources.Add(("Unity.cs", Sources.UnityStubs));
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task Member_of_each_element_is_shifted() => Verify(
+        """
+            static A Pick(List<A> actions, double t, double r)
+            {
+                double total = 0;
+                foreach (var action in actions)
+                {
+                    action.Score = {|SMX0001:Math.Exp(action.Score / t)|};
+                    total += action.Score;
+                }
+
+                double running = 0;
+                foreach (var action in actions)
+                {
+                    running += action.Score / total;
+                    if (r <= running)
+                        return action;
+                }
+
+                return null;
+            }
+        """,
+        """
+            static A Pick(List<A> actions, double t, double r)
+            {
+                double total = 0;
+                double max = double.NegativeInfinity;
+                foreach (var action in actions)
+                {
+                    max = Math.Max(max, action.Score / t);
+                }
+
+                foreach (var action in actions)
+                {
+                    action.Score = Math.Exp(action.Score / t - max);
+                    total += action.Score;
+                }
+
+                double running = 0;
+                foreach (var action in actions)
+                {
+                    running += action.Score / total;
+                    if (r <= running)
+                        return action;
+                }
+
+                return null;
+            }
+        """);
+
+    [Theory]
+    // SenteAI: Max(Exp(s / T) - 1, 0) is not a multiple of Exp(s / T), so no shift keeps the ratios.
+    [InlineData("static A Pick(List<A> actions, float t, float r) { float total = 0f; foreach (var action in actions) { action.Weight = UnityEngine.Mathf.Max({|SMX0001:UnityEngine.Mathf.Exp(action.Weight / t)|} - 1, 0f); total += action.Weight; } float running = 0f; foreach (var action in actions) { running += action.Weight / total; if (r <= running) return action; } return null; }")]
+    // The unnormalized member is read (printed): the shift would change what is printed.
+    [InlineData("static void Pick(List<A> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } foreach (var action in actions) Console.WriteLine(action.Score + \" \" + action.Score / total); }")]
+    // The divided members belong to another collection.
+    [InlineData("static double Pick(List<A> actions, List<A> others, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } double p = 0; foreach (var other in others) p += other.Score / total; return p; }")]
+    // The collection is replaced between the loops.
+    [InlineData("static double Pick(List<A> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } actions = new List<A>(); double p = 0; foreach (var action in actions) p += action.Score / total; return p; }")]
+    // A setter with a body may not store what it is given.
+    [InlineData("public class B { private double _s; public double Score { get => _s; set => _s = Math.Min(value, 10); } } static double Pick(List<B> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } double p = 0; foreach (var action in actions) p += action.Score / total; return p; }")]
+    public Task Not_fixed_when_the_shift_could_change_the_meaning(string members) => Verify(members, members);
+}
