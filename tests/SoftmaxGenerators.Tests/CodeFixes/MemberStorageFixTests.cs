@@ -82,4 +82,70 @@ public class MemberStorageFixTests
     // A setter with a body may not store what it is given.
     [InlineData("public class B { private double _s; public double Score { get => _s; set => _s = Math.Min(value, 10); } } static double Pick(List<B> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } double p = 0; foreach (var action in actions) p += action.Score / total; return p; }")]
     public Task Not_fixed_when_the_shift_could_change_the_meaning(string members) => Verify(members, members);
+
+    [Fact]
+    public Task Boltzmann_mean_is_shifted() => Verify(
+        """
+            public class E { private double _fitness; public E(double f) => _fitness = f; public double Fitness() => _fitness; }
+            static List<double> Slices(List<E> pop, double temperature)
+            {
+                double total = 0;
+                foreach (E entity in pop)
+                {
+                    total += {|SMX0001:Math.Pow(Math.E, entity.Fitness() / temperature)|};
+                    if (double.IsInfinity(total))
+                    {
+                        throw new OverflowException();
+                    }
+                }
+
+                double mean = total / pop.Count;
+                var slices = new List<double>();
+                foreach (E entity in pop)
+                {
+                    double expected = Math.Pow(Math.E, entity.Fitness() / temperature) / mean;
+                    slices.Add(expected);
+                }
+
+                return slices;
+            }
+        """,
+        """
+            public class E { private double _fitness; public E(double f) => _fitness = f; public double Fitness() => _fitness; }
+            static List<double> Slices(List<E> pop, double temperature)
+            {
+                double total = 0;
+                double max = double.NegativeInfinity;
+                foreach (E entity in pop)
+                {
+                    max = Math.Max(max, entity.Fitness() / temperature);
+                }
+
+                foreach (E entity in pop)
+                {
+                    total += Math.Pow(Math.E, entity.Fitness() / temperature - max);
+                    if (double.IsInfinity(total))
+                    {
+                        throw new OverflowException();
+                    }
+                }
+
+                double mean = total / pop.Count;
+                var slices = new List<double>();
+                foreach (E entity in pop)
+                {
+                    double expected = Math.Pow(Math.E, entity.Fitness() / temperature - max) / mean;
+                    slices.Add(expected);
+                }
+
+                return slices;
+            }
+        """);
+
+    [Theory]
+    // GenFx: the fitness getter throws (and may count calls): the maximum pass may not call it again.
+    [InlineData("public class E { private double _fitness; public double GetFitnessValue(int type) { if (type < 0) throw new ArgumentException(); return _fitness; } } static List<double> Slices(List<E> pop, double temperature) { double total = 0; foreach (E entity in pop) { total += {|SMX0001:Math.Pow(Math.E, entity.GetFitnessValue(0) / temperature)|}; } double mean = total / pop.Count; var slices = new List<double>(); foreach (E entity in pop) slices.Add(Math.Pow(Math.E, entity.GetFitnessValue(0) / temperature) / mean); return slices; }")]
+    // The mean is also returned: it would come back scaled by exp(-max).
+    [InlineData("public class E { public double Fitness; } static double Slices(List<E> pop, List<double> slices, double temperature) { double total = 0; foreach (E entity in pop) { total += {|SMX0001:Math.Exp(entity.Fitness / temperature)|}; } double mean = total / pop.Count; foreach (E entity in pop) slices.Add(Math.Exp(entity.Fitness / temperature) / mean); return mean; }")]
+    public Task Boltzmann_mean_not_fixed_when_the_shift_could_change_the_meaning(string members) => Verify(members, members);
 }
