@@ -48,7 +48,8 @@ internal static partial class ShiftPlanner
             || loop.Expression is not IdentifierNameSyntax collectionName
             || context.Model.GetSymbolInfo(collectionName).Symbol is not { } collection
             || collection is not (ILocalSymbol or IParameterSymbol { RefKind: RefKind.None })
-            || context.Analysis.WritesOf(collection).Any(w => w.Node is not IVariableDeclaratorOperation))
+            || context.Analysis.WritesOf(collection).Any(w => w.Node is not IVariableDeclaratorOperation)
+            || !IsMaterialized(collection is ILocalSymbol l ? l.Type : ((IParameterSymbol)collection).Type))
         {
             return false;
         }
@@ -96,6 +97,15 @@ internal static partial class ShiftPlanner
             _ => false,
         };
     }
+
+    /// <summary>
+    /// An array or a list: every enumeration visits the same objects (a lazy IEnumerable&lt;T&gt; may create new ones,
+    /// and the stores of one loop would not be what the next loop reads).
+    /// </summary>
+    private static bool IsMaterialized(ITypeSymbol type) =>
+        type is IArrayTypeSymbol { Rank: 1 }
+        || (type is INamedTypeSymbol { TypeArguments.Length: 1, Name: "List" or "IList" or "IReadOnlyList" or "ICollection" or "IReadOnlyCollection" } named
+            && named.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic");
 
     private static bool IsPlainMember(ISymbol member) => member switch
     {

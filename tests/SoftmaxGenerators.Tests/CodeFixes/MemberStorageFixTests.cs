@@ -79,6 +79,8 @@ public class MemberStorageFixTests
     [InlineData("static double Pick(List<A> actions, List<A> others, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } double p = 0; foreach (var other in others) p += other.Score / total; return p; }")]
     // The collection is replaced between the loops.
     [InlineData("static double Pick(List<A> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } actions = new List<A>(); double p = 0; foreach (var action in actions) p += action.Score / total; return p; }")]
+    // A lazy sequence may create new elements on each enumeration: the stores of the first loop would be lost.
+    [InlineData("static double Pick(IEnumerable<A> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } double p = 0; foreach (var action in actions) p += action.Score / total; return p; }")]
     // A setter with a body may not store what it is given.
     [InlineData("public class B { private double _s; public double Score { get => _s; set => _s = Math.Min(value, 10); } } static double Pick(List<B> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } double p = 0; foreach (var action in actions) p += action.Score / total; return p; }")]
     public Task Not_fixed_when_the_shift_could_change_the_meaning(string members) => Verify(members, members);
@@ -148,4 +150,28 @@ public class MemberStorageFixTests
     // The mean is also returned: it would come back scaled by exp(-max).
     [InlineData("public class E { public double Fitness; } static double Slices(List<E> pop, List<double> slices, double temperature) { double total = 0; foreach (E entity in pop) { total += {|SMX0001:Math.Exp(entity.Fitness / temperature)|}; } double mean = total / pop.Count; foreach (E entity in pop) slices.Add(Math.Exp(entity.Fitness / temperature) / mean); return mean; }")]
     public Task Boltzmann_mean_not_fixed_when_the_shift_could_change_the_meaning(string members) => Verify(members, members);
+
+    [Fact]
+    public Task Lambda_that_computes_the_exponent_from_the_stored_member_is_not_fixed()
+    {
+        // GNet: the input of each neuron is computed in the lambda from OutVal of other neurons, the very member the
+        // exponentials are stored in. Splitting the lambda (inputs, then maximum, then exponentials) could change the
+        // values it reads when a neuron feeds one of the same list, so no fix is offered.
+        const string members = """
+            public class S { public double Weight; public N InNeuron; }
+            public class N { public double Bias, InVal, OutVal; public List<S> InSynapses = new(); }
+            static void Forward(List<N> neurons)
+            {
+                double eSum = 0.0;
+                neurons.ForEach(n =>
+                {
+                    n.InVal = n.Bias + n.InSynapses.Sum(s => s.Weight * s.InNeuron.OutVal);
+                    n.OutVal = {|SMX0001:Math.Exp(n.InVal)|};
+                    eSum += n.OutVal;
+                });
+                neurons.ForEach(n => n.OutVal /= eSum);
+            }
+        """;
+        return Verify(members, members);
+    }
 }
