@@ -76,6 +76,38 @@ internal static partial class ShiftPlanner
         return true;
     }
 
+    /// <summary>
+    /// Every exponential stored in a member of an element (<c>a.Weight = Math.Exp(a.Score / t)</c>, through a foreach
+    /// variable or a lambda parameter) is stored through a foreach variable in a plain member that stays on the
+    /// collection (<see cref="MemberStaysOnCollection"/>): a member is shared by all objects of the type, so a read
+    /// through another collection or for another purpose would see the shifted values.
+    /// </summary>
+    private static bool MemberStoresAreSafe(FixContext context, Accumulator accumulator, List<ExpSite> related)
+    {
+        foreach (ExpSite site in related)
+        {
+            IOperation? parent = OperationHelpers.ParentSkippingConversions(site.Node, out IOperation child);
+            if (parent is not ISimpleAssignmentOperation assignment || assignment.Value != child
+                || OperationHelpers.Unwrap(assignment.Target) is not IMemberReferenceOperation { Instance: { } instance, Member: var member }
+                || CollectionOfElementVariable(context, instance) is null && !IsLambdaParameter(instance))
+            {
+                continue;
+            }
+
+            if (!IsPlainMember(member) || ElementVariableOf(assignment.Target) is not { } variable
+                || variable.DeclaringSyntaxReferences[0].GetSyntax() is not ForEachStatementSyntax loop
+                || !MemberStaysOnCollection(context, member, loop, accumulator, related))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsLambdaParameter(IOperation instance) =>
+        OperationHelpers.Unwrap(instance) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } };
+
     /// <summary>In a related exponent, the target of an assignment, added to the sum, or divided by it.</summary>
     private static bool IsSafeMemberUse(IOperation reference, ISymbol sum, List<ExpSite> related)
     {
@@ -143,9 +175,10 @@ internal static partial class ShiftPlanner
         }
     }
 
-    /// <summary>The collection of a foreach statement, or the receiver of collection.ForEach(lambda).</summary>
+    /// <summary>The collection of a foreach statement, the receiver of collection.ForEach(lambda), or collection.Length / Count.</summary>
     private static bool IsIteratedCollection(IOperation reference) =>
         reference.Syntax is IdentifierNameSyntax name
         && (name.Parent is ForEachStatementSyntax loop && loop.Expression == name
-            || name.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ForEach", Parent: InvocationExpressionSyntax } access && access.Expression == name);
+            || name.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ForEach", Parent: InvocationExpressionSyntax } access && access.Expression == name
+            || reference.Parent is IPropertyReferenceOperation { Property.Name: "Length" or "Count" });
 }

@@ -81,9 +81,55 @@ public class MemberStorageFixTests
     [InlineData("static double Pick(List<A> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } actions = new List<A>(); double p = 0; foreach (var action in actions) p += action.Score / total; return p; }")]
     // A lazy sequence may create new elements on each enumeration: the stores of the first loop would be lost.
     [InlineData("static double Pick(IEnumerable<A> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } double p = 0; foreach (var action in actions) p += action.Score / total; return p; }")]
+    // The exponent reads another member: the stored member is still divided through another collection, or printed.
+    [InlineData("static double Pick(List<A> actions, List<A> others, double t) { double total = 0; foreach (var action in actions) { action.Weight = (float){|SMX0001:Math.Exp(action.Score / t)|}; total += action.Weight; } double p = 0; foreach (var o in others) p += o.Weight / total; return p; }")]
+    [InlineData("static double Pick(List<A> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Weight / t)|}; total += action.Score; } double p = 0; foreach (var o in actions) { p += o.Score / total; Console.WriteLine(o.Score); } return p; }")]
     // A setter with a body may not store what it is given.
     [InlineData("public class B { private double _s; public double Score { get => _s; set => _s = Math.Min(value, 10); } } static double Pick(List<B> actions, double t) { double total = 0; foreach (var action in actions) { action.Score = {|SMX0001:Math.Exp(action.Score / t)|}; total += action.Score; } double p = 0; foreach (var action in actions) p += action.Score / total; return p; }")]
     public Task Not_fixed_when_the_shift_could_change_the_meaning(string members) => Verify(members, members);
+
+    [Fact]
+    public Task Member_computed_from_another_member_is_shifted() => Verify(
+        """
+            static double[] P(A[] actions, double t)
+            {
+                double total = 0;
+                foreach (var a in actions)
+                {
+                    a.Score = {|SMX0001:Math.Exp(a.Weight / t)|};
+                    total += a.Score;
+                }
+
+                var p = new double[actions.Length];
+                int i = 0;
+                foreach (var a in actions)
+                    p[i++] = a.Score / total;
+                return p;
+            }
+        """,
+        """
+            static double[] P(A[] actions, double t)
+            {
+                double total = 0;
+                double max = double.NegativeInfinity;
+                foreach (var a in actions)
+                {
+                    max = Math.Max(max, a.Weight / t);
+                }
+
+                foreach (var a in actions)
+                {
+                    a.Score = Math.Exp(a.Weight / t - max);
+                    total += a.Score;
+                }
+
+                var p = new double[actions.Length];
+                int i = 0;
+                foreach (var a in actions)
+                    p[i++] = a.Score / total;
+                return p;
+            }
+        """);
 
     [Fact]
     public Task Boltzmann_mean_is_shifted() => Verify(
