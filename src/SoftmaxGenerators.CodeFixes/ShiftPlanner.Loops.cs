@@ -98,6 +98,15 @@ internal static partial class ShiftPlanner
             {
                 if (insertion.Span.Contains(write.Node.Syntax.Span) && !write.Element)
                 {
+                    // a.Score = Math.Exp(a.Score / t): the member of each element, read before it is overwritten.
+                    if (IsOwnMemberStore(context, write, symbol, loopVariables, related)
+                        && chain.OfType<ForEachStatementSyntax>().FirstOrDefault(l => context.Model.GetDeclaredSymbol(l, cancellationToken) is { } v
+                            && ElementVariableOf(((ISimpleAssignmentOperation)write.Node).Target) is { } target && SymbolEqualityComparer.Default.Equals(v, target)) is { } loop
+                        && MemberStaysOnCollection(context, symbol, loop, accumulator, related))
+                    {
+                        continue;
+                    }
+
                     return null;
                 }
 

@@ -151,7 +151,7 @@ internal static partial class ShiftPlanner
         {
             IOperation? parent = current.Parent;
             if (parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division && division.LeftOperand == current
-                && ReferencesSum(division.RightOperand, accumulator, sum))
+                && (ReferencesSum(division.RightOperand, accumulator, sum) || IsScaledSum(context, division.RightOperand, sum)))
             {
                 return true;
             }
@@ -167,6 +167,21 @@ internal static partial class ShiftPlanner
         }
 
         return false;
+    }
+
+    /// <summary>A local set once to sum / c (the mean of the exponentials: total / pop.Count).</summary>
+    private static bool IsScaledSum(FixContext context, IOperation divisor, ISymbol? sum)
+    {
+        if (sum is null || OperationHelpers.ReferencedSymbol(divisor) is not ILocalSymbol local)
+        {
+            return false;
+        }
+
+        IReadOnlyList<Write> writes = context.Analysis.WritesOf(local);
+        return writes.Count == 1 && writes[0].Node is IVariableDeclaratorOperation && writes[0].Value is { } value
+            && OperationHelpers.Unwrap(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division
+            && OperationHelpers.ReferencedSymbol(division.LeftOperand) is { } left && SymbolEqualityComparer.Default.Equals(left, sum)
+            && !OperationHelpers.References(division.RightOperand, sum);
     }
 
     private static bool IsReciprocalOf(FixContext context, IOperation factor, Accumulator accumulator, ISymbol? sum)

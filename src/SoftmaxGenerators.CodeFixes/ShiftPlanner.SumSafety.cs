@@ -212,6 +212,9 @@ internal static partial class ShiftPlanner
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division when use == SumUse.Divisor && division.RightOperand == current:
                     return IsNumerator(division.LeftOperand, related, storage)
                         || (OperationHelpers.ConstantNumber(division.LeftOperand) == 1 && ReciprocalIsSafe(context, division, related, storage));
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } scaled when use == SumUse.Divisor && scaled.LeftOperand == current:
+                    // double mean = total / pop.Count; ... Exp(...) / mean: the mean scales like the sum.
+                    return ScaledSumIsSafe(context, scaled, related, storage);
                 case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound when use == SumUse.Divisor && compound.Value == current:
                     return OperationHelpers.RootSymbol(compound.Target) is { } target && storage.Contains(target);
                 case IArgumentOperation { Parent: IInvocationOperation divide, Parameter.Ordinal: 1 } when use == SumUse.Divisor
@@ -232,6 +235,44 @@ internal static partial class ShiftPlanner
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// <c>double mean = sum / c;</c> where c reads neither the sum nor the exponentials, mean is never written again
+    /// and only divides related exponentials or their storage: exp(a - m) / (S exp(-m) / c) = exp(a) / (S / c).
+    /// </summary>
+    private static bool ScaledSumIsSafe(FixContext context, IBinaryOperation division, List<ExpSite> related, HashSet<ISymbol> storage)
+    {
+        if (OperationHelpers.ParentSkippingConversions(division, out _) is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+            || IsNumerator(division.RightOperand, related, storage)
+            || context.Analysis.WritesOf(declarator.Symbol).Any(w => w.Node is not IVariableDeclaratorOperation)
+            || context.Model.GetOperation(context.Member) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
+            {
+                continue;
+            }
+
+            IOperation? parent = OperationHelpers.ParentSkippingConversions(node, out IOperation child);
+            bool divides = parent switch
+            {
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } use => use.RightOperand == child && IsNumerator(use.LeftOperand, related, storage),
+                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound => compound.Value == child
+                    && OperationHelpers.RootSymbol(compound.Target) is { } target && storage.Contains(target),
+                _ => false,
+            };
+            if (!divides)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool ReciprocalIsSafe(FixContext context, IOperation division, List<ExpSite> related, HashSet<ISymbol> storage)

@@ -68,6 +68,11 @@ internal static partial class ShiftPlanner
             return null;
         }
 
+        if (!MemberStoresAreSafe(context, accumulator, related))
+        {
+            return null;
+        }
+
         ExtendStorageThroughPartialSums(context, accumulator, storage, cancellationToken);
         if (!SumUsesAreSafe(context, accumulator, related, storage, use, logs, cancellationToken))
         {
