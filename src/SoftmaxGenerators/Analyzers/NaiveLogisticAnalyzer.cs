@@ -31,7 +31,8 @@ public sealed class NaiveLogisticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(
+            symbols.RegisterOperationAction(
+                start,
                 operationContext =>
                 {
                     var division = (IBinaryOperation)operationContext.Operation;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -35,9 +36,14 @@ public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
                 symbolStart =>
                 {
                     var type = (INamedTypeSymbol)symbolStart.Symbol;
+                    if (!symbols.Interest.MayBeInteresting(type))
+                    {
+                        // No declaration of the type names an exponential: none of its bodies can hold one.
+                        return;
+                    }
+
                     var pending = new ConcurrentQueue<(Diagnostic Diagnostic, IFieldSymbol Field)>();
-                    var fieldDivisors = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
-                    var fieldRatios = new ConcurrentQueue<(IFieldSymbol Divisor, IFieldSymbol Numerator)>();
+                    var bodies = new ConcurrentQueue<ImmutableArray<IOperation>>();
                     var exponentialFields = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
                     symbolStart.RegisterOperationBlockAction(block =>
                     {
@@ -46,20 +52,8 @@ public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
                             return;
                         }
 
-                        BodyAnalysis? analysis = BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks, out var divisions);
-                        foreach ((IFieldSymbol divisor, IFieldSymbol? numerator) in divisions)
-                        {
-                            if (numerator is null)
-                            {
-                                fieldDivisors[divisor] = true;
-                            }
-                            else
-                            {
-                                fieldRatios.Enqueue((divisor, numerator));
-                            }
-                        }
-
-                        if (analysis is null)
+                        bodies.Enqueue(block.OperationBlocks);
+                        if (BodyAnalysis.GetOrCreate(symbols, block.OperationBlocks) is not { } analysis)
                         {
                             return;
                         }
@@ -93,17 +87,41 @@ public sealed class NaiveSoftmaxAnalyzer : DiagnosticAnalyzer
                     });
                     symbolStart.RegisterSymbolEndAction(end =>
                     {
+                        if (pending.IsEmpty)
+                        {
+                            return;
+                        }
+
+                        // A sum kept in a field: which members divide by which fields (only for the rare types that
+                        // need it, so the bodies are walked again here instead of in every type).
+                        var fieldDivisors = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+                        var fieldRatios = new List<(IFieldSymbol Divisor, IFieldSymbol Numerator)>();
+                        foreach (ImmutableArray<IOperation> body in bodies)
+                        {
+                            BodyAnalysis.CollectFieldDivisions(body, (divisor, numerator) =>
+                            {
+                                if (numerator is null)
+                                {
+                                    fieldDivisors.Add(divisor);
+                                }
+                                else
+                                {
+                                    fieldRatios.Add((divisor, numerator));
+                                }
+                            });
+                        }
+
                         foreach ((IFieldSymbol divisor, IFieldSymbol numerator) in fieldRatios)
                         {
                             if (exponentialFields.ContainsKey(numerator))
                             {
-                                fieldDivisors[divisor] = true;
+                                fieldDivisors.Add(divisor);
                             }
                         }
 
                         foreach ((Diagnostic diagnostic, IFieldSymbol field) in pending)
                         {
-                            if (fieldDivisors.ContainsKey(field))
+                            if (fieldDivisors.Contains(field))
                             {
                                 end.ReportDiagnostic(diagnostic);
                             }

@@ -32,13 +32,13 @@ public sealed class SoftmaxUsageAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
-            INamedTypeSymbol? attributeType = start.Compilation.GetTypeByMetadataName(SoftmaxUsageRules.AttributeMetadataName);
+            INamedTypeSymbol? attributeType = SoftmaxUsageRules.AttributeType(start.Compilation);
             if (attributeType is null)
             {
                 return;
             }
 
-            bool hasSpan = start.Compilation.GetTypeByMetadataName("System.Span`1") is not null;
+            bool hasSpan = Facts.KnownTypes.Span(start.Compilation) is not null;
             LanguageVersion languageVersion = start.Compilation is CSharpCompilation csharp ? csharp.LanguageVersion : LanguageVersion.Latest;
             start.RegisterSymbolAction(
                 symbolContext => AnalyzeType(symbolContext, attributeType, hasSpan, languageVersion),

@@ -27,7 +27,8 @@ public sealed class TensorPrimitivesSoftMaxAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(
+            symbols.RegisterOperationAction(
+                start,
                 operationContext =>
                 {
                     var invocation = (IInvocationOperation)operationContext.Operation;

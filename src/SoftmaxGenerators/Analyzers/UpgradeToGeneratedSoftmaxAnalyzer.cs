@@ -34,7 +34,8 @@ public sealed class UpgradeToGeneratedSoftmaxAnalyzer : DiagnosticAnalyzer
             }
 
             var lengthSymbols = new ConstantLengths.Symbols(start.Compilation);
-            start.RegisterOperationAction(
+            symbols.RegisterOperationAction(
+                start,
                 operationContext =>
                 {
                     var call = (IInvocationOperation)operationContext.Operation;

@@ -16,6 +16,11 @@ internal static class SoftmaxUsageRules
     public const string AttributeMetadataName = "SoftmaxGenerators.SoftmaxAttribute";
     public const string GeneratedCodeTool = "SoftmaxGenerators";
     public const string DefaultMethodName = "Softmax";
+
+    /// <summary>The [Softmax] attribute as the compilation sees it (from the SoftmaxGenerators.Attributes reference,
+    /// or declared in the sources), or null when the package is not referenced.</summary>
+    public static INamedTypeSymbol? AttributeType(Compilation compilation) =>
+        Analyzers.Facts.KnownTypes.Library(compilation, AttributeMetadataName, "SoftmaxGenerators.Attributes", "SoftmaxGenerators");
     public const string RowsSuffix = "Rows";
 
     /// <summary>One [Softmax] attribute as read from metadata.</summary>

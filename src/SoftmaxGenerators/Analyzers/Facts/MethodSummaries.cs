@@ -24,7 +24,17 @@ internal sealed class MethodSummaries
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<ISymbol>> _softmaxOutputs = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<CalleeLog>> _loggedParameters = new(SymbolEqualityComparer.Default);
 
-    public MethodSummaries(Compilation compilation) => _compilation = compilation;
+    private readonly Func<SyntaxNode, bool> _mayBeInteresting;
+
+    /// <param name="compilation">The compilation whose methods are summarized.</param>
+    /// <param name="mayBeInteresting">False for a declaration whose text names no exponential, log or softmax: the
+    /// summaries that need one (<see cref="ReturnsSoftmax"/>, <see cref="SoftmaxOutputs"/>,
+    /// <see cref="LoggedParameters"/>) answer "unknown" for it without binding its body.</param>
+    public MethodSummaries(Compilation compilation, Func<SyntaxNode, bool> mayBeInteresting)
+    {
+        _compilation = compilation;
+        _mayBeInteresting = mayBeInteresting;
+    }
 
     /// <summary>The ordinal of the parameter whose elements the method divides by their own sum, or -1.</summary>
     public int NormalizedParameter(IMethodSymbol method)
@@ -125,7 +135,7 @@ internal sealed class MethodSummaries
 
         try
         {
-            T result = Body(method) is { } body ? compute(body) : unknown;
+            T result = Body(method, needsInterest: true) is { } body ? compute(body) : unknown;
             cache.TryAdd(method, result);
             return result;
         }
@@ -211,10 +221,11 @@ internal sealed class MethodSummaries
         return any ? 0 : -1;
     }
 
-    private IOperation? Body(IMethodSymbol method)
+    private IOperation? Body(IMethodSymbol method, bool needsInterest = false)
     {
         SyntaxNode declaration = method.DeclaringSyntaxReferences[0].GetSyntax();
-        if (!_compilation.ContainsSyntaxTree(declaration.SyntaxTree) || declaration.Span.Length > 4000)
+        if (!_compilation.ContainsSyntaxTree(declaration.SyntaxTree) || declaration.Span.Length > 4000
+            || (needsInterest && !_mayBeInteresting(declaration)))
         {
             return null;
         }

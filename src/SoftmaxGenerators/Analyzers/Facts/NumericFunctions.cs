@@ -51,10 +51,16 @@ internal sealed class NumericFunctions
     private readonly ImmutableHashSet<string> _configuredExp;
     private readonly ImmutableHashSet<string> _configuredLog;
     private readonly ConcurrentDictionary<IMethodSymbol, NumericFunction> _cache = new(SymbolEqualityComparer.Default);
+    private readonly Func<string, bool> _mayBeFunctionName;
 
-    public NumericFunctions(Compilation compilation, AnalyzerOptions? options)
+    /// <param name="compilation">The compilation whose functions are classified.</param>
+    /// <param name="options">The analyzer options (for the .editorconfig keys).</param>
+    /// <param name="mayBeFunctionName">False for a method name that no exponential or logarithm of the compilation can
+    /// have (<see cref="InterestIndex.IsFunctionName"/>): such methods are rejected without a look-up.</param>
+    public NumericFunctions(Compilation compilation, AnalyzerOptions? options, Func<string, bool>? mayBeFunctionName = null)
     {
         _compilation = compilation;
+        _mayBeFunctionName = mayBeFunctionName ?? (static _ => true);
         _math = KnownTypes.CoreLibrary(compilation, "System.Math");
         _mathF = KnownTypes.CoreLibrary(compilation, "System.MathF");
         _exponentialFunctions = KnownTypes.CoreLibrary(compilation, "System.Numerics.IExponentialFunctions`1");
@@ -73,6 +79,9 @@ internal sealed class NumericFunctions
     public INamedTypeSymbol? LogarithmicFunctions => _logarithmicFunctions;
 
     public INamedTypeSymbol? UnityMathf => _unityMathf;
+
+    /// <summary>The functions named in .editorconfig (qualified names).</summary>
+    public IEnumerable<string> ConfiguredNames => System.Linq.Enumerable.Concat(_configuredExp, _configuredLog);
 
     /// <summary>True when the compilation may hold an exponential that these facts recognize.</summary>
     public bool MayHaveExponentials => _math is not null || _mathF is not null || _exponentialFunctions is not null
@@ -94,7 +103,7 @@ internal sealed class NumericFunctions
 
         // Fast rejection without a cache look-up: everything recognized maps a number to a number (Unity.Mathematics'
         // vector overloads aside, which keep their names).
-        if (!IsNumericValue(method.ReturnType) && method.Name is not ("exp" or "log"))
+        if ((!IsNumericValue(method.ReturnType) && method.Name is not ("exp" or "log")) || !_mayBeFunctionName(method.Name))
         {
             return NumericFunction.None;
         }

@@ -176,7 +176,7 @@ internal sealed partial class BodyAnalysis
             return;
         }
 
-        foreach ((ISymbol normalized, IInvocationOperation call) in _normalizingCalls)
+        foreach ((ISymbol normalized, IInvocationOperation call) in NormalizingCalls)
         {
             if (SymbolEqualityComparer.Default.Equals(normalized, storage))
             {
@@ -246,7 +246,7 @@ internal sealed partial class BodyAnalysis
         field = null;
         if (accumulator.Invocation is { } invocation)
         {
-            foreach ((_, IInvocationOperation call) in _normalizingCalls)
+            foreach ((_, IInvocationOperation call) in NormalizingCalls)
             {
                 if (call == invocation)
                 {

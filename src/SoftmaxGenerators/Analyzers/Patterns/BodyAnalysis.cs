@@ -28,7 +28,8 @@ internal sealed partial class BodyAnalysis
     private readonly HashSet<ISymbol> _unsureWrites = new(SymbolEqualityComparer.Default);
     private readonly List<(IOperation Target, IOperation Value)> _additions = new();
     private readonly List<IInvocationOperation> _sumCalls = new();
-    private readonly List<(ISymbol Storage, IInvocationOperation Call)> _normalizingCalls = new();
+    private readonly List<IInvocationOperation> _summaryCandidates = new();
+    private List<(ISymbol Storage, IInvocationOperation Call)>? _normalizingCalls;
     private readonly HashSet<ISymbol> _samplingScales = new(SymbolEqualityComparer.Default);
     private readonly List<IConditionalOperation> _conditionals = new();
     private Dictionary<ExpSite, ImmutableArray<Accumulator>>? _accumulators;
@@ -48,24 +49,17 @@ internal sealed partial class BodyAnalysis
 
     public List<IInvocationOperation> Invocations { get; } = new();
 
+    /// <summary>The variables holding softmax probabilities, with their producers (computed by
+    /// <see cref="LogOfSoftmaxMatcher"/> once per body).</summary>
+    internal Dictionary<ISymbol, IInvocationOperation?>? SoftmaxResults { get; set; }
+
     private static readonly ConditionalWeakTable<IOperation, Shared> s_shared = new();
 
     /// <summary>One analysis per operation block, shared by the rules that look at the same body (the analyzer
     /// driver hands every analyzer the same operation trees); null when the blocks hold no exponential, log or SoftMax.
-    /// Callers lock the result while they query it: its lazy indexes are not thread-safe.</summary>
-    public static BodyAnalysis? GetOrCreate(NumericsSymbols symbols, ImmutableArray<IOperation> blocks) =>
-        GetShared(symbols, blocks)?.Analysis;
-
-    /// <summary>The shared analysis, and the divisions by fields anywhere in the blocks (for SMX0001, whose sums may
-    /// live in a field that another member divides by): <see cref="CollectFieldDivisors"/>.</summary>
-    public static BodyAnalysis? GetOrCreate(NumericsSymbols symbols, ImmutableArray<IOperation> blocks, out ImmutableArray<(IFieldSymbol Divisor, IFieldSymbol? Numerator)> fieldDivisions)
-    {
-        Shared? shared = GetShared(symbols, blocks);
-        fieldDivisions = shared is null ? ImmutableArray<(IFieldSymbol, IFieldSymbol?)>.Empty : shared.FieldDivisions;
-        return shared?.Analysis;
-    }
-
-    private static Shared? GetShared(NumericsSymbols symbols, ImmutableArray<IOperation> blocks)
+    /// Blocks whose text names none (<see cref="InterestIndex"/>) are not walked at all. Callers lock the result while
+    /// they query it: its lazy indexes are not thread-safe.</summary>
+    public static BodyAnalysis? GetOrCreate(NumericsSymbols symbols, ImmutableArray<IOperation> blocks)
     {
         IOperation? key = null;
         foreach (IOperation block in blocks)
@@ -77,7 +71,7 @@ internal sealed partial class BodyAnalysis
             }
         }
 
-        if (key is null)
+        if (key is null || !symbols.Interest.MayBeInteresting(blocks))
         {
             return null;
         }
@@ -87,23 +81,23 @@ internal sealed partial class BodyAnalysis
         {
             if (!shared.Computed)
             {
-                // One walk of every body, without allocating per node: is there anything to analyze, and which fields
-                // divide what. Most bodies have no exponential and stop here.
-                var scan = new Scan(symbols);
+                // One walk without allocating per node: is there anything to analyze? Most bodies that name an
+                // exponential or a log in their text (a logger's Log, a user's Exp property) have none and stop here.
+                bool interesting = false;
                 foreach (IOperation block in blocks)
                 {
-                    if (block is not null)
+                    if (block is not null && Walk(block, operation => operation.Kind is OperationKind.Invocation or OperationKind.MethodReference && IsInteresting(symbols, operation)))
                     {
-                        scan.Visit(block);
+                        interesting = true;
+                        break;
                     }
                 }
 
-                shared.FieldDivisions = scan.FieldDivisions?.ToImmutable() ?? ImmutableArray<(IFieldSymbol, IFieldSymbol?)>.Empty;
-                shared.Analysis = scan.Interesting ? Create(symbols, blocks, interesting: true) : null;
+                shared.Analysis = interesting ? Create(symbols, blocks, interesting: true) : null;
                 shared.Computed = true;
             }
 
-            return shared;
+            return shared.Analysis;
         }
     }
 
@@ -111,49 +105,49 @@ internal sealed partial class BodyAnalysis
     {
         public bool Computed;
         public BodyAnalysis? Analysis;
-        public ImmutableArray<(IFieldSymbol Divisor, IFieldSymbol? Numerator)> FieldDivisions = ImmutableArray<(IFieldSymbol, IFieldSymbol?)>.Empty;
     }
 
-    /// <summary>The walk behind <see cref="GetShared"/>: an explicit stack reused per thread (deep expression trees,
-    /// such as long chains of additions, would overflow a recursive walk).</summary>
-    private sealed class Scan
+    /// <summary>The divisions by fields anywhere in the blocks (for SMX0001, whose sums may live in a field that another
+    /// member divides by): see <see cref="CollectFieldDivisors"/>.</summary>
+    public static void CollectFieldDivisions(ImmutableArray<IOperation> blocks, Action<IFieldSymbol, IFieldSymbol?> add)
     {
-        [ThreadStatic]
-        private static Stack<IOperation>? t_stack;
-
-        private readonly NumericsSymbols _symbols;
-        private readonly Action<IFieldSymbol, IFieldSymbol?> _addDivision;
-
-        public Scan(NumericsSymbols symbols)
+        foreach (IOperation block in blocks)
         {
-            _symbols = symbols;
-            _addDivision = (divisor, numerator) => (FieldDivisions ??= ImmutableArray.CreateBuilder<(IFieldSymbol, IFieldSymbol?)>()).Add((divisor, numerator));
+            if (block is not null)
+            {
+                Walk(block, operation =>
+                {
+                    if (operation.Kind is OperationKind.Invocation or OperationKind.Binary or OperationKind.CompoundAssignment)
+                    {
+                        CollectFieldDivisors(operation, add);
+                    }
+
+                    return false;
+                });
+            }
         }
+    }
 
-        public bool Interesting { get; private set; }
+    [ThreadStatic]
+    private static Stack<IOperation>? t_stack;
 
-        public ImmutableArray<(IFieldSymbol Divisor, IFieldSymbol? Numerator)>.Builder? FieldDivisions { get; private set; }
-
-        public void Visit(IOperation root)
+    /// <summary>Visits the operations of the tree until <paramref name="stop"/> answers true (then returns true), with an
+    /// explicit stack reused per thread: deep expression trees, such as long chains of additions, would overflow a
+    /// recursive walk.</summary>
+    private static bool Walk(IOperation root, Func<IOperation, bool> stop)
+    {
+        // A walk that started inside another (a callback that walks) gets a stack of its own.
+        Stack<IOperation> stack = t_stack is { Count: 0 } idle ? idle : new Stack<IOperation>(64);
+        t_stack = null;
+        try
         {
-            // A walk that started inside another (it cannot today) gets a stack of its own.
-            Stack<IOperation> stack = t_stack is { Count: 0 } idle ? idle : t_stack = new Stack<IOperation>(64);
             stack.Push(root);
             while (stack.Count > 0)
             {
                 IOperation operation = stack.Pop();
-                switch (operation.Kind)
+                if (stop(operation))
                 {
-                    case OperationKind.Invocation:
-                        Interesting = Interesting || IsInteresting(_symbols, operation);
-                        CollectFieldDivisors(operation, _addDivision);
-                        break;
-                    case OperationKind.MethodReference:
-                        Interesting = Interesting || IsInteresting(_symbols, operation);
-                        break;
-                    case OperationKind.Binary or OperationKind.CompoundAssignment:
-                        CollectFieldDivisors(operation, _addDivision);
-                        break;
+                    return true;
                 }
 
                 foreach (IOperation child in operation.ChildOperations)
@@ -164,6 +158,13 @@ internal sealed partial class BodyAnalysis
                     }
                 }
             }
+
+            return false;
+        }
+        finally
+        {
+            stack.Clear();
+            t_stack = stack;
         }
     }
 
@@ -209,23 +210,43 @@ internal sealed partial class BodyAnalysis
 
         foreach (ExpSite site in analysis.ExpSites)
         {
-            IOperation? exponent = site.Exponent;
-            if (exponent is null)
-            {
-                site.Shifted = true;
-                continue;
-            }
-
-            var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            site.Shifted = analysis.IsShifted(exponent, visited, 0);
-            site.Bounded = site.Kind == ExpSiteKind.Call
-                && (ValueBounds.IsSafeExponent(symbols, exponent, site.ValueType) || LogDomain.IsLogarithmic(symbols, exponent));
-            site.BoundedAsMargin = site.Bounded
-                && (ValueBounds.IsSafeExponent(symbols, exponent, site.ValueType, productsOfQuantities: false) || LogDomain.IsLogarithmic(symbols, exponent));
+            site.JudgeWith(analysis);
         }
 
         return analysis;
     }
+
+    /// <summary>Calls of helpers of this compilation that divide an argument's elements by their sum
+    /// (<c>Normalize(y)</c>), with the storage they normalize; their bodies are summarized on first use.</summary>
+    private List<(ISymbol Storage, IInvocationOperation Call)> NormalizingCalls
+    {
+        get
+        {
+            if (_normalizingCalls is null)
+            {
+                _normalizingCalls = new List<(ISymbol, IInvocationOperation)>();
+                foreach (IInvocationOperation invocation in _summaryCandidates)
+                {
+                    if (Symbols.Summaries.NormalizedParameter(invocation.TargetMethod) is int normalized and >= 0
+                        && OperationHelpers.Argument(invocation, normalized) is { } argument
+                        && OperationHelpers.RootSymbol(argument) is { } storage)
+                    {
+                        _normalizingCalls.Add((storage, invocation));
+                    }
+                }
+            }
+
+            return _normalizingCalls;
+        }
+    }
+
+    /// <summary>Whether the exponent was (or may have been) shifted by a maximum: see <see cref="ExpSite.Shifted"/>.</summary>
+    internal bool IsShiftedExponent(IOperation exponent) =>
+        IsShifted(exponent, new HashSet<ISymbol>(SymbolEqualityComparer.Default), 0);
+
+    /// <summary>Whether the exponent is bounded above: see <see cref="ExpSite.Bounded"/>.</summary>
+    internal bool IsBoundedExponent(IOperation exponent, ITypeSymbol? valueType, bool productsOfQuantities) =>
+        ValueBounds.IsSafeExponent(Symbols, exponent, valueType, productsOfQuantities) || LogDomain.IsLogarithmic(Symbols, exponent);
 
     private static bool IsInteresting(NumericsSymbols symbols, IOperation operation) => operation switch
     {
@@ -385,12 +406,10 @@ internal sealed partial class BodyAnalysis
             AddWrite(collection, element: true, invocation.Arguments[0].Value, WriteKind.Assign, invocation);
         }
 
-        if (Symbols.Summaries.NormalizedParameter(method) is int normalized and >= 0
-            && OperationHelpers.Argument(invocation, normalized) is { } normalizedArgument
-            && OperationHelpers.RootSymbol(normalizedArgument) is { } normalizedStorage)
+        if (method.Parameters.Length is > 0 and <= 4 && method.DeclaringSyntaxReferences.Length == 1)
         {
-            // Normalize(y): a helper of this compilation divides y's elements by their sum.
-            _normalizingCalls.Add((normalizedStorage, invocation));
+            // Normalize(y)? Judged only if a sum of exponentials is looked for: see NormalizingCalls.
+            _summaryCandidates.Add(invocation);
         }
 
         if (NumericOperation(invocation, "Divide") is { } quotient)

@@ -41,8 +41,8 @@ internal sealed class ConstantLengths
     {
         public Symbols(Compilation compilation)
         {
-            MemoryExtensions = compilation.GetTypeByMetadataName("System.MemoryExtensions");
-            ArgumentOutOfRangeException = compilation.GetTypeByMetadataName("System.ArgumentOutOfRangeException");
+            MemoryExtensions = Facts.KnownTypes.MemoryExtensions(compilation);
+            ArgumentOutOfRangeException = Facts.KnownTypes.CoreLibrary(compilation, "System.ArgumentOutOfRangeException");
         }
 
         public INamedTypeSymbol? MemoryExtensions { get; }

@@ -37,16 +37,26 @@ internal sealed class ExpSite
     /// <summary>For a method group, the LINQ call it is passed to.</summary>
     public IInvocationOperation? EnclosingCall { get; }
 
+    private BodyAnalysis? _judge;
+    private bool? _shifted;
+    private bool? _bounded;
+    private bool? _boundedAsMargin;
+
+    /// <summary>The analysis that judges the exponent, on first question: most exponentials are never asked about
+    /// (no sum, no log near them), and the judgements follow values through the body.</summary>
+    internal void JudgeWith(BodyAnalysis analysis) => _judge = analysis;
+
     /// <summary>The exponent was shifted (or may have been: unsure counts as shifted).</summary>
-    public bool Shifted { get; set; }
+    public bool Shifted => _shifted ??= Exponent is null || _judge is null || _judge.IsShiftedExponent(Exponent);
 
     /// <summary>The exponent is provably bounded above (exp(-d*d), exp(-|x|), a clamp, a guard, a constant): it cannot
     /// overflow. See <see cref="Flow.ValueBounds"/>.</summary>
-    public bool Bounded { get; set; }
+    public bool Bounded => _bounded ??= Kind == ExpSiteKind.Call && Exponent is not null && _judge is not null
+        && _judge.IsBoundedExponent(Exponent, ValueType, productsOfQuantities: true);
 
     /// <summary>Bounded without taking a negated product of plain quantities for non-positive: what a softplus or a
     /// logistic needs, where <c>-y * f</c> is a margin of either sign.</summary>
-    public bool BoundedAsMargin { get; set; }
+    public bool BoundedAsMargin => _boundedAsMargin ??= Bounded && _judge!.IsBoundedExponent(Exponent!, ValueType, productsOfQuantities: false);
 
     public bool IsNaive => !Shifted && !Bounded;
 

@@ -89,7 +89,7 @@ internal static class GeneratedSoftmaxCandidates
 
     /// <summary>Whether the compilation can use generated kernels: the attribute is referenced and the generator would run.</summary>
     public static bool CanGenerate(Compilation compilation) =>
-        compilation.GetTypeByMetadataName(SoftmaxUsageRules.AttributeMetadataName) is not null
-        && compilation.GetTypeByMetadataName("System.Span`1") is not null
+        SoftmaxUsageRules.AttributeType(compilation) is not null
+        && Facts.KnownTypes.Span(compilation) is not null
         && compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp7_3 };
 }

@@ -108,20 +108,21 @@ internal static partial class LogOfSoftmaxMatcher
                 continue;
             }
 
-            ImmutableArray<CalleeLog> logged = analysis.Symbols.Summaries.LoggedParameters(method, body => LoggedParameters(analysis.Symbols, body));
-            if (logged.IsEmpty)
-            {
-                continue;
-            }
-
+            // Which arguments are probabilities, first: most calls pass none, and then the callee is not summarized.
             probabilities ??= SoftmaxResults(analysis);
+            ImmutableArray<CalleeLog> logged = default;
             foreach (IArgumentOperation argument in invocation.Arguments)
             {
                 if (argument.Parameter is not { } parameter
-                    || (ProducingCall(analysis.Symbols, argument.Value) is null
-                        && !(OperationHelpers.RootSymbol(argument.Value) is { } root && probabilities.ContainsKey(root))))
+                    || (!(OperationHelpers.RootSymbol(argument.Value) is { } root && probabilities.ContainsKey(root))
+                        && ProducingCall(analysis.Symbols, argument.Value) is null))
                 {
                     continue;
+                }
+
+                if (logged.IsDefault)
+                {
+                    logged = analysis.Symbols.Summaries.LoggedParameters(method, body => LoggedParameters(analysis.Symbols, body));
                 }
 
                 foreach (CalleeLog log in logged)

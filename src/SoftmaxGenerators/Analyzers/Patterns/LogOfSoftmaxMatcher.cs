@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Facts;
 
 namespace SoftmaxGenerators.Analyzers.Patterns;
 
@@ -30,19 +31,24 @@ internal sealed class LogOfSoftmaxMatch
 internal static partial class LogOfSoftmaxMatcher
 {
     public static bool IsSoftmaxName(string name) =>
-        name.IndexOf("softmax", StringComparison.OrdinalIgnoreCase) >= 0
+        name.Length >= 7
+        && name.IndexOf("softmax", StringComparison.OrdinalIgnoreCase) >= 0
         && name.IndexOf("log", StringComparison.OrdinalIgnoreCase) < 0;
 
     /// <summary>A method that says it computes a softmax: <c>Softmax(z)</c>, <c>StableSoftmax(z)</c>, or the forward
-    /// function of a softmax type (<c>Softmax.Apply(x)</c>, <c>SoftmaxLayer.Forward(x)</c>).</summary>
+    /// function of a softmax type (<c>Softmax.Apply(x)</c>, <c>SoftmaxLayer.Forward(x)</c>: <see cref="InterestIndex.ForwardNames"/>).</summary>
     public static bool IsSoftmaxNamed(IMethodSymbol method) =>
         IsSoftmaxName(method.Name)
-        || (method.Name is "Apply" or "Forward" or "Activate" or "Activation" or "Compute" or "Evaluate" or "Function" or "Calculate" or "Transform"
-            && !method.ReturnsVoid && method.ContainingType is { } type && IsSoftmaxName(type.Name));
+        || (!method.ReturnsVoid && InterestIndex.ForwardNames.Contains(method.Name) && method.ContainingType is { } type && IsSoftmaxName(type.Name));
 
     public static List<LogOfSoftmaxMatch> Matches(BodyAnalysis analysis)
     {
         var results = new List<LogOfSoftmaxMatch>();
+        if (analysis.LogCalls.Count == 0 && analysis.LogMethodGroups.Count == 0)
+        {
+            return results;
+        }
+
         Dictionary<ISymbol, IInvocationOperation?> probabilities = SoftmaxResults(analysis);
         foreach (IInvocationOperation log in analysis.LogCalls)
         {
@@ -52,11 +58,6 @@ internal static partial class LogOfSoftmaxMatcher
             }
 
             IOperation argument = OperationHelpers.Unwrap(log.Arguments[0].Value);
-            if (Flow.Conditions.GuardedPositive(argument, log))
-            {
-                // if (p > 1e-10) h -= p * Math.Log(p): the log never sees an underflowed zero.
-                continue;
-            }
             if (argument is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true })
             {
                 IOperation? collection = argument is IArrayElementReferenceOperation array ? array.ArrayReference : ((IPropertyReferenceOperation)argument).Instance;
@@ -121,6 +122,11 @@ internal static partial class LogOfSoftmaxMatcher
             }
         }
 
+        // if (p > 1e-10) h -= p * Math.Log(p): the log never sees an underflowed zero. Judged last: most logs are not
+        // of probabilities, and the guard search walks the enclosing statements.
+        results.RemoveAll(match => match.Log is IInvocationOperation call
+            && Flow.Conditions.GuardedPositive(OperationHelpers.Unwrap(call.Arguments[0].Value), call));
+
         foreach (IMethodReferenceOperation group in analysis.LogMethodGroups)
         {
             if (OperationHelpers.EnclosingCallOfDelegate(group) is { } call
@@ -136,7 +142,10 @@ internal static partial class LogOfSoftmaxMatcher
     }
 
     /// <summary>Variables that hold softmax probabilities, with the call that produced them when there is one.</summary>
-    private static Dictionary<ISymbol, IInvocationOperation?> SoftmaxResults(BodyAnalysis analysis)
+    private static Dictionary<ISymbol, IInvocationOperation?> SoftmaxResults(BodyAnalysis analysis) =>
+        analysis.SoftmaxResults ??= ComputeSoftmaxResults(analysis);
+
+    private static Dictionary<ISymbol, IInvocationOperation?> ComputeSoftmaxResults(BodyAnalysis analysis)
     {
         var results = new Dictionary<ISymbol, IInvocationOperation?>(SymbolEqualityComparer.Default);
         var sums = new HashSet<ISymbol>(SymbolEqualityComparer.Default);

@@ -1,4 +1,6 @@
+using System;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -14,8 +16,9 @@ internal sealed class NumericsSymbols
 {
     private NumericsSymbols(Compilation compilation, AnalyzerOptions? options)
     {
-        Functions = new NumericFunctions(compilation, options);
-        Summaries = new MethodSummaries(compilation);
+        Functions = new NumericFunctions(compilation, options, name => Interest.IsFunctionName(name));
+        _interest = new Lazy<InterestIndex>(() => InterestIndex.Build(compilation, Functions.ConfiguredNames), LazyThreadSafetyMode.ExecutionAndPublication);
+        Summaries = new MethodSummaries(compilation, node => Interest.MayBeInteresting(node));
         UnityMathf = Functions.UnityMathf;
         Math = Functions.Math;
         MathF = Functions.MathF;
@@ -29,6 +32,23 @@ internal sealed class NumericsSymbols
 
     /// <summary>Which methods compute exponentials and logarithms (libraries, wrappers, .editorconfig).</summary>
     public NumericFunctions Functions { get; }
+
+    private readonly Lazy<InterestIndex> _interest;
+
+    /// <summary>Where the sources name something the rules recognize (built on first use): code that names nothing is
+    /// skipped unbound.</summary>
+    public InterestIndex Interest => _interest.Value;
+
+    /// <summary>Registers an operation action only in the operation blocks whose text names something the rules
+    /// recognize (<see cref="Interest"/>): the driver then never calls it for the rest of the compilation.</summary>
+    public void RegisterOperationAction(CompilationStartAnalysisContext start, Action<OperationAnalysisContext> action, OperationKind kind) =>
+        start.RegisterOperationBlockStartAction(block =>
+        {
+            if (Interest.MayBeInteresting(block.OperationBlocks))
+            {
+                block.RegisterOperationAction(action, kind);
+            }
+        });
 
     /// <summary>Facts about the compilation's own methods (normalizes its argument in place...).</summary>
     public MethodSummaries Summaries { get; }
