@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 using SoftmaxGenerators.Analyzers.Patterns;
 
@@ -150,7 +151,11 @@ internal sealed class MethodSummaries
 
     private int ComputeShifted(IMethodSymbol method)
     {
-        if (Body(method) is not { } body)
+        // x[i] -= v, x[i] = x[i] - v, x[i] = Max/Min/Clamp(...): none without one of these tokens, and then the body
+        // is not bound.
+        if (!HasToken(method, static token => token.IsKind(SyntaxKind.MinusToken) || token.IsKind(SyntaxKind.MinusEqualsToken)
+                || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Max" or "Min" or "Clamp" or "MaxNumber" or "MinNumber"))
+            || Body(method) is not { } body)
         {
             return 0;
         }
@@ -221,6 +226,20 @@ internal sealed class MethodSummaries
         return any ? 0 : -1;
     }
 
+    /// <summary>Whether the method's declaration has a token the summary needs (a cheap test before binding).</summary>
+    private static bool HasToken(IMethodSymbol method, Func<SyntaxToken, bool> predicate)
+    {
+        foreach (SyntaxToken token in method.DeclaringSyntaxReferences[0].GetSyntax().DescendantTokens())
+        {
+            if (predicate(token))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private IOperation? Body(IMethodSymbol method, bool needsInterest = false)
     {
         SyntaxNode declaration = method.DeclaringSyntaxReferences[0].GetSyntax();
@@ -238,7 +257,9 @@ internal sealed class MethodSummaries
 
     private int Compute(IMethodSymbol method)
     {
-        if (Body(method) is not { } body)
+        // Every normalization divides (by the sum, or 1 / sum then multiplies): no division, no binding.
+        if (!HasToken(method, static token => token.IsKind(SyntaxKind.SlashToken) || token.IsKind(SyntaxKind.SlashEqualsToken))
+            || Body(method) is not { } body)
         {
             return -1;
         }

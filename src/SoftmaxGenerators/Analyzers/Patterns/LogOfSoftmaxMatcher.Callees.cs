@@ -103,8 +103,10 @@ internal static partial class LogOfSoftmaxMatcher
         foreach (IInvocationOperation invocation in analysis.Invocations)
         {
             IMethodSymbol method = invocation.TargetMethod;
-            if (method.MethodKind != MethodKind.Ordinary || method.DeclaringSyntaxReferences.IsEmpty || method.Parameters.IsEmpty)
+            if (method.MethodKind != MethodKind.Ordinary || method.DeclaringSyntaxReferences.IsEmpty || method.Parameters.IsEmpty
+                || !analysis.Symbols.Interest.MayBeInteresting(method.OriginalDefinition))
             {
+                // No callee body, or one whose text names no log.
                 continue;
             }
 
