@@ -9,7 +9,7 @@ using SoftmaxScan;
 //   materialize [--labels DIR] [--mirror DIR] [--out DIR]
 //   scan DIR [--analyzers DIR] [--tsv FILE]
 //   score [--labels DIR] [--corpus DIR] [--judgements FILE] [--no-fixes] [--repo OWNER/NAME]
-//   cost DIR [--repeat N]
+//   cost DIR [--repeat N] [--warmup N]
 string repositoryRoot = FindRepositoryRoot();
 var arguments = args.ToList();
 string Option(string name, string fallback)
@@ -43,6 +43,7 @@ string tsv = Option("--tsv", "");
 string judgementsFile = Option("--judgements", Path.Combine(labelsDirectory, "judgements.tsv"));
 string onlyRepo = Option("--repo", "");
 int repeat = int.Parse(Option("--repeat", "1"), System.Globalization.CultureInfo.InvariantCulture);
+int warmup = int.Parse(Option("--warmup", "0"), System.Globalization.CultureInfo.InvariantCulture);
 bool noFixes = Flag("--no-fixes");
 var restorer = new PackageRestorer(Path.Combine(repositoryRoot, "artifacts", "scan-cache"), Console.Out);
 var compilations = new Compilations(restorer, Console.Out);
@@ -257,8 +258,9 @@ async Task<int> CostAsync(string root)
     Console.WriteLine($"{units.Count} compilations, {units.Sum(u => u.Unit.Files.Count)} files");
     var binding = new List<double>();
     var analysis = new List<double>();
+    var ratios = new List<double>();
     var perAnalyzer = new Dictionary<string, double>(StringComparer.Ordinal);
-    for (int round = 0; round < repeat; round++)
+    for (int round = -warmup; round < repeat; round++)
     {
         double bind = 0, analyze = 0;
         foreach (BuiltUnit built in units)
@@ -283,12 +285,23 @@ async Task<int> CostAsync(string root)
                 var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
                 analyze += telemetry.ExecutionTime.TotalSeconds;
                 string name = analyzer.GetType().Name;
-                perAnalyzer[name] = (perAnalyzer.TryGetValue(name, out double t) ? t : 0) + telemetry.ExecutionTime.TotalSeconds;
+                if (round >= 0)
+                {
+                    perAnalyzer[name] = (perAnalyzer.TryGetValue(name, out double t) ? t : 0) + telemetry.ExecutionTime.TotalSeconds;
+                }
             }
+        }
+
+        if (round < 0)
+        {
+            // Warm-up: the JIT compiles the compiler and the analyzers; not counted.
+            Console.WriteLine($"warm-up: binding {bind:F2} s, analyzers {analyze:F3} s ({100 * analyze / bind:F2}% of binding)");
+            continue;
         }
 
         binding.Add(bind);
         analysis.Add(analyze);
+        ratios.Add(analyze / bind);
         Console.WriteLine($"round {round + 1}: binding {bind:F2} s, analyzers {analyze:F3} s ({100 * analyze / bind:F2}% of binding)");
     }
 
@@ -299,7 +312,8 @@ async Task<int> CostAsync(string root)
 
     double medianBinding = binding.OrderBy(x => x).ElementAt(binding.Count / 2);
     double medianAnalysis = analysis.OrderBy(x => x).ElementAt(analysis.Count / 2);
-    Console.WriteLine($"median: binding {medianBinding:F2} s, analyzers {medianAnalysis:F3} s = {100 * medianAnalysis / medianBinding:F2}% of binding ({Environment.ProcessorCount} cores)");
+    double medianRatio = ratios.OrderBy(x => x).ElementAt(ratios.Count / 2);
+    Console.WriteLine($"median: binding {medianBinding:F2} s, analyzers {medianAnalysis:F3} s; median of the rounds' shares {100 * medianRatio:F2}% of binding ({Environment.ProcessorCount} cores)");
     return 0;
 }
 

@@ -44,8 +44,6 @@ internal sealed class InterestIndex
 
     private static readonly string[] s_baseNames = { "Exp", "exp", "Log", "log", "LogP1", "Pow" };
 
-    private const string SoftmaxWord = "softmax";
-
     private readonly Dictionary<SyntaxTree, int[]> _hits;
     private readonly HashSet<string> _functionNames;
 
@@ -62,6 +60,8 @@ internal sealed class InterestIndex
     /// <summary>Builds the index of every tree of the compilation.</summary>
     public static InterestIndex Build(Compilation compilation, IEnumerable<string> configuredNames)
     {
+        // The whole text of each tree: for the usual SourceText (a string) this is that string, no copy; a large file
+        // read as chunks is copied once.
         var trees = new List<(SyntaxTree Tree, string Text, List<int> Hits)>();
         foreach (SyntaxTree tree in compilation.SyntaxTrees)
         {
@@ -87,11 +87,10 @@ internal sealed class InterestIndex
         foreach ((SyntaxTree tree, string text, List<int> hits) in trees)
         {
             SyntaxNode? root = null;
-            for (int at = text.IndexOf(SoftmaxWord, StringComparison.OrdinalIgnoreCase); at >= 0;
-                 at = text.IndexOf(SoftmaxWord, at + SoftmaxWord.Length, StringComparison.OrdinalIgnoreCase))
+            foreach (int at in SoftmaxOccurrences(text))
             {
                 SyntaxToken token = (root ??= tree.GetRoot()).FindToken(at);
-                if (!token.IsKind(SyntaxKind.IdentifierToken) || !token.Span.Contains(at) || (hits.Count > 0 && hits[hits.Count - 1] == token.SpanStart))
+                if (!token.IsKind(SyntaxKind.IdentifierToken) || !token.Span.Contains(at))
                 {
                     continue;
                 }
@@ -125,11 +124,14 @@ internal sealed class InterestIndex
             forwardNames.UnionWith(declaredForwards.TryGetValue(typeName, out List<string>? declared) ? declared : ForwardNames);
         }
 
-        foreach ((SyntaxTree tree, string text, List<int> hits) in trees)
+        if (forwardNames.Count > 0)
         {
-            foreach (string forward in forwardNames)
+            foreach ((SyntaxTree tree, string text, List<int> hits) in trees)
             {
-                FindWord(tree, text, forward, hits, wrappers: null);
+                foreach (string forward in forwardNames)
+                {
+                    FindWord(tree, text, forward, hits, wrappers: null);
+                }
             }
         }
 
@@ -261,6 +263,25 @@ internal sealed class InterestIndex
     }
 
     private static bool IsIdentifierPart(char c) => c == '_' || char.IsLetterOrDigit(c);
+
+    /// <summary>Where "softmax" starts, in any case (<c>Softmax</c>, <c>SoftMax</c>, <c>SOFTMAX</c>, <c>ImplSoftmax</c>): one
+    /// vectorized pass for the letter x, each checked for the six letters before it.</summary>
+    private static List<int> SoftmaxOccurrences(string text)
+    {
+        var starts = new List<int>();
+        for (int from = 6, found; from < text.Length && (found = text.AsSpan(from).IndexOfAny('x', 'X')) >= 0; from += found + 1)
+        {
+            int at = from + found - 6;
+            ReadOnlySpan<char> six = text.AsSpan(at, 6);
+            if ((six[0] | 0x20) == 's' && (six[1] | 0x20) == 'o' && (six[2] | 0x20) == 'f' && (six[3] | 0x20) == 't'
+                && (six[4] | 0x20) == 'm' && (six[5] | 0x20) == 'a')
+            {
+                starts.Add(at);
+            }
+        }
+
+        return starts;
+    }
 
     /// <summary>The name of the one-parameter method whose whole body returns the call the token names
     /// (<c>static double Sigma(double x) =&gt; Math.Exp(x);</c>, <c>{ return (float)Exp(x); }</c>), or null.</summary>

@@ -132,6 +132,7 @@ internal static class LogisticMatcher
         {
             holder = HolderOf(numerator);
             if (holder is null || !SymbolEqualityComparer.Default.Equals(holder, HolderOf(OperationHelpers.Unwrap(other)))
+                || !HasExponentialDefinitionBefore(symbols, division, holder)
                 || FindDefinition(symbols, division, holder) is not { } definition
                 || ExpOf(symbols, OperationHelpers.Unwrap(definition.Value), out IOperation? definitionExponent) is not { } definitionExp)
             {
@@ -302,6 +303,32 @@ internal static class LogisticMatcher
         }
 
         return null;
+    }
+
+    /// <summary>A cheap look-back before <see cref="FindDefinition"/>: some statement before the division, in its block or an
+    /// enclosing one, defines the holder as an exponential (<c>k = Math.Exp(v)</c>). Most <c>a / (1 + a)</c> divisions
+    /// have none, and then the checks that walk the method are not needed.</summary>
+    private static bool HasExponentialDefinitionBefore(NumericsSymbols symbols, IOperation division, ISymbol holder)
+    {
+        IOperation node = division;
+        int seen = 0;
+        for (IOperation? parent = node.Parent; parent is not null && parent.Kind != OperationKind.MethodBody; node = parent, parent = parent.Parent)
+        {
+            if (parent is not IBlockOperation block)
+            {
+                continue;
+            }
+
+            for (int i = IndexOf(block, node) - 1; i >= 0 && ++seen <= MaxStatements; i--)
+            {
+                if (DefinitionIn(block.Operations[i], holder) is { } value)
+                {
+                    return ExpOf(symbols, OperationHelpers.Unwrap(value), out _) is not null;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A local that a lambda or local function writes can change at any call: treat it like a field.</summary>
