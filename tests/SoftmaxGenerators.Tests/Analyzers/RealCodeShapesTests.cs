@@ -33,6 +33,16 @@ public class RealCodeShapesTests
 
     public static TheoryData<string> SoftmaxPositives => new()
     {
+        // Wrappers that clamp the exponential (encog's BoundMath.Exp): saturated, equal probabilities for large logits.
+        """
+        static class Bounds { public static double Bound(double d) { if (d < -1e20) return -1e20; return d > 1e20 ? 1e20 : d; } }
+        static double BoundedExp(double a) { return Bounds.Bound(Math.Exp(a)); }
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:BoundedExp(x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        """
+        static double CappedExp(double a) => Math.Min(Math.Exp(a), 1e20);
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:CappedExp(x[i])|}; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
         // The guard says the opposite: the exponential's element is positive and unbounded.
         """
         static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { if (x[i] < 0) y[i] = x[i]; else y[i] = {|SMX0001:Math.Exp(x[i])|} - 1; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
@@ -312,6 +322,16 @@ public class RealCodeShapesTests
 
     public static TheoryData<string> SoftmaxNegatives => new()
     {
+        // A function of an exponential that is no clamp is no exponential: log(exp(a)) = a, a square.
+        """
+        static double Same(double a) => Math.Log(Math.Exp(a));
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = Same(x[i]); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        """
+        static double Square(double d) => d * d;
+        static double Sq(double a) => Square(Math.Exp(a));
+        static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = Sq(x[i]); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
         // An ELU branch: the element is non-positive where its exponential is taken (Noedify's activation switch).
         """
         static double[] F(double[] x) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { if (x[i] > 0) y[i] = x[i]; else y[i] = Math.Exp(x[i]) - 1; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }

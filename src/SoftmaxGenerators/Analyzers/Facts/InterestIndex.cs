@@ -21,8 +21,9 @@ namespace SoftmaxGenerators.Analyzers.Facts;
 /// <c>TensorPrimitives.SoftMax</c>, <c>SoftmaxLayer</c>), the forward-function names of a softmax type
 /// (<see cref="ForwardNames"/>) when a type-only context (a field, parameter, local or return type, a <c>new</c>)
 /// names a softmax type (those it declares, for a type of the sources), and, to a fixpoint, the name of
-/// every one-parameter method whose whole body returns a call of an exponential or logarithm name (user wrappers such
-/// as <c>Sigma(x) =&gt; Math.Exp(x)</c>, whose callers name only <c>Sigma</c>: the shape
+/// every one-parameter method whose whole body returns a call of an exponential or logarithm name, or a clamp of one
+/// (user wrappers such as <c>Sigma(x) =&gt; Math.Exp(x)</c> or <c>Bound(Math.Exp(x))</c>, whose callers name only the
+/// wrapper: the shape
 /// <see cref="NumericFunctions"/> recognizes as a wrapper). Identifiers only: names in comments and strings do not
 /// count.
 /// </para>
@@ -283,8 +284,19 @@ internal sealed class InterestIndex
         return starts;
     }
 
-    /// <summary>The name of the one-parameter method whose whole body returns the call the token names
-    /// (<c>static double Sigma(double x) =&gt; Math.Exp(x);</c>, <c>{ return (float)Exp(x); }</c>), or null.</summary>
+    private static SyntaxNode? SkipCasts(SyntaxNode? node)
+    {
+        while (node is CastExpressionSyntax or ParenthesizedExpressionSyntax)
+        {
+            node = node.Parent;
+        }
+
+        return node;
+    }
+
+    /// <summary>The name of the one-parameter method whose whole body returns the call the token names, or a call of
+    /// it (<c>static double Sigma(double x) =&gt; Math.Exp(x);</c>, <c>{ return (float)Exp(x); }</c>,
+    /// <c>Bound(Math.Exp(x))</c>), or null.</summary>
     private static string? WrapperAround(SyntaxToken token)
     {
         if (token.Parent is not SimpleNameSyntax name)
@@ -298,10 +310,11 @@ internal sealed class InterestIndex
             return null;
         }
 
-        SyntaxNode? returned = invocation.Parent;
-        while (returned is CastExpressionSyntax or ParenthesizedExpressionSyntax)
+        SyntaxNode? returned = SkipCasts(invocation.Parent);
+        if (returned is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax clamp } })
         {
-            returned = returned.Parent;
+            // Bound(Math.Exp(x)), Math.Min(Math.Exp(x), 1e20): a clamped exponential is a wrapper too.
+            returned = SkipCasts(clamp.Parent);
         }
 
         MethodDeclarationSyntax? method = returned switch

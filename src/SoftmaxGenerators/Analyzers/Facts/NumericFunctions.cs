@@ -255,6 +255,11 @@ internal sealed class NumericFunctions
             return _cache.TryGetValue(definition, out NumericFunction cached) ? cached : ClassifyCore(definition, depth + 1);
         }
 
+        if (IsClampedExponential(model, callee, arguments, parameter, depth))
+        {
+            return NumericFunction.Exp;
+        }
+
         // Math.Pow(Math.E, x)
         if (arguments.Count == 2 && callee.Name == "Pow" && (Is(callee.ContainingType, _math) || Is(callee.ContainingType, _mathF) || Is(callee.ContainingType, _unityMathf))
             && IsParameter(arguments[1].Expression, parameter)
@@ -265,6 +270,80 @@ internal sealed class NumericFunctions
         }
 
         return NumericFunction.None;
+    }
+
+    /// <summary>
+    /// A clamp of an exponential of the parameter: <c>BoundNumbers.Bound(Math.Exp(x))</c> (a one-parameter method of
+    /// the compilation that returns its argument on some path), <c>Math.Min(Math.Exp(x), 1e20)</c>,
+    /// <c>Math.Clamp(Math.Exp(x), 1e-10, 1e10)</c> (the other arguments constant). Clamped or not, a sum of such
+    /// values divided by itself is a softmax that saturates or overflows where the logits are large.
+    /// </summary>
+    private bool IsClampedExponential(SemanticModel model, IMethodSymbol callee, SeparatedSyntaxList<ArgumentSyntax> arguments, string parameter, int depth)
+    {
+        bool mathClamp = callee.Name is "Min" or "Max" or "Clamp"
+            && (Is(callee.ContainingType, _math) || Is(callee.ContainingType, _mathF) || Is(callee.ContainingType, _unityMathf));
+        if (!mathClamp && !(arguments.Count == 1 && callee.Parameters.Length == 1 && ReturnsItsParameter(callee)))
+        {
+            return false;
+        }
+
+        InvocationExpressionSyntax? inner = null;
+        foreach (ArgumentSyntax argument in arguments)
+        {
+            ExpressionSyntax value = StripCasts(argument.Expression)!;
+            if (inner is null && value is InvocationExpressionSyntax call && call.ArgumentList.Arguments.Count == 1
+                && IsParameter(call.ArgumentList.Arguments[0].Expression, parameter))
+            {
+                inner = call;
+            }
+            else if (!model.GetConstantValue(value).HasValue)
+            {
+                return false;
+            }
+        }
+
+        if (inner is null || model.GetSymbolInfo(inner).Symbol is not IMethodSymbol innerMethod)
+        {
+            return false;
+        }
+
+        IMethodSymbol definition = (innerMethod.ReducedFrom ?? innerMethod).OriginalDefinition;
+        return definition.Parameters.Length == 1
+            && (_cache.TryGetValue(definition, out NumericFunction cached) ? cached : ClassifyCore(definition, depth + 1)) == NumericFunction.Exp;
+    }
+
+    /// <summary>A one-parameter method of the compilation that returns its parameter on some path (<c>return d;</c>,
+    /// <c>return d &gt; Max ? Max : d;</c>): a clamp, read from its syntax.</summary>
+    private bool ReturnsItsParameter(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not BaseMethodDeclarationSyntax declaration
+            || !_compilation.ContainsSyntaxTree(declaration.SyntaxTree)
+            || declaration.Span.Length > 2000)
+        {
+            return false;
+        }
+
+        string parameter = method.Parameters[0].Name;
+        foreach (SyntaxNode node in declaration.DescendantNodes())
+        {
+            ExpressionSyntax? returned = node switch
+            {
+                ReturnStatementSyntax { Expression: { } value } => value,
+                ArrowExpressionClauseSyntax { Expression: var value } => value,
+                _ => null,
+            };
+            returned = StripCasts(returned);
+            if (returned is not null && (IsParameter(returned, parameter)
+                || (returned is ConditionalExpressionSyntax conditional
+                    && (IsParameter(conditional.WhenTrue, parameter) || IsParameter(conditional.WhenFalse, parameter)))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ExpressionSyntax? StripCasts(ExpressionSyntax? expression)
