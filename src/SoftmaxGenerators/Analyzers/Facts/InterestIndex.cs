@@ -165,17 +165,7 @@ internal sealed class InterestIndex
     }
 
     /// <summary>False when the node's text names nothing the rules recognize (then nothing in it can be reported).</summary>
-    public bool MayBeInteresting(SyntaxNode node)
-    {
-        if (!_hits.TryGetValue(node.SyntaxTree, out int[]? hits))
-        {
-            return true;
-        }
-
-        TextSpan span = node.FullSpan;
-        int first = FirstAtOrAfter(hits, span.Start);
-        return first < hits.Length && hits[first] < span.End;
-    }
+    public bool MayBeInteresting(SyntaxNode node) => MayBeInteresting(node.SyntaxTree, node.FullSpan);
 
     /// <summary>False when none of the blocks' text names anything the rules recognize.</summary>
     public bool MayBeInteresting(ImmutableArray<IOperation> blocks)
@@ -203,19 +193,25 @@ internal sealed class InterestIndex
 
         foreach (SyntaxReference reference in references)
         {
-            if (!_hits.TryGetValue(reference.SyntaxTree, out int[]? hits))
-            {
-                return true;
-            }
-
-            int first = FirstAtOrAfter(hits, reference.Span.Start);
-            if (first < hits.Length && hits[first] < reference.Span.End)
+            if (MayBeInteresting(reference.SyntaxTree, reference.Span))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Whether an indexed name starts inside the span; a tree the index does not know is interesting.</summary>
+    private bool MayBeInteresting(SyntaxTree tree, TextSpan span)
+    {
+        if (!_hits.TryGetValue(tree, out int[]? hits))
+        {
+            return true;
+        }
+
+        int first = FirstAtOrAfter(hits, span.Start);
+        return first < hits.Length && hits[first] < span.End;
     }
 
     private static int FirstAtOrAfter(int[] sorted, int position)
@@ -284,16 +280,6 @@ internal sealed class InterestIndex
         return starts;
     }
 
-    private static SyntaxNode? SkipCasts(SyntaxNode? node)
-    {
-        while (node is CastExpressionSyntax or ParenthesizedExpressionSyntax)
-        {
-            node = node.Parent;
-        }
-
-        return node;
-    }
-
     /// <summary>The name of the one-parameter method whose whole body returns the call the token names, or a call of
     /// it (<c>static double Sigma(double x) =&gt; Math.Exp(x);</c>, <c>{ return (float)Exp(x); }</c>,
     /// <c>Bound(Math.Exp(x))</c>), or null.</summary>
@@ -310,19 +296,16 @@ internal sealed class InterestIndex
             return null;
         }
 
-        SyntaxNode? returned = SkipCasts(invocation.Parent);
-        if (returned is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax clamp } })
+        // The wrapper shape is NumericFunctions': the whole body returns the call, or a clamp of it (Bound(Math.Exp(x)),
+        // Math.Min(Math.Exp(x), 1e20)).
+        MethodDeclarationSyntax? method = invocation.FirstAncestorOrSelf<MethodDeclarationSyntax>();
+        if (method is not { ParameterList.Parameters.Count: 1 } || NumericFunctions.WrapperReturn(method) is not { } returned)
         {
-            // Bound(Math.Exp(x)), Math.Min(Math.Exp(x), 1e20): a clamped exponential is a wrapper too.
-            returned = SkipCasts(clamp.Parent);
+            return null;
         }
 
-        MethodDeclarationSyntax? method = returned switch
-        {
-            ArrowExpressionClauseSyntax { Parent: MethodDeclarationSyntax declaration } => declaration,
-            ReturnStatementSyntax { Parent: BlockSyntax { Statements.Count: 1, Parent: MethodDeclarationSyntax declaration } } => declaration,
-            _ => null,
-        };
-        return method is { ParameterList.Parameters.Count: 1 } ? method.Identifier.ValueText : null;
+        return returned == invocation || (returned is InvocationExpressionSyntax clamp && NumericFunctions.IsArgumentOf(clamp, invocation))
+            ? method.Identifier.ValueText
+            : null;
     }
 }

@@ -215,14 +215,7 @@ internal sealed class NumericFunctions
             return NumericFunction.None;
         }
 
-        ExpressionSyntax? returned = declaration.ExpressionBody?.Expression;
-        if (returned is null && declaration.Body is { Statements.Count: 1 } body && body.Statements[0] is ReturnStatementSyntax { Expression: { } value })
-        {
-            returned = value;
-        }
-
-        returned = StripCasts(returned);
-        if (returned is not InvocationExpressionSyntax invocation || !_compilation.ContainsSyntaxTree(invocation.SyntaxTree))
+        if (WrapperReturn(declaration) is not InvocationExpressionSyntax invocation || !_compilation.ContainsSyntaxTree(invocation.SyntaxTree))
         {
             return NumericFunction.None;
         }
@@ -338,6 +331,35 @@ internal sealed class NumericFunctions
             if (returned is not null && (IsParameter(returned, parameter)
                 || (returned is ConditionalExpressionSyntax conditional
                     && (IsParameter(conditional.WhenTrue, parameter) || IsParameter(conditional.WhenFalse, parameter)))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What a wrapper's whole body returns, casts and parentheses stripped: the expression body, or the one
+    /// returned value of a one-statement block; null for any other body. Shared with <see cref="InterestIndex"/>, which
+    /// indexes the names of exactly these wrappers.</summary>
+    internal static ExpressionSyntax? WrapperReturn(BaseMethodDeclarationSyntax declaration)
+    {
+        ExpressionSyntax? returned = declaration.ExpressionBody?.Expression;
+        if (returned is null && declaration.Body is { Statements.Count: 1 } body && body.Statements[0] is ReturnStatementSyntax { Expression: { } value })
+        {
+            returned = value;
+        }
+
+        return StripCasts(returned);
+    }
+
+    /// <summary>The exponential a clamping wrapper clamps: the argument of <c>Bound(Math.Exp(x))</c> or
+    /// <c>Math.Min(Math.Exp(x), 1e20)</c> that is a call (see <see cref="IsClampedExponential"/>).</summary>
+    internal static bool IsArgumentOf(InvocationExpressionSyntax outer, ExpressionSyntax inner)
+    {
+        foreach (ArgumentSyntax argument in outer.ArgumentList.Arguments)
+        {
+            if (StripCasts(argument.Expression) == inner)
             {
                 return true;
             }
