@@ -41,8 +41,14 @@ internal sealed partial class BodyAnalysis
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtraction
                     when !OperationHelpers.IsConstant(subtraction.RightOperand) && !OperationHelpers.IsConstant(subtraction.LeftOperand):
-                    // x - max; but 1.0 - f (a constant minus something) shifts nothing.
-                    return true;
+                    // x - max; but 1.0 - f (a constant minus something) shifts nothing, nor does a maximum that is
+                    // plainly not the maximum of what is exponentiated (then the operands are looked at as they are).
+                    if (!IsMisdirectedMax(subtraction))
+                    {
+                        return true;
+                    }
+
+                    break;
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } addition
                     when IsNegatedVariable(addition.LeftOperand) || IsNegatedVariable(addition.RightOperand):
                     return true;
@@ -168,5 +174,163 @@ internal sealed partial class BodyAnalysis
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <c>x[i] - max</c> where <c>max</c> is plainly not the maximum of the elements exponentiated: a running maximum
+    /// of another collection that nothing wrote before it was taken (the previous call's output instead of this
+    /// call's input), or the maximum of two elements recomputed in a loop without ever reading itself
+    /// (<c>max = Math.Max(p[0], p[k])</c>, the first and the latest element only) while the exponent runs over all of
+    /// them. Everything else that is subtracted - a mean, a log-sum-exp, a maximum computed in any other way - still
+    /// counts as a shift: unsure is never a false alarm here.
+    /// </summary>
+    private bool IsMisdirectedMax(IBinaryOperation subtraction)
+    {
+        if (OperationHelpers.Unwrap(subtraction.RightOperand) is not ILocalReferenceOperation { Local: { } max }
+            || OperationHelpers.ElementCollection(subtraction.LeftOperand) is not { } exponentiated)
+        {
+            return false;
+        }
+
+        IReadOnlyList<Write> writes = WritesOf(max);
+        ISymbol? collection = null;
+        int lastMax = -1;
+        bool running = false;
+        bool pairInLoop = false;
+        foreach (Write write in writes)
+        {
+            if (write.Kind != WriteKind.Assign || write.Element || write.Value is not { } value)
+            {
+                return false;
+            }
+
+            value = OperationHelpers.Unwrap(value);
+            if (OperationHelpers.IsConstant(value))
+            {
+                continue;
+            }
+
+            if (OperationHelpers.ElementCollection(value) is { } initial)
+            {
+                if (!Same(ref collection, initial))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (value is not IInvocationOperation { TargetMethod.Name: "Max", Arguments.Length: 2 } call || !IsPureMath(call.TargetMethod))
+            {
+                return false;
+            }
+
+            bool readsItself = false;
+            foreach (IArgumentOperation argument in call.Arguments)
+            {
+                IOperation operand = OperationHelpers.Unwrap(argument.Value);
+                if (operand is ILocalReferenceOperation { Local: { } self } && SymbolEqualityComparer.Default.Equals(self, max))
+                {
+                    readsItself = true;
+                }
+                else if (OperationHelpers.ElementCollection(operand) is not { } element || !Same(ref collection, element))
+                {
+                    return false;
+                }
+            }
+
+            running |= readsItself;
+            pairInLoop |= !readsItself && InLoop(call);
+            lastMax = System.Math.Max(lastMax, call.Syntax.SpanStart);
+        }
+
+        if (collection is null || lastMax < 0)
+        {
+            return false;
+        }
+
+        if (!running)
+        {
+            // The maximum of two elements only, retaken on each turn of a loop, against an exponent that itself runs
+            // over the elements in a loop.
+            return pairInLoop && SymbolEqualityComparer.Default.Equals(collection, exponentiated) && InLoop(subtraction);
+        }
+
+        // A running maximum of another collection: the two must be different variables, and the maximum's collection
+        // must hold nothing this body put there before the maximum was taken (no copy of the exponentiated values).
+        if (SymbolEqualityComparer.Default.Equals(collection, exponentiated) || collection is not (IParameterSymbol or IFieldSymbol or ILocalSymbol))
+        {
+            return false;
+        }
+
+        foreach (Write write in WritesOf(collection))
+        {
+            if (write.Kind == WriteKind.Unknown || write.Node.Syntax.SpanStart < lastMax)
+            {
+                return false;
+            }
+        }
+
+        // Nor may it be filled by a call (input.CopyTo(output)) or through an alias (var o = output; o[i] = ...).
+        foreach (IInvocationOperation invocation in Invocations)
+        {
+            if (invocation.Syntax.SpanStart >= lastMax || IsPureMath(invocation.TargetMethod))
+            {
+                continue;
+            }
+
+            if (invocation.Instance is { } instance && IsWhole(instance, collection))
+            {
+                return false;
+            }
+
+            foreach (IArgumentOperation argument in invocation.Arguments)
+            {
+                if (IsWhole(argument.Value, collection))
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (List<Write> list in _writes.Values)
+        {
+            foreach (Write write in list)
+            {
+                if (write.Value is { } value && IsWhole(value, collection))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return exponentiated is IParameterSymbol or IFieldSymbol or ILocalSymbol;
+
+        static bool IsWhole(IOperation operation, ISymbol symbol) =>
+            OperationHelpers.ReferencedSymbol(operation) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, symbol);
+
+        static bool Same(ref ISymbol? known, ISymbol symbol)
+        {
+            known ??= symbol;
+            return SymbolEqualityComparer.Default.Equals(known, symbol);
+        }
+
+        static bool InLoop(IOperation operation)
+        {
+            for (IOperation? current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is ILoopOperation)
+                {
+                    return true;
+                }
+
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
     }
 }
