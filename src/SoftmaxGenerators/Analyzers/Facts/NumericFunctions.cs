@@ -103,7 +103,7 @@ internal sealed class NumericFunctions
 
         // Fast rejection without a cache look-up: everything recognized maps a number to a number (Unity.Mathematics'
         // vector overloads aside, which keep their names).
-        if ((!IsNumericValue(method.ReturnType) && method.Name is not ("exp" or "log")) || !_mayBeFunctionName(method.Name))
+        if ((!IsNumericValue(method.ReturnType) && method.Name is not ("exp" or "log" or "Exp" or "Log")) || !_mayBeFunctionName(method.Name))
         {
             return NumericFunction.None;
         }
@@ -178,27 +178,86 @@ internal sealed class NumericFunctions
             }
         }
 
-        bool numeric = IsNumericValue(method.ReturnType) && SymbolEqualityComparer.Default.Equals(method.ReturnType, method.Parameters[0].Type);
-        if (!numeric)
+        if (!SymbolEqualityComparer.Default.Equals(method.ReturnType, method.Parameters[0].Type))
         {
             return NumericFunction.None;
         }
 
-        // Numeric-operations abstractions (NumOps.Exp(x), Ops<T>.Exp(x)): an abstract or interface member, or one from a
-        // referenced library, named like the function and mapping a number to a number of the same type.
+        bool numeric = IsNumericValue(method.ReturnType);
+        if (!numeric && !IsElementwiseValue(method.ReturnType))
+        {
+            return NumericFunction.None;
+        }
+
+        // Numeric-operations abstractions (NumOps.Exp(x), Ops<T>.Exp(x)) and tensor backends (IBackend.Exp(Tensor),
+        // np.exp(NDArray), torch.exp(Tensor)): an abstract or interface member, or one from a referenced library,
+        // named like the function and mapping a number (or an array of numbers, element by element) to the same type.
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty)
         {
-            return name switch
-            {
-                "Exp" or "exp" => NumericFunction.Exp,
-                "Log" or "log" => NumericFunction.Log,
-                _ => NumericFunction.None,
-            };
+            return FunctionNamed(name);
+        }
+
+        // The implementation of such a member in this compilation (a backend's Exp(Tensor) that calls its native
+        // library): what the interface or base member says it computes.
+        if (depth < MaxWrapperDepth && FunctionNamed(name) != NumericFunction.None && Implemented(method) is { } implemented)
+        {
+            return ClassifyCore(implemented.OriginalDefinition, depth + 1);
         }
 
         // A wrapper in this compilation: its whole body returns a known function of its parameter.
-        return depth < MaxWrapperDepth ? ClassifyWrapper(method, depth) : NumericFunction.None;
+        return numeric && depth < MaxWrapperDepth ? ClassifyWrapper(method, depth) : NumericFunction.None;
     }
+
+    private static NumericFunction FunctionNamed(string name) => name switch
+    {
+        "Exp" or "exp" => NumericFunction.Exp,
+        "Log" or "log" => NumericFunction.Log,
+        _ => NumericFunction.None,
+    };
+
+    /// <summary>The interface member or overridden member of the same name that the method implements.</summary>
+    private static IMethodSymbol? Implemented(IMethodSymbol method)
+    {
+        if (method.OverriddenMethod is { } overridden)
+        {
+            return overridden;
+        }
+
+        foreach (IMethodSymbol explicitImplementation in method.ExplicitInterfaceImplementations)
+        {
+            return explicitImplementation;
+        }
+
+        if (method.IsStatic || method.DeclaredAccessibility != Accessibility.Public || method.ContainingType is not { } type)
+        {
+            return null;
+        }
+
+        foreach (INamedTypeSymbol contract in type.AllInterfaces)
+        {
+            foreach (ISymbol member in contract.GetMembers(method.Name))
+            {
+                if (member is IMethodSymbol { Parameters.Length: 1 } candidate
+                    && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(candidate), method))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A value an exponential can apply to element by element: a tensor, an n-dimensional array, a SIMD vector, a
+    /// matrix (any class, struct or interface that is no built-in number). Complex numbers and quaternions are left
+    /// out: their exponentials are rotations (e^(i theta)), summed in transforms, and do not overflow the same way.
+    /// </summary>
+    private static bool IsElementwiseValue(ITypeSymbol type) =>
+        type.SpecialType == SpecialType.None
+        && type.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface
+        && type.Name.IndexOf("Complex", StringComparison.OrdinalIgnoreCase) < 0
+        && type.Name.IndexOf("Quaternion", StringComparison.OrdinalIgnoreCase) < 0;
 
     private static bool IsNumericValue(ITypeSymbol type) =>
         type.SpecialType is SpecialType.System_Double or SpecialType.System_Single || type is ITypeParameterSymbol;

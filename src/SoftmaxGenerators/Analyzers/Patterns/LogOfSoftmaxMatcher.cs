@@ -80,7 +80,7 @@ internal static partial class LogOfSoftmaxMatcher
                 continue;
             }
 
-            if (probabilities.TryGetValue(symbol, out IInvocationOperation? scalarProducer))
+            if (probabilities.TryGetValue(symbol, out IInvocationOperation? scalarProducer) && !OnlyFromOtherBranches(analysis, symbol, log))
             {
                 results.Add(new LogOfSoftmaxMatch(log, symbol, scalarProducer));
                 continue;
@@ -139,6 +139,32 @@ internal static partial class LogOfSoftmaxMatcher
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Every call that made the variable a softmax sits in another branch of the dispatch the log sits in
+    /// (<c>if (layer == Softmax) x = ops.Softmax(x); else if (layer == Log) x = ops.Log(x);</c> in a loop over a
+    /// model's layers): which follows which is the model's business, not this code's.
+    /// </summary>
+    private static bool OnlyFromOtherBranches(BodyAnalysis analysis, ISymbol symbol, IInvocationOperation log)
+    {
+        bool any = false;
+        foreach (Write write in analysis.WritesOf(symbol))
+        {
+            if (write.Kind != WriteKind.Assign || write.Element || write.Value is not { } value || ProducingCall(analysis.Symbols, value) is null)
+            {
+                continue;
+            }
+
+            if (!OperationHelpers.Exclusive(write.Node, log, acrossLoops: true))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
     }
 
     /// <summary>Variables that hold softmax probabilities, with the call that produced them when there is one.</summary>
@@ -222,8 +248,10 @@ internal static partial class LogOfSoftmaxMatcher
         {
             foreach (Write write in analysis.WritesOf(symbol))
             {
+                // p = K.Clip(p, eps, 1 - eps) clips the whole array.
                 bool clips = write.Kind is WriteKind.Shift or WriteKind.Unknown
-                    || (write.Element && write.Value is { } value && OperationHelpers.DescendantsAndSelf(value).Any(n =>
+                    || ((write.Element || (write.Value is { } whole && OperationHelpers.References(whole, symbol)))
+                        && write.Value is { } value && OperationHelpers.DescendantsAndSelf(value).Any(n =>
                         n is IInvocationOperation { TargetMethod.Name: "Max" or "Clamp" or "Clip" or "MaxNumber" }));
                 if (clips)
                 {

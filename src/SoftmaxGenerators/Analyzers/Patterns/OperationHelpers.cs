@@ -62,7 +62,14 @@ internal static class OperationHelpers
     /// <c>switch</c>, or in the two branches of one <c>if</c>/<c>?:</c>, and no loop encloses that statement (a loop
     /// would carry a value from one branch to the other around its back edge).
     /// </summary>
-    public static bool Exclusive(IOperation first, IOperation second)
+    public static bool Exclusive(IOperation first, IOperation second) => Exclusive(first, second, acrossLoops: false);
+
+    /// <summary>
+    /// With <paramref name="acrossLoops"/>, true also when a loop encloses the branching statement: the two never run in
+    /// one pass through the loop's body (an interpreter's dispatch on a layer kind: <c>if (kind == Softmax) x =
+    /// Softmax(x); else if (kind == Log) x = Log(x);</c>), whatever the data makes the passes do.
+    /// </summary>
+    public static bool Exclusive(IOperation first, IOperation second, bool acrossLoops)
     {
         // Only a switch or an if between them can separate them: most writes and uses share a plain block.
         var ancestors = new List<(IOperation Node, IOperation Child)>();
@@ -100,7 +107,7 @@ internal static class OperationHelpers
                 {
                     if (above is ILoopOperation)
                     {
-                        return false;
+                        return acrossLoops;
                     }
 
                     if (above is IMethodBodyOperation or IConstructorBodyOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)

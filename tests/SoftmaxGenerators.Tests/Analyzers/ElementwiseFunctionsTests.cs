@@ -1,0 +1,162 @@
+using System.Threading;
+using System.Threading.Tasks;
+using SoftmaxGenerators.Analyzers;
+using SoftmaxGenerators.Tests.Infrastructure;
+using Xunit;
+using SoftplusFix = SoftmaxGenerators.Tests.Infrastructure.CodeFixVerifier<SoftmaxGenerators.Analyzers.NaiveLogSumExpAnalyzer, SoftmaxGenerators.CodeFixes.NaiveLogSumExpCodeFixProvider>;
+
+namespace SoftmaxGenerators.Tests.Analyzers;
+
+/// <summary>
+/// Exponentials and logs of whole arrays: a tensor backend's <c>Exp(Tensor)</c> declared by an interface and
+/// implemented in the compilation (SiaNet's backends), library functions such as <c>np.exp(NDArray)</c>.
+/// </summary>
+public class ElementwiseFunctionsTests
+{
+    private const string Backend = """
+        namespace Backends
+        {
+            public sealed class NdArray
+            {
+                public float[] Data = new float[0];
+                public static NdArray operator +(NdArray a, float b) => a;
+                public static NdArray operator -(NdArray a, NdArray b) => a;
+                public static NdArray operator /(NdArray a, NdArray b) => a;
+            }
+
+            public interface IBackend
+            {
+                NdArray Exp(NdArray x);
+                NdArray Log(NdArray x);
+                NdArray Max(NdArray x, int axis);
+                NdArray Sum(NdArray x, int axis);
+            }
+
+            public static class Native
+            {
+                public static NdArray Apply(string op, NdArray x) => x;
+            }
+        }
+        """;
+
+    private static Task Verify<TAnalyzer>(string members, params string[] extra)
+        where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
+    {
+        var test = new AnalyzerVerifier<TAnalyzer>.Test { TestCode = Sources.Usings + "using Backends;\n" + members };
+        test.TestState.Sources.Add(("Backend.cs", Backend));
+        foreach (string source in extra)
+        {
+            test.TestState.Sources.Add(source);
+        }
+
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    private const string Implementation = """
+        public class CpuBackend : IBackend
+        {
+            public NdArray Exp(NdArray x) => Native.Apply("exp", x);
+            public NdArray Log(NdArray x) { return Native.Apply("log", x); }
+            public NdArray Max(NdArray x, int axis) => x;
+            public NdArray Sum(NdArray x, int axis) => x;
+        """;
+
+    [Fact]
+    public Task Softplus_with_the_backends_own_functions_is_reported() => Verify<NaiveLogSumExpAnalyzer>(
+        Implementation + """
+            public NdArray Softplus(NdArray x, int axis = -1) { return {|SMX0002:Log((Exp(x) + 1))|}; }
+        }
+        """);
+
+    [Fact]
+    public Task Softplus_through_the_interface_is_reported() => Verify<NaiveLogSumExpAnalyzer>("""
+        public static class Layers
+        {
+            public static NdArray Softplus(IBackend k, NdArray x) => {|SMX0002:k.Log(k.Exp(x) + 1)|};
+        }
+        """);
+
+    [Fact]
+    public Task Shifted_softmax_with_the_backends_functions_is_silent() => Verify<NaiveSoftmaxAnalyzer>(
+        Implementation + """
+            public NdArray Softmax(NdArray x, int axis = -1)
+            {
+                var e = Exp(x - Max(x, axis));
+                var s = Sum(e, axis);
+                return e / s;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_method_named_Exp_that_implements_nothing_is_not_an_exponential() => Verify<NaiveLogSumExpAnalyzer>("""
+        public class Ops
+        {
+            public NdArray Exp(NdArray x) => Native.Apply("expand", x);
+            public NdArray Log(NdArray x) => Native.Apply("logits", x);
+            public NdArray Softplus(NdArray x) => Log(Exp(x) + 1);
+        }
+        """);
+
+    [Fact]
+    public Task Complex_exponentials_are_not_reported() => Verify<NaiveLogSumExpAnalyzer>("""
+        public static class Transforms
+        {
+            public static Complex Phase(double theta) => Complex.Log(Complex.Exp(new Complex(0, theta)) + 1);
+        }
+        """);
+
+    [Fact]
+    public Task Log_of_a_clipped_softmax_is_silent_and_of_an_unclipped_one_reported() => Verify<LogOfSoftmaxAnalyzer>("""
+        public static class Losses
+        {
+            public static NdArray Softmax(IBackend k, NdArray x) => x;
+            public static NdArray Clipped(IBackend k, NdArray preds) { preds = Softmax(k, preds); preds = Clip(preds, 1e-7f, 1 - 1e-7f); return k.Log(preds); }
+            public static NdArray Unclipped(IBackend k, NdArray preds) { preds = Softmax(k, preds); return {|SMX0003:k.Log(preds)|}; }
+            static NdArray Clip(NdArray x, float lo, float hi) => x;
+        }
+        """);
+
+    [Fact]
+    public Task A_layer_interpreters_dispatch_is_not_a_log_of_softmax() => Verify<LogOfSoftmaxAnalyzer>("""
+        public static class Interpreter
+        {
+            public static NdArray Softmax(NdArray x) => x;
+            public static NdArray Run(IBackend k, NdArray x, int[] layers)
+            {
+                foreach (int layer in layers)
+                {
+                    if (layer == 1) x = Softmax(x);
+                    else if (layer == 2) x = k.Exp(x);
+                    else if (layer == 3) x = k.Log(x);
+                }
+
+                return x;
+            }
+
+            public static NdArray Chain(IBackend k, NdArray x, int[] layers)
+            {
+                foreach (int layer in layers)
+                {
+                    x = Softmax(x);
+                    if (layer == 3) x = {|SMX0003:k.Log(x)|};
+                }
+
+                return x;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_a_tensor_valued_softplus()
+    {
+        string source = Sources.Usings + "using Backends;\n" + Implementation + """
+                public NdArray Softplus(NdArray x) => {|SMX0002:Log(Exp(x) + 1)|};
+            }
+            """;
+        var test = new SoftplusFix.Test { TestCode = source, FixedCode = source };
+        test.TestState.Sources.Add(("Backend.cs", Backend));
+        test.FixedState.Sources.Add(("Backend.cs", Backend));
+        return test.RunAsync(CancellationToken.None);
+    }
+}
