@@ -33,6 +33,39 @@ public class RealCodeShapesTests
 
     public static TheoryData<string> SoftmaxPositives => new()
     {
+        // The softmax derivative e * (sum - e) / (sum^2 + eps): the divisor grows with the sum and overflows with it.
+        """
+        static float[] Delta(float[] inputs, int kind)
+        {
+            float[] outputs = new float[inputs.Length];
+            float normSum = 0;
+            for (int j = 0; j < inputs.Length; j++)
+            {
+                switch (kind)
+                {
+                    case 1: outputs[j] = 1; break;
+                    case 2: { outputs[j] = {|SMX0001:MathF.Exp(inputs[j])|}; normSum += outputs[j]; break; }
+                }
+            }
+            if (kind == 2)
+            {
+                float normSum_sq = normSum * normSum + 0.001f;
+                for (int j = 0; j < inputs.Length; j++) outputs[j] = outputs[j] * (normSum - outputs[j]) / normSum_sq;
+            }
+            return outputs;
+        }
+        """,
+        """
+        static double[] Delta(double[] x)
+        {
+            var e = new double[x.Length];
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) { e[i] = {|SMX0001:Math.Exp(x[i])|}; s += e[i]; }
+            double squared = Math.Pow(s, 2);
+            for (int i = 0; i < x.Length; i++) e[i] = e[i] * (s - e[i]) / squared;
+            return e;
+        }
+        """,
         // Wrappers that clamp the exponential (encog's BoundMath.Exp): saturated, equal probabilities for large logits.
         """
         static class Bounds { public static double Bound(double d) { if (d < -1e20) return -1e20; return d > 1e20 ? 1e20 : d; } }

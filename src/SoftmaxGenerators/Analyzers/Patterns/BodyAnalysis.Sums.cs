@@ -270,16 +270,18 @@ internal sealed partial class BodyAnalysis
         return false;
     }
 
-    /// <summary>A local defined once as the sum scaled by something else (<c>mean = total / count</c>) divides the
-    /// exponentials: a normalization to a mean instead of to one.</summary>
+    /// <summary>
+    /// A local defined once as a quantity that grows with the sum divides the exponentials: the sum scaled by
+    /// something else (<c>mean = total / count</c>, a normalization to a mean instead of to one), or a power of it
+    /// (<c>sq = sum * sum + 1e-3f</c>, <c>Math.Pow(sum, 2)</c>: the softmax derivative <c>e * (sum - e) / sum^2</c>),
+    /// which overflows with the sum just the same.
+    /// </summary>
     private bool ScaledCopyDivides(ISymbol sum)
     {
         foreach (KeyValuePair<ISymbol, List<Write>> pair in _writes)
         {
             if (pair.Key is not ILocalSymbol || pair.Value.Count != 1 || pair.Value[0] is not { Kind: WriteKind.Assign, Element: false, Value: { } value }
-                || OperationHelpers.Unwrap(value) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide or BinaryOperatorKind.Multiply } scaled
-                || !(OperationHelpers.ReferencedSymbol(scaled.LeftOperand) is { } left && SymbolEqualityComparer.Default.Equals(left, sum))
-                || OperationHelpers.References(scaled.RightOperand, sum))
+                || OperationHelpers.ReferencedSymbol(value) is not null || !GrowsWith(value, sum, 0))
             {
                 continue;
             }
@@ -291,6 +293,40 @@ internal sealed partial class BodyAnalysis
         }
 
         return false;
+    }
+
+    /// <summary>The value is built from the sum by products with other factors, quotients by other values, powers
+    /// with a positive constant exponent and added constants: it is large when the sum is.</summary>
+    private bool GrowsWith(IOperation value, ISymbol sum, int depth)
+    {
+        value = OperationHelpers.Unwrap(value);
+        if (depth > 8)
+        {
+            return false;
+        }
+
+        if (OperationHelpers.ReferencedSymbol(value) is { } symbol)
+        {
+            return SymbolEqualityComparer.Default.Equals(symbol, sum);
+        }
+
+        switch (value)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply, LeftOperand: { } left, RightOperand: { } right }:
+                return (GrowsWith(left, sum, depth + 1) && (!OperationHelpers.References(right, sum) || GrowsWith(right, sum, depth + 1)))
+                    || (GrowsWith(right, sum, depth + 1) && !OperationHelpers.References(left, sum));
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide, LeftOperand: { } dividend, RightOperand: { } divisor }:
+                return GrowsWith(dividend, sum, depth + 1) && !OperationHelpers.References(divisor, sum);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, LeftOperand: { } left, RightOperand: { } right }:
+                return (GrowsWith(left, sum, depth + 1) && (OperationHelpers.IsConstant(right) || GrowsWith(right, sum, depth + 1)))
+                    || (GrowsWith(right, sum, depth + 1) && OperationHelpers.IsConstant(left));
+            case IInvocationOperation { Arguments.Length: 2 } power when Symbols.IsPow(power.TargetMethod)
+                && OperationHelpers.Argument(power, 1) is { } exponent && OperationHelpers.ConstantNumber(exponent) is > 0
+                && OperationHelpers.Argument(power, 0) is { } powerBase:
+                return GrowsWith(powerBase, sum, depth + 1);
+            default:
+                return false;
+        }
     }
 
     /// <summary>The symbol divides exponentials (or where they are stored, or 1 for a reciprocal) somewhere in the body.</summary>
