@@ -55,7 +55,7 @@ public sealed class NaiveLogisticCodeFixProvider : NodeCodeFixProvider
                 return null;
             }
 
-            string numerator = one;
+            string numerator = match.Scaled ? "1" : one;
             if (match.NumeratorFactor is not null)
             {
                 if (match.NumeratorFactor.Syntax is not ExpressionSyntax factor || !division.Left.Span.Contains(factor.Span))
@@ -73,7 +73,26 @@ public sealed class NaiveLogisticCodeFixProvider : NodeCodeFixProvider
                 }
             }
 
-            edits[division] = numerator + " / " + Splice(division.Right, exponent, negated);
+            if (match.Scaled)
+            {
+                // c * exp(z) / (b + k * exp(z)) -> c / (k + b * exp(-z))
+                if (match.Exp.Syntax is not ExpressionSyntax expCall || !expCall.Span.Contains(exponent.Span)
+                    || match.One.Syntax is not ExpressionSyntax b || !division.Right.Span.Contains(b.Span))
+                {
+                    return null;
+                }
+
+                string k = match.DenominatorFactor?.Syntax is ExpressionSyntax kSyntax ? Operand(kSyntax) : "1";
+                edits[division] = numerator + " / (" + k + " + " + Operand(b) + " * " + Splice(expCall, exponent, negated) + ")";
+            }
+            else
+            {
+                edits[division] = numerator + " / " + Splice(division.Right, exponent, negated);
+            }
+        }
+        else if (match.Scaled)
+        {
+            return null;
         }
         else if (match.Holder is ILocalSymbol local && match.DefinitionStatement is IVariableDeclarationGroupOperation
             && IsUsedOnlyBy(operation, local))
@@ -165,6 +184,16 @@ public sealed class NaiveLogisticCodeFixProvider : NodeCodeFixProvider
         }
 
         return expression;
+    }
+
+    /// <summary>The expression as an operand of + or *: parenthesized unless it is a primary expression.</summary>
+    private static string Operand(ExpressionSyntax expression)
+    {
+        string text = expression.WithoutTrivia().ToString();
+        return expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or ElementAccessExpressionSyntax or InvocationExpressionSyntax
+            or LiteralExpressionSyntax or ParenthesizedExpressionSyntax or GenericNameSyntax or ThisExpressionSyntax
+            ? text
+            : "(" + text + ")";
     }
 
     /// <summary>The text of <paramref name="container"/> with <paramref name="inner"/> replaced.</summary>

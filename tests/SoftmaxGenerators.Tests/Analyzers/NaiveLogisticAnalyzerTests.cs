@@ -22,6 +22,10 @@ public class NaiveLogisticAnalyzerTests
         "static T Sigmoid<T>(T x) where T : IExponentialFunctions<T> => {|SMX0006:T.Exp(x) / (T.One + T.Exp(x))|};",
         "static double Sigmoid(double x) => {|SMX0006:Math.Pow(Math.E, x) / (1 + Math.Pow(Math.E, x))|};",
         "static double Sigmoid(double x, double a) => {|SMX0006:a * Math.Exp(x) / (1 + Math.Exp(x))|};",
+        // any finite b and k: exp(x) / (b + k * exp(x)) is inf / inf just the same
+        "static double R(double x) => {|SMX0006:Math.Exp(x) / (2 + Math.Exp(x))|};",
+        "static double R(double x) => {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x) * 2)|};",
+        "static double R(double r, double t) => {|SMX0006:(r * Math.Exp(r * t)) / (Math.Log(2) * Math.Exp(t * r) + Math.Log(2))|};",
         // the negated form overflows for very negative x
         "static double Sigmoid(double x) => {|SMX0006:Math.Exp(-x) / (1 + Math.Exp(-x))|};",
         "static double P(double[] w, double[] v, double b) => {|SMX0006:Math.Exp(Dot(w, v) + b) / (1 + Math.Exp(Dot(w, v) + b))|}; static double Dot(double[] a, double[] b) => a.Zip(b, (p, q) => p * q).Sum();",
@@ -71,9 +75,7 @@ public class NaiveLogisticAnalyzerTests
         "static double Sigmoid(double x) { if (Math.Abs(x) > 30) return x > 0 ? 1 : 0; return Math.Exp(-x) / (1 + Math.Exp(-x)); }",
         // not a logistic, or the variable may hold something else at the division
         "static double R(double x, double y) => Math.Exp(x) / (1 + Math.Exp(y));",
-        "static double R(double x) => Math.Exp(x) / (2 + Math.Exp(x));",
         "static double R(double x) => Math.Exp(x) / (1 + x);",
-        "static double R(double x) => Math.Exp(x) / (1 + Math.Exp(x) * 2);",
         "static double R(double x, double y) { var k = Math.Exp(x); k = y; return k / (1 + k); }",
         "static double R(double x, double y) { var k = Math.Exp(x); Set(ref k); return k / (1 + k); } static void Set(ref double k) => k = 0.5;",
         "static double R(double[] x) { double k = 0; double r = 0; foreach (var v in x) { r += k / (1 + k); k = Math.Exp(v); } return r; }",
@@ -85,6 +87,8 @@ public class NaiveLogisticAnalyzerTests
         "static double R(double x) { double k = Math.Exp(x); void Zero() => k = 0; Zero(); return k / (1 + k); }",
         "static double D(double x) { var e = Math.Exp(-x); return e / Math.Pow(e + 1, 2); }",
         "static double R(double x) => Math.Exp(x) / (1 + Math.Exp(x) + Math.Exp(2 * x));",
+        "static double R(double x, double y) => Math.Exp(x) / (Math.Exp(y) + Math.Exp(x));",
+        "static double R(double x, double y) => Math.Exp(x) / (y * Math.Exp(x) + Math.Exp(x));",
     };
 
     [Theory]

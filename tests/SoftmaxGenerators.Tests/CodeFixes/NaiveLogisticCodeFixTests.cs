@@ -13,6 +13,15 @@ public class NaiveLogisticCodeFixTests
         "static double S(double x) => {|SMX0006:Math.Exp(x) / (1 + Math.Exp(x))|};",
         "static double S(double x) => 1 / (1 + Math.Exp(-x));")]
     [InlineData(
+        "static double S(double r, double t) => {|SMX0006:(r*Math.Exp(r*t))/(Math.Log(2)*Math.Exp(t*r)+Math.Log(2))|};",
+        "static double S(double r, double t) => r / (Math.Log(2) + Math.Log(2) * Math.Exp(-(t*r)));")]
+    [InlineData(
+        "static double S(double x, double b) => {|SMX0006:Math.Exp(x) / (b + Math.Exp(x))|};",
+        "static double S(double x, double b) => 1 / (1 + b * Math.Exp(-x));")]
+    [InlineData(
+        "static float S(float x, float b) => {|SMX0006:MathF.Exp(x) / (1 + (b + 1) * MathF.Exp(x))|};",
+        "static float S(float x, float b) => 1 / ((b + 1) + 1 * MathF.Exp(-x));")]
+    [InlineData(
         "static double S(double x) => {|SMX0006:Math.Exp(x) / (Math.Exp(x) + 1.0)|};",
         "static double S(double x) => 1.0 / (Math.Exp(-x) + 1.0);")]
     [InlineData(

@@ -20,6 +20,8 @@ public class NaiveLogisticFixedCodeRunsTests
     {
         // the entry point is F(double x) or F(float x); "a" scales the logistic where it appears
         "public static double F(double x) => Math.Exp(x) / (1 + Math.Exp(x));",
+        "public static double F(double x) => (x*Math.Exp(x*2))/(Math.Log(2)*Math.Exp(2*x)+Math.Log(2));",
+        "public static double F(double x) => Math.Exp(x) / (0.25 + 3 * Math.Exp(x));",
         "public static double F(double x) => Math.Exp(x) / (Math.Exp(x) + 1.0);",
         "public static double F(double x) => 1 - Math.Exp(-x) / (1 + Math.Exp(-x));",
         "public static float F(float x) => MathF.Exp(x) / (1f + MathF.Exp(x));",
@@ -96,6 +98,16 @@ public class NaiveLogisticFixedCodeRunsTests
         if (members.Contains("Math.Tanh", StringComparison.Ordinal))
         {
             return x > 0 ? 1 : -1;
+        }
+
+        if (members.Contains("Math.Log(2)", StringComparison.Ordinal))
+        {
+            return x > 0 ? x / Math.Log(2) : 0; // x e^(2x) / (ln2 e^(2x) + ln2)
+        }
+
+        if (members.Contains("0.25 + 3", StringComparison.Ordinal))
+        {
+            return x > 0 ? 1.0 / 3 : 0;
         }
 
         return members.Contains("3 * ", StringComparison.Ordinal) ? 3 * sigmoid : sigmoid;

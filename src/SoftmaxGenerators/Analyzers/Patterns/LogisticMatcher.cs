@@ -10,8 +10,10 @@ namespace SoftmaxGenerators.Analyzers.Patterns;
 /// </summary>
 internal sealed class LogisticMatch
 {
-    public LogisticMatch(IBinaryOperation division, IOperation one, IOperation denominatorExp, IInvocationOperation exp, IOperation exponent, ISymbol? holder, IOperation? definitionStatement, IOperation? definitionValue, IOperation? numeratorFactor)
+    public LogisticMatch(IBinaryOperation division, IOperation one, IOperation denominatorExp, IInvocationOperation exp, IOperation exponent, ISymbol? holder, IOperation? definitionStatement, IOperation? definitionValue, IOperation? numeratorFactor, IOperation? denominatorFactor = null, bool scaled = false)
     {
+        DenominatorFactor = denominatorFactor;
+        Scaled = scaled;
         Division = division;
         One = one;
         DenominatorExp = denominatorExp;
@@ -49,6 +51,13 @@ internal sealed class LogisticMatch
 
     /// <summary>c in c * exp(z) / (1 + exp(z)); null when the numerator is the exponential alone.</summary>
     public IOperation? NumeratorFactor { get; }
+
+    /// <summary>k in exp(z) / (b + k * exp(z)); null when the exponential stands alone in the denominator.</summary>
+    public IOperation? DenominatorFactor { get; }
+
+    /// <summary>The general form exp(z) / (b + k * exp(z)): <see cref="One"/> is b (not 1, or k is there); the
+    /// quotient is 1 / (k + b * exp(-z)).</summary>
+    public bool Scaled { get; }
 }
 
 /// <summary>Shared by the SMX0006 analyzer and fix.</summary>
@@ -70,6 +79,7 @@ internal static class LogisticMatcher
 
         IOperation one;
         IOperation other;
+        bool scaled = false;
         if (IsOne(denominator.LeftOperand))
         {
             one = denominator.LeftOperand;
@@ -80,9 +90,43 @@ internal static class LogisticMatcher
             one = denominator.RightOperand;
             other = denominator.LeftOperand;
         }
+        else if (!HasExp(symbols, denominator.LeftOperand) && HasExp(symbols, denominator.RightOperand))
+        {
+            // exp(z) / (b + exp(z)), c * exp(z) / (ln2 * exp(z) + ln2): inf / inf all the same.
+            one = denominator.LeftOperand;
+            other = denominator.RightOperand;
+            scaled = true;
+        }
+        else if (!HasExp(symbols, denominator.RightOperand) && HasExp(symbols, denominator.LeftOperand))
+        {
+            one = denominator.RightOperand;
+            other = denominator.LeftOperand;
+            scaled = true;
+        }
         else
         {
             return null;
+        }
+
+        IOperation? denominatorFactor = null;
+        if (OperationHelpers.Unwrap(other) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply, LeftOperand: { } kLeft, RightOperand: { } kRight })
+        {
+            if (ExpOf(symbols, OperationHelpers.Unwrap(kRight), out _) is not null && !HasExp(symbols, kLeft))
+            {
+                denominatorFactor = kLeft;
+                other = kRight;
+            }
+            else if (ExpOf(symbols, OperationHelpers.Unwrap(kLeft), out _) is not null && !HasExp(symbols, kRight))
+            {
+                denominatorFactor = kRight;
+                other = kLeft;
+            }
+            else
+            {
+                return null;
+            }
+
+            scaled = true;
         }
 
         IOperation numerator = OperationHelpers.Unwrap(division.LeftOperand);
@@ -115,7 +159,7 @@ internal static class LogisticMatcher
         {
             if (ExpOf(symbols, OperationHelpers.Unwrap(other), out IOperation? denominatorExponent) is not { } denominatorExp
                 || !SymbolEqualityComparer.Default.Equals(numeratorExp.TargetMethod, denominatorExp.TargetMethod)
-                || !SameValue(numeratorExponent!, denominatorExponent!))
+                || !SameProduct(numeratorExponent!, denominatorExponent!))
             {
                 return null;
             }
@@ -128,7 +172,7 @@ internal static class LogisticMatcher
             exp = denominatorExp;
             exponent = denominatorExponent!;
         }
-        else if (factor is null)
+        else if (factor is null && !scaled)
         {
             holder = HolderOf(numerator);
             if (holder is null || !SymbolEqualityComparer.Default.Equals(holder, HolderOf(OperationHelpers.Unwrap(other)))
@@ -154,7 +198,34 @@ internal static class LogisticMatcher
             return null;
         }
 
-        return new LogisticMatch(division, one, other, exp, exponent, holder, definitionStatement, definitionValue, factor);
+        return new LogisticMatch(division, one, other, exp, exponent, holder, definitionStatement, definitionValue, factor, denominatorFactor, scaled);
+    }
+
+    /// <summary>An exponential anywhere in the operation.</summary>
+    private static bool HasExp(NumericsSymbols symbols, IOperation operation)
+    {
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(operation))
+        {
+            if (node is IInvocationOperation && ExpOf(symbols, node, out _) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The same value, the operands of a product or sum taken in either order (r * t and t * r).</summary>
+    private static bool SameProduct(IOperation left, IOperation right)
+    {
+        if (SameValue(left, right))
+        {
+            return true;
+        }
+
+        return OperationHelpers.Unwrap(left) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Add } a
+            && OperationHelpers.Unwrap(right) is IBinaryOperation b && b.OperatorKind == a.OperatorKind
+            && SameValue(a.LeftOperand, b.RightOperand) && SameValue(a.RightOperand, b.LeftOperand);
     }
 
     /// <summary>Math.Exp(z), MathF.Exp(z), double.Exp(z), float.Exp(z), T.Exp(z), Math.Pow(Math.E, z).</summary>
