@@ -248,6 +248,18 @@ public class RealCodeShapesTests
 
     public static TheoryData<string> LogOfSoftmaxCases => new()
     {
+        // Normalized by multiplying with the reciprocal of the sum (catalyst's StarSpace).
+        """
+        static float Loss(List<float> prob, float[] scores)
+        {
+            float max = scores.Max();
+            float fbase = 0;
+            for (int j = 0; j < scores.Length; j++) { prob.Add((float)Math.Exp(scores[j] - max)); fbase += prob[j]; }
+            fbase = 1f / fbase;
+            for (int j = 0; j < prob.Count; j++) prob[j] *= fbase;
+            return (float)-{|SMX0003:Math.Log(prob[0])|};
+        }
+        """,
         // A helper that returns a softmax under another name, logged by the caller.
         """
         static double[] Probabilities(double[] z) { double m = z.Max(); var p = new double[z.Length]; double s = 0; for (int i = 0; i < z.Length; i++) { p[i] = Math.Exp(z[i] - m); s += p[i]; } for (int i = 0; i < z.Length; i++) p[i] /= s; return p; }

@@ -191,10 +191,33 @@ internal static partial class LogOfSoftmaxMatcher
             }
         }
 
+        // inv = 1 / sum; p[j] *= inv: a reciprocal of a sum scales like a division by it.
+        var reciprocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (KeyValuePair<ISymbol, List<Write>> pair in analysis.AllWrites)
         {
             foreach (Write write in pair.Value)
             {
+                if (write.Kind == WriteKind.Assign && !write.Element && write.Value is { } value
+                    && OperationHelpers.Unwrap(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } reciprocal
+                    && OperationHelpers.IsConstant(reciprocal.LeftOperand) && ReferencesAny(reciprocal.RightOperand, sums, sumCalls))
+                {
+                    reciprocals.Add(pair.Key);
+                }
+            }
+        }
+
+        foreach (KeyValuePair<ISymbol, List<Write>> pair in analysis.AllWrites)
+        {
+            foreach (Write write in pair.Value)
+            {
+                if (write.Kind == WriteKind.OtherCompound && write.Element && reciprocals.Count > 0
+                    && write.Node is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Multiply } scaling
+                    && ReferencesAny(scaling.Value, reciprocals, sumCalls))
+                {
+                    results[pair.Key] = null;
+                    continue;
+                }
+
                 if (write.Value is { } value && write.Kind == WriteKind.Assign)
                 {
                     if (!write.Element && ProducingCall(analysis.Symbols, value) is { } producer)
