@@ -130,8 +130,28 @@ internal static class OperationHelpers
     {
         IArrayElementReferenceOperation element => RootSymbol(element.ArrayReference),
         IPropertyReferenceOperation { Property.IsIndexer: true } indexer when indexer.Instance is not null => RootSymbol(indexer.Instance),
+        { } pointer when PointerOfElement(pointer) is { } address => RootSymbol(address),
         _ => null,
     };
+
+    /// <summary>
+    /// <c>p[i]</c> on a pointer (<c>float* p</c>), which IOperation does not model (an operation of kind None whose
+    /// first child is the pointer): the pointer, else null.
+    /// </summary>
+    public static IOperation? PointerOfElement(IOperation operation)
+    {
+        if (operation.Kind != OperationKind.None || operation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.ElementAccessExpressionSyntax)
+        {
+            return null;
+        }
+
+        foreach (IOperation child in operation.ChildOperations)
+        {
+            return child.Type is IPointerTypeSymbol ? child : null;
+        }
+
+        return null;
+    }
 
     /// <summary>The symbol a value is rooted at: the variable itself, the collection of an element, the owner of a member.</summary>
     public static ISymbol? RootSymbol(IOperation operation)
@@ -155,6 +175,9 @@ internal static class OperationHelpers
                     continue;
                 case IFieldReferenceOperation { Instance: { } owner }:
                     operation = owner;
+                    continue;
+                case { Kind: OperationKind.None } when PointerOfElement(operation) is { } address:
+                    operation = address;
                     continue;
                 default:
                     return null;

@@ -1,0 +1,72 @@
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using SoftmaxGenerators.Analyzers;
+using SoftmaxGenerators.Tests.Infrastructure;
+using Xunit;
+
+namespace SoftmaxGenerators.Tests.Analyzers;
+
+/// <summary>Exponentials stored and normalized through pointers (<c>float* py; py[i] /= sum</c>), which IOperation
+/// does not model as element accesses.</summary>
+public class PointerShapesTests
+{
+    private static Task Verify(string members)
+    {
+        var test = new AnalyzerVerifier<NaiveSoftmaxAnalyzer>.Test { TestCode = Sources.Class(members) };
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(projectId,
+            ((CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task Softmax_through_pointers_in_a_local_function_is_reported() => Verify("""
+        static class ActivationFunctions { public static float Softmax(float x) => (float)Math.Exp(x); }
+        public static unsafe void SoftmaxForward(float* px, float* py, int n, int l)
+        {
+            void Row(int i)
+            {
+                int offset = i * l;
+                float sum = 0;
+                for (int j = 0; j < l; j++)
+                {
+                    float value = {|SMX0001:ActivationFunctions.Softmax(px[offset + j])|};
+                    py[offset + j] = value;
+                    sum += value;
+                }
+                for (int j = 0; j < l; j++) py[offset + j] /= sum;
+            }
+            for (int i = 0; i < n; i++) Row(i);
+        }
+        """);
+
+    [Fact]
+    public Task Shifted_softmax_through_pointers_is_silent() => Verify("""
+        public static unsafe void Softmax(float* x, float* y, int l)
+        {
+            float max = float.NegativeInfinity;
+            for (int j = 0; j < l; j++) max = MathF.Max(max, x[j]);
+            float sum = 0;
+            for (int j = 0; j < l; j++) { y[j] = MathF.Exp(x[j] - max); sum += y[j]; }
+            for (int j = 0; j < l; j++) y[j] /= sum;
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_is_offered_through_pointers_yet()
+    {
+        string source = Sources.Class("""
+            public static unsafe void Softmax(float* x, float* y, int l)
+            {
+                float sum = 0;
+                for (int j = 0; j < l; j++) { y[j] = {|SMX0001:MathF.Exp(x[j])|}; sum += y[j]; }
+                for (int j = 0; j < l; j++) y[j] /= sum;
+            }
+            """);
+        var test = new CodeFixVerifier<NaiveSoftmaxAnalyzer, SoftmaxGenerators.CodeFixes.NaiveSoftmaxCodeFixProvider>.Test { TestCode = source, FixedCode = source };
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(projectId,
+            ((CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
+        return test.RunAsync(CancellationToken.None);
+    }
+}
