@@ -96,6 +96,11 @@ internal static partial class ShiftPlanner
                     && sum is not null && OperationHelpers.References(division.RightOperand, sum):
                     continue;
                 default:
+                    if (sum is not null && IsScaleInvariantUse(node, sum, related, storage))
+                    {
+                        continue;
+                    }
+
                     return false;
             }
         }

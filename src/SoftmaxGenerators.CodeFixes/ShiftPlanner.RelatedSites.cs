@@ -166,6 +166,38 @@ internal static partial class ShiftPlanner
             }
         }
 
+        return sum is not null && HeldInScaleInvariantUse(context, site, sum);
+    }
+
+    /// <summary>
+    /// <c>double ex = Math.Exp(x[k]); return (ex * sum - ex * ex) / (sum * sum);</c>: the exponential is kept in a
+    /// local that meets the sum in an expression of degree zero (the softmax derivative).
+    /// </summary>
+    private static bool HeldInScaleInvariantUse(FixContext context, ExpSite site, ISymbol sum)
+    {
+        IOperation? parent = OperationHelpers.ParentSkippingConversions(site.Node, out _);
+        ILocalSymbol? holder = parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation assignment when OperationHelpers.ReferencedSymbol(assignment.Target) is ILocalSymbol target => target,
+            _ => null,
+        };
+        if (holder is null || context.Model.GetOperation(context.Member) is not { } body)
+        {
+            return false;
+        }
+
+        var related = new List<ExpSite> { site };
+        var storage = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { holder };
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, holder)
+                && IsScaleInvariantUse(node, sum, related, storage, out IOperation top) && OperationHelpers.References(top, sum))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 

@@ -230,7 +230,8 @@ internal static partial class ShiftPlanner
                     current = floor;
                     continue;
                 default:
-                    return false;
+                    // (e * s - e * e) / (s * s): an expression of degree zero in the shift's factor.
+                    return use == SumUse.Divisor && IsScaleInvariantUse(read, OperationHelpers.ReferencedSymbol(read), related, storage);
             }
         }
 

@@ -167,6 +167,75 @@ internal static partial class LogOfSoftmaxMatcher
         return any;
     }
 
+    /// <summary>
+    /// The write goes to a member of <paramref name="root"/> (<c>ref state.gradW</c>) that none of the writes holding
+    /// probabilities goes to (<c>state.prob[i][j] *= inv</c>): it cannot clip them.
+    /// </summary>
+    private static bool OtherMember(BodyAnalysis analysis, ISymbol root, Write write)
+    {
+        if (MemberBelow(TargetOf(write), root) is not { } written)
+        {
+            return false;
+        }
+
+        bool any = false;
+        foreach (Write other in analysis.WritesOf(root))
+        {
+            if (other.Kind is WriteKind.Assign or WriteKind.OtherCompound && other.Element)
+            {
+                if (MemberBelow(TargetOf(other), root) is not { } member || SymbolEqualityComparer.Default.Equals(member, written))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    private static IOperation? TargetOf(Write write) => write.Node switch
+    {
+        IAssignmentOperation assignment => assignment.Target,
+        IArgumentOperation argument => argument.Value,
+        IIncrementOrDecrementOperation increment => increment.Target,
+        IInvocationOperation { Instance: { } list } => list, // list.Add(value)
+        _ => null,
+    };
+
+    /// <summary>The field or property of <paramref name="root"/> that the target goes through (<c>prob</c> in
+    /// <c>state.prob[i][j]</c>), else null.</summary>
+    private static ISymbol? MemberBelow(IOperation? target, ISymbol root)
+    {
+        IOperation? current = target;
+        for (int depth = 0; depth < 16 && current is not null; depth++)
+        {
+            current = OperationHelpers.Unwrap(current);
+            switch (current)
+            {
+                case IArrayElementReferenceOperation element:
+                    current = element.ArrayReference;
+                    continue;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed }:
+                    current = indexed;
+                    continue;
+                case IMemberReferenceOperation { Instance: { } owner } member when member is IFieldReferenceOperation or IPropertyReferenceOperation:
+                    if (OperationHelpers.ReferencedSymbol(owner) is { } ownerSymbol && SymbolEqualityComparer.Default.Equals(ownerSymbol, root))
+                    {
+                        return member.Member;
+                    }
+
+                    current = owner;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Variables that hold softmax probabilities, with the call that produced them when there is one.</summary>
     private static Dictionary<ISymbol, IInvocationOperation?> SoftmaxResults(BodyAnalysis analysis) =>
         analysis.SoftmaxResults ??= ComputeSoftmaxResults(analysis);
@@ -271,6 +340,11 @@ internal static partial class LogOfSoftmaxMatcher
         {
             foreach (Write write in analysis.WritesOf(symbol))
             {
+                if (write.Kind == WriteKind.Unknown && OtherMember(analysis, symbol, write))
+                {
+                    continue; // Backward(ref state.gradW) writes another member of the object that holds the probabilities
+                }
+
                 // p = K.Clip(p, eps, 1 - eps) clips the whole array.
                 bool clips = write.Kind is WriteKind.Shift or WriteKind.Unknown
                     || ((write.Element || (write.Value is { } whole && OperationHelpers.References(whole, symbol)))
