@@ -248,6 +248,22 @@ public class RealCodeShapesTests
 
     public static TheoryData<string> LogOfSoftmaxCases => new()
     {
+        // ... also when another member is written element by element and passed by ref.
+        """
+        public class State { public List<float>[] prob = { new List<float>() }; public float[] rate = new float[4]; }
+        static void Backward(State s, ref float[] rate) { }
+        static float Loss(State state, float[] scores)
+        {
+            float max = scores.Max();
+            float fbase = 0;
+            for (int j = 0; j < scores.Length; j++) { state.rate[j] = 0f; state.prob[0].Add((float)Math.Exp(scores[j] - max)); fbase += state.prob[0][j]; }
+            fbase = 1f / fbase;
+            for (int j = 0; j < scores.Length; j++) state.prob[0][j] *= fbase;
+            float loss = (float)-{|SMX0003:Math.Log(state.prob[0][0])|};
+            Backward(state, ref state.rate);
+            return loss;
+        }
+        """,
         // ... but a ref argument that reaches the member holding them may clip them.
         """
         public class State { public List<float>[] prob = { new List<float>() }; }

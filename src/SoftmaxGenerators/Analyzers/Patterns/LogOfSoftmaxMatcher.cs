@@ -167,34 +167,6 @@ internal static partial class LogOfSoftmaxMatcher
         return any;
     }
 
-    /// <summary>
-    /// The write goes to a member of <paramref name="root"/> (<c>ref state.gradW</c>) that none of the writes holding
-    /// probabilities goes to (<c>state.prob[i][j] *= inv</c>): it cannot clip them.
-    /// </summary>
-    private static bool OtherMember(BodyAnalysis analysis, ISymbol root, Write write)
-    {
-        if (MemberBelow(TargetOf(write), root) is not { } written)
-        {
-            return false;
-        }
-
-        bool any = false;
-        foreach (Write other in analysis.WritesOf(root))
-        {
-            if (other.Kind is WriteKind.Assign or WriteKind.OtherCompound && other.Element)
-            {
-                if (MemberBelow(TargetOf(other), root) is not { } member || SymbolEqualityComparer.Default.Equals(member, written))
-                {
-                    return false;
-                }
-
-                any = true;
-            }
-        }
-
-        return any;
-    }
-
     private static IOperation? TargetOf(Write write) => write.Node switch
     {
         IAssignmentOperation assignment => assignment.Target,
@@ -260,6 +232,25 @@ internal static partial class LogOfSoftmaxMatcher
             }
         }
 
+        // The member of an object that holds its probabilities (prob in state.prob[i][j] /= sum); null when unsure.
+        var members = new Dictionary<ISymbol, HashSet<ISymbol>?>(SymbolEqualityComparer.Default);
+        void MarkMember(ISymbol root, Write write)
+        {
+            ISymbol? member = write.Element ? MemberBelow(TargetOf(write), root) : null;
+            if (member is null)
+            {
+                members[root] = null;
+            }
+            else if (!members.TryGetValue(root, out HashSet<ISymbol>? known))
+            {
+                members[root] = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { member };
+            }
+            else
+            {
+                known?.Add(member);
+            }
+        }
+
         // inv = 1 / sum; p[j] *= inv: a reciprocal of a sum scales like a division by it.
         var reciprocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (KeyValuePair<ISymbol, List<Write>> pair in analysis.AllWrites)
@@ -284,6 +275,7 @@ internal static partial class LogOfSoftmaxMatcher
                     && ReferencesAny(scaling.Value, reciprocals, sumCalls))
                 {
                     results[pair.Key] = null;
+                    MarkMember(pair.Key, write);
                     continue;
                 }
 
@@ -296,6 +288,7 @@ internal static partial class LogOfSoftmaxMatcher
                     else if (DividesBySum(value, sums, sumCalls))
                     {
                         results[pair.Key] = null;
+                        MarkMember(pair.Key, write);
                     }
                 }
                 else if (write.Kind == WriteKind.OtherCompound && write.Element
@@ -303,6 +296,7 @@ internal static partial class LogOfSoftmaxMatcher
                     && ReferencesAny(compound.Value, sums, sumCalls))
                 {
                     results[pair.Key] = null;
+                    MarkMember(pair.Key, write);
                 }
             }
         }
@@ -340,7 +334,8 @@ internal static partial class LogOfSoftmaxMatcher
         {
             foreach (Write write in analysis.WritesOf(symbol))
             {
-                if (write.Kind == WriteKind.Unknown && OtherMember(analysis, symbol, write))
+                if (write.Kind == WriteKind.Unknown && members.TryGetValue(symbol, out HashSet<ISymbol>? holding) && holding is not null
+                    && MemberBelow(TargetOf(write), symbol) is { } written && !holding.Contains(written))
                 {
                     continue; // Backward(ref state.gradW) writes another member of the object that holds the probabilities
                 }
