@@ -202,6 +202,22 @@ internal sealed class InterestIndex
         return false;
     }
 
+    /// <summary>
+    /// The positions of the indexed names that start inside the span, in order; null when the index does not know the
+    /// tree (then everything in it must be looked at).
+    /// </summary>
+    public ArraySegment<int>? HitsIn(SyntaxTree tree, TextSpan span)
+    {
+        if (!_hits.TryGetValue(tree, out int[]? hits))
+        {
+            return null;
+        }
+
+        int first = FirstAtOrAfter(hits, span.Start);
+        int end = FirstAtOrAfter(hits, span.End);
+        return new ArraySegment<int>(hits, first, end - first);
+    }
+
     /// <summary>Whether an indexed name starts inside the span; a tree the index does not know is interesting.</summary>
     private bool MayBeInteresting(SyntaxTree tree, TextSpan span)
     {

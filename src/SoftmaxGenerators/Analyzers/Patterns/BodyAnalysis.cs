@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using SoftmaxGenerators.Analyzers.Facts;
@@ -86,7 +87,8 @@ internal sealed partial class BodyAnalysis
                 bool interesting = false;
                 foreach (IOperation block in blocks)
                 {
-                    if (block is not null && Walk(block, operation => operation.Kind is OperationKind.Invocation or OperationKind.MethodReference && IsInteresting(symbols, operation)))
+                    if (block is not null && (InterestingAtHits(symbols, block)
+                        ?? Walk(block, operation => operation.Kind is OperationKind.Invocation or OperationKind.MethodReference && IsInteresting(symbols, operation))))
                     {
                         interesting = true;
                         break;
@@ -99,6 +101,65 @@ internal sealed partial class BodyAnalysis
 
             return shared.Analysis;
         }
+    }
+
+    /// <summary>
+    /// Whether a call or method group the text index points at in the block is one the rules start from, found from the
+    /// names' positions instead of a walk of the whole block; null when unsure (no semantic model, a tree the index
+    /// does not know, a name whose operation cannot be found), and then the block is walked.
+    /// </summary>
+    private static bool? InterestingAtHits(NumericsSymbols symbols, IOperation block)
+    {
+        SyntaxNode syntax = block.Syntax;
+        if (block.SemanticModel is not { } model || model.SyntaxTree != syntax.SyntaxTree
+            || symbols.Interest.HitsIn(syntax.SyntaxTree, syntax.FullSpan) is not { } hits)
+        {
+            return null;
+        }
+
+        foreach (int position in hits)
+        {
+            SyntaxToken token = syntax.FindToken(position);
+            if (token.Parent is not SimpleNameSyntax name)
+            {
+                continue; // a declaration's own name, a parameter, a type: not a call
+            }
+
+            // Math.Exp, Softmax.Apply (the name indexed may be the type's), a.Layers.Softmax.Forward, x?.Softmax().
+            SyntaxNode node = name;
+            while (node.Parent is MemberAccessExpressionSyntax or MemberBindingExpressionSyntax)
+            {
+                node = node.Parent;
+            }
+
+            if (node.Parent is QualifiedNameSyntax or AliasQualifiedNameSyntax)
+            {
+                continue; // a namespace or type name
+            }
+
+            if (node.Parent is InvocationExpressionSyntax invocation && invocation.Expression == node)
+            {
+                node = invocation;
+            }
+
+            IOperation? operation = model.GetOperation(node);
+            if (operation is null)
+            {
+                if (node is InvocationExpressionSyntax)
+                {
+                    return null;
+                }
+
+                continue; // Log in Log.Info(...): a type, not a value
+            }
+
+            if (operation.Kind is OperationKind.Invocation or OperationKind.MethodReference && IsInteresting(symbols, operation))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed class Shared
