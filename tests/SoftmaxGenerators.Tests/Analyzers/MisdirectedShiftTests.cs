@@ -98,4 +98,40 @@ public class MisdirectedShiftTests
             return output;
         }
         """);
+
+    /// <summary>The fix subtracts the maximum of what is exponentiated after the misdirected one: exp(x - m - max(x - m)).</summary>
+    [Fact]
+    public Task The_fix_subtracts_the_real_maximum_as_well() => new CodeFixVerifier<NaiveSoftmaxAnalyzer, SoftmaxGenerators.CodeFixes.NaiveSoftmaxCodeFixProvider>.Test
+    {
+        TestCode = Sources.Class("""
+            static double[] Forward(double[] input, double[] output)
+            {
+                var max = .0d;
+                for (var i = 0; i < output.Length; i++) max = Math.Max(max, output[i]);
+                for (var i = 0; i < input.Length; i++) output[i] = {|SMX0001:Math.Exp(input[i] - max)|};
+                var sum = .0d;
+                for (var i = 0; i < input.Length; i++) sum += output[i];
+                for (var i = 0; i < input.Length; i++) output[i] = output[i] / sum;
+                return output;
+            }
+            """),
+        FixedCode = Sources.Class("""
+            static double[] Forward(double[] input, double[] output)
+            {
+                var max = .0d;
+                for (var i = 0; i < output.Length; i++) max = Math.Max(max, output[i]);
+                double max2 = double.NegativeInfinity;
+                for (var i = 0; i < input.Length; i++)
+                {
+                    max2 = Math.Max(max2, input[i] - max);
+                }
+
+                for (var i = 0; i < input.Length; i++) output[i] = Math.Exp(input[i] - max - max2);
+                var sum = .0d;
+                for (var i = 0; i < input.Length; i++) sum += output[i];
+                for (var i = 0; i < input.Length; i++) output[i] = output[i] / sum;
+                return output;
+            }
+            """),
+    }.RunAsync(CancellationToken.None);
 }
