@@ -101,8 +101,9 @@ internal sealed class NumericFunctions
             return NumericFunction.None;
         }
 
-        // Fast rejection without a cache look-up: everything recognized maps a number to a number (Unity.Mathematics'
-        // vector overloads aside, which keep their names).
+        // Fast rejection without a cache look-up: everything recognized maps a number to a number, except the
+        // element-wise functions of arrays, tensors and vectors (Unity.Mathematics' overloads, IBackend.Exp(Tensor)),
+        // which keep their names.
         if ((!IsNumericValue(method.ReturnType) && method.Name is not ("exp" or "log" or "Exp" or "Log")) || !_mayBeFunctionName(method.Name))
         {
             return NumericFunction.None;
