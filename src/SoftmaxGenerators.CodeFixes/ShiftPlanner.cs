@@ -148,6 +148,9 @@ internal static partial class ShiftPlanner
                     && (context.Analysis.Symbols.IsMathMember(invocation.TargetMethod, invocation.TargetMethod.Name)
                         || invocation.TargetMethod.ContainingType?.TypeKind == TypeKind.Interface):
                     break;
+                case { Kind: OperationKind.None } when OperationHelpers.PointerOfElement(node) is not null:
+                    // p[i] on a pointer: a read (its pointer and index are checked as descendants).
+                    break;
                 case IInvocationOperation invocation when PureHelpers.IsPure(context, invocation.TargetMethod):
                     // An exponent helper of this compilation (GetExponent(q[i]) => q / tau): evaluating it again is harmless.
                     break;

@@ -9,7 +9,7 @@ using Xunit;
 namespace SoftmaxGenerators.Tests.Analyzers;
 
 /// <summary>Exponentials stored and normalized through pointers (<c>float* py; py[i] /= sum</c>), which IOperation
-/// does not model as element accesses.</summary>
+/// does not model as element accesses: reported, and fixed in the plain loop shape.</summary>
 public class PointerShapesTests
 {
     private static Task Verify(string members)
@@ -53,20 +53,40 @@ public class PointerShapesTests
         }
         """);
 
-    [Fact]
-    public Task No_fix_is_offered_through_pointers_yet()
+    private static Task VerifyFix(string members, string fixedMembers)
     {
-        string source = Sources.Class("""
+        var test = new CodeFixVerifier<NaiveSoftmaxAnalyzer, SoftmaxGenerators.CodeFixes.NaiveSoftmaxCodeFixProvider>.Test
+        {
+            TestCode = Sources.Class(members),
+            FixedCode = Sources.Class(fixedMembers),
+        };
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(projectId,
+            ((CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task The_fix_reads_the_maximum_through_the_pointer() => VerifyFix(
+        """
             public static unsafe void Softmax(float* x, float* y, int l)
             {
                 float sum = 0;
                 for (int j = 0; j < l; j++) { y[j] = {|SMX0001:MathF.Exp(x[j])|}; sum += y[j]; }
                 for (int j = 0; j < l; j++) y[j] /= sum;
             }
-            """);
-        var test = new CodeFixVerifier<NaiveSoftmaxAnalyzer, SoftmaxGenerators.CodeFixes.NaiveSoftmaxCodeFixProvider>.Test { TestCode = source, FixedCode = source };
-        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(projectId,
-            ((CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
-        return test.RunAsync(CancellationToken.None);
-    }
+        """,
+        """
+            public static unsafe void Softmax(float* x, float* y, int l)
+            {
+                float sum = 0;
+                float max = float.NegativeInfinity;
+                for (int j = 0; j < l; j++)
+                {
+                    max = Math.Max(max, x[j]);
+                }
+
+                for (int j = 0; j < l; j++) { y[j] = MathF.Exp(x[j] - max); sum += y[j]; }
+                for (int j = 0; j < l; j++) y[j] /= sum;
+            }
+        """);
 }
