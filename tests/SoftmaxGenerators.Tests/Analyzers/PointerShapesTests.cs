@@ -89,4 +89,56 @@ public class PointerShapesTests
                 for (int j = 0; j < l; j++) y[j] /= sum;
             }
         """);
+
+    /// <summary>NeuralNetwork.NET's SoftmaxForward: a wrapper named Softmax, stores through a pointer, a local function
+    /// per row; the fix repeats the loop with its index local to take the maximum.</summary>
+    [Fact]
+    public Task The_fix_handles_a_wrapper_in_a_local_function() => VerifyFix(
+        """
+            static class ActivationFunctions { public static float Softmax(float x) => (float)Math.Exp(x); }
+            public static unsafe void SoftmaxForward(float* px, float* py, int n, int l)
+            {
+                void Row(int i)
+                {
+                    int offset = i * l;
+                    float sum = 0;
+                    for (int j = 0; j < l; j++)
+                    {
+                        int target = offset + j;
+                        float value = {|SMX0001:ActivationFunctions.Softmax(px[target])|};
+                        py[target] = value;
+                        sum += value;
+                    }
+                    for (int j = 0; j < l; j++) py[offset + j] /= sum;
+                }
+                for (int i = 0; i < n; i++) Row(i);
+            }
+        """,
+        """
+            static class ActivationFunctions { public static float Softmax(float x) => (float)Math.Exp(x); }
+            public static unsafe void SoftmaxForward(float* px, float* py, int n, int l)
+            {
+                void Row(int i)
+                {
+                    int offset = i * l;
+                    float sum = 0;
+                    float max = float.NegativeInfinity;
+                    for (int j = 0; j < l; j++)
+                    {
+                        int target = offset + j;
+                        max = Math.Max(max, px[target]);
+                    }
+
+                    for (int j = 0; j < l; j++)
+                    {
+                        int target = offset + j;
+                        float value = ActivationFunctions.Softmax(px[target] - max);
+                        py[target] = value;
+                        sum += value;
+                    }
+                    for (int j = 0; j < l; j++) py[offset + j] /= sum;
+                }
+                for (int i = 0; i < n; i++) Row(i);
+            }
+        """);
 }
