@@ -45,6 +45,15 @@ public class RobustnessTests
         "static double S(double x) => x < 0 ? Math.Exp(x) / (1 + Math.Exp(x)) : ;",
         "static T S<T>(T x) where T : IExponentialFunctions<T> { T k = T.Exp(x); return k / (T.One + k",
         "double _k; double S(double x) { switch (x) { case > 1: _k = Math.Exp(x); return _k / (1 + _k); } goto L; L: return 0;",
+        // Element-wise functions, interface implementations, general logistics, pointers and clipped arrays, half-typed.
+        "interface IB<T> { T Exp(T x); T Log(T x); } class K : IB<Missing> { public Missing Exp(Missing x) => x; public Missing Log(Missing x) => Log(Exp(x) + 1",
+        "class K : IDoesNotExist { public Tensor Exp(Tensor x) => x; public Tensor Softplus(Tensor x) => Log(Exp(x) + 1); }",
+        "static double L(double r, double t) => (r * Math.Exp(r * t)) / (Math.Log(2) * Math.Exp(t * r) + ",
+        "static double L(double r, double t) => (r * Math.Exp(r * )) / (Math.Log(2) * Math.Exp() + Math.Log(2));",
+        "static unsafe void F(float* p, int n) { float s = 0; for (int i = 0; i < n; i++) { p[i] = MathF.Exp(p[); s += p[i]; } p[0] /= s; }",
+        "static void F(double[] a, double[] b) { double m = 0; for (int i = 0; i < b.Length; i++) m = Math.Max(m, b[i]; for (int i = 0; i < a.Length; i++) b[i] = Math.Exp(a[i] - m",
+        "static float[] F(float[] x, List<float>[] prob) { float inv = 1f / ; foreach (var v in x) prob[0].Add(MathF.Exp(v)); prob[0][0] *= inv; Backward(ref prob); return -MathF.Log(prob[0][0]); }",
+        "static object F(dynamic k, object x) { x = k.Softmax(x); x = k.Clip(x, 1e-7, ); return k.Log(x); }",
     };
 
     [Theory]

@@ -21,6 +21,12 @@ public class FixRobustnessTests
         "static double[] F(double[] x) { var e = new double[x.Length]; double sum = 0; for (int k = 0; k < ; k++) { double z = x[k]; for (int j = 0; j < x.Length; j++) z += ; e[k] = Math.Exp(z); sum += e[k]; } for (int k = 0; k < x.Length; k++) e[k] /= sum; return e; }",
         "static void F(ReadOnlySpan<float> x, Span<float> y) { if (x.Length != y.) throw new ArgumentException(); TensorPrimitives.Exp(x, y); TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y); }",
         "static void F(ReadOnlySpan<float> x, Span<float> y) { if (x.Length != y.Length) throw; TensorPrimitives.Exp(x, y); TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y) ",
+        // Degree-zero uses, misdirected maxima and pointers, half-typed.
+        "static double D(double[] x, int k) { double s = 0; foreach (var v in x) s += Math.Exp(v); double e = Math.Exp(x[k]); return (e * s - e * e) / (s * ",
+        "static double D(double[] x, int k) { double s = 0; foreach (var v in x) s += Math.Exp(v); double e = Math.Exp(x[]); return (e * s - e * undefined) / (s * s); }",
+        "static double[] F(double[] a, double[] b) { double m = 0; for (int i = 0; i < b.Length; i++) m = Math.Max(m, b[); double s = 0; for (int i = 0; i < a.Length; i++) { b[i] = Math.Exp(a[i] - m); s += b[i]; } for (int i = 0; i < a.Length; i++) b[i] /= s; return b; }",
+        "static unsafe void F(float* p, int n) { float s = 0; for (int i = 0; i < n; i++) { p[i] = MathF.Exp(p[); s += p[i]; } for (int i = 0; i < n; i++) p[i] /= s; }",
+        "static void F(float* p, int n) { float s = 0; for (int i = 0; i < n; i++) { p[i] = MathF.Exp(p[i]); s += p[i]; } for (int i = 0; i < n; i++) p[i] /= s; }",
     };
 
     [Theory]
