@@ -63,14 +63,8 @@ public sealed class NaiveLogisticCodeFixProvider : NodeCodeFixProvider
                     return null;
                 }
 
-                // The factor moves to the left of the division: a product or quotient keeps its value there.
-                numerator = factor.WithoutTrivia().ToString();
-                if (factor is not (IdentifierNameSyntax or MemberAccessExpressionSyntax or ElementAccessExpressionSyntax or InvocationExpressionSyntax
-                    or LiteralExpressionSyntax or ParenthesizedExpressionSyntax or CastExpressionSyntax or PrefixUnaryExpressionSyntax)
-                    && !(factor is BinaryExpressionSyntax binary && binary.Kind() is SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression))
-                {
-                    numerator = "(" + numerator + ")";
-                }
+                // The factor moves to the left of the division.
+                numerator = LeftOfMultiplicative(factor);
             }
 
             if (match.Scaled)
@@ -82,8 +76,8 @@ public sealed class NaiveLogisticCodeFixProvider : NodeCodeFixProvider
                     return null;
                 }
 
-                string k = match.DenominatorFactor?.Syntax is ExpressionSyntax kSyntax ? Operand(kSyntax) : "1";
-                edits[division] = numerator + " / (" + k + " + " + Operand(b) + " * " + Splice(expCall, exponent, negated) + ")";
+                string k = match.DenominatorFactor?.Syntax is ExpressionSyntax kSyntax ? LeftOfMultiplicative(kSyntax) : "1";
+                edits[division] = numerator + " / (" + k + " + " + LeftOfMultiplicative(b) + " * " + Splice(expCall, exponent, negated) + ")";
             }
             else
             {
@@ -186,12 +180,14 @@ public sealed class NaiveLogisticCodeFixProvider : NodeCodeFixProvider
         return expression;
     }
 
-    /// <summary>The expression as an operand of + or *: parenthesized unless it is a primary expression.</summary>
-    private static string Operand(ExpressionSyntax expression)
+    /// <summary>The expression as the left operand of <c>*</c> or <c>/</c> (and so of <c>+</c>): a product or quotient
+    /// keeps its value there (the operators associate to the left), anything of lower precedence is parenthesized.</summary>
+    private static string LeftOfMultiplicative(ExpressionSyntax expression)
     {
         string text = expression.WithoutTrivia().ToString();
         return expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or ElementAccessExpressionSyntax or InvocationExpressionSyntax
-            or LiteralExpressionSyntax or ParenthesizedExpressionSyntax or GenericNameSyntax or ThisExpressionSyntax
+                or LiteralExpressionSyntax or ParenthesizedExpressionSyntax or CastExpressionSyntax or PrefixUnaryExpressionSyntax
+            || (expression is BinaryExpressionSyntax binary && binary.Kind() is SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression)
             ? text
             : "(" + text + ")";
     }

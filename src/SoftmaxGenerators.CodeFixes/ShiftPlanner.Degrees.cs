@@ -26,7 +26,7 @@ internal static partial class ShiftPlanner
             return false; // a Sum() call has no symbol to recognize its value by
         }
 
-        while (top.Parent is IConversionOperation or IParenthesizedOperation
+        while (top.Parent is IConversionOperation
             or IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide }
             or IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus or UnaryOperatorKind.Plus })
         {
@@ -38,7 +38,7 @@ internal static partial class ShiftPlanner
 
     /// <summary>The degree of the value in the shift's factor: 1 for the sum and the exponentials, 0 for what reads
     /// neither, the sum of degrees for a product...; null when the value is no homogeneous function of them.</summary>
-    private static int? Degree(IOperation operation, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage, int depth)
+    private static int? Degree(IOperation operation, ISymbol sum, List<ExpSite> related, HashSet<ISymbol> storage, int depth)
     {
         if (depth > MaxDegreeDepth)
         {
@@ -46,10 +46,6 @@ internal static partial class ShiftPlanner
         }
 
         operation = OperationHelpers.Unwrap(operation);
-        while (operation is IParenthesizedOperation parenthesized)
-        {
-            operation = OperationHelpers.Unwrap(parenthesized.Operand);
-        }
 
         if (related.Exists(site => site.Node == operation))
         {
@@ -63,7 +59,7 @@ internal static partial class ShiftPlanner
 
         if (OperationHelpers.ReferencedSymbol(operation) is { } symbol)
         {
-            if ((sum is not null && SymbolEqualityComparer.Default.Equals(symbol, sum))
+            if (SymbolEqualityComparer.Default.Equals(symbol, sum)
                 || (symbol is ILocalSymbol { Type: var type } && IsScalar(type) && storage.Contains(symbol)))
             {
                 return 1;
@@ -107,7 +103,7 @@ internal static partial class ShiftPlanner
         type.SpecialType is SpecialType.System_Double or SpecialType.System_Single || type is ITypeParameterSymbol;
 
     /// <summary>The operation reads the sum, an exponential or what holds them.</summary>
-    private static bool Reads(IOperation operation, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage)
+    private static bool Reads(IOperation operation, ISymbol sum, List<ExpSite> related, HashSet<ISymbol> storage)
     {
         foreach (IOperation node in OperationHelpers.DescendantsAndSelf(operation))
         {
@@ -117,7 +113,7 @@ internal static partial class ShiftPlanner
             }
 
             if (OperationHelpers.ReferencedSymbol(node) is { } symbol
-                && ((sum is not null && SymbolEqualityComparer.Default.Equals(symbol, sum)) || storage.Contains(symbol)))
+                && (SymbolEqualityComparer.Default.Equals(symbol, sum) || storage.Contains(symbol)))
             {
                 return true;
             }

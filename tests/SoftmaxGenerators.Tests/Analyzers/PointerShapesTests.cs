@@ -12,11 +12,13 @@ namespace SoftmaxGenerators.Tests.Analyzers;
 /// does not model as element accesses: reported, and fixed in the plain loop shape.</summary>
 public class PointerShapesTests
 {
+    private static Solution AllowUnsafe(Solution solution, ProjectId projectId) => solution.WithProjectCompilationOptions(projectId,
+        ((CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true));
+
     private static Task Verify(string members)
     {
         var test = new AnalyzerVerifier<NaiveSoftmaxAnalyzer>.Test { TestCode = Sources.Class(members) };
-        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(projectId,
-            ((CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
+        test.SolutionTransforms.Add(AllowUnsafe);
         return test.RunAsync(CancellationToken.None);
     }
 
@@ -60,8 +62,7 @@ public class PointerShapesTests
             TestCode = Sources.Class(members),
             FixedCode = Sources.Class(fixedMembers),
         };
-        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(projectId,
-            ((CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
+        test.SolutionTransforms.Add(AllowUnsafe);
         return test.RunAsync(CancellationToken.None);
     }
 

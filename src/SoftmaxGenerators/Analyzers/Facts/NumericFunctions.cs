@@ -104,7 +104,7 @@ internal sealed class NumericFunctions
         // Fast rejection without a cache look-up: everything recognized maps a number to a number, except the
         // element-wise functions of arrays, tensors and vectors (Unity.Mathematics' overloads, IBackend.Exp(Tensor)),
         // which keep their names.
-        if ((!IsNumericValue(method.ReturnType) && method.Name is not ("exp" or "log" or "Exp" or "Log")) || !_mayBeFunctionName(method.Name))
+        if ((!IsNumericValue(method.ReturnType) && FunctionNamed(method.Name) == NumericFunction.None) || !_mayBeFunctionName(method.Name))
         {
             return NumericFunction.None;
         }

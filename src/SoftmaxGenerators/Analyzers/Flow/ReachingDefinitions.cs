@@ -94,9 +94,9 @@ internal static class ReachingDefinitions
         {
             case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol):
                 return declarator.Initializer?.Value is { } initial ? bounds.EvaluateAt(initial, depth) : null;
-            case ISimpleAssignmentOperation assignment when IsSymbol(assignment.Target, symbol):
+            case ISimpleAssignmentOperation assignment when OperationHelpers.IsReferenceTo(assignment.Target, symbol):
                 return bounds.EvaluateAt(assignment.Value, depth);
-            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound when IsSymbol(compound.Target, symbol):
+            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound when OperationHelpers.IsReferenceTo(compound.Target, symbol):
                 if (bounds.EvaluateAt(compound.Value, depth).IsNonNegative)
                 {
                     accumulates = true;
@@ -104,15 +104,15 @@ internal static class ReachingDefinitions
                 }
 
                 return Interval.Top;
-            case ICompoundAssignmentOperation compound when IsSymbol(compound.Target, symbol):
+            case ICompoundAssignmentOperation compound when OperationHelpers.IsReferenceTo(compound.Target, symbol):
                 return Interval.Top;
-            case IIncrementOrDecrementOperation { Kind: OperationKind.Increment } counter when IsSymbol(counter.Target, symbol):
+            case IIncrementOrDecrementOperation { Kind: OperationKind.Increment } counter when OperationHelpers.IsReferenceTo(counter.Target, symbol):
                 // i++ keeps the lower bound (a loop counter from 0 stays >= 0).
                 accumulates = true;
                 return null;
-            case IIncrementOrDecrementOperation increment when IsSymbol(increment.Target, symbol):
+            case IIncrementOrDecrementOperation increment when OperationHelpers.IsReferenceTo(increment.Target, symbol):
                 return Interval.Top;
-            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when IsSymbol(argument.Value, symbol):
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when OperationHelpers.IsReferenceTo(argument.Value, symbol):
                 return Interval.Top;
             case IDeclarationExpressionOperation or IDeconstructionAssignmentOperation when OperationHelpers.References(node, symbol):
                 return Interval.Top;
@@ -161,10 +161,10 @@ internal static class ReachingDefinitions
                 }
 
                 return WriteShape.Unknown;
-            case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } when IsSymbol(assignment.Target, symbol):
+            case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } when OperationHelpers.IsReferenceTo(assignment.Target, symbol):
                 value = bounds.EvaluateAt(assignment.Value, depth);
                 return WriteShape.Definite;
-            case IExpressionStatementOperation { Operation: ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound } when IsSymbol(compound.Target, symbol):
+            case IExpressionStatementOperation { Operation: ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound } when OperationHelpers.IsReferenceTo(compound.Target, symbol):
                 return bounds.EvaluateAt(compound.Value, depth).IsNonNegative ? WriteShape.AddsNonNegative : WriteShape.Unknown;
             case IConditionalOperation { WhenFalse: null } conditional when OnlyAssigns(conditional.WhenTrue, symbol, out IOperation? assigned):
             {
@@ -214,7 +214,7 @@ internal static class ReachingDefinitions
             operation = block.Operations[0];
         }
 
-        if (operation is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } && IsSymbol(assignment.Target, symbol))
+        if (operation is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } && OperationHelpers.IsReferenceTo(assignment.Target, symbol))
         {
             value = assignment.Value;
             return true;
@@ -230,10 +230,10 @@ internal static class ReachingDefinitions
             switch (node)
             {
                 case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol):
-                case ISimpleAssignmentOperation assignment when IsSymbol(assignment.Target, symbol):
-                case ICompoundAssignmentOperation compound when IsSymbol(compound.Target, symbol):
-                case IIncrementOrDecrementOperation increment when IsSymbol(increment.Target, symbol):
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when IsSymbol(argument.Value, symbol):
+                case ISimpleAssignmentOperation assignment when OperationHelpers.IsReferenceTo(assignment.Target, symbol):
+                case ICompoundAssignmentOperation compound when OperationHelpers.IsReferenceTo(compound.Target, symbol):
+                case IIncrementOrDecrementOperation increment when OperationHelpers.IsReferenceTo(increment.Target, symbol):
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when OperationHelpers.IsReferenceTo(argument.Value, symbol):
                 case IDeconstructionAssignmentOperation deconstruction when OperationHelpers.References(deconstruction.Target, symbol):
                     return true;
             }
@@ -241,9 +241,6 @@ internal static class ReachingDefinitions
 
         return false;
     }
-
-    private static bool IsSymbol(IOperation operation, ISymbol symbol) =>
-        OperationHelpers.ReferencedSymbol(operation) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, symbol);
 
     /// <summary>
     /// Constraints on the variable from the conditions that must hold where <paramref name="use"/> runs: the branch of

@@ -229,7 +229,7 @@ internal sealed partial class BodyAnalysis
             foreach (IArgumentOperation argument in call.Arguments)
             {
                 IOperation operand = OperationHelpers.Unwrap(argument.Value);
-                if (operand is ILocalReferenceOperation { Local: { } self } && SymbolEqualityComparer.Default.Equals(self, max))
+                if (OperationHelpers.IsReferenceTo(operand, max))
                 {
                     readsItself = true;
                 }
@@ -258,56 +258,10 @@ internal sealed partial class BodyAnalysis
 
         // A running maximum of another collection: the two must be different variables, and the maximum's collection
         // must hold nothing this body put there before the maximum was taken (no copy of the exponentiated values).
-        if (SymbolEqualityComparer.Default.Equals(collection, exponentiated) || collection is not (IParameterSymbol or IFieldSymbol or ILocalSymbol))
-        {
-            return false;
-        }
-
-        foreach (Write write in WritesOf(collection))
-        {
-            if (write.Kind == WriteKind.Unknown || write.Node.Syntax.SpanStart < lastMax)
-            {
-                return false;
-            }
-        }
-
-        // Nor may it be filled by a call (input.CopyTo(output)) or through an alias (var o = output; o[i] = ...).
-        foreach (IInvocationOperation invocation in Invocations)
-        {
-            if (invocation.Syntax.SpanStart >= lastMax || IsPureMath(invocation.TargetMethod))
-            {
-                continue;
-            }
-
-            if (invocation.Instance is { } instance && IsWhole(instance, collection))
-            {
-                return false;
-            }
-
-            foreach (IArgumentOperation argument in invocation.Arguments)
-            {
-                if (IsWhole(argument.Value, collection))
-                {
-                    return false;
-                }
-            }
-        }
-
-        foreach (List<Write> list in _writes.Values)
-        {
-            foreach (Write write in list)
-            {
-                if (write.Value is { } value && IsWhole(value, collection))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return exponentiated is IParameterSymbol or IFieldSymbol or ILocalSymbol;
-
-        static bool IsWhole(IOperation operation, ISymbol symbol) =>
-            OperationHelpers.ReferencedSymbol(operation) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, symbol);
+        return !SymbolEqualityComparer.Default.Equals(collection, exponentiated)
+            && collection is IParameterSymbol or IFieldSymbol or ILocalSymbol
+            && exponentiated is IParameterSymbol or IFieldSymbol or ILocalSymbol
+            && !FilledBefore(collection, lastMax);
 
         static bool Same(ref ISymbol? known, ISymbol symbol)
         {
@@ -332,5 +286,53 @@ internal sealed partial class BodyAnalysis
 
             return false;
         }
+    }
+
+    /// <summary>Whether the body may have put values into the collection before <paramref name="position"/>: a write
+    /// of it or of its elements, a call it is passed to or called on (<c>Array.Copy(input, work, n)</c>), or an alias
+    /// (<c>var o = work; o[i] = ...</c>).</summary>
+    private bool FilledBefore(ISymbol collection, int position)
+    {
+        foreach (Write write in WritesOf(collection))
+        {
+            if (write.Kind == WriteKind.Unknown || write.Node.Syntax.SpanStart < position)
+            {
+                return true;
+            }
+        }
+
+        foreach (IInvocationOperation invocation in Invocations)
+        {
+            if (invocation.Syntax.SpanStart >= position || IsPureMath(invocation.TargetMethod))
+            {
+                continue;
+            }
+
+            if (OperationHelpers.IsReferenceTo(invocation.Instance, collection))
+            {
+                return true;
+            }
+
+            foreach (IArgumentOperation argument in invocation.Arguments)
+            {
+                if (OperationHelpers.IsReferenceTo(argument.Value, collection))
+                {
+                    return true;
+                }
+            }
+        }
+
+        foreach (List<Write> list in _writes.Values)
+        {
+            foreach (Write write in list)
+            {
+                if (OperationHelpers.IsReferenceTo(write.Value, collection))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 }

@@ -178,35 +178,10 @@ internal static partial class LogOfSoftmaxMatcher
 
     /// <summary>The field or property of <paramref name="root"/> that the target goes through (<c>prob</c> in
     /// <c>state.prob[i][j]</c>), else null.</summary>
-    private static ISymbol? MemberBelow(IOperation? target, ISymbol root)
-    {
-        IOperation? current = target;
-        for (int depth = 0; depth < 16 && current is not null; depth++)
-        {
-            current = OperationHelpers.Unwrap(current);
-            switch (current)
-            {
-                case IArrayElementReferenceOperation element:
-                    current = element.ArrayReference;
-                    continue;
-                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed }:
-                    current = indexed;
-                    continue;
-                case IMemberReferenceOperation { Instance: { } owner } member when member is IFieldReferenceOperation or IPropertyReferenceOperation:
-                    if (OperationHelpers.ReferencedSymbol(owner) is { } ownerSymbol && SymbolEqualityComparer.Default.Equals(ownerSymbol, root))
-                    {
-                        return member.Member;
-                    }
-
-                    current = owner;
-                    continue;
-                default:
-                    return null;
-            }
-        }
-
-        return null;
-    }
+    private static ISymbol? MemberBelow(IOperation? target, ISymbol root) =>
+        target is not null && OperationHelpers.RootSymbol(target, out ISymbol? member) is { } found && SymbolEqualityComparer.Default.Equals(found, root)
+            ? member
+            : null;
 
     /// <summary>Variables that hold softmax probabilities, with the call that produced them when there is one.</summary>
     private static Dictionary<ISymbol, IInvocationOperation?> SoftmaxResults(BodyAnalysis analysis) =>

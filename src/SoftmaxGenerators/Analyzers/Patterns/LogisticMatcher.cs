@@ -90,64 +90,43 @@ internal static class LogisticMatcher
             one = denominator.RightOperand;
             other = denominator.LeftOperand;
         }
-        else if (!HasExp(symbols, denominator.LeftOperand) && HasExp(symbols, denominator.RightOperand))
-        {
-            // exp(z) / (b + exp(z)), c * exp(z) / (ln2 * exp(z) + ln2): inf / inf all the same.
-            one = denominator.LeftOperand;
-            other = denominator.RightOperand;
-            scaled = true;
-        }
-        else if (!HasExp(symbols, denominator.RightOperand) && HasExp(symbols, denominator.LeftOperand))
-        {
-            one = denominator.RightOperand;
-            other = denominator.LeftOperand;
-            scaled = true;
-        }
         else
         {
-            return null;
-        }
-
-        IOperation? denominatorFactor = null;
-        if (OperationHelpers.Unwrap(other) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply, LeftOperand: { } kLeft, RightOperand: { } kRight })
-        {
-            if (ExpOf(symbols, OperationHelpers.Unwrap(kRight), out _) is not null && !HasExp(symbols, kLeft))
-            {
-                denominatorFactor = kLeft;
-                other = kRight;
-            }
-            else if (ExpOf(symbols, OperationHelpers.Unwrap(kLeft), out _) is not null && !HasExp(symbols, kRight))
-            {
-                denominatorFactor = kRight;
-                other = kLeft;
-            }
-            else
+            // exp(z) / (b + exp(z)), c * exp(z) / (ln2 * exp(z) + ln2): inf / inf all the same, when exactly one side
+            // of the denominator holds the exponential.
+            bool leftHasExp = HasExp(symbols, denominator.LeftOperand);
+            if (leftHasExp == HasExp(symbols, denominator.RightOperand))
             {
                 return null;
             }
 
+            (one, other) = leftHasExp ? (denominator.RightOperand, denominator.LeftOperand) : (denominator.LeftOperand, denominator.RightOperand);
+            scaled = true;
+        }
+
+        IOperation? denominatorFactor = null;
+        if (OperationHelpers.Unwrap(other) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply })
+        {
+            if (ScaledExp(symbols, other, out denominatorFactor) is not { } denominatorExpPart || HasExp(symbols, denominatorFactor!))
+            {
+                return null;
+            }
+
+            other = denominatorExpPart;
             scaled = true;
         }
 
         IOperation numerator = OperationHelpers.Unwrap(division.LeftOperand);
         IOperation? factor = null;
-        if (numerator is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply, LeftOperand: { } left, RightOperand: { } right })
+        if (numerator is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply })
         {
             // c * exp(z) / (1 + exp(z)) is c times the logistic.
-            if (ExpOf(symbols, OperationHelpers.Unwrap(right), out _) is not null)
-            {
-                factor = left;
-                numerator = OperationHelpers.Unwrap(right);
-            }
-            else if (ExpOf(symbols, OperationHelpers.Unwrap(left), out _) is not null)
-            {
-                factor = right;
-                numerator = OperationHelpers.Unwrap(left);
-            }
-            else
+            if (ScaledExp(symbols, numerator, out factor) is not { } numeratorExpPart)
             {
                 return null;
             }
+
+            numerator = numeratorExpPart;
         }
 
         IInvocationOperation exp;
@@ -199,6 +178,30 @@ internal static class LogisticMatcher
         }
 
         return new LogisticMatch(division, one, other, exp, exponent, holder, definitionStatement, definitionValue, factor, denominatorFactor, scaled);
+    }
+
+    /// <summary><c>c * exp(z)</c> or <c>exp(z) * c</c>: the exponential (conversions stripped), with c as the factor.</summary>
+    private static IOperation? ScaledExp(NumericsSymbols symbols, IOperation product, out IOperation? factor)
+    {
+        factor = null;
+        if (OperationHelpers.Unwrap(product) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply, LeftOperand: { } left, RightOperand: { } right })
+        {
+            return null;
+        }
+
+        if (ExpOf(symbols, OperationHelpers.Unwrap(right), out _) is not null)
+        {
+            factor = left;
+            return OperationHelpers.Unwrap(right);
+        }
+
+        if (ExpOf(symbols, OperationHelpers.Unwrap(left), out _) is not null)
+        {
+            factor = right;
+            return OperationHelpers.Unwrap(left);
+        }
+
+        return null;
     }
 
     /// <summary>An exponential anywhere in the operation.</summary>
@@ -496,13 +499,13 @@ internal static class LogisticMatcher
             {
                 case IDeconstructionAssignmentOperation deconstruction when OperationHelpers.References(deconstruction.Target, symbol):
                     return true;
-                case IAssignmentOperation assignment when IsSymbol(assignment.Target, symbol):
+                case IAssignmentOperation assignment when OperationHelpers.IsReferenceTo(assignment.Target, symbol):
                     return true;
-                case IIncrementOrDecrementOperation increment when IsSymbol(increment.Target, symbol):
+                case IIncrementOrDecrementOperation increment when OperationHelpers.IsReferenceTo(increment.Target, symbol):
                     return true;
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when IsSymbol(argument.Value, symbol):
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when OperationHelpers.IsReferenceTo(argument.Value, symbol):
                     return true;
-                case IAddressOfOperation addressOf when IsSymbol(addressOf.Reference, symbol):
+                case IAddressOfOperation addressOf when OperationHelpers.IsReferenceTo(addressOf.Reference, symbol):
                     return true;
                 case IVariableDeclaratorOperation { Symbol.RefKind: not RefKind.None } declarator
                     when declarator.Initializer is not null && OperationHelpers.References(declarator.Initializer, symbol):
@@ -519,9 +522,6 @@ internal static class LogisticMatcher
 
     private static bool IsMathCall(NumericsSymbols symbols, IMethodSymbol method) =>
         symbols.IsScalarExp(method) || symbols.IsPow(method) || (method.IsStatic && symbols.IsMathMember(method, method.Name));
-
-    private static bool IsSymbol(IOperation? operation, ISymbol symbol) =>
-        operation is not null && OperationHelpers.ReferencedSymbol(operation) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, symbol);
 
     /// <summary>
     /// The exponential runs only where a dominating comparison bounds its exponent above by a small constant:

@@ -153,9 +153,20 @@ internal static class OperationHelpers
         return null;
     }
 
+    /// <summary>The operation reads the symbol itself (through conversions), not something derived from it.</summary>
+    public static bool IsReferenceTo(IOperation? operation, ISymbol symbol) =>
+        operation is not null && ReferencedSymbol(operation) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, symbol);
+
     /// <summary>The symbol a value is rooted at: the variable itself, the collection of an element, the owner of a member.</summary>
-    public static ISymbol? RootSymbol(IOperation operation)
+    public static ISymbol? RootSymbol(IOperation operation) => RootSymbol(operation, out _);
+
+    /// <summary>
+    /// The symbol a value is rooted at, and the field or property of it the value goes through (<c>prob</c> in
+    /// <c>state.prob[i][j]</c>; null when the value is the root or one of its elements).
+    /// </summary>
+    public static ISymbol? RootSymbol(IOperation operation, out ISymbol? member)
     {
+        member = null;
         for (int depth = 0; depth < 16; depth++)
         {
             operation = Unwrap(operation);
@@ -170,20 +181,24 @@ internal static class OperationHelpers
                 case IArrayElementReferenceOperation element:
                     operation = element.ArrayReference;
                     continue;
-                case IPropertyReferenceOperation { Instance: { } instance }:
+                case IPropertyReferenceOperation { Instance: { } instance } property:
+                    member = property.Property.IsIndexer ? member : property.Property;
                     operation = instance;
                     continue;
-                case IFieldReferenceOperation { Instance: { } owner }:
+                case IFieldReferenceOperation { Instance: { } owner } field:
+                    member = field.Field;
                     operation = owner;
                     continue;
                 case { Kind: OperationKind.None } when PointerOfElement(operation) is { } address:
                     operation = address;
                     continue;
                 default:
+                    member = null;
                     return null;
             }
         }
 
+        member = null;
         return null;
     }
 
