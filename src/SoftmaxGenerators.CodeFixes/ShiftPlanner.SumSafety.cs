@@ -199,7 +199,9 @@ internal static partial class ShiftPlanner
                 case IConversionOperation:
                     current = parent;
                     continue;
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } when use == SumUse.Divisor:
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } guarded when use == SumUse.Divisor && IsSmallEpsilon(guarded, current):
+                    // sum + 1e-8 as the divisor: the shifted sum is at least 1, so the epsilon moves the result by at
+                    // most its own size, relatively (a larger constant would not scale with the shift).
                     current = parent;
                     continue;
                 case IArgumentOperation { Parent: IInvocationOperation log } when use == SumUse.Log && logs.Contains(log):
@@ -441,6 +443,13 @@ internal static partial class ShiftPlanner
 
         IOperation other = comparison.LeftOperand == sumSide ? comparison.RightOperand : comparison.LeftOperand;
         return OperationHelpers.ConstantNumber(other) == 0;
+    }
+
+    /// <summary>sum + eps (either order) with a constant 0 &lt; eps &lt;= 1e-3.</summary>
+    private static bool IsSmallEpsilon(IBinaryOperation add, IOperation sumSide)
+    {
+        IOperation other = add.LeftOperand == sumSide ? add.RightOperand : add.LeftOperand;
+        return OperationHelpers.ConstantNumber(other) is double eps && eps > 0 && eps <= 1.000001e-3; // 0.001f widens to 0.0010000000475
     }
 
     /// <summary>Math.Max(sum, eps) (either order) with a constant 0 &lt; eps &lt;= 1e-4.</summary>

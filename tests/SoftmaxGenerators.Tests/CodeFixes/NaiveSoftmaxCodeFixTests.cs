@@ -497,6 +497,47 @@ public class NaiveSoftmaxCodeFixTests
             """));
 
     [Fact]
+    public Task An_epsilon_added_to_the_divisor_stays() => Verifier.VerifyAsync(
+        Sources.Class("""
+                public static float[] F(float[] x)
+                {
+                    var y = new float[x.Length];
+                    float sum = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        y[i] = {|SMX0001:MathF.Exp(x[i])|};
+                        sum += y[i];
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] /= sum + 0.001f;
+                    return y;
+                }
+            """),
+        Sources.Class("""
+                public static float[] F(float[] x)
+                {
+                    var y = new float[x.Length];
+                    float sum = 0;
+                    float max = float.NegativeInfinity;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        max = Math.Max(max, x[i]);
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        y[i] = MathF.Exp(x[i] - max);
+                        sum += y[i];
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] /= sum + 0.001f;
+                    return y;
+                }
+            """));
+
+    [Fact]
     public Task Scores_computed_in_the_loop_get_a_score_pass() => Verifier.VerifyAsync(
         Sources.Class("""
                 public static double[] F(double[][] w, double[] h, double[] b)
@@ -701,6 +742,13 @@ public class NaiveSoftmaxCodeFixTests
         """,
         """
         static double[] F(double[] x) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= Math.Max(sum, 1.0); return y; }
+        """,
+        // A term added to the divisor that does not scale with the shift: a constant that is no epsilon, a variable.
+        """
+        static float[] F(float[] x) { var y = new float[x.Length]; float sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:MathF.Exp(x[i])|}; sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= sum + 1000f; return y; }
+        """,
+        """
+        static double[] F(double[] x, double prior) { var y = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:Math.Exp(x[i])|}; sum += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= prior + sum; return y; }
         """,
         // sum = 1 / sum, then the reciprocal is used for something else than multiplying the exponentials.
         """
