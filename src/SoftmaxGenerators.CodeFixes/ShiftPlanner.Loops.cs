@@ -38,6 +38,7 @@ internal static partial class ShiftPlanner
 
         // The loops from the insertion statement down to the exponential: for and foreach only.
         var chain = new List<StatementSyntax>();
+        var guards = new List<ExpressionSyntax>();
         SyntaxNode child = expNode;
         for (SyntaxNode? node = expNode.Parent; node is not null; child = node, node = node.Parent)
         {
@@ -51,6 +52,16 @@ internal static partial class ShiftPlanner
                     break;
                 case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add" } } when child is ArgumentListSyntax:
                     // list.Add(Math.Exp(...)): stored in a list, like e[i] = Math.Exp(...).
+                    break;
+                case SwitchStatementSyntax switchStatement when child is SwitchSectionSyntax:
+                    // case SoftMax: inside the loop: the maximum is taken on every pass, which is right when the
+                    // switch takes the same section on every pass (checked below).
+                    guards.Add(switchStatement.Expression);
+                    break;
+                case IfStatementSyntax ifStatement when child != ifStatement.Condition:
+                    guards.Add(ifStatement.Condition);
+                    break;
+                case SwitchSectionSyntax or ElseClauseSyntax:
                     break;
                 case BlockSyntax or ExpressionStatementSyntax or LocalDeclarationStatementSyntax or VariableDeclarationSyntax
                     or VariableDeclaratorSyntax or EqualsValueClauseSyntax or ArgumentSyntax or ArgumentListSyntax
@@ -77,6 +88,11 @@ internal static partial class ShiftPlanner
         foreach (StatementSyntax loop in chain)
         {
             CollectLoopVariables(context.Model, loop, loopVariables, cancellationToken);
+        }
+
+        if (!GuardsAreInvariant(context, guards, insertion, loopVariables))
+        {
+            return null;
         }
 
         var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -156,6 +172,36 @@ internal static partial class ShiftPlanner
         plan.Statements.Add(builder.ToString());
         AddShifts(context, plan, related, insertion, max);
         return plan;
+    }
+
+    /// <summary>
+    /// The conditions of the ifs and switches between the loops and the exponential take the same branch on every pass:
+    /// they read no loop variable, nothing written inside the loops, and call nothing but pure math. Then the loops
+    /// exponentiate on every pass or on none, and the maximum over every pass is the right one.
+    /// </summary>
+    private static bool GuardsAreInvariant(FixContext context, List<ExpressionSyntax> guards, StatementSyntax insertion, HashSet<ISymbol> loopVariables)
+    {
+        foreach (ExpressionSyntax guard in guards)
+        {
+            if (context.Model.GetOperation(guard) is not { } condition || !IsPure(context, condition))
+            {
+                return false;
+            }
+
+            var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            OperationHelpers.CollectReferencedSymbols(condition, read);
+            foreach (ISymbol symbol in read)
+            {
+                if (loopVariables.Contains(symbol)
+                    || (symbol is ILocalSymbol local && local.DeclaringSyntaxReferences.Any(r => insertion.Span.Contains(r.Span)))
+                    || context.Analysis.WritesOf(symbol).Any(write => insertion.Span.Contains(write.Node.Syntax.Span)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

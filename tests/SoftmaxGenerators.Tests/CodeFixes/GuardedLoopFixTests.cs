@@ -1,0 +1,211 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using SoftmaxGenerators.Analyzers;
+using SoftmaxGenerators.CodeFixes;
+using SoftmaxGenerators.Tests.Analyzers;
+using SoftmaxGenerators.Tests.Infrastructure;
+using Xunit;
+using Softmax = SoftmaxGenerators.Tests.Infrastructure.CodeFixVerifier<SoftmaxGenerators.Analyzers.NaiveSoftmaxAnalyzer, SoftmaxGenerators.CodeFixes.NaiveSoftmaxCodeFixProvider>;
+
+namespace SoftmaxGenerators.Tests.CodeFixes;
+
+/// <summary>
+/// The exponential under an if or a switch inside the loop (a layer whose activation is chosen per call: Noedify's
+/// <c>case SoftMax:</c>). The maximum loop repeats the loop header without the condition, which is right only when the
+/// condition takes the same branch on every pass.
+/// </summary>
+public class GuardedLoopFixTests
+{
+    private const string Layer = """
+            public enum Act { Sigmoid, SoftMax, Linear }
+
+            public static float[] Apply(float[] inputs, Act activation)
+            {
+                float[] outputs = new float[inputs.Length];
+                float normSum = 0;
+                for (int j = 0; j < inputs.Length; j++)
+                {
+                    switch (activation)
+                    {
+                        case Act.Sigmoid: outputs[j] = 1f / (1f + MathF.Exp(-inputs[j])); break;
+                        case Act.SoftMax:
+                            {
+                                outputs[j] = {|SMX0001:MathF.Exp(inputs[j])|};
+                                normSum += outputs[j];
+                                break;
+                            }
+                        default: outputs[j] = inputs[j]; break;
+                    }
+                }
+
+                if (activation == Act.SoftMax)
+                {
+                    for (int j = 0; j < inputs.Length; j++)
+                        outputs[j] /= normSum + 0.001f;
+                }
+
+                return outputs;
+            }
+        """;
+
+    private static Task Verify(string members, string fixedMembers) =>
+        new Softmax.Test { TestCode = Sources.Class(members), FixedCode = Sources.Class(fixedMembers) }.RunAsync(CancellationToken.None);
+
+    [Fact]
+    public Task Softmax_case_of_a_switch_on_a_parameter_is_shifted() => Verify(
+        Layer,
+        """
+            public enum Act { Sigmoid, SoftMax, Linear }
+
+            public static float[] Apply(float[] inputs, Act activation)
+            {
+                float[] outputs = new float[inputs.Length];
+                float normSum = 0;
+                float max = float.NegativeInfinity;
+                for (int j = 0; j < inputs.Length; j++)
+                {
+                    max = Math.Max(max, inputs[j]);
+                }
+
+                for (int j = 0; j < inputs.Length; j++)
+                {
+                    switch (activation)
+                    {
+                        case Act.Sigmoid: outputs[j] = 1f / (1f + MathF.Exp(-inputs[j])); break;
+                        case Act.SoftMax:
+                            {
+                                outputs[j] = MathF.Exp(inputs[j] - max);
+                                normSum += outputs[j];
+                                break;
+                            }
+                        default: outputs[j] = inputs[j]; break;
+                    }
+                }
+
+                if (activation == Act.SoftMax)
+                {
+                    for (int j = 0; j < inputs.Length; j++)
+                        outputs[j] /= normSum + 0.001f;
+                }
+
+                return outputs;
+            }
+        """);
+
+    [Fact]
+    public Task Exponential_under_an_if_on_a_field_is_shifted() => Verify(
+        """
+            private bool useSoftmax = true;
+
+            public double[] F(double[] x)
+            {
+                var y = new double[x.Length];
+                double sum = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    if (useSoftmax)
+                    {
+                        y[i] = {|SMX0001:Math.Exp(x[i])|};
+                        sum += y[i];
+                    }
+                    else
+                        y[i] = x[i];
+                }
+
+                for (int i = 0; i < x.Length; i++)
+                    y[i] /= sum;
+                return y;
+            }
+        """,
+        """
+            private bool useSoftmax = true;
+
+            public double[] F(double[] x)
+            {
+                var y = new double[x.Length];
+                double sum = 0;
+                double max = double.NegativeInfinity;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    max = Math.Max(max, x[i]);
+                }
+
+                for (int i = 0; i < x.Length; i++)
+                {
+                    if (useSoftmax)
+                    {
+                        y[i] = Math.Exp(x[i] - max);
+                        sum += y[i];
+                    }
+                    else
+                        y[i] = x[i];
+                }
+
+                for (int i = 0; i < x.Length; i++)
+                    y[i] /= sum;
+                return y;
+            }
+        """);
+
+    [Theory]
+    // The condition reads the index: the maximum over every element may dwarf the exponentiated ones.
+    [InlineData("if (i != skip)")]
+    [InlineData("if (x[i] < limit)")]
+    // The condition changes inside the loop.
+    [InlineData("if ((flag = !flag))")]
+    // It calls something that may answer differently on each pass.
+    [InlineData("if (Allowed())")]
+    public Task Conditions_that_may_change_between_passes_keep_the_fix_away(string condition)
+    {
+        string members = """
+                private static int calls;
+                private static bool Allowed() => ++calls % 2 == 0;
+
+                public static double[] F(double[] x, int skip, double limit, bool flag)
+                {
+                    var y = new double[x.Length];
+                    double sum = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        CONDITION
+                        {
+                            y[i] = {|SMX0001:Math.Exp(x[i])|};
+                            sum += y[i];
+                        }
+                    }
+
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] /= sum;
+                    return y;
+                }
+            """.Replace("CONDITION", condition, StringComparison.Ordinal);
+        return Verify(members, members);
+    }
+
+    [Fact]
+    public async Task Fixed_layer_keeps_results_and_is_finite_for_large_inputs()
+    {
+        string original = Sources.Class(Layer.Replace("{|SMX0001:", "", StringComparison.Ordinal).Replace(")|}", ")", StringComparison.Ordinal)
+            + "\n    public static float[] F(float[] x) => Apply(x, Act.SoftMax);");
+        string fixedSource = await FixRunner.ApplyAllAsync(original, new NaiveSoftmaxAnalyzer(), new NaiveSoftmaxCodeFixProvider());
+        Assert.NotEqual(original, fixedSource);
+        using CompiledCode before = CompiledCode.Compile(original);
+        using CompiledCode after = CompiledCode.Compile(fixedSource);
+        foreach (float[] x in new[] { new[] { 1f, 2f, 3f }, new[] { 0.5f, -1f, 2f, 0f } })
+        {
+            float[] expected = (float[])before.Invoke("C", "F", x)!;
+            float[] actual = (float[])after.Invoke("C", "F", x)!;
+            for (int i = 0; i < x.Length; i++)
+            {
+                // The epsilon is now added to a sum that is exp(-max) times the original: at most 0.1% apart.
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-3f * expected[i], $"{expected[i]:R} vs {actual[i]:R}\n{fixedSource}");
+            }
+        }
+
+        float[] large = { 100f, 99f, 0f };
+        Assert.True(float.IsNaN(((float[])before.Invoke("C", "F", large)!)[0]));
+        float[] stable = (float[])after.Invoke("C", "F", large)!;
+        Assert.Equal(1f / (1f + MathF.Exp(-1f)), stable[0], 3);
+    }
+}
