@@ -88,6 +88,69 @@ public class ElementwiseFunctionsTests
         }
         """);
 
+    private const string NumSharp = """
+        namespace NumSharp
+        {
+            public sealed class NDArray
+            {
+                public static NDArray operator -(NDArray a, NDArray b) => a;
+                public static NDArray operator /(NDArray a, NDArray b) => a;
+            }
+
+            public static class np
+            {
+                public static extern NDArray exp(in NDArray a);
+                public static extern NDArray exp(in NDArray a, System.Type dtype);
+                public static extern NDArray max(in NDArray a);
+                public static extern NDArray sum(in NDArray a, int? axis = null);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task NumSharp_softmax_of_whole_arrays_is_reported_and_its_shifted_form_silent() => Verify<NaiveSoftmaxAnalyzer>("""
+        using NumSharp;
+
+        public static class Post
+        {
+            public static NDArray Naive(NDArray logits)
+            {
+                var exp = {|SMX0001:np.exp(logits)|};
+                return exp / np.sum(exp);
+            }
+
+            public static NDArray Stable(NDArray logits)
+            {
+                var exp = np.exp(logits - np.max(logits));
+                return exp / np.sum(exp);
+            }
+
+            public static NDArray NotNormalized(NDArray logits, NDArray scale)
+            {
+                var exp = np.exp(logits);
+                return exp / scale;
+            }
+        }
+        """, NumSharp);
+
+    [Fact]
+    public Task Softmax_through_the_backend_interface_is_reported() => Verify<NaiveSoftmaxAnalyzer>("""
+        public static class Layers
+        {
+            public static NdArray Softmax(IBackend k, NdArray x, int axis)
+            {
+                var e = {|SMX0001:k.Exp(x)|};
+                return e / k.Sum(e, axis);
+            }
+
+            public static NdArray Shifted(IBackend k, NdArray x, int axis)
+            {
+                var e = k.Exp(x - k.Max(x, axis));
+                return e / k.Sum(e, axis);
+            }
+        }
+        """);
+
     [Fact]
     public Task A_method_named_Exp_that_implements_nothing_is_not_an_exponential() => Verify<NaiveLogSumExpAnalyzer>("""
         public class Ops

@@ -195,7 +195,7 @@ internal sealed partial class BodyAnalysis
 
         foreach (IInvocationOperation sumCall in _sumCalls)
         {
-            if (OperationHelpers.Argument(sumCall, 0) is { } source && sumCall.Arguments.Length == 1
+            if (OperationHelpers.Argument(sumCall, 0) is { } source && (sumCall.Arguments.Length == 1 || IsElementwiseSum(sumCall))
                 && OperationHelpers.RootSymbol(source) is { } summed && SymbolEqualityComparer.Default.Equals(summed, storage))
             {
                 into.Add(new Accumulator(null, sumCall));

@@ -457,7 +457,7 @@ internal sealed partial class BodyAnalysis
             SoftMaxCalls.Add(invocation);
         }
 
-        if (Symbols.IsEnumerable(method, "Sum") || Symbols.IsTensorPrimitives(method, "Sum"))
+        if (Symbols.IsEnumerable(method, "Sum") || Symbols.IsTensorPrimitives(method, "Sum") || IsElementwiseSum(invocation))
         {
             _sumCalls.Add(invocation);
         }
@@ -525,6 +525,20 @@ internal sealed partial class BodyAnalysis
             AddTargetWrite(argument.Value, null, kind, invocation);
         }
     }
+
+    /// <summary>
+    /// np.sum(e) of NumSharp, a library's static Sum(tensor) or Sum(tensor, axis), a backend interface's
+    /// k.Sum(tensor, axis): the sum of the elements of an array-valued first argument (not a number, not a sequence
+    /// that LINQ would sum). What this compilation implements is judged by nothing but its name elsewhere, so only
+    /// library, extern and abstract members count.
+    /// </summary>
+    private static bool IsElementwiseSum(IInvocationOperation invocation) =>
+        invocation.TargetMethod is { Name: "Sum" or "sum", Parameters.Length: >= 1 } method
+        && (method.IsStatic || method.IsAbstract)
+        && (method.DeclaringSyntaxReferences.IsEmpty || method.IsExtern || method.IsAbstract)
+        && invocation.Arguments.Length >= 1 && method.Parameters[0].Type is { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Struct } array
+        && SymbolEqualityComparer.Default.Equals(array, method.ReturnType)
+        && !array.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T);
 
     /// <summary>A uniform draw: rng.NextDouble(), rng.NextSingle(), Random.Shared.NextDouble(), UnityEngine.Random.value.</summary>
     private static bool IsRandomDraw(IOperation operation) => OperationHelpers.Unwrap(operation) switch
