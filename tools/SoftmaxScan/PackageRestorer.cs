@@ -53,6 +53,13 @@ internal sealed class PackageRestorer
         foreach (var package in wanted)
         {
             List<string>? one = Restore(new List<(string, string)> { package });
+            if (one is null && ApiPackage(package.Id) is { } api)
+            {
+                // A native flavour of a library that is not served: its compile-time API is the managed package it depends on.
+                _log.WriteLine($"  package {package.Id} {package.Version}: not served, compiled against {api}");
+                one = Restore(new List<(string, string)> { (api, "*") });
+            }
+
             if (one is null)
             {
                 _log.WriteLine($"  package {package.Id} {package.Version}: not restored, skipped");
@@ -64,6 +71,13 @@ internal sealed class PackageRestorer
 
         return assemblies.Distinct(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>ONNX Runtime's execution-provider packages (DirectML, OpenVINO, CUDA) carry native binaries and take
+    /// their whole API from Microsoft.ML.OnnxRuntime.Managed.</summary>
+    private static string? ApiPackage(string id) =>
+        id.StartsWith("Microsoft.ML.OnnxRuntime.", StringComparison.OrdinalIgnoreCase) || id.StartsWith("Intel.ML.OnnxRuntime.", StringComparison.OrdinalIgnoreCase)
+            ? (id.EndsWith(".Managed", StringComparison.OrdinalIgnoreCase) || id.Contains("Extensions", StringComparison.OrdinalIgnoreCase) ? null : "Microsoft.ML.OnnxRuntime.Managed")
+            : null;
 
     private static string Normalize(string? version)
     {
