@@ -205,6 +205,52 @@ internal static partial class ShiftPlanner
     }
 
     /// <summary>
+    /// The two exponentials sit in different sections of one switch, or in the two branches of one if, whose condition
+    /// takes the same branch on every pass of the loops around it: no call evaluates both.
+    /// </summary>
+    private static bool InExclusiveBranch(FixContext context, ExpSite site, ExpSite other, CancellationToken cancellationToken)
+    {
+        SyntaxNode first = site.Node.Syntax;
+        SyntaxNode second = other.Node.Syntax;
+        foreach (SyntaxNode ancestor in first.Ancestors())
+        {
+            if (!ancestor.Span.Contains(second.Span))
+            {
+                continue;
+            }
+
+            ExpressionSyntax? condition = ancestor switch
+            {
+                SwitchStatementSyntax switchStatement when switchStatement.Sections.Any(s => s.Span.Contains(first.Span))
+                    && !switchStatement.Sections.Any(s => s.Span.Contains(first.Span) && s.Span.Contains(second.Span))
+                    && switchStatement.Sections.Any(s => s.Span.Contains(second.Span)) => switchStatement.Expression,
+                IfStatementSyntax { Else: { } otherwise } ifStatement
+                    when (ifStatement.Statement.Span.Contains(first.Span) && otherwise.Span.Contains(second.Span))
+                        || (otherwise.Span.Contains(first.Span) && ifStatement.Statement.Span.Contains(second.Span)) => ifStatement.Condition,
+                _ => null,
+            };
+            if (condition is null)
+            {
+                return false; // the innermost common statement does not separate them
+            }
+
+            StatementSyntax? loop = ancestor.Ancestors().LastOrDefault(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax) as StatementSyntax;
+            var loopVariables = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (loop is not null)
+            {
+                foreach (StatementSyntax enclosing in ancestor.Ancestors().OfType<StatementSyntax>().Where(a => loop.Span.Contains(a.Span)))
+                {
+                    CollectLoopVariables(context.Model, enclosing, loopVariables, cancellationToken);
+                }
+            }
+
+            return GuardsAreInvariant(context, new List<ExpressionSyntax> { condition }, loop ?? (StatementSyntax)ancestor, loopVariables);
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// While and do loops: when the exponent reads the loop index only as x[i], and the loop runs i over all of x
     /// (i &lt; x.Length / x.Count), the maximum is taken over the collection: foreach (var v in x) max = Math.Max(max, f(v)).
     /// </summary>

@@ -51,15 +51,21 @@ internal static partial class ShiftPlanner
         {
             bool isRelated = related.Contains(other);
             bool touches = FeedsOrDivides(context, other, accumulator);
-            if (isRelated && !touches && other != site)
+            if (other == site || isRelated == touches)
             {
-                return null;
+                continue;
             }
 
-            if (!isRelated && touches)
+            // The activation's other cases (ELU's exp(x[j]) - 1, a sigmoid stored in the same array) in a switch that
+            // takes one case for the whole call: a call that runs them runs no shifted exponential, so every value it
+            // computes is as before, and a call that sums runs none of them.
+            if (InExclusiveBranch(context, site, other, cancellationToken))
             {
-                return null;
+                related.Remove(other);
+                continue;
             }
+
+            return null;
         }
 
         HashSet<ISymbol> storage = StorageOf(related);

@@ -148,6 +148,82 @@ public class GuardedLoopFixTests
             }
         """);
 
+    private const string WithElu = """
+            public enum Act { Elu, Sigmoid, SoftMax }
+
+            public static double[] Apply(double[] x, Act activation)
+            {
+                var y = new double[x.Length];
+                double sum = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    switch (activation)
+                    {
+                        case Act.Elu: if (x[i] > 0) y[i] = x[i]; else y[i] = Math.Exp(x[i]) - 1; break;
+                        case Act.SoftMax:
+                            y[i] = {|SMX0001:Math.Exp(x[i])|};
+                            sum += y[i];
+                            break;
+                        default: y[i] = 1.0 / (1.0 + Math.Exp(-x[i])); break;
+                    }
+                }
+
+                if (activation == Act.SoftMax)
+                {
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] /= sum;
+                }
+
+                return y;
+            }
+        """;
+
+    [Fact]
+    public Task The_same_exponential_in_another_case_keeps_its_exponent() => Verify(
+        WithElu,
+        """
+            public enum Act { Elu, Sigmoid, SoftMax }
+
+            public static double[] Apply(double[] x, Act activation)
+            {
+                var y = new double[x.Length];
+                double sum = 0;
+                double max = double.NegativeInfinity;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    max = Math.Max(max, x[i]);
+                }
+
+                for (int i = 0; i < x.Length; i++)
+                {
+                    switch (activation)
+                    {
+                        case Act.Elu: if (x[i] > 0) y[i] = x[i]; else y[i] = Math.Exp(x[i]) - 1; break;
+                        case Act.SoftMax:
+                            y[i] = Math.Exp(x[i] - max);
+                            sum += y[i];
+                            break;
+                        default: y[i] = 1.0 / (1.0 + Math.Exp(-x[i])); break;
+                    }
+                }
+
+                if (activation == Act.SoftMax)
+                {
+                    for (int i = 0; i < x.Length; i++)
+                        y[i] /= sum;
+                }
+
+                return y;
+            }
+        """);
+
+    [Fact]
+    public Task The_same_exponential_in_a_branch_chosen_per_element_keeps_the_fix_away()
+    {
+        string members = WithElu.Replace("switch (activation)", "switch (x[i] > 5 ? Act.Elu : activation)", StringComparison.Ordinal);
+        return Verify(members, members);
+    }
+
     [Theory]
     // The condition reads the index: the maximum over every element may dwarf the exponentiated ones.
     [InlineData("if (i != skip)")]
