@@ -47,7 +47,17 @@ public sealed class NaiveSoftmaxCodeFixProvider : NodeCodeFixProvider
 
         foreach (Accumulator accumulator in context.Analysis.AccumulatorsOf(site))
         {
-            if (!context.Analysis.Normalizes(accumulator, out _) || context.Analysis.SamplesOnly(accumulator))
+            if (context.Analysis.SamplesOnly(accumulator))
+            {
+                if (ShiftPlanner.PlanSampling(context, site, accumulator, cancellationToken) is { } sampling)
+                {
+                    return document.WithSyntaxRoot(sampling.Apply(root));
+                }
+
+                continue;
+            }
+
+            if (!context.Analysis.Normalizes(accumulator, out _))
             {
                 continue;
             }

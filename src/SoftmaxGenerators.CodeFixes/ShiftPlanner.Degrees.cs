@@ -94,6 +94,14 @@ internal static partial class ShiftPlanner
                 return Degree(unary.Operand, sum, related, storage, depth + 1);
             case IPropertyReferenceOperation { Property.Name: "Length" or "Count" }:
                 return 0;
+            case IInvocationOperation { Arguments.Length: 2 } draw when NumericsSymbols.IsRandomType(draw.TargetMethod.ContainingType):
+                // Random.Range(0, sum): min + (max - min) * u scales with its bounds, so the same draw u picks the same item.
+                int? low = Degree(draw.Arguments[0].Value, sum, related, storage, depth + 1);
+                int? high = Degree(draw.Arguments[1].Value, sum, related, storage, depth + 1);
+                return low is null || high is null ? null
+                    : OperationHelpers.ConstantNumber(draw.Arguments[0].Value) == 0 ? high
+                    : low == high ? low
+                    : null;
             default:
                 return Reads(operation, sum, related, storage) ? null : 0;
         }
