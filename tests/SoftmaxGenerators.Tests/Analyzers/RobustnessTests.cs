@@ -54,6 +54,10 @@ public class RobustnessTests
         "static void F(double[] a, double[] b) { double m = 0; for (int i = 0; i < b.Length; i++) m = Math.Max(m, b[i]; for (int i = 0; i < a.Length; i++) b[i] = Math.Exp(a[i] - m",
         "static float[] F(float[] x, List<float>[] prob) { float inv = 1f / ; foreach (var v in x) prob[0].Add(MathF.Exp(v)); prob[0][0] *= inv; Backward(ref prob); return -MathF.Log(prob[0][0]); }",
         "static object F(dynamic k, object x) { x = k.Softmax(x); x = k.Clip(x, 1e-7, ); return k.Log(x); }",
+        // Whole-array sums and sampling, half-typed.
+        "static Missing F(Missing logits) { var e = np.exp(logits); return e / np.sum(e, ",
+        "interface IK { Tensor Exp(Tensor x); Tensor Sum(Tensor x, int axis); } static Tensor F(IK k, Tensor x) { var e = k.Exp(x); return e / k.Sum(, 1); }",
+        "static string P(Dictionary<string, float> d, float t) { float s = 0; foreach (var kv in d) s += MathF.Exp(kv.Value / t); float r = UnityEngine.Random.Range(0f, ); float c = 0; foreach (var kv in d) { c += MathF.Exp(kv.Value / t); if (r <= c) return kv.Key; } return null; }",
     };
 
     [Theory]

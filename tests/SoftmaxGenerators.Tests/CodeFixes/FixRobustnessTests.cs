@@ -27,6 +27,11 @@ public class FixRobustnessTests
         "static double[] F(double[] a, double[] b) { double m = 0; for (int i = 0; i < b.Length; i++) m = Math.Max(m, b[); double s = 0; for (int i = 0; i < a.Length; i++) { b[i] = Math.Exp(a[i] - m); s += b[i]; } for (int i = 0; i < a.Length; i++) b[i] /= s; return b; }",
         "static unsafe void F(float* p, int n) { float s = 0; for (int i = 0; i < n; i++) { p[i] = MathF.Exp(p[); s += p[i]; } for (int i = 0; i < n; i++) p[i] /= s; }",
         "static void F(float* p, int n) { float s = 0; for (int i = 0; i < n; i++) { p[i] = MathF.Exp(p[i]); s += p[i]; } for (int i = 0; i < n; i++) p[i] /= s; }",
+        // Guarded loops, epsilon divisors and sampling, half-typed.
+        "static float[] F(float[] x, Act a) { var y = new float[x.Length]; float s = 0; for (int j = 0; j < x.Length; j++) { switch (a) { case Act.Soft: y[j] = MathF.Exp(x[j]); s += y[j]; break; case : y[j] = MathF.Exp(x[j]) - 1; break; } } for (int j = 0; j < x.Length; j++) y[j] /= s + ; return y; }",
+        "static float[] F(float[] x, bool on) { var y = new float[x.Length]; float s = 0; for (int j = 0; j < x.Length; j++) { if (on && Missing()) { y[j] = MathF.Exp(x[j]); s += y[j]; } else y[j] = MathF.Exp(x[j]) - 1; } for (int j = 0; j < x.Length; j++) y[j] /= s + 1e-3f; return y; }",
+        "static string P(Dictionary<string, float> d, float t, Random rng) { float s = 0; foreach (var kv in d) s += MathF.Exp(kv.Value / t); float r = (float)rng.NextDouble() * ; float c = 0; foreach (var kv in d) { c += MathF.Exp(kv.Value / t); if (r <= c) return kv.Key; } return null; }",
+        "static string P(Dictionary<string, float> d, float t, Random rng) { float s = 0; float best = float.NegativeInfinity; foreach (var kv in d) { var e = MathF.Exp(kv.Value / t); s += e; if (e > best) best = e; } float r = rng.Range(0f, s); float c = 0; foreach (var kv in d) { c += MathF.Exp(kv.Value / t); if (r <= c) return kv.Key; } return undefined; }",
     };
 
     [Theory]
