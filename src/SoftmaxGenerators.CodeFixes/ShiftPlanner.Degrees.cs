@@ -15,17 +15,24 @@ internal static partial class ShiftPlanner
     private const int MaxDegreeDepth = 24;
 
     /// <summary>The read of the sum or of an exponential sits in an arithmetic expression of degree zero.</summary>
-    private static bool IsScaleInvariantUse(IOperation read, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage) =>
-        IsScaleInvariantUse(read, sum, related, storage, out _);
+    private static bool IsScaleInvariantUse(IOperation read, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage, FixContext? context = null) =>
+        IsScaleInvariantUse(read, sum, related, storage, out _, context);
 
-    private static bool IsScaleInvariantUse(IOperation read, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage, out IOperation top)
+    private static bool IsScaleInvariantUse(IOperation read, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage, out IOperation top, FixContext? context = null)
     {
-        top = read;
+        top = ArithmeticTop(read);
         if (sum is null)
         {
             return false; // a Sum() call has no symbol to recognize its value by
         }
 
+        return top != read && Degree(top, sum, related, storage, 0, context) == 0;
+    }
+
+    /// <summary>The largest arithmetic expression (+, -, *, /, conversions) around the read.</summary>
+    private static IOperation ArithmeticTop(IOperation read)
+    {
+        IOperation top = read;
         while (top.Parent is IConversionOperation
             or IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide }
             or IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus or UnaryOperatorKind.Plus })
@@ -33,12 +40,57 @@ internal static partial class ShiftPlanner
             top = top.Parent;
         }
 
-        return top != read && Degree(top, sum, related, storage, 0) == 0;
+        return top;
+    }
+
+    /// <summary>
+    /// <c>float sq = sum * sum + 0.001f;</c> then <c>e * (sum - e) / sq</c>: the read of the sum defines a local of a
+    /// non-zero degree that is only read in expressions of degree zero (the softmax derivative over a squared sum).
+    /// </summary>
+    private static bool IsDerivedLocalUse(FixContext context, IOperation read, ISymbol sum, List<ExpSite> related, HashSet<ISymbol> storage)
+    {
+        IOperation top = ArithmeticTop(read);
+        if (top.Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var derived } }
+            || Definition(context, derived) is null || Degree(top, sum, related, storage, 0, context) is null or 0
+            || context.Model.GetOperation(context.Member) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, derived)
+                && !IsScaleInvariantUse(node, sum, related, storage, context))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The initializer of a local written nowhere else.</summary>
+    private static IOperation? Definition(FixContext context, ISymbol symbol)
+    {
+        if (symbol is not ILocalSymbol)
+        {
+            return null;
+        }
+
+        IOperation? value = null;
+        int writes = 0;
+        foreach (Write write in context.Analysis.WritesOf(symbol))
+        {
+            writes++;
+            value = write.Node is IVariableDeclaratorOperation ? write.Value : null;
+        }
+
+        return writes == 1 ? value : null;
     }
 
     /// <summary>The degree of the value in the shift's factor: 1 for the sum and the exponentials, 0 for what reads
     /// neither, the sum of degrees for a product...; null when the value is no homogeneous function of them.</summary>
-    private static int? Degree(IOperation operation, ISymbol sum, List<ExpSite> related, HashSet<ISymbol> storage, int depth)
+    private static int? Degree(IOperation operation, ISymbol sum, List<ExpSite> related, HashSet<ISymbol> storage, int depth, FixContext? context = null)
     {
         if (depth > MaxDegreeDepth)
         {
@@ -65,6 +117,11 @@ internal static partial class ShiftPlanner
                 return 1;
             }
 
+            if (context is not null && Definition(context, symbol) is { } definition && Reads(definition, sum, related, storage))
+            {
+                return Degree(definition, sum, related, storage, depth + 1, context);
+            }
+
             return Reads(operation, sum, related, storage) ? null : 0;
         }
 
@@ -76,8 +133,8 @@ internal static partial class ShiftPlanner
         switch (operation)
         {
             case IBinaryOperation { LeftOperand: { } left, RightOperand: { } right } binary:
-                int? a = Degree(left, sum, related, storage, depth + 1);
-                int? b = a is null ? null : Degree(right, sum, related, storage, depth + 1);
+                int? a = Degree(left, sum, related, storage, depth + 1, context);
+                int? b = a is null ? null : Degree(right, sum, related, storage, depth + 1, context);
                 if (a is null || b is null)
                 {
                     return null;
@@ -88,16 +145,19 @@ internal static partial class ShiftPlanner
                     BinaryOperatorKind.Multiply => a + b,
                     BinaryOperatorKind.Divide => a - b,
                     BinaryOperatorKind.Add or BinaryOperatorKind.Subtract when a == b => a,
+                    // sum * sum + 1e-3f: the shifted sum is at least 1, so the epsilon moves the value by at most its size.
+                    BinaryOperatorKind.Add when a > 0 && IsEpsilon(right) && OnlyReads(left, sum) => a,
+                    BinaryOperatorKind.Add when b > 0 && IsEpsilon(left) && OnlyReads(right, sum) => b,
                     _ => Reads(operation, sum, related, storage) ? null : 0,
                 };
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus or UnaryOperatorKind.Plus } unary:
-                return Degree(unary.Operand, sum, related, storage, depth + 1);
+                return Degree(unary.Operand, sum, related, storage, depth + 1, context);
             case IPropertyReferenceOperation { Property.Name: "Length" or "Count" }:
                 return 0;
             case IInvocationOperation { Arguments.Length: 2 } draw when NumericsSymbols.IsRandomType(draw.TargetMethod.ContainingType):
                 // Random.Range(0, sum): min + (max - min) * u scales with its bounds, so the same draw u picks the same item.
-                int? low = Degree(draw.Arguments[0].Value, sum, related, storage, depth + 1);
-                int? high = Degree(draw.Arguments[1].Value, sum, related, storage, depth + 1);
+                int? low = Degree(draw.Arguments[0].Value, sum, related, storage, depth + 1, context);
+                int? high = Degree(draw.Arguments[1].Value, sum, related, storage, depth + 1, context);
                 return low is null || high is null ? null
                     : OperationHelpers.ConstantNumber(draw.Arguments[0].Value) == 0 ? high
                     : low == high ? low
@@ -105,6 +165,23 @@ internal static partial class ShiftPlanner
             default:
                 return Reads(operation, sum, related, storage) ? null : 0;
         }
+    }
+
+    private static bool IsEpsilon(IOperation operation) =>
+        OperationHelpers.ConstantNumber(operation) is double eps && eps > 0 && eps <= 1.000001e-3; // 0.001f widens to 0.0010000000475
+
+    /// <summary>The value reads no variable but the sum (sum * sum, Math.Pow(sum, 2) aside).</summary>
+    private static bool OnlyReads(IOperation operation, ISymbol sum)
+    {
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(operation))
+        {
+            if (OperationHelpers.ReferencedSymbol(node) is { } symbol && !SymbolEqualityComparer.Default.Equals(symbol, sum))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsScalar(ITypeSymbol type) =>

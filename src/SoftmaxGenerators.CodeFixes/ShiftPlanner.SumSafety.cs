@@ -233,7 +233,8 @@ internal static partial class ShiftPlanner
                     continue;
                 default:
                     // (e * s - e * e) / (s * s): an expression of degree zero in the shift's factor.
-                    return use == SumUse.Divisor && IsScaleInvariantUse(read, OperationHelpers.ReferencedSymbol(read), related, storage);
+                    return use == SumUse.Divisor && OperationHelpers.ReferencedSymbol(read) is { } sum
+                        && (IsScaleInvariantUse(read, sum, related, storage, context) || IsDerivedLocalUse(context, read, sum, related, storage));
             }
         }
 
@@ -449,7 +450,7 @@ internal static partial class ShiftPlanner
     private static bool IsSmallEpsilon(IBinaryOperation add, IOperation sumSide)
     {
         IOperation other = add.LeftOperand == sumSide ? add.RightOperand : add.LeftOperand;
-        return OperationHelpers.ConstantNumber(other) is double eps && eps > 0 && eps <= 1.000001e-3; // 0.001f widens to 0.0010000000475
+        return IsEpsilon(other);
     }
 
     /// <summary>Math.Max(sum, eps) (either order) with a constant 0 &lt; eps &lt;= 1e-4.</summary>

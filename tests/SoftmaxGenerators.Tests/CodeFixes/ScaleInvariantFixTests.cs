@@ -63,12 +63,83 @@ public class ScaleInvariantFixTests
     // Degree 1 and -1: the shift would scale the result.
     [InlineData("return ex * expSum / expSum;")]
     [InlineData("return ex / (expSum * expSum);")]
-    // Not homogeneous: the added constant does not scale.
-    [InlineData("return (ex * expSum - ex * ex) / (expSum * expSum + 1e-3);")]
+    // Not homogeneous: the added constant does not scale (an epsilon up to 1e-3 would: the shifted square is at least 1).
+    [InlineData("return (ex * expSum - ex * ex) / (expSum * expSum + 1.0);")]
+    [InlineData("return (ex * expSum - ex * ex) / (expSum * ex + 1e-3);")]
     [InlineData("return (ex * expSum - ex) / (expSum * expSum);")]
     public Task Other_degrees_are_not_fixed(string returned)
     {
         string members = Derivative.Replace("return (ex * expSum - ex * ex) / (expSum * expSum);", returned, StringComparison.Ordinal);
+        return Verify(members, members);
+    }
+
+    [Fact]
+    public Task Derivative_over_a_squared_sum_kept_in_a_local_is_shifted() => Verify(
+        """
+            public static float[] Delta(float[] inputs)
+            {
+                float[] outputs = new float[inputs.Length];
+                float normSum = 0;
+                for (int j = 0; j < inputs.Length; j++)
+                {
+                    outputs[j] = {|SMX0001:MathF.Exp(inputs[j])|};
+                    normSum += outputs[j];
+                }
+
+                float normSum_sq = normSum * normSum + 0.001f;
+                for (int j = 0; j < inputs.Length; j++)
+                    outputs[j] = outputs[j] * (normSum - outputs[j]) / normSum_sq;
+                return outputs;
+            }
+        """,
+        """
+            public static float[] Delta(float[] inputs)
+            {
+                float[] outputs = new float[inputs.Length];
+                float normSum = 0;
+                float max = float.NegativeInfinity;
+                for (int j = 0; j < inputs.Length; j++)
+                {
+                    max = Math.Max(max, inputs[j]);
+                }
+
+                for (int j = 0; j < inputs.Length; j++)
+                {
+                    outputs[j] = MathF.Exp(inputs[j] - max);
+                    normSum += outputs[j];
+                }
+
+                float normSum_sq = normSum * normSum + 0.001f;
+                for (int j = 0; j < inputs.Length; j++)
+                    outputs[j] = outputs[j] * (normSum - outputs[j]) / normSum_sq;
+                return outputs;
+            }
+        """);
+
+    [Theory]
+    // The local is read where its degree is not cancelled, or holds more than the sum.
+    [InlineData("return outputs;", "outputs[0] = normSum_sq; return outputs;")]
+    [InlineData("float normSum_sq = normSum * normSum + 0.001f;", "float normSum_sq = normSum * outputs[0] + 0.001f;")]
+    [InlineData("float normSum_sq = normSum * normSum + 0.001f;", "float normSum_sq = normSum * normSum + 0.5f;")]
+    public Task Derived_locals_that_do_not_cancel_are_not_fixed(string from, string to)
+    {
+        string members = """
+                public static float[] Delta(float[] inputs)
+                {
+                    float[] outputs = new float[inputs.Length];
+                    float normSum = 0;
+                    for (int j = 0; j < inputs.Length; j++)
+                    {
+                        outputs[j] = {|SMX0001:MathF.Exp(inputs[j])|};
+                        normSum += outputs[j];
+                    }
+
+                    float normSum_sq = normSum * normSum + 0.001f;
+                    for (int j = 0; j < inputs.Length; j++)
+                        outputs[j] = outputs[j] * (normSum - outputs[j]) / normSum_sq;
+                    return outputs;
+                }
+            """.Replace(from, to, StringComparison.Ordinal);
         return Verify(members, members);
     }
 
