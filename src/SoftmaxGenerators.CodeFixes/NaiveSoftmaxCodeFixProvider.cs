@@ -45,6 +45,13 @@ public sealed class NaiveSoftmaxCodeFixProvider : NodeCodeFixProvider
             return tensorPlan is null ? null : document.WithSyntaxRoot(tensorPlan.Apply(root));
         }
 
+        if (site.Kind == ExpSiteKind.Call && site.ValueType is { SpecialType: SpecialType.None } and not ITypeParameterSymbol && MaxFunctions.For(site.ValueType, context) is null)
+        {
+            // np.exp(x) / np.sum(...): the whole array at once, with the library's own maximum.
+            ShiftPlan? arrayPlan = ElementwisePlanner.Plan(context, site, context.Analysis.AccumulatorsOf(site));
+            return arrayPlan is null ? null : document.WithSyntaxRoot(arrayPlan.Apply(root));
+        }
+
         foreach (Accumulator accumulator in context.Analysis.AccumulatorsOf(site))
         {
             if (context.Analysis.SamplesOnly(accumulator))

@@ -3,6 +3,7 @@ using System.Threading.Tasks;
 using SoftmaxGenerators.Analyzers;
 using SoftmaxGenerators.Tests.Infrastructure;
 using Xunit;
+using SoftmaxFix = SoftmaxGenerators.Tests.Infrastructure.CodeFixVerifier<SoftmaxGenerators.Analyzers.NaiveSoftmaxAnalyzer, SoftmaxGenerators.CodeFixes.NaiveSoftmaxCodeFixProvider>;
 using SoftplusFix = SoftmaxGenerators.Tests.Infrastructure.CodeFixVerifier<SoftmaxGenerators.Analyzers.NaiveLogSumExpAnalyzer, SoftmaxGenerators.CodeFixes.NaiveLogSumExpCodeFixProvider>;
 
 namespace SoftmaxGenerators.Tests.Analyzers;
@@ -132,6 +133,61 @@ public class ElementwiseFunctionsTests
             }
         }
         """, NumSharp);
+
+    private static Task VerifySoftmaxFix(string members, string fixedMembers)
+    {
+        var test = new SoftmaxFix.Test { TestCode = "using NumSharp;\n" + members, FixedCode = "using NumSharp;\n" + fixedMembers };
+        test.TestState.Sources.Add(NumSharp);
+        test.FixedState.Sources.Add(NumSharp);
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task NumSharp_softmax_gets_the_librarys_maximum() => VerifySoftmaxFix(
+        """
+        public static class Post
+        {
+            public static NDArray Softmax(NDArray logits)
+            {
+                var exp = {|SMX0001:np.exp(logits)|};
+                var probabilities = exp / np.sum(exp);
+                return probabilities;
+            }
+        }
+        """,
+        """
+        public static class Post
+        {
+            public static NDArray Softmax(NDArray logits)
+            {
+                var exp = np.exp(logits - np.max(logits));
+                var probabilities = exp / np.sum(exp);
+                return probabilities;
+            }
+        }
+        """);
+
+    [Theory]
+    // A sum along an axis (the whole-array maximum could underflow a row), the exponentials read elsewhere.
+    [InlineData("var probabilities = exp / np.sum(exp, 1);")]
+    [InlineData("var probabilities = exp / np.sum(exp); Keep(exp);")]
+    public Task NumSharp_softmax_that_the_whole_array_maximum_would_change_is_not_fixed(string statement)
+    {
+        string members = """
+            public static class Post
+            {
+                static void Keep(NDArray a) { }
+
+                public static NDArray Softmax(NDArray logits)
+                {
+                    var exp = {|SMX0001:np.exp(logits)|};
+                    STATEMENT
+                    return probabilities;
+                }
+            }
+            """.Replace("STATEMENT", statement, System.StringComparison.Ordinal);
+        return VerifySoftmaxFix(members, members);
+    }
 
     [Fact]
     public Task Softmax_through_the_backend_interface_is_reported() => Verify<NaiveSoftmaxAnalyzer>("""

@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SoftmaxGenerators.Analyzers.Patterns;
+
+namespace SoftmaxGenerators.CodeFixes;
+
+/// <summary>
+/// A whole-array softmax with a library's own functions, <c>var e = np.exp(x); e / np.sum(e)</c>, becomes
+/// <c>np.exp(x - np.max(x))</c>: the library's maximum over the whole array, from the exponential's own class, and the
+/// array type's subtraction. Only where the exponentials are held in one local read nowhere but as the numerator of a
+/// division by their sum and as that sum's argument (a sum over all elements, no axis), so the shift cancels exactly.
+/// </summary>
+internal static class ElementwisePlanner
+{
+    public static ShiftPlan? Plan(FixContext context, ExpSite site, ImmutableArray<Accumulator> accumulators)
+    {
+        if (site.Kind != ExpSiteKind.Call || site.Node is not IInvocationOperation { TargetMethod: { IsStatic: true } exp } call
+            || call.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: { } qualifier } }
+            || site.Exponent is not { } exponent || exponent.Syntax is not ExpressionSyntax exponentSyntax
+            || OperationHelpers.ReferencedSymbol(exponent) is not ILocalSymbol and not IParameterSymbol
+            || accumulators.IsEmpty
+            || OperationHelpers.ParentSkippingConversions(call, out _) is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var holder } }
+            || context.Model.GetOperation(context.Member) is not { } body)
+        {
+            return null;
+        }
+
+        ITypeSymbol array = exp.ReturnType;
+        IMethodSymbol? max = exp.ContainingType.GetMembers().OfType<IMethodSymbol>().FirstOrDefault(m =>
+            m.IsStatic && m.Name is "max" or "Max" or "amax" && m.Parameters.Length >= 1
+            && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, array) && SymbolEqualityComparer.Default.Equals(m.ReturnType, array)
+            && m.Parameters.Skip(1).All(p => p.IsOptional));
+        bool subtracts = array.GetMembers("op_Subtraction").OfType<IMethodSymbol>().Any(m =>
+            m.Parameters.Length == 2 && m.Parameters.All(p => SymbolEqualityComparer.Default.Equals(p.Type, array)));
+        if (max is null || !subtracts || context.Analysis.WritesOf(holder).Count != 1)
+        {
+            return null;
+        }
+
+        // Each sum adds up the whole array and only divides the holder.
+        foreach (Accumulator accumulator in accumulators)
+        {
+            if (accumulator.Invocation is not IInvocationOperation sum || sum.Arguments.Skip(1).Any(a => a.ArgumentKind != ArgumentKind.DefaultValue)
+                || OperationHelpers.ParentSkippingConversions(sum, out IOperation divisor) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division
+                || division.RightOperand != divisor || !IsHolder(division.LeftOperand, holder))
+            {
+                return null;
+            }
+        }
+
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            if (node is not ILocalReferenceOperation { Local: var local } || !SymbolEqualityComparer.Default.Equals(local, holder))
+            {
+                continue;
+            }
+
+            IOperation? parent = OperationHelpers.ParentSkippingConversions(node, out IOperation child);
+            bool summed = parent is IArgumentOperation { Parent: IInvocationOperation summing } && accumulators.Any(a => a.Invocation == summing);
+            bool divided = parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division && division.LeftOperand == child
+                && accumulators.Any(a => a.Invocation is { } s && OperationHelpers.Unwrap(division.RightOperand) == s);
+            if (!summed && !divided)
+            {
+                return null;
+            }
+        }
+
+        string maximum = qualifier.WithoutTrivia() + "." + max.Name + "(" + exponentSyntax.WithoutTrivia() + ")";
+        var plan = new ShiftPlan(context.Member, null, maximum).WithoutInsertion();
+        plan.Replacements.Add((exponentSyntax, current => ShiftPlanner.Shifted((ExpressionSyntax)current, maximum)));
+        return plan;
+    }
+
+    private static bool IsHolder(IOperation operation, ISymbol holder) =>
+        OperationHelpers.Unwrap(operation) is ILocalReferenceOperation { Local: var local } && SymbolEqualityComparer.Default.Equals(local, holder);
+}
