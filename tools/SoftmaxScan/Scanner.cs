@@ -16,6 +16,9 @@ internal sealed record UnitReport(string Repo, string Unit, int Files, int Error
 /// <summary>Runs the package's analyzers over compilations.</summary>
 internal static class Scanner
 {
+    /// <summary>SOFTMAXSCAN_ERRORS=N prints the first N compiler errors of each compilation (why a call does not bind).</summary>
+    private static readonly int ShownErrors = int.TryParse(Environment.GetEnvironmentVariable("SOFTMAXSCAN_ERRORS"), out int shown) ? shown : 0;
+
     private static readonly string[] UnresolvedIds = { "CS0246", "CS0103", "CS0234", "CS1061", "CS0117" };
 
     public static ImmutableArray<DiagnosticAnalyzer> LoadAnalyzers(string? directory)
@@ -73,6 +76,11 @@ internal static class Scanner
             {
                 if (error.Severity == DiagnosticSeverity.Error)
                 {
+                    if (errors < ShownErrors)
+                    {
+                        log.WriteLine($"  error in {built.Unit.Name}: {error}");
+                    }
+
                     errors++;
                     if (UnresolvedIds.Contains(error.Id))
                     {
