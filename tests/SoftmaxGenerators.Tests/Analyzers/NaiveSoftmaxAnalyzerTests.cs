@@ -21,6 +21,10 @@ public class NaiveSoftmaxAnalyzerTests
         """
         static void F(double[] x, double[] y) { double sum = 0; for (int i = 0; i < x.Length; i++) { double e = {|SMX0001:Math.Exp(x[i])|}; y[i] = e; sum = sum + e; } double inv = 1.0 / sum; for (int i = 0; i < y.Length; i++) y[i] *= inv; }
         """,
+        // The running sum in an extra slot of the array (opennlp's QNModel).
+        """
+        static double[] F(double[] t, int n) { var r = new double[n]; for (int k = 0; k < n; k++) { t[k] = {|SMX0001:Math.Exp(t[k])|}; t[n] += t[k]; } for (int k = 0; k < n; k++) r[k] = t[k] / t[n]; return r; }
+        """,
         // foreach
         """
         static List<double> F(List<double> x) { double sum = 0; foreach (var v in x) sum += {|SMX0001:Math.Exp(v)|}; var r = new List<double>(); foreach (var v in x) r.Add(Math.Exp(v) / sum); return r; }

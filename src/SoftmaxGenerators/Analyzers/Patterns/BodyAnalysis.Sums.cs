@@ -187,7 +187,7 @@ internal sealed partial class BodyAnalysis
         foreach ((IOperation target, IOperation value) in _additions)
         {
             if (IsReadOf(value, storage) && OperationHelpers.RootSymbol(target) is { } sum
-                && !SymbolEqualityComparer.Default.Equals(sum, storage))
+                && (!SymbolEqualityComparer.Default.Equals(sum, storage) || IsExtraSlot(target, value)))
             {
                 into.Add(new Accumulator(sum, null));
             }
@@ -223,6 +223,17 @@ internal sealed partial class BodyAnalysis
             }
         }
     }
+
+    /// <summary>
+    /// <c>table[n] += table[oi]</c>: the running sum kept in a slot of the array that holds the exponentials, at an
+    /// index that reads nothing the element's index reads (opennlp's QNModel keeps it past the last outcome).
+    /// </summary>
+    private static bool IsExtraSlot(IOperation target, IOperation value) =>
+        OperationHelpers.Unwrap(target) is IArrayElementReferenceOperation { Indices.Length: 1 } slot
+        && OperationHelpers.Unwrap(value) is IArrayElementReferenceOperation { Indices.Length: 1 } element
+        && OperationHelpers.Unwrap(element.Indices[0]) is ILocalReferenceOperation { Local: var index }
+        && !OperationHelpers.References(slot.Indices[0], index)
+        && OperationHelpers.DescendantsAndSelf(slot.Indices[0]).All(n => n is not (ILocalReferenceOperation or IInvocationOperation) || n.ConstantValue.HasValue);
 
     /// <summary>The value reads the storage directly (v, e[i]) as a term of a sum, not inside an unrelated call.</summary>
     private static bool IsReadOf(IOperation value, ISymbol storage)
