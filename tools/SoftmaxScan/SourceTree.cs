@@ -32,6 +32,9 @@ internal sealed class ProjectUnit
 
     /// <summary>&lt;InternalsVisibleTo Include="..."/&gt; items: the SDK turns them into assembly attributes.</summary>
     public List<string> FriendAssemblies { get; } = new();
+
+    /// <summary>&lt;Compile Remove="..."/&gt; patterns (SDK style), relative to the project directory, as regular expressions.</summary>
+    public List<Regex> Removed { get; } = new();
 }
 
 /// <summary>Finds the projects of a source tree the way their builds would see them.</summary>
@@ -60,6 +63,13 @@ internal static partial class SourceTree
                     if (file.StartsWith(directory, StringComparison.Ordinal)
                         && !projectDirectories.Any(other => other.Length > directory.Length && other.StartsWith(directory, StringComparison.Ordinal) && file.StartsWith(other, StringComparison.Ordinal)))
                     {
+                        string relative = file.Substring(directory.Length).Replace(Path.DirectorySeparatorChar, '/');
+                        if (unit.Removed.Any(pattern => pattern.IsMatch(relative)))
+                        {
+                            claimed.Add(file); // removed from the build, not a loose file either
+                            continue;
+                        }
+
                         unit.Files.Add(file);
                     }
                 }
@@ -197,6 +207,13 @@ internal static partial class SourceTree
                 case "ProjectReference" when include is not null:
                     unit.ProjectReferences.Add(Path.GetFullPath(Path.Combine(directory, include.Replace('\\', Path.DirectorySeparatorChar))));
                     break;
+                case "Compile" when sdkStyle && element.Attribute("Remove")?.Value is { } removed:
+                    foreach (string pattern in removed.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        unit.Removed.Add(Glob(pattern));
+                    }
+
+                    break;
                 case "Compile" when !sdkStyle && include is not null && include.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) && !include.Contains('*'):
                     string path = Path.GetFullPath(Path.Combine(directory, include.Replace('\\', Path.DirectorySeparatorChar)));
                     if (File.Exists(path))
@@ -230,6 +247,15 @@ internal static partial class SourceTree
         }
 
         return unit;
+    }
+
+    /// <summary>An MSBuild item glob (<c>Array.cs</c>, <c>Legacy/**</c>, <c>**/*.Designer.cs</c>) relative to the project.</summary>
+    private static Regex Glob(string pattern)
+    {
+        string normalized = pattern.Replace('\\', '/');
+        normalized = normalized.StartsWith("./", StringComparison.Ordinal) ? normalized.Substring(2) : normalized;
+        string expression = Regex.Escape(normalized).Replace(@"\*\*/", "(.*/)?").Replace(@"\*\*", ".*").Replace(@"\*", "[^/]*").Replace(@"\?", "[^/]");
+        return new Regex("^" + expression + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
     private static void ReadProperties(XElement root, ProjectUnit unit)
