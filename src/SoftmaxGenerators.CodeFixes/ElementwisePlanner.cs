@@ -1,6 +1,8 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SoftmaxGenerators.Analyzers.Patterns;
@@ -72,6 +74,63 @@ internal static class ElementwisePlanner
         var plan = new ShiftPlan(context.Member, null, maximum).WithoutInsertion();
         plan.Replacements.Add((exponentSyntax, current => ShiftPlanner.Shifted((ExpressionSyntax)current, maximum)));
         return plan;
+    }
+
+    /// <summary>
+    /// The softplus of a whole tensor with a backend's functions, <c>Log(Exp(x) + 1)</c>, becomes
+    /// <c>Maximum(x, 0) + Log(Exp(Neg(Abs(x))) + 1)</c> with the functions of the class or interface the log comes from:
+    /// an element-wise maximum against a number (not a reduction along an axis), an absolute value, a negation (the
+    /// unary minus where the type has one) and the type's addition. The rest of the expression is kept as written.
+    /// </summary>
+    public static string? StableSoftplus(FixContext context, IInvocationOperation log, ExpressionSyntax exponent)
+    {
+        ITypeSymbol tensor = log.TargetMethod.ReturnType;
+        if (log.Syntax is not InvocationExpressionSyntax { Expression: var callee } || log.TargetMethod.ContainingType is not { } owner)
+        {
+            return null;
+        }
+
+        string qualifier = callee switch
+        {
+            MemberAccessExpressionSyntax access => access.Expression.WithoutTrivia() + ".",
+            IdentifierNameSyntax => string.Empty,
+            _ => "?",
+        };
+        var functions = owner.GetMembers().Concat(owner.AllInterfaces.SelectMany(i => i.GetMembers()))
+            .Concat(BaseTypes(owner).SelectMany(t => t.GetMembers())).OfType<IMethodSymbol>().ToList();
+        IMethodSymbol? maximum = functions.FirstOrDefault(m => m.Name is "Maximum" or "maximum" && m.Parameters.Length == 2
+            && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, tensor) && SymbolEqualityComparer.Default.Equals(m.ReturnType, tensor)
+            && m.Parameters[1].Type.SpecialType is SpecialType.System_Single or SpecialType.System_Double);
+        IMethodSymbol? abs = Unary(functions, tensor, "Abs", "abs");
+        IMethodSymbol? negate = Unary(functions, tensor, "Neg", "Negate", "negative");
+        bool minus = HasOperator(tensor, "op_UnaryNegation", 1);
+        if (qualifier == "?" || maximum is null || abs is null || (negate is null && !minus) || !HasOperator(tensor, "op_Addition", 2)
+            || (qualifier.Length == 0 && (maximum.IsStatic != log.TargetMethod.IsStatic || abs.IsStatic != log.TargetMethod.IsStatic)))
+        {
+            return null;
+        }
+
+        string z = exponent.WithoutTrivia().ToString();
+        string zero = maximum.Parameters[1].Type.SpecialType == SpecialType.System_Single ? "0f" : "0.0";
+        string absolute = qualifier + abs.Name + "(" + z + ")";
+        string negative = minus ? "-" + absolute : qualifier + negate!.Name + "(" + absolute + ")";
+        string rewrittenLog = log.Syntax.ReplaceNode(exponent, SyntaxFactory.ParseExpression(negative).WithTriviaFrom(exponent)).WithoutTrivia().ToString();
+        return qualifier + maximum.Name + "(" + z + ", " + zero + ") + " + rewrittenLog;
+    }
+
+    private static IMethodSymbol? Unary(List<IMethodSymbol> functions, ITypeSymbol tensor, params string[] names) =>
+        functions.FirstOrDefault(m => names.Contains(m.Name) && m.Parameters.Length == 1
+            && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, tensor) && SymbolEqualityComparer.Default.Equals(m.ReturnType, tensor));
+
+    private static bool HasOperator(ITypeSymbol type, string name, int arity) =>
+        type.GetMembers(name).OfType<IMethodSymbol>().Any(m => m.Parameters.Length == arity && m.Parameters.All(p => SymbolEqualityComparer.Default.Equals(p.Type, type)));
+
+    private static IEnumerable<INamedTypeSymbol> BaseTypes(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            yield return current;
+        }
     }
 
     private static bool IsHolder(IOperation operation, ISymbol holder) =>

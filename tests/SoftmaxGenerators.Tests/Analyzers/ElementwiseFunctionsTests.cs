@@ -266,8 +266,55 @@ public class ElementwiseFunctionsTests
         }
         """);
 
+    private const string Engine = """
+        namespace Engine
+        {
+            public abstract class Tensor
+            {
+                public static Tensor operator +(Tensor a, Tensor b) => a;
+                public static Tensor operator +(Tensor a, float b) => a;
+            }
+
+            public interface IBackend
+            {
+                Tensor Exp(Tensor x);
+                Tensor Log(Tensor x);
+                Tensor Abs(Tensor x);
+                Tensor Neg(Tensor x);
+                Tensor Max(Tensor x, int dim);
+                Tensor Maximum(Tensor a, float b);
+            }
+
+            public abstract class BackendBase : IBackend
+            {
+                public abstract Tensor Exp(Tensor x);
+                public abstract Tensor Log(Tensor x);
+                public abstract Tensor Abs(Tensor x);
+                public abstract Tensor Neg(Tensor x);
+                public abstract Tensor Max(Tensor x, int dim);
+                public abstract Tensor Maximum(Tensor a, float b);
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(
+        "public Tensor Softplus(Tensor x, int axis = -1) { return {|SMX0002:Log((Exp(x) + 1))|}; }",
+        "public Tensor Softplus(Tensor x, int axis = -1) { return Maximum(x, 0f) + Log((Exp(Neg(Abs(x))) + 1)); }")]
+    [InlineData(
+        "public static Tensor Softplus(IBackend k, Tensor x) => {|SMX0002:k.Log(k.Exp(x) + 1)|};",
+        "public static Tensor Softplus(IBackend k, Tensor x) => k.Maximum(x, 0f) + k.Log(k.Exp(k.Neg(k.Abs(x))) + 1);")]
+    public Task Tensor_softplus_uses_the_backends_maximum_abs_and_negation(string member, string fixedMember)
+    {
+        const string Header = "using Engine;\npublic abstract class Cpu : BackendBase\n{\n";
+        var test = new SoftplusFix.Test { TestCode = Header + member + "\n}\n", FixedCode = Header + fixedMember + "\n}\n" };
+        test.TestState.Sources.Add(("Engine.cs", Engine));
+        test.FixedState.Sources.Add(("Engine.cs", Engine));
+        return test.RunAsync(CancellationToken.None);
+    }
+
     [Fact]
-    public Task No_fix_for_a_tensor_valued_softplus()
+    public Task No_fix_for_a_tensor_softplus_without_an_elementwise_maximum()
     {
         string source = Sources.Usings + "using Backends;\n" + Implementation + """
                 public NdArray Softplus(NdArray x) => {|SMX0002:Log(Exp(x) + 1)|};

@@ -373,6 +373,20 @@ internal sealed partial class ValueBounds
             return new Interval(x.Lo > 0 ? Math.Log(x.Lo) : double.NegativeInfinity, x.Hi >= 0 ? Math.Log(x.Hi) : double.PositiveInfinity);
         }
 
+        if (method.Parameters.Length == 1 && invocation.Arguments.Length == 1 && method.ReturnType.SpecialType == SpecialType.None
+            && method.ReturnType.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface
+            && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, method.ReturnType))
+        {
+            // A tensor backend's element-wise Abs(t) and Neg(t): the range of every element (the stable softplus
+            // Maximum(x, 0) + Log(Exp(Neg(Abs(x))) + 1) of SiaNet-style backends).
+            return method.Name switch
+            {
+                "Abs" or "abs" => Interval.NonNegative,
+                "Neg" or "Negate" or "negative" => -Evaluate(invocation.Arguments[0].Value, depth + 1),
+                _ => Interval.Top,
+            };
+        }
+
         if (!_symbols.IsMathType(method.ContainingType, genericMath: true))
         {
             return Interval.Top;
