@@ -47,6 +47,7 @@ internal static partial class ShiftPlanner
         }
 
         // Every exponential that feeds this sum or is divided by it must be one of the related ones, and vice versa.
+        var exclusive = new List<ExpSite>();
         foreach (ExpSite other in analysis.ExpSites)
         {
             bool isRelated = related.Contains(other);
@@ -58,10 +59,12 @@ internal static partial class ShiftPlanner
 
             // The activation's other cases (ELU's exp(x[j]) - 1, a sigmoid stored in the same array) in a switch that
             // takes one case for the whole call: a call that runs them runs no shifted exponential, so every value it
-            // computes is as before, and a call that sums runs none of them.
-            if (InExclusiveBranch(context, site, other, cancellationToken))
+            // computes is as before, and a call that sums runs none of them. A naive exponential that feeds the sum in
+            // the other branch would stay naive after the fix (and hidden behind the shifted one): no fix.
+            if (!(touches && other.IsNaive) && InExclusiveBranch(context, site, other, cancellationToken))
             {
                 related.Remove(other);
+                exclusive.Add(other);
                 continue;
             }
 
@@ -86,7 +89,7 @@ internal static partial class ShiftPlanner
         }
 
         return linq is null
-            ? PlanLoop(context, site, accumulator, related, functions, cancellationToken)
+            ? PlanLoop(context, site, accumulator, related, functions, cancellationToken, exclusive)
             : PlanLinq(context, site, linq, related, functions, cancellationToken);
     }
 

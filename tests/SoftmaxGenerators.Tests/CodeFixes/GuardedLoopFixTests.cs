@@ -224,6 +224,32 @@ public class GuardedLoopFixTests
         return Verify(members, members);
     }
 
+    [Fact]
+    public Task Another_naive_exponential_feeding_the_sum_in_the_other_branch_keeps_the_fix_away()
+    {
+        // opennlp's GISModel: with the correction the exponent has a second term; either way the sum is naive, and
+        // shifting one branch would leave the other naive behind a sum that looks shifted.
+        string members = """
+                public static double[] F(double[] prior, double[] extra, bool corrected)
+                {
+                    double normal = 0.0;
+                    for (int o = 0; o < prior.Length; o++)
+                    {
+                        if (corrected)
+                            prior[o] = {|SMX0001:Math.Exp(prior[o] + extra[o])|};
+                        else
+                            prior[o] = {|SMX0001:Math.Exp(prior[o])|};
+                        normal += prior[o];
+                    }
+
+                    for (int o = 0; o < prior.Length; o++)
+                        prior[o] /= normal;
+                    return prior;
+                }
+            """;
+        return Verify(members, members);
+    }
+
     [Theory]
     // The condition reads the index: the maximum over every element may dwarf the exponentiated ones.
     [InlineData("if (i != skip)")]
