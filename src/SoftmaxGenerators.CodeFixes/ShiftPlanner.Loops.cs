@@ -14,7 +14,7 @@ namespace SoftmaxGenerators.CodeFixes;
 /// <summary>Maximum insertion for loops: the maximum loop repeats the headers of the for/foreach loops around the exponential (PlanLoop), or iterates the collection for while/do loops (PlanByCollection).</summary>
 internal static partial class ShiftPlanner
 {
-    private static ShiftPlan? PlanLoop(FixContext context, ExpSite site, Accumulator accumulator, List<ExpSite> related, MaxFunctions functions, CancellationToken cancellationToken, List<ExpSite>? exclusive = null)
+    private static ShiftPlan? PlanLoop(FixContext context, ExpSite site, Accumulator accumulator, List<ExpSite> related, MaxFunctions functions, CancellationToken cancellationToken, List<ExpSite>? exclusive = null, ExpSite? alternative = null)
     {
         if (site.Exponent?.Syntax is not ExpressionSyntax exponent || !IsPure(context, site.Exponent))
         {
@@ -69,7 +69,7 @@ internal static partial class ShiftPlanner
                     or CheckedExpressionSyntax:
                     break;
                 default:
-                    return PlanByCollection(context, site, related, functions, insertion, block);
+                    return alternative is null ? PlanByCollection(context, site, related, functions, insertion, block) : null;
             }
 
             if (node == insertion)
@@ -80,7 +80,7 @@ internal static partial class ShiftPlanner
 
         if (chain.Count == 0 || chain[0] != insertion)
         {
-            return PlanByCollection(context, site, related, functions, insertion, block);
+            return alternative is null ? PlanByCollection(context, site, related, functions, insertion, block) : null;
         }
 
         // What the exponent reads must not change inside the loops, except the loop variables themselves.
@@ -107,7 +107,7 @@ internal static partial class ShiftPlanner
             if (symbol is ILocalSymbol local && local.DeclaringSyntaxReferences.Any(r => insertion.Span.Contains(r.Span)))
             {
                 // Scores computed inside the loop body: a score pass first (ShiftPlanner.Scores.cs).
-                return PlanScores(context, site, related, functions, insertion, chain, loopVariables, cancellationToken);
+                return alternative is null ? PlanScores(context, site, related, functions, insertion, chain, loopVariables, cancellationToken) : null;
             }
 
             foreach (Write write in context.Analysis.WritesOf(symbol))
@@ -129,7 +129,8 @@ internal static partial class ShiftPlanner
                 // An element write inside the loops is fine only when it is the exponential's own in-place store (or
                 // the store of an exponential in a branch that never runs with it).
                 if (insertion.Span.Contains(write.Node.Syntax.Span) && write.Element && !IsOwnStore(context, write, related)
-                    && !(exclusive is not null && IsOwnStore(context, write, exclusive)))
+                    && !(exclusive is not null && IsOwnStore(context, write, exclusive))
+                    && !(alternative is not null && IsOwnStore(context, write, new List<ExpSite> { alternative })))
                 {
                     return null;
                 }
@@ -164,8 +165,29 @@ internal static partial class ShiftPlanner
             builder.Append(new string(' ', 4 * i)).Append("{\n");
         }
 
-        builder.Append(new string(' ', 4 * chain.Count))
-            .Append(max).Append(" = ").Append(MathCall(context, insertion, functions.Max)).Append('(').Append(max).Append(", ").Append(exponent.WithoutTrivia().ToString()).Append(");");
+        string indent = new string(' ', 4 * chain.Count);
+        string Take(ExpressionSyntax taken) => max + " = " + MathCall(context, insertion, functions.Max) + "(" + max + ", " + taken.WithoutTrivia() + ");";
+        if (alternative is null)
+        {
+            builder.Append(indent).Append(Take(exponent));
+        }
+        else
+        {
+            // if (corrected) e = exp(a) else e = exp(b), one branch per call: the maximum of the exponent the branch takes.
+            if (AlternativeBranch(context, site, alternative, chain, insertion, loopVariables, related, exclusive, cancellationToken) is not { } ifElse
+                || alternative.Exponent?.Syntax is not ExpressionSyntax other)
+            {
+                return null;
+            }
+
+            bool siteFirst = ifElse.Statement.Span.Contains(site.Node.Syntax.Span);
+            builder.Append(indent).Append("if (").Append(ifElse.Condition.WithoutTrivia()).Append(")\n")
+                .Append(indent).Append("    ").Append(Take(siteFirst ? exponent : other)).Append('\n')
+                .Append(indent).Append("else\n")
+                .Append(indent).Append("    ").Append(Take(siteFirst ? other : exponent));
+            related = related.Concat(new[] { alternative }).ToList();
+        }
+
         for (int i = chain.Count - 1; i >= 0; i--)
         {
             builder.Append('\n').Append(new string(' ', 4 * i)).Append('}');
@@ -210,8 +232,13 @@ internal static partial class ShiftPlanner
     /// The two exponentials sit in different sections of one switch, or in the two branches of one if, whose condition
     /// takes the same branch on every pass of the loops around it: no call evaluates both.
     /// </summary>
-    private static bool InExclusiveBranch(FixContext context, ExpSite site, ExpSite other, CancellationToken cancellationToken)
+    private static bool InExclusiveBranch(FixContext context, ExpSite site, ExpSite other, CancellationToken cancellationToken) =>
+        InExclusiveBranch(context, site, other, cancellationToken, out _);
+
+    /// <summary>As above; <paramref name="ifElse"/> is the if/else that separates them (null for a switch).</summary>
+    private static bool InExclusiveBranch(FixContext context, ExpSite site, ExpSite other, CancellationToken cancellationToken, out IfStatementSyntax? ifElse)
     {
+        ifElse = null;
         SyntaxNode first = site.Node.Syntax;
         SyntaxNode second = other.Node.Syntax;
         foreach (SyntaxNode ancestor in first.Ancestors())
@@ -236,6 +263,8 @@ internal static partial class ShiftPlanner
                 return false; // the innermost common statement does not separate them
             }
 
+            ifElse = ancestor as IfStatementSyntax;
+
             StatementSyntax? loop = ancestor.Ancestors().LastOrDefault(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax) as StatementSyntax;
             var loopVariables = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (loop is not null)
@@ -250,6 +279,43 @@ internal static partial class ShiftPlanner
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The if/else of the innermost loop whose other branch holds the alternative exponential, when that exponential can
+    /// be evaluated again in the maximum loop: pure, in the same loop, reading only loop variables and what the loops
+    /// do not write (or write as the exponentials' own stores).
+    /// </summary>
+    private static IfStatementSyntax? AlternativeBranch(FixContext context, ExpSite site, ExpSite alternative, List<StatementSyntax> chain, StatementSyntax insertion,
+        HashSet<ISymbol> loopVariables, List<ExpSite> related, List<ExpSite>? exclusive, CancellationToken cancellationToken)
+    {
+        if (alternative.Exponent is not { } exponent || !IsPure(context, exponent)
+            || !InExclusiveBranch(context, site, alternative, cancellationToken, out IfStatementSyntax? ifElse) || ifElse is null
+            || !chain[chain.Count - 1].Span.Contains(ifElse.Span)
+            || alternative.Node.Syntax.Ancestors().FirstOrDefault(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax) != chain[chain.Count - 1])
+        {
+            return null;
+        }
+
+        var stores = new List<ExpSite>(related) { alternative };
+        stores.AddRange(exclusive ?? new List<ExpSite>());
+        var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        OperationHelpers.CollectReferencedSymbols(exponent, read);
+        foreach (ISymbol symbol in read)
+        {
+            if (loopVariables.Contains(symbol))
+            {
+                continue;
+            }
+
+            if ((symbol is ILocalSymbol local && local.DeclaringSyntaxReferences.Any(r => insertion.Span.Contains(r.Span)))
+                || context.Analysis.WritesOf(symbol).Any(w => insertion.Span.Contains(w.Node.Syntax.Span) && !(w.Element && IsOwnStore(context, w, stores))))
+            {
+                return null;
+            }
+        }
+
+        return ifElse;
     }
 
     /// <summary>

@@ -48,6 +48,7 @@ internal static partial class ShiftPlanner
 
         // Every exponential that feeds this sum or is divided by it must be one of the related ones, and vice versa.
         var exclusive = new List<ExpSite>();
+        ExpSite? alternative = null;
         foreach (ExpSite other in analysis.ExpSites)
         {
             bool isRelated = related.Contains(other);
@@ -68,10 +69,19 @@ internal static partial class ShiftPlanner
                 continue;
             }
 
+            // opennlp's GISModel: exp(a) in one branch of an if/else on a setting, exp(b) in the other, one sum: both
+            // get the maximum of the exponent their branch takes (PlanLoop); a second such exponential, no fix.
+            if (touches && other.IsNaive && !isRelated && alternative is null && linq is null
+                && InExclusiveBranch(context, site, other, cancellationToken, out IfStatementSyntax? ifElse) && ifElse is not null)
+            {
+                alternative = other;
+                continue;
+            }
+
             return null;
         }
 
-        HashSet<ISymbol> storage = StorageOf(related);
+        HashSet<ISymbol> storage = StorageOf(alternative is null ? related : related.Concat(new[] { alternative }).ToList());
         if (!ExtendStorageThroughLocals(context, accumulator, related, storage, cancellationToken))
         {
             return null;
@@ -89,7 +99,7 @@ internal static partial class ShiftPlanner
         }
 
         return linq is null
-            ? PlanLoop(context, site, accumulator, related, functions, cancellationToken, exclusive)
+            ? PlanLoop(context, site, accumulator, related, functions, cancellationToken, exclusive, alternative)
             : PlanLinq(context, site, linq, related, functions, cancellationToken);
     }
 

@@ -224,30 +224,94 @@ public class GuardedLoopFixTests
         return Verify(members, members);
     }
 
-    [Fact]
-    public Task Another_naive_exponential_feeding_the_sum_in_the_other_branch_keeps_the_fix_away()
-    {
-        // opennlp's GISModel: with the correction the exponent has a second term; either way the sum is naive, and
-        // shifting one branch would leave the other naive behind a sum that looks shifted.
-        string members = """
-                public static double[] F(double[] prior, double[] extra, bool corrected)
+    private const string Corrected = """
+            public static double[] F(double[] prior, double[] extra, bool corrected)
+            {
+                double normal = 0.0;
+                for (int o = 0; o < prior.Length; o++)
                 {
-                    double normal = 0.0;
-                    for (int o = 0; o < prior.Length; o++)
-                    {
-                        if (corrected)
-                            prior[o] = {|SMX0001:Math.Exp(prior[o] + extra[o])|};
-                        else
-                            prior[o] = {|SMX0001:Math.Exp(prior[o])|};
-                        normal += prior[o];
-                    }
-
-                    for (int o = 0; o < prior.Length; o++)
-                        prior[o] /= normal;
-                    return prior;
+                    if (corrected)
+                        prior[o] = {|SMX0001:Math.Exp(prior[o] + extra[o])|};
+                    else
+                        prior[o] = {|SMX0001:Math.Exp(prior[o])|};
+                    normal += prior[o];
                 }
-            """;
+
+                for (int o = 0; o < prior.Length; o++)
+                    prior[o] /= normal;
+                return prior;
+            }
+        """;
+
+    [Fact]
+    public Task Exponentials_in_both_branches_of_a_setting_get_the_maximum_of_their_branch() => Verify(
+        // opennlp's GISModel: with the correction the exponent has a second term; either way one sum normalizes.
+        Corrected,
+        """
+            public static double[] F(double[] prior, double[] extra, bool corrected)
+            {
+                double normal = 0.0;
+                double max = double.NegativeInfinity;
+                for (int o = 0; o < prior.Length; o++)
+                {
+                    if (corrected)
+                        max = Math.Max(max, prior[o] + extra[o]);
+                    else
+                        max = Math.Max(max, prior[o]);
+                }
+
+                for (int o = 0; o < prior.Length; o++)
+                {
+                    if (corrected)
+                        prior[o] = Math.Exp(prior[o] + extra[o] - max);
+                    else
+                        prior[o] = Math.Exp(prior[o] - max);
+                    normal += prior[o];
+                }
+
+                for (int o = 0; o < prior.Length; o++)
+                    prior[o] /= normal;
+                return prior;
+            }
+        """);
+
+    [Theory]
+    // The branch is chosen per element, or a third exponential feeds the sum.
+    [InlineData("if (corrected)", "if (extra[o] > 0)")]
+    [InlineData("else\n                prior[o] = {|SMX0001:Math.Exp(prior[o])|};", "else if (extra.Length > 2)\n                prior[o] = {|SMX0001:Math.Exp(prior[o])|};\n            else\n                prior[o] = {|SMX0001:Math.Exp(-prior[o])|};")]
+    public Task Other_branch_exponentials_that_the_maximum_cannot_follow_keep_the_fix_away(string from, string to)
+    {
+        string members = Corrected.Replace(from, to, StringComparison.Ordinal);
+        Assert.NotEqual(Corrected, members);
         return Verify(members, members);
+    }
+
+    [Fact]
+    public async Task Fixed_branches_keep_results_and_are_finite_for_large_inputs()
+    {
+        string original = Sources.Class(Corrected.Replace("{|SMX0001:", "", StringComparison.Ordinal).Replace(")|}", ")", StringComparison.Ordinal)
+            + "\n    public static double[] G(double[] p, double[] e, bool c) => F((double[])p.Clone(), e, c);");
+        string fixedSource = await FixRunner.ApplyAllAsync(original, new NaiveSoftmaxAnalyzer(), new NaiveSoftmaxCodeFixProvider());
+        Assert.NotEqual(original, fixedSource);
+        using CompiledCode before = CompiledCode.Compile(original);
+        using CompiledCode after = CompiledCode.Compile(fixedSource);
+        double[] extra = { 0.5, -0.25, 1.0 };
+        foreach (bool corrected in new[] { true, false })
+        {
+            double[] x = { 0.3, 1.7, -2.0 };
+            double[] expected = (double[])before.Invoke("C", "G", x, extra, corrected)!;
+            double[] actual = (double[])after.Invoke("C", "G", x, extra, corrected)!;
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12, $"{expected[i]:R} vs {actual[i]:R}\n{fixedSource}");
+            }
+
+            double[] large = { 1000.0, 999.0, 0.0 };
+            Assert.True(double.IsNaN(((double[])before.Invoke("C", "G", large, extra, corrected)!)[0]));
+            double[] stable = (double[])after.Invoke("C", "G", large, extra, corrected)!;
+            Assert.All(stable, p => Assert.True(double.IsFinite(p)));
+            Assert.Equal(1.0, stable[0] + stable[1] + stable[2], 12);
+        }
     }
 
     [Theory]
