@@ -28,7 +28,7 @@ internal enum FixOutcome
 }
 
 /// <summary>Applies the package's code fixes to real diagnostics in an ad hoc workspace holding the compilation's
-/// documents (project references become their metadata-free skeletons: only new errors count, so the baseline is the
+/// documents and, as projects of their own, the projects it references (only new errors count, so the baseline is the
 /// same compilation before the fix).</summary>
 internal static class FixCheck
 {
@@ -53,6 +53,15 @@ internal static class FixCheck
         Solution solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
             projectId, VersionStamp.Default, "Scan", compilation.AssemblyName!, LanguageNames.CSharp,
             compilationOptions: compilation.Options, parseOptions: compilation.SyntaxTrees.FirstOrDefault()?.Options, metadataReferences: references));
+
+        // Project references become projects of the workspace (their types bind in the fix as in the build).
+        var referenced = new Dictionary<Compilation, ProjectId>();
+        foreach (CompilationReference reference in compilation.References.OfType<CompilationReference>())
+        {
+            ProjectId referencedId = AddReferencedProject(ref solution, reference.Compilation, referenced);
+            solution = solution.AddProjectReference(projectId, new ProjectReference(referencedId));
+        }
+
         DocumentId? target = null;
         foreach (SyntaxTree tree in compilation.SyntaxTrees)
         {
@@ -124,6 +133,33 @@ internal static class FixCheck
         {
             return (FixOutcome.Crashed, exception.GetType().Name + ": " + exception.Message);
         }
+    }
+
+    private static ProjectId AddReferencedProject(ref Solution solution, Compilation compilation, Dictionary<Compilation, ProjectId> added)
+    {
+        if (added.TryGetValue(compilation, out ProjectId? existing))
+        {
+            return existing;
+        }
+
+        ProjectId id = ProjectId.CreateNewId();
+        added[compilation] = id;
+        solution = solution.AddProject(ProjectInfo.Create(
+            id, VersionStamp.Default, compilation.AssemblyName ?? "Referenced", compilation.AssemblyName ?? "Referenced", LanguageNames.CSharp,
+            compilationOptions: compilation.Options, parseOptions: compilation.SyntaxTrees.FirstOrDefault()?.Options,
+            metadataReferences: compilation.References.OfType<PortableExecutableReference>()));
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            solution = solution.AddDocument(DocumentId.CreateNewId(id), System.IO.Path.GetFileName(tree.FilePath), tree.GetText(), filePath: tree.FilePath);
+        }
+
+        foreach (CompilationReference reference in compilation.References.OfType<CompilationReference>())
+        {
+            ProjectId referencedId = AddReferencedProject(ref solution, reference.Compilation, added);
+            solution = solution.AddProjectReference(id, new ProjectReference(referencedId));
+        }
+
+        return id;
     }
 
     private static CodeAction Flatten(CodeAction action) =>
