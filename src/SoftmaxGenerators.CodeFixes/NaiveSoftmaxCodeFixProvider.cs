@@ -69,7 +69,8 @@ public sealed class NaiveSoftmaxCodeFixProvider : NodeCodeFixProvider
                 continue;
             }
 
-            ShiftPlan? plan = ShiftPlanner.Plan(context, site, accumulator, ShiftPlanner.SumUse.Divisor, ImmutableArray<IInvocationOperation>.Empty, cancellationToken);
+            ShiftPlan? plan = ShiftPlanner.Plan(context, site, accumulator, ShiftPlanner.SumUse.Divisor, ImmutableArray<IInvocationOperation>.Empty, cancellationToken)
+                ?? ShiftPlanner.PlanExtraSlot(context, site, accumulator, cancellationToken);
             if (plan is not null)
             {
                 return document.WithSyntaxRoot(plan.Apply(root));

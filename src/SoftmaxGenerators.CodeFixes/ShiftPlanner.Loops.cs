@@ -14,7 +14,7 @@ namespace SoftmaxGenerators.CodeFixes;
 /// <summary>Maximum insertion for loops: the maximum loop repeats the headers of the for/foreach loops around the exponential (PlanLoop), or iterates the collection for while/do loops (PlanByCollection).</summary>
 internal static partial class ShiftPlanner
 {
-    private static ShiftPlan? PlanLoop(FixContext context, ExpSite site, Accumulator accumulator, List<ExpSite> related, MaxFunctions functions, CancellationToken cancellationToken, List<ExpSite>? exclusive = null, ExpSite? alternative = null)
+    private static ShiftPlan? PlanLoop(FixContext context, ExpSite site, Accumulator accumulator, List<ExpSite> related, MaxFunctions functions, CancellationToken cancellationToken, List<ExpSite>? exclusive = null, ExpSite? alternative = null, IOperation? slotSum = null)
     {
         if (site.Exponent?.Syntax is not ExpressionSyntax exponent || !IsPure(context, site.Exponent))
         {
@@ -130,7 +130,8 @@ internal static partial class ShiftPlanner
                 // the store of an exponential in a branch that never runs with it).
                 if (insertion.Span.Contains(write.Node.Syntax.Span) && write.Element && !IsOwnStore(context, write, related)
                     && !(exclusive is not null && IsOwnStore(context, write, exclusive))
-                    && !(alternative is not null && IsOwnStore(context, write, new List<ExpSite> { alternative })))
+                    && !(alternative is not null && IsOwnStore(context, write, new List<ExpSite> { alternative }))
+                    && write.Node != slotSum)
                 {
                     return null;
                 }

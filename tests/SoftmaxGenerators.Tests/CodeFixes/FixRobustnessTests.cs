@@ -27,6 +27,10 @@ public class FixRobustnessTests
         "static double[] F(double[] a, double[] b) { double m = 0; for (int i = 0; i < b.Length; i++) m = Math.Max(m, b[); double s = 0; for (int i = 0; i < a.Length; i++) { b[i] = Math.Exp(a[i] - m); s += b[i]; } for (int i = 0; i < a.Length; i++) b[i] /= s; return b; }",
         "static unsafe void F(float* p, int n) { float s = 0; for (int i = 0; i < n; i++) { p[i] = MathF.Exp(p[); s += p[i]; } for (int i = 0; i < n; i++) p[i] /= s; }",
         "static void F(float* p, int n) { float s = 0; for (int i = 0; i < n; i++) { p[i] = MathF.Exp(p[i]); s += p[i]; } for (int i = 0; i < n; i++) p[i] /= s; }",
+        // Extra-slot sums, branches of a setting, half-typed.
+        "static double[] F(double[] s, int n) { var r = new double[n]; var t = new double[n + 1]; for (int k = 0; k < ; k++) { t[k] = Math.Exp(t[k]); t[n] += t[k]; } for (int k = 0; k < n; k++) r[k] = t[k] / t[n]; return r; }",
+        "static double[] F(double[] s, int n) { var r = new double[n]; var t = new double[n + 1]; for (int k = 0; k < n; k++) { t[k] = Math.Exp(t[k]); t[] += t[k]; } for (int k = 0; k < n; k++) r[k] = t[k] / t[n]; return r; }",
+        "static double[] F(double[] p, double[] e, bool c) { double s = 0; for (int o = 0; o < p.Length; o++) { if (c) p[o] = Math.Exp(p[o] + e[o]); else p[o] = Math.Exp(p[); s += p[o]; } for (int o = 0; o < p.Length; o++) p[o] /= s; return p; }",
         // Guarded loops, epsilon divisors and sampling, half-typed.
         "static float[] F(float[] x, Act a) { var y = new float[x.Length]; float s = 0; for (int j = 0; j < x.Length; j++) { switch (a) { case Act.Soft: y[j] = MathF.Exp(x[j]); s += y[j]; break; case : y[j] = MathF.Exp(x[j]) - 1; break; } } for (int j = 0; j < x.Length; j++) y[j] /= s + ; return y; }",
         "static float[] F(float[] x, bool on) { var y = new float[x.Length]; float s = 0; for (int j = 0; j < x.Length; j++) { if (on && Missing()) { y[j] = MathF.Exp(x[j]); s += y[j]; } else y[j] = MathF.Exp(x[j]) - 1; } for (int j = 0; j < x.Length; j++) y[j] /= s + 1e-3f; return y; }",
