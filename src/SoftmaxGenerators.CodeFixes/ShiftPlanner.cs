@@ -16,7 +16,7 @@ namespace SoftmaxGenerators.CodeFixes;
 /// computed scores all work) and in LINQ (Max() of the same source). Every check that fails means no fix: a wrong
 /// fix is worse than none.
 /// </summary>
-/// <remarks>Split by concern: ShiftPlanner.Loops.cs and ShiftPlanner.Linq.cs (where the maximum goes),
+/// <remarks>Split by concern: ShiftPlanner.Loops.cs and ShiftPlanner.Linq.cs (where the maximum goes), ShiftPlanner.Branches.cs (ifs and switches in the loops), ShiftPlanner.Sampling.cs and ShiftPlanner.ExtraSlot.cs (sums that sample or live in the array),
 /// ShiftPlanner.RelatedSites.cs (which exponentials and storage belong to the softmax), ShiftPlanner.SumSafety.cs
 /// (uses of the sum the shift keeps correct).</remarks>
 internal static partial class ShiftPlanner
