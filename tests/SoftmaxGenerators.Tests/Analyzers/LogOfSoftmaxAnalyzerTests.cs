@@ -67,6 +67,42 @@ public class LogOfSoftmaxAnalyzerTests
         """,
     };
 
+    /// <summary>fastText (catalyst): the callee fills state.Output through an alias and scales it with a library
+    /// multiply by the reciprocal of the sum; the caller logs state.Output[target], and only that member.</summary>
+    [Fact]
+    public Task Log_of_a_member_a_callee_filled_with_probabilities_is_reported() => Verify("""
+        public class ThreadState { public float[] Hidden = new float[4]; public float[] Output = new float[3]; public float[] Gradient = new float[3]; }
+        public static class SIMD { public static float Max(float[] a) => a.Max(); public static void Multiply(float[] a, float s) { for (int i = 0; i < a.Length; i++) a[i] *= s; } }
+        private void ComputeOutputSoftmax(ThreadState state)
+        {
+            float z = 0.0f;
+            float[] hidden = state.Hidden;
+            float[] output = state.Output;
+            for (int i = 0; i < output.Length; i++)
+                output[i] = hidden[i % hidden.Length];
+            float max = SIMD.Max(output);
+            for (int i = 0; i < output.Length; i++)
+            {
+                output[i] = (float)(Math.Exp(output[i] - max));
+                z += output[i];
+            }
+            z = 1.0f / z;
+            SIMD.Multiply(output, z);
+        }
+
+        private float ComputeSoftmax(ThreadState state, int target)
+        {
+            ComputeOutputSoftmax(state);
+            return (float)(-{|SMX0003:Math.Log(state.Output[target])|});
+        }
+
+        private float Other(ThreadState state, int target)
+        {
+            ComputeOutputSoftmax(state);
+            return (float)(-Math.Log(state.Hidden[target]));
+        }
+        """);
+
     [Theory]
     [MemberData(nameof(Positives))]
     public Task Reports_log_of_softmax(string members) => Verify(members);

@@ -54,6 +54,14 @@ internal sealed partial class BodyAnalysis
     /// <see cref="LogOfSoftmaxMatcher"/> once per body).</summary>
     internal Dictionary<ISymbol, IInvocationOperation?>? SoftmaxResults { get; set; }
 
+    /// <summary>For a softmax result filled by a callee into one member of an argument (state.Output), that member.</summary>
+    internal Dictionary<ISymbol, ISymbol> SoftmaxMembers => _softmaxMembers ??= new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
+
+    private Dictionary<ISymbol, ISymbol>? _softmaxMembers;
+
+    /// <summary>The member of <paramref name="root"/> a callee filled with probabilities, if one was recorded.</summary>
+    internal ISymbol? SoftmaxMemberOf(ISymbol root) => _softmaxMembers is { } members && members.TryGetValue(root, out ISymbol? member) ? member : null;
+
     private static readonly ConditionalWeakTable<IOperation, Shared> s_shared = new();
 
     /// <summary>One analysis per operation block, shared by the rules that look at the same body (the analyzer

@@ -33,8 +33,9 @@ internal static partial class LogOfSoftmaxMatcher
     /// their producer: what the callee normalized is not its argument's softmax (it may have computed the logits itself
     /// or overwritten an array in place), so no rewrite from the call is offered.
     /// </summary>
-    private static void AddCalleeOutputs(NumericsSymbols symbols, IInvocationOperation invocation, Dictionary<ISymbol, IInvocationOperation?> results)
+    private static void AddCalleeOutputs(BodyAnalysis analysis, IInvocationOperation invocation, Dictionary<ISymbol, IInvocationOperation?> results)
     {
+        NumericsSymbols symbols = analysis.Symbols;
         IMethodSymbol method = invocation.TargetMethod;
         if (method.MethodKind != MethodKind.Ordinary || method.DeclaringSyntaxReferences.IsEmpty)
         {
@@ -43,6 +44,22 @@ internal static partial class LogOfSoftmaxMatcher
 
         foreach (ISymbol output in symbols.Summaries.SoftmaxOutputs(method, body => SoftmaxOutputs(symbols, body)))
         {
+            if (output is IFieldSymbol or IPropertySymbol && !IsMemberOf(output, method.ContainingType))
+            {
+                // ComputeOutputSoftmax(state) filled state.Output: the argument holds them, in that member only.
+                foreach (IArgumentOperation argument in invocation.Arguments)
+                {
+                    if (argument.Value.Type is { } type && IsMemberOf(output, type) && OperationHelpers.RootSymbol(argument.Value) is { } holder
+                        && !results.ContainsKey(holder))
+                    {
+                        results[holder] = null;
+                        analysis.SoftmaxMembers[holder] = output;
+                    }
+                }
+
+                continue;
+            }
+
             if (output is not IParameterSymbol parameter)
             {
                 if (!results.ContainsKey(output))
@@ -63,6 +80,19 @@ internal static partial class LogOfSoftmaxMatcher
         }
     }
 
+    private static bool IsMemberOf(ISymbol member, ITypeSymbol? type)
+    {
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(member.ContainingType, current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The parameters (their elements, or by ref) and fields a body leaves holding softmax probabilities.</summary>
     private static ImmutableArray<ISymbol> SoftmaxOutputs(NumericsSymbols symbols, IOperation body)
     {
@@ -74,6 +104,17 @@ internal static partial class LogOfSoftmaxMatcher
         var outputs = ImmutableArray.CreateBuilder<ISymbol>();
         foreach (ISymbol symbol in SoftmaxResults(analysis).Keys)
         {
+            // float[] output = state.Output; ... normalized: the caller's state holds the probabilities.
+            if (symbol is ILocalSymbol && analysis.WritesOf(symbol).Where(write => !write.Element).ToList() is { Count: 1 } aliasWrites
+                && aliasWrites[0] is { Kind: WriteKind.Assign, Value: { } aliased }
+                && OperationHelpers.Unwrap(aliased) is IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false }
+                && OperationHelpers.RootSymbol(aliased, out ISymbol? member) is IParameterSymbol { RefKind: RefKind.None } owner && member is not null
+                && !analysis.WritesOf(owner).Any(write => !write.Element && write.Kind == WriteKind.Assign))
+            {
+                outputs.Add(member); // a member of the parameter's type: the caller's argument holds them there
+                continue;
+            }
+
             bool escapes = symbol switch
             {
                 // Elements written through the caller's array, unless the parameter was pointed at a new one first.

@@ -67,7 +67,10 @@ internal static partial class LogOfSoftmaxMatcher
                     continue;
                 }
 
-                if (OperationHelpers.ElementCollection(argument) is { } elementOf && probabilities.TryGetValue(elementOf, out IInvocationOperation? producer))
+                if (OperationHelpers.ElementCollection(argument) is { } elementOf && probabilities.TryGetValue(elementOf, out IInvocationOperation? producer)
+                    && (analysis.SoftmaxMemberOf(elementOf) is not { } holding
+                        || (collection is not null && OperationHelpers.RootSymbol(collection, out ISymbol? through) is not null
+                            && SymbolEqualityComparer.Default.Equals(through, holding))))
                 {
                     results.Add(new LogOfSoftmaxMatch(log, elementOf, producer));
                 }
@@ -292,6 +295,15 @@ internal static partial class LogOfSoftmaxMatcher
                     }
                 }
             }
+            else if (method.Name == "Multiply" && reciprocals.Count > 0 && invocation.Arguments.Length is 2 or 3
+                && OperationHelpers.RootSymbol(invocation.Arguments[0].Value) is { } scaled
+                && invocation.Arguments[0].Value.Type is IArrayTypeSymbol or INamedTypeSymbol { Name: "Span" }
+                && ReferencesAny(invocation.Arguments[1].Value, reciprocals, sumCalls)
+                && (invocation.Arguments.Length == 2 || SymbolEqualityComparer.Default.Equals(OperationHelpers.RootSymbol(invocation.Arguments[2].Value), scaled)))
+            {
+                // SIMD.Multiply(output, z) after z = 1 / z: a library's in-place scaling by the reciprocal of the sum.
+                results[scaled] = null;
+            }
             else if (method.Name == "Add" && invocation.Instance is { } list && OperationHelpers.RootSymbol(list) is { } target
                 && invocation.Arguments.Length == 1 && DividesBySum(invocation.Arguments[0].Value, sums, sumCalls))
             {
@@ -299,7 +311,7 @@ internal static partial class LogOfSoftmaxMatcher
             }
             else
             {
-                AddCalleeOutputs(analysis.Symbols, invocation, results);
+                AddCalleeOutputs(analysis, invocation, results);
             }
         }
 
