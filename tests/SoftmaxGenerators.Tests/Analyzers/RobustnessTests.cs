@@ -54,6 +54,9 @@ public class RobustnessTests
         "static void F(double[] a, double[] b) { double m = 0; for (int i = 0; i < b.Length; i++) m = Math.Max(m, b[i]; for (int i = 0; i < a.Length; i++) b[i] = Math.Exp(a[i] - m",
         "static float[] F(float[] x, List<float>[] prob) { float inv = 1f / ; foreach (var v in x) prob[0].Add(MathF.Exp(v)); prob[0][0] *= inv; Backward(ref prob); return -MathF.Log(prob[0][0]); }",
         "static object F(dynamic k, object x) { x = k.Softmax(x); x = k.Clip(x, 1e-7, ); return k.Log(x); }",
+        // A callee filling a member of its argument, half-typed.
+        "class S { public float[] Output; } void Fill(S state) { float z = 0; float[] output = state.; for (int i = 0; i < output.Length; i++) { output[i] = MathF.Exp(output[i]); z += output[i]; } z = 1f / z; Missing.Multiply(output, z); } float L(S s, int t) { Fill(s); return -MathF.Log(s.Output[t]); }",
+        "class S { public float[] Output; } void Fill(S state) { float z = 0; float[] output = state.Output; for (int i = 0; i < output.Length; i++) { output[i] = MathF.Exp(output[i]); z += output[i]; } z = 1f / ; Multiply(output, z); } float L(S s, int t) { Fill(); return -MathF.Log(s.Output[t]); }",
         // Whole-array sums and sampling, half-typed.
         "static Missing F(Missing logits) { var e = np.exp(logits); return e / np.sum(e, ",
         "interface IK { Tensor Exp(Tensor x); Tensor Sum(Tensor x, int axis); } static Tensor F(IK k, Tensor x) { var e = k.Exp(x); return e / k.Sum(, 1); }",
