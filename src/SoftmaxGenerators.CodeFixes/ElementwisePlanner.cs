@@ -17,6 +17,11 @@ namespace SoftmaxGenerators.CodeFixes;
 /// </summary>
 internal static class ElementwisePlanner
 {
+    /// <summary>A whole array, tensor or vector: no number, no type parameter, nothing the scalar rewrites have a
+    /// maximum for.</summary>
+    public static bool IsArrayValued(ITypeSymbol? type, FixContext context) =>
+        type is { SpecialType: SpecialType.None } and not ITypeParameterSymbol && MaxFunctions.For(type, context) is null;
+
     public static ShiftPlan? Plan(FixContext context, ExpSite site, ImmutableArray<Accumulator> accumulators)
     {
         if (site.Kind != ExpSiteKind.Call || site.Node is not IInvocationOperation { TargetMethod: { IsStatic: true } exp } call
@@ -96,8 +101,8 @@ internal static class ElementwisePlanner
             IdentifierNameSyntax => string.Empty,
             _ => "?",
         };
-        var functions = owner.GetMembers().Concat(owner.AllInterfaces.SelectMany(i => i.GetMembers()))
-            .Concat(BaseTypes(owner).SelectMany(t => t.GetMembers())).OfType<IMethodSymbol>().ToList();
+        var functions = OperationHelpers.SelfAndBaseTypes(owner).Concat(owner.AllInterfaces).SelectMany(t => t.GetMembers())
+            .OfType<IMethodSymbol>().ToList();
         IMethodSymbol? maximum = functions.FirstOrDefault(m => m.Name is "Maximum" or "maximum" && m.Parameters.Length == 2
             && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, tensor) && SymbolEqualityComparer.Default.Equals(m.ReturnType, tensor)
             && m.Parameters[1].Type.SpecialType is SpecialType.System_Single or SpecialType.System_Double);
@@ -124,14 +129,6 @@ internal static class ElementwisePlanner
 
     private static bool HasOperator(ITypeSymbol type, string name, int arity) =>
         type.GetMembers(name).OfType<IMethodSymbol>().Any(m => m.Parameters.Length == arity && m.Parameters.All(p => SymbolEqualityComparer.Default.Equals(p.Type, type)));
-
-    private static IEnumerable<INamedTypeSymbol> BaseTypes(INamedTypeSymbol type)
-    {
-        for (INamedTypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            yield return current;
-        }
-    }
 
     private static bool IsHolder(IOperation operation, ISymbol holder) =>
         OperationHelpers.Unwrap(operation) is ILocalReferenceOperation { Local: var local } && SymbolEqualityComparer.Default.Equals(local, holder);

@@ -64,8 +64,7 @@ public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
         ExpSite site = match.Sites[0];
         INamedTypeSymbol? mathType = match.Log.TargetMethod.ContainingType;
         if (site.Exponent?.Syntax is ExpressionSyntax tensorExponent && OperationHelpers.IsPlainRead(site.Exponent)
-            && match.Log.Syntax.Span.Contains(site.Node.Syntax.Span) && match.Log.TargetMethod.ReturnType is { SpecialType: SpecialType.None } and not ITypeParameterSymbol
-            && MaxFunctions.For(match.Log.TargetMethod.ReturnType, context) is null)
+            && match.Log.Syntax.Span.Contains(site.Node.Syntax.Span) && ElementwisePlanner.IsArrayValued(match.Log.TargetMethod.ReturnType, context))
         {
             // A whole tensor (a backend's Log(Exp(x) + 1)): the backend's element-wise maximum, absolute value and negation.
             if (ElementwisePlanner.StableSoftplus(context, match.Log, tensorExponent) is not { } tensorStable)

@@ -45,7 +45,7 @@ public sealed class NaiveSoftmaxCodeFixProvider : NodeCodeFixProvider
             return tensorPlan is null ? null : document.WithSyntaxRoot(tensorPlan.Apply(root));
         }
 
-        if (site.Kind == ExpSiteKind.Call && site.ValueType is { SpecialType: SpecialType.None } and not ITypeParameterSymbol && MaxFunctions.For(site.ValueType, context) is null)
+        if (site.Kind == ExpSiteKind.Call && ElementwisePlanner.IsArrayValued(site.ValueType, context))
         {
             // np.exp(x) / np.sum(...): the whole array at once, with the library's own maximum.
             ShiftPlan? arrayPlan = ElementwisePlanner.Plan(context, site, context.Analysis.AccumulatorsOf(site));

@@ -97,23 +97,20 @@ internal static partial class ShiftPlanner
     }
 
     /// <summary>
-    /// The if/else of the innermost loop whose other branch holds the alternative exponential, when that exponential can
-    /// be evaluated again in the maximum loop: pure, in the same loop, reading only loop variables and what the loops
-    /// do not write (or write as the exponentials' own stores).
+    /// The alternative exponential, in the other branch of <paramref name="ifElse"/>, can be evaluated again in the
+    /// maximum loop: pure, the if/else inside the innermost loop and no other loop around the exponential, reading
+    /// only loop variables and what the loops do not write (or write as the exponentials' own stores).
     /// </summary>
-    private static IfStatementSyntax? AlternativeBranch(FixContext context, ExpSite site, ExpSite alternative, List<StatementSyntax> chain, StatementSyntax insertion,
-        HashSet<ISymbol> loopVariables, List<ExpSite> related, List<ExpSite>? exclusive, CancellationToken cancellationToken)
+    private static bool CanTakeAlternative(FixContext context, ExpSite alternative, IfStatementSyntax ifElse, List<StatementSyntax> chain,
+        StatementSyntax insertion, HashSet<ISymbol> loopVariables, List<ExpSite> stores)
     {
-        if (alternative.Exponent is not { } exponent || !IsPure(context, exponent)
-            || !InExclusiveBranch(context, site, alternative, cancellationToken, out IfStatementSyntax? ifElse) || ifElse is null
-            || !chain[chain.Count - 1].Span.Contains(ifElse.Span)
-            || alternative.Node.Syntax.Ancestors().FirstOrDefault(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax) != chain[chain.Count - 1])
+        StatementSyntax innermost = chain[chain.Count - 1];
+        if (alternative.Exponent is not { } exponent || !IsPure(context, exponent) || !innermost.Span.Contains(ifElse.Span)
+            || alternative.Node.Syntax.Ancestors().FirstOrDefault(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax) != innermost)
         {
-            return null;
+            return false;
         }
 
-        var stores = new List<ExpSite>(related) { alternative };
-        stores.AddRange(exclusive ?? new List<ExpSite>());
         var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         OperationHelpers.CollectReferencedSymbols(exponent, read);
         foreach (ISymbol symbol in read)
@@ -126,10 +123,10 @@ internal static partial class ShiftPlanner
             if ((symbol is ILocalSymbol local && local.DeclaringSyntaxReferences.Any(r => insertion.Span.Contains(r.Span)))
                 || context.Analysis.WritesOf(symbol).Any(w => insertion.Span.Contains(w.Node.Syntax.Span) && !(w.Element && IsOwnStore(context, w, stores))))
             {
-                return null;
+                return false;
             }
         }
 
-        return ifElse;
+        return true;
     }
 }

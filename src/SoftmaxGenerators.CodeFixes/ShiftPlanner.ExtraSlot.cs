@@ -40,16 +40,15 @@ internal static partial class ShiftPlanner
             }
         }
 
+        // The array is created here, zeroed, and never replaced.
+        List<Write> whole = context.Analysis.WritesOf(table).Where(w => !w.Element).ToList();
         if (slotSum is null || ((IArrayElementReferenceOperation)slotSum.Target).Indices[0].Syntax is not ExpressionSyntax slotIndex
             || !BoundedBy(context, expLoop, slotIndex)
-            || !context.Analysis.WritesOf(table).Where(w => !w.Element).Select(w => w.Value).SequenceEqual(
-                context.Analysis.WritesOf(table).Where(w => !w.Element && w.Value is { } v && OperationHelpers.Unwrap(v) is IArrayCreationOperation { Initializer: null }).Select(w => w.Value))
-            || context.Analysis.WritesOf(table).Count(w => !w.Element) != 1)
+            || whole.Count != 1 || whole[0].Value is not { } created || OperationHelpers.Unwrap(created) is not IArrayCreationOperation { Initializer: null })
         {
             return null;
         }
 
-        string slot = slotIndex.WithoutTrivia().ToString();
         foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
         {
             if (node is not ILocalReferenceOperation { Local: var local } reference || !SymbolEqualityComparer.Default.Equals(local, table))
@@ -62,7 +61,7 @@ internal static partial class ShiftPlanner
                 return null; // t passed, copied or its Length read: not followed
             }
 
-            bool isSlot = element.Indices[0].Syntax.WithoutTrivia().ToString() == slot;
+            bool isSlot = IsSlot(element, slotIndex);
             IOperation? parent = OperationHelpers.ParentSkippingConversions(element, out IOperation child);
             bool inExpLoop = expLoop.Span.Contains(element.Syntax.Span);
             bool ok =
@@ -71,8 +70,8 @@ internal static partial class ShiftPlanner
                 || (inExpLoop && (element == slotSum.Target || child == OperationHelpers.Unwrap(slotSum.Value) && parent == slotSum))
                 // after the loop: t[j] / t[S]
                 || (element.Syntax.SpanStart > expLoop.Span.End && parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division
-                    && (isSlot ? division.RightOperand == child && !IsSlotRead(division.LeftOperand, table, slot)
-                               : division.LeftOperand == child && IsSlotRead(division.RightOperand, table, slot)))
+                    && (isSlot ? division.RightOperand == child && !IsSlotRead(division.LeftOperand, table, slotIndex)
+                               : division.LeftOperand == child && IsSlotRead(division.RightOperand, table, slotIndex)))
                 // before the loop: scores written below the slot (for (i = 0; i < S; i++) t[i] += ...)
                 || (element.Syntax.Span.End < expLoop.SpanStart && !isSlot && parent is IAssignmentOperation write && write.Target == child
                     && element.Indices[0] is ILocalReferenceOperation { Local: var index }
@@ -91,9 +90,11 @@ internal static partial class ShiftPlanner
     private static bool IsElementOf(IArrayElementReferenceOperation element, ISymbol array) =>
         element.Indices.Length == 1 && OperationHelpers.ReferencedSymbol(element.ArrayReference) is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, array);
 
-    private static bool IsSlotRead(IOperation operation, ISymbol array, string slot) =>
-        OperationHelpers.Unwrap(operation) is IArrayElementReferenceOperation element && IsElementOf(element, array)
-        && element.Indices[0].Syntax.WithoutTrivia().ToString() == slot;
+    private static bool IsSlotRead(IOperation operation, ISymbol array, ExpressionSyntax slot) =>
+        OperationHelpers.Unwrap(operation) is IArrayElementReferenceOperation element && IsElementOf(element, array) && IsSlot(element, slot);
+
+    private static bool IsSlot(IArrayElementReferenceOperation element, ExpressionSyntax slot) =>
+        SyntaxFactory.AreEquivalent(element.Indices[0].Syntax, slot);
 
     /// <summary><c>for (int i = 0; i &lt; S; i++)</c> with i written nowhere in the body: i stays below the slot.</summary>
     private static bool BoundedBy(FixContext context, ForStatementSyntax loop, ExpressionSyntax slot) =>

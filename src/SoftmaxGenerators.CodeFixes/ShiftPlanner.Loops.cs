@@ -14,7 +14,7 @@ namespace SoftmaxGenerators.CodeFixes;
 /// <summary>Maximum insertion for loops: the maximum loop repeats the headers of the for/foreach loops around the exponential (PlanLoop), or iterates the collection for while/do loops (PlanByCollection).</summary>
 internal static partial class ShiftPlanner
 {
-    private static ShiftPlan? PlanLoop(FixContext context, ExpSite site, Accumulator accumulator, List<ExpSite> related, MaxFunctions functions, CancellationToken cancellationToken, List<ExpSite>? exclusive = null, ExpSite? alternative = null, IOperation? slotSum = null)
+    private static ShiftPlan? PlanLoop(FixContext context, ExpSite site, Accumulator accumulator, List<ExpSite> related, MaxFunctions functions, CancellationToken cancellationToken, List<ExpSite>? otherStores = null, (ExpSite Site, IfStatementSyntax IfElse)? alternative = null, IOperation? slotSum = null)
     {
         if (site.Exponent?.Syntax is not ExpressionSyntax exponent || !IsPure(context, site.Exponent))
         {
@@ -127,11 +127,9 @@ internal static partial class ShiftPlanner
                 }
 
                 // An element write inside the loops is fine only when it is the exponential's own in-place store (or
-                // the store of an exponential in a branch that never runs with it).
+                // the store of an exponential in a branch that never runs with it, or the sum's own slot).
                 if (insertion.Span.Contains(write.Node.Syntax.Span) && write.Element && !IsOwnStore(context, write, related)
-                    && !(exclusive is not null && IsOwnStore(context, write, exclusive))
-                    && !(alternative is not null && IsOwnStore(context, write, new List<ExpSite> { alternative }))
-                    && write.Node != slotSum)
+                    && !(otherStores is not null && IsOwnStore(context, write, otherStores)) && write.Node != slotSum)
                 {
                     return null;
                 }
@@ -168,15 +166,16 @@ internal static partial class ShiftPlanner
 
         string indent = new string(' ', 4 * chain.Count);
         string Take(ExpressionSyntax taken) => max + " = " + MathCall(context, insertion, functions.Max) + "(" + max + ", " + taken.WithoutTrivia() + ");";
-        if (alternative is null)
+        if (alternative is not { } branches)
         {
             builder.Append(indent).Append(Take(exponent));
         }
         else
         {
             // if (corrected) e = exp(a) else e = exp(b), one branch per call: the maximum of the exponent the branch takes.
-            if (AlternativeBranch(context, site, alternative, chain, insertion, loopVariables, related, exclusive, cancellationToken) is not { } ifElse
-                || alternative.Exponent?.Syntax is not ExpressionSyntax other)
+            IfStatementSyntax ifElse = branches.IfElse;
+            if (!CanTakeAlternative(context, branches.Site, ifElse, chain, insertion, loopVariables, related.Concat(otherStores ?? new List<ExpSite>()).ToList())
+                || branches.Site.Exponent?.Syntax is not ExpressionSyntax other)
             {
                 return null;
             }
@@ -186,7 +185,7 @@ internal static partial class ShiftPlanner
                 .Append(indent).Append("    ").Append(Take(siteFirst ? exponent : other)).Append('\n')
                 .Append(indent).Append("else\n")
                 .Append(indent).Append("    ").Append(Take(siteFirst ? other : exponent));
-            related = related.Concat(new[] { alternative }).ToList();
+            related = related.Concat(new[] { branches.Site }).ToList();
         }
 
         for (int i = chain.Count - 1; i >= 0; i--)

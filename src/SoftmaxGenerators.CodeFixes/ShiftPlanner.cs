@@ -47,8 +47,8 @@ internal static partial class ShiftPlanner
         }
 
         // Every exponential that feeds this sum or is divided by it must be one of the related ones, and vice versa.
-        var exclusive = new List<ExpSite>();
-        ExpSite? alternative = null;
+        var otherStores = new List<ExpSite>();
+        (ExpSite Site, IfStatementSyntax IfElse)? alternative = null;
         foreach (ExpSite other in analysis.ExpSites)
         {
             bool isRelated = related.Contains(other);
@@ -65,7 +65,7 @@ internal static partial class ShiftPlanner
             if (!(touches && other.IsNaive) && InExclusiveBranch(context, site, other, cancellationToken))
             {
                 related.Remove(other);
-                exclusive.Add(other);
+                otherStores.Add(other);
                 continue;
             }
 
@@ -74,14 +74,15 @@ internal static partial class ShiftPlanner
             if (touches && other.IsNaive && !isRelated && alternative is null && linq is null
                 && InExclusiveBranch(context, site, other, cancellationToken, out IfStatementSyntax? ifElse) && ifElse is not null)
             {
-                alternative = other;
+                alternative = (other, ifElse);
+                otherStores.Add(other);
                 continue;
             }
 
             return null;
         }
 
-        HashSet<ISymbol> storage = StorageOf(alternative is null ? related : related.Concat(new[] { alternative }).ToList());
+        HashSet<ISymbol> storage = StorageOf(alternative is { } shifted ? related.Concat(new[] { shifted.Site }).ToList() : related);
         if (!ExtendStorageThroughLocals(context, accumulator, related, storage, cancellationToken))
         {
             return null;
@@ -99,7 +100,7 @@ internal static partial class ShiftPlanner
         }
 
         return linq is null
-            ? PlanLoop(context, site, accumulator, related, functions, cancellationToken, exclusive, alternative)
+            ? PlanLoop(context, site, accumulator, related, functions, cancellationToken, otherStores, alternative)
             : PlanLinq(context, site, linq, related, functions, cancellationToken);
     }
 

@@ -80,18 +80,8 @@ internal static partial class LogOfSoftmaxMatcher
         }
     }
 
-    private static bool IsMemberOf(ISymbol member, ITypeSymbol? type)
-    {
-        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(member.ContainingType, current))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsMemberOf(ISymbol member, ITypeSymbol? type) =>
+        type is not null && OperationHelpers.SelfAndBaseTypes(type).Any(t => SymbolEqualityComparer.Default.Equals(member.ContainingType, t));
 
     /// <summary>The parameters (their elements, or by ref) and fields a body leaves holding softmax probabilities.</summary>
     private static ImmutableArray<ISymbol> SoftmaxOutputs(NumericsSymbols symbols, IOperation body)

@@ -202,6 +202,15 @@ internal static class OperationHelpers
         return null;
     }
 
+    /// <summary>The type and its base types, most derived first.</summary>
+    public static IEnumerable<ITypeSymbol> SelfAndBaseTypes(ITypeSymbol type)
+    {
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            yield return current;
+        }
+    }
+
     /// <summary>True when the operation reads <paramref name="symbol"/> anywhere inside it.</summary>
     public static bool References(IOperation operation, ISymbol symbol)
     {
