@@ -138,6 +138,27 @@ public class NaiveSoftmaxAnalyzerTests
         """
         static T[] F<T>(IEnumerable<T> x) where T : IFloatingPointIeee754<T> { T s = T.Zero; foreach (T v in x) s += {|SMX0001:T.Exp(v)|}; return x.Select(v => T.Exp(v) / s).ToArray(); }
         """,
+        // Scaled exponentials: divided by a temperature, raised to a power, divided by another exponential.
+        """
+        static float[] F(float[] x, float t) { var y = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { y[i] = {|SMX0001:MathF.Exp(x[i])|} / t; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        """
+        static double[] F(double[] x, double t) { var y = new double[x.Length]; double s = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Pow({|SMX0001:Math.Exp(x[i])|}, 1 / t); s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }
+        """,
+        // The relative form p_i = 1 / sum_j exp(x_j) / exp(x_i): infinity over infinity for large inputs.
+        """
+        static float[] F(float[] x) { var p = new float[x.Length]; for (int i = 0; i < x.Length; i++) { float s = 0; for (int j = 0; j < x.Length; j++) s += {|SMX0001:MathF.Exp(x[j])|} / MathF.Exp(x[i]); p[i] = 1 / s; } return p; }
+        """,
+        // ... over LINQ with a temperature (Kalmia's move selection), in query and method syntax.
+        """
+        static float[] F(List<int> counts, float t) { var e = (from c in counts select {|SMX0001:MathF.Exp(c)|}).ToArray(); var p = new float[e.Length]; for (int i = 0; i < e.Length; i++) p[i] = 1f / (from v in e select MathF.Pow(v / e[i], 1f / t)).Sum(); return p; }
+        """,
+        """
+        static double[] F(double[] x) { var e = x.Select(v => {|SMX0001:Math.Exp(v)|}).ToArray(); return e.Select(v => 1.0 / e.Select(w => w / v).Sum()).ToArray(); }
+        """,
+        """
+        static double[] F(double[] x) { var e = (from v in x select {|SMX0001:Math.Exp(v)|}).ToList(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); }
+        """,
     };
 
     public static TheoryData<string> Negatives => new()
@@ -218,6 +239,20 @@ public class NaiveSoftmaxAnalyzerTests
         public void Grow(double[] rates) { foreach (var r in rates) _total += Math.Exp(r); }
         public double PerItem(int n) => n / _total * 0 + _count / _total;
         private double _count;
+        """,
+        // Scaled and relative forms of stable exponentials, a ratio that is not summed, a logistic that is summed.
+        """
+        static float[] F(float[] x) { float m = x.Max(); var e = (from v in x select MathF.Exp(v - m)).ToArray(); var p = new float[e.Length]; for (int i = 0; i < e.Length; i++) p[i] = 1f / (from v in e select v / e[i]).Sum(); return p; }
+        """,
+        """
+        static double Odds(double a, double b) => Math.Exp(a) / Math.Exp(b);
+        static double[] Tempered(double[] x, double t) { double m = x.Max(); var y = x.Select(v => Math.Pow(Math.Exp(v - m), 1 / t)).ToArray(); double s = y.Sum(); return y.Select(v => v / s).ToArray(); }
+        """,
+        """
+        static double MeanShare(double[] x) { double s = 0; foreach (var v in x) s += Math.Exp(v) / (1 + Math.Exp(v)); return 1 / s; }
+        """,
+        """
+        static double[] Inverse(double[] x) { var e = x.Select(v => Math.Exp(v)).ToArray(); return e.Select(v => 1.0 / e.Select(w => v / w).Sum()).ToArray(); }
         """,
         // stable log-sum-exp and log-softmax
         """

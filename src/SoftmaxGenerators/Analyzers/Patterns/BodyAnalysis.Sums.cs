@@ -70,6 +70,13 @@ internal sealed partial class BodyAnalysis
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference when difference.LeftOperand == current && OperationHelpers.IsConstant(difference.RightOperand):
                     current = parent;
                     continue;
+                // exp(x) / T, exp(a) / exp(b), Math.Pow(exp(x), 1 / T): as unshifted as the exponential itself.
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient when quotient.LeftOperand == current && IsScaleOrExponential(quotient.RightOperand):
+                    current = parent;
+                    continue;
+                case IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation power } when Symbols.IsPow(power.TargetMethod):
+                    current = power;
+                    continue;
                 case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Max", Arguments.Length: 2 } lowerClamp } when Symbols.IsMathType(lowerClamp.TargetMethod.ContainingType, genericMath: false)
                     && lowerClamp.Arguments.Any(other => other != parent && OperationHelpers.IsConstant(other.Value)):
                     current = lowerClamp;
@@ -126,6 +133,54 @@ internal sealed partial class BodyAnalysis
                     return;
             }
         }
+    }
+
+    /// <summary>
+    /// A divisor that keeps a quotient as large as its dividend exponential: a scale (<see cref="IsScale"/>), or an
+    /// exponential alone (<c>exp(a) / exp(b)</c>, the relative form of a softmax, which is infinity over infinity for
+    /// large inputs). One plus an exponential (the logistic) is neither, and neither is a sum of them (that quotient is
+    /// the normalization).
+    /// </summary>
+    private bool IsScaleOrExponential(IOperation divisor)
+    {
+        IOperation value = OperationHelpers.Unwrap(divisor);
+        if (IsExpNode(value) || OperationHelpers.ElementCollection(value) is { } collection && ExponentialHolders().Contains(collection)
+            || OperationHelpers.ReferencedSymbol(value) is { } alone && ExponentialHolders().Contains(alone) && !IsAccumulated(alone))
+        {
+            return true;
+        }
+
+        return IsScale(divisor);
+    }
+
+    /// <summary>A value with no exponential in it and no variable that holds one: a temperature, a count.</summary>
+    internal bool IsScale(IOperation value)
+    {
+        HashSet<ISymbol> holders = ExponentialHolders();
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(value))
+        {
+            if (IsExpNode(node) || (OperationHelpers.ReferencedSymbol(node) ?? OperationHelpers.ElementCollection(node)) is { } symbol && holders.Contains(symbol))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The variable is a running sum: added to (s += v, s = s + v).</summary>
+    private bool IsAccumulated(ISymbol symbol)
+    {
+        foreach (Write write in WritesOf(symbol))
+        {
+            if (write.Kind == WriteKind.AddAssign || write.Value is { } value && !write.Element && OperationHelpers.Unwrap(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add
+                && OperationHelpers.References(add, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void AddSymbolAccumulator(IOperation target, ImmutableArray<Accumulator>.Builder into)
@@ -196,7 +251,8 @@ internal sealed partial class BodyAnalysis
         foreach (IInvocationOperation sumCall in _sumCalls)
         {
             if (OperationHelpers.Argument(sumCall, 0) is { } source && (sumCall.Arguments.Length == 1 || IsElementwiseSum(sumCall))
-                && OperationHelpers.RootSymbol(source) is { } summed && SymbolEqualityComparer.Default.Equals(summed, storage))
+                && (OperationHelpers.RootSymbol(source) is { } summed && SymbolEqualityComparer.Default.Equals(summed, storage)
+                    || sumCall.Arguments.Length == 1 && IsScaledSelection(source, storage)))
             {
                 into.Add(new Accumulator(null, sumCall));
             }
@@ -221,6 +277,55 @@ internal sealed partial class BodyAnalysis
                     into.Add(new Accumulator(pair.Key, null));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>e.Select(v => Math.Pow(v / e[i], t))</c> (or the query form): a selection over the exponentials that keeps
+    /// each one's size (scaled, divided by another, raised to a power), so that its Sum() sums them. Kalmia's
+    /// temperature softmax over playout counts is <c>1 / sum_j (e_j / e_i)^(1/T)</c>.
+    /// </summary>
+    private bool IsScaledSelection(IOperation source, ISymbol storage)
+    {
+        if (OperationHelpers.Unwrap(source) is not IInvocationOperation selection || !Symbols.IsEnumerable(selection.TargetMethod, "Select")
+            || selection.Arguments.Length != 2 || OperationHelpers.Argument(selection, 0) is not { } collection
+            || OperationHelpers.RootSymbol(collection) is not { } root || !SymbolEqualityComparer.Default.Equals(root, storage)
+            || OperationHelpers.Argument(selection, 1) is not { } selector
+            || OperationHelpers.DescendantsAndSelf(selector).OfType<IAnonymousFunctionOperation>().FirstOrDefault() is not { Symbol.Parameters.Length: 1 } lambda
+            || lambda.Body.Operations.Length != 1 || lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } returned })
+        {
+            return false;
+        }
+
+        return KeepsSize(returned, lambda.Symbol.Parameters[0], 0);
+    }
+
+    /// <summary>The value is the parameter scaled by values that do not read it, divided by such values, or raised to
+    /// a power that is not a constant at most 0.</summary>
+    private bool KeepsSize(IOperation value, IParameterSymbol parameter, int depth)
+    {
+        value = OperationHelpers.Unwrap(value);
+        if (depth > 8)
+        {
+            return false;
+        }
+
+        switch (value)
+        {
+            case IParameterReferenceOperation reference:
+                return SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply, LeftOperand: { } left, RightOperand: { } right }:
+                return KeepsSize(left, parameter, depth + 1) && !OperationHelpers.References(right, parameter)
+                    || KeepsSize(right, parameter, depth + 1) && !OperationHelpers.References(left, parameter);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide, LeftOperand: { } dividend, RightOperand: { } divisor }:
+                return KeepsSize(dividend, parameter, depth + 1) && !OperationHelpers.References(divisor, parameter);
+            case IInvocationOperation { Arguments.Length: 2 } power when Symbols.IsPow(power.TargetMethod)
+                && OperationHelpers.Argument(power, 1) is { } exponent && !OperationHelpers.References(exponent, parameter)
+                && OperationHelpers.ConstantNumber(exponent) is null or > 0
+                && OperationHelpers.Argument(power, 0) is { } powerBase:
+                return KeepsSize(powerBase, parameter, depth + 1);
+            default:
+                return false;
         }
     }
 

@@ -7,23 +7,32 @@ namespace SoftmaxGenerators.Analyzers.Patterns;
 /// <summary>Small, allocation-light helpers over <see cref="IOperation"/> trees. Never throw on incomplete code.</summary>
 internal static class OperationHelpers
 {
-    /// <summary>Strips conversions (implicit and explicit casts).</summary>
+    /// <summary>Strips conversions (implicit and explicit casts) and query syntax (<c>from v in x select f(v)</c> is
+    /// the Select call it translates to).</summary>
     public static IOperation Unwrap(IOperation operation)
     {
-        while (operation is IConversionOperation conversion)
+        while (true)
         {
-            operation = conversion.Operand;
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case ITranslatedQueryOperation query:
+                    operation = query.Operation;
+                    continue;
+                default:
+                    return operation;
+            }
         }
-
-        return operation;
     }
 
-    /// <summary>Climbs from an operation through conversions to the first parent that is not one.</summary>
+    /// <summary>Climbs from an operation through conversions (and query syntax) to the first parent that is not one.</summary>
     public static IOperation? ParentSkippingConversions(IOperation operation, out IOperation child)
     {
         child = operation;
         IOperation? parent = operation.Parent;
-        while (parent is IConversionOperation)
+        while (parent is IConversionOperation or ITranslatedQueryOperation)
         {
             child = parent;
             parent = parent.Parent;
