@@ -38,7 +38,7 @@ internal sealed class LinqInfo
         {
             if (current is IAnonymousFunctionOperation lambda)
             {
-                if (lambda.Syntax is LambdaExpressionSyntax { ExpressionBody: not null }
+                if ((lambda.Syntax is LambdaExpressionSyntax { ExpressionBody: not null } || IsPlainQuerySelect(lambda.Syntax))
                     && lambda.Symbol.Parameters.Length == 1
                     && OperationHelpers.EnclosingCallOfDelegate(lambda) is { TargetMethod.Name: "Select" or "Sum" } call
                     && OperationHelpers.SourceOf(call) is { } source)
@@ -57,6 +57,11 @@ internal sealed class LinqInfo
 
         return null;
     }
+
+    /// <summary><c>from v in source select f(v)</c> with nothing between: its lambda's parameter is the range variable
+    /// itself (a let, a second from or a typed range variable would add transparent identifiers or a Cast).</summary>
+    private static bool IsPlainQuerySelect(SyntaxNode syntax) =>
+        syntax.Parent is SelectClauseSyntax { Parent: QueryBodySyntax { Clauses.Count: 0, Continuation: null, Parent: QueryExpressionSyntax { FromClause.Type: null } } };
 }
 
 /// <summary>How to write the maximum for an element type.</summary>

@@ -13,7 +13,14 @@ internal static partial class ShiftPlanner
 {
     private static ShiftPlan? PlanLinq(FixContext context, ExpSite site, LinqInfo linq, List<ExpSite> related, MaxFunctions functions, CancellationToken cancellationToken)
     {
-        if (OperationHelpers.ReferencedSymbol(linq.Source) is not { } source || linq.Source.Syntax is not ExpressionSyntax sourceSyntax)
+        // In query syntax the source operation's syntax is the from clause.
+        ExpressionSyntax? sourceSyntax = linq.Source.Syntax switch
+        {
+            FromClauseSyntax from => from.Expression,
+            ExpressionSyntax expression => expression,
+            _ => null,
+        };
+        if (OperationHelpers.ReferencedSymbol(linq.Source) is not { } source || sourceSyntax is null)
         {
             return null;
         }

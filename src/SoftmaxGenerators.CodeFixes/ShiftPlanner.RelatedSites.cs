@@ -261,7 +261,7 @@ internal static partial class ShiftPlanner
         || (accumulator.Invocation is not null && OperationHelpers.DescendantsAndSelf(operation).Contains(accumulator.Invocation));
 
     /// <summary>The variables the related exponentials are stored in (e[i] = exp(...), var e = x.Select(Math.Exp).ToArray()).</summary>
-    private static HashSet<ISymbol> StorageOf(List<ExpSite> related)
+    private static HashSet<ISymbol> StorageOf(FixContext context, List<ExpSite> related)
     {
         var storage = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (ExpSite site in related)
@@ -278,10 +278,16 @@ internal static partial class ShiftPlanner
 
             for (int depth = 0; depth < 8; depth++)
             {
-                IOperation? parent = OperationHelpers.ParentSkippingConversions(current, out _);
+                IOperation? parent = OperationHelpers.ParentSkippingConversions(current, out IOperation child);
                 if (parent is IArgumentOperation { Parent: IInvocationOperation next } && next.TargetMethod.Name is "ToArray" or "ToList" or "AsEnumerable")
                 {
                     current = next;
+                    continue;
+                }
+
+                if (UniformScaling(context, parent, child) is { } scaled)
+                {
+                    current = scaled;
                     continue;
                 }
 
@@ -307,4 +313,15 @@ internal static partial class ShiftPlanner
 
         return storage;
     }
+
+    /// <summary>
+    /// <c>exp(x) / t</c> with t no exponential and no sum of them (exp(x) / sum is the normalization): the shift
+    /// multiplies every such value by one factor, exp(-max), so where they are stored is storage like the exponentials'. Returns the quotient, or null. (Not <c>Math.Pow(exp(x), 1 / T)</c>: with a large
+    /// T a shifted exponential underflows where its power would not, so the fix could lose weights the original had.)
+    /// </summary>
+    private static IOperation? UniformScaling(FixContext context, IOperation? parent, IOperation child) =>
+        parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient && quotient.LeftOperand == child
+        && context.Analysis.IsScale(quotient.RightOperand)
+            ? quotient
+            : null;
 }

@@ -82,7 +82,7 @@ internal static partial class ShiftPlanner
             return null;
         }
 
-        HashSet<ISymbol> storage = StorageOf(alternative is { } shifted ? related.Concat(new[] { shifted.Site }).ToList() : related);
+        HashSet<ISymbol> storage = StorageOf(context, alternative is { } shifted ? related.Concat(new[] { shifted.Site }).ToList() : related);
         if (!ExtendStorageThroughLocals(context, accumulator, related, storage, cancellationToken))
         {
             return null;
