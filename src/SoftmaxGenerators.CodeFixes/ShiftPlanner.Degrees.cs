@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SoftmaxGenerators.Analyzers.Patterns;
 
@@ -15,10 +17,10 @@ internal static partial class ShiftPlanner
     private const int MaxDegreeDepth = 24;
 
     /// <summary>The read of the sum or of an exponential sits in an arithmetic expression of degree zero.</summary>
-    private static bool IsScaleInvariantUse(IOperation read, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage, FixContext? context = null) =>
-        IsScaleInvariantUse(read, sum, related, storage, out _, context);
+    private static bool IsScaleInvariantUse(IOperation read, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage, FixContext? context = null, int sumDegree = 1) =>
+        IsScaleInvariantUse(read, sum, related, storage, out _, context, sumDegree);
 
-    private static bool IsScaleInvariantUse(IOperation read, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage, out IOperation top, FixContext? context = null)
+    private static bool IsScaleInvariantUse(IOperation read, ISymbol? sum, List<ExpSite> related, HashSet<ISymbol> storage, out IOperation top, FixContext? context = null, int sumDegree = 1)
     {
         top = ArithmeticTop(read);
         if (sum is null)
@@ -26,7 +28,7 @@ internal static partial class ShiftPlanner
             return false; // a Sum() call has no symbol to recognize its value by
         }
 
-        return top != read && Degree(top, sum, related, storage, 0, context) == 0;
+        return top != read && Degree(top, sum, related, storage, 0, context, sumDegree) == 0;
     }
 
     /// <summary>The largest arithmetic expression (+, -, *, /, conversions) around the read.</summary>
@@ -47,12 +49,12 @@ internal static partial class ShiftPlanner
     /// <c>float sq = sum * sum + 0.001f;</c> then <c>e * (sum - e) / sq</c>: the read of the sum defines a local of a
     /// non-zero degree that is only read in expressions of degree zero (the softmax derivative over a squared sum).
     /// </summary>
-    private static bool IsDerivedLocalUse(FixContext context, IOperation read, ISymbol sum, List<ExpSite> related, HashSet<ISymbol> storage)
+    private static bool IsDerivedLocalUse(FixContext context, IOperation read, ISymbol sum, List<ExpSite> related, HashSet<ISymbol> storage, int sumDegree = 1)
     {
         IOperation top = ArithmeticTop(read);
         if (top.Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var derived } }
-            || Definition(context, derived) is null || Degree(top, sum, related, storage, 0, context) is null or 0
-            || context.Model.GetOperation(context.Member) is not { } body)
+            || Definition(context, derived) is null || Degree(top, sum, related, storage, 0, context, sumDegree) is null or 0
+            || EnclosingBody(context, read.Syntax) is not { } body)
         {
             return false;
         }
@@ -60,7 +62,7 @@ internal static partial class ShiftPlanner
         foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
         {
             if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, derived)
-                && !IsScaleInvariantUse(node, sum, related, storage, context))
+                && !IsScaleInvariantUse(node, sum, related, storage, context, sumDegree))
             {
                 return false;
             }
@@ -77,6 +79,11 @@ internal static partial class ShiftPlanner
             return null;
         }
 
+        if (symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is { } declaration && !context.Member.Span.Contains(declaration.Span))
+        {
+            return ForeignDefinition(context, symbol, declaration);
+        }
+
         IOperation? value = null;
         int writes = 0;
         foreach (Write write in context.Analysis.WritesOf(symbol))
@@ -88,9 +95,46 @@ internal static partial class ShiftPlanner
         return writes == 1 ? value : null;
     }
 
+    /// <summary>The initializer of a local of another member of the type (where the fix's fields are also read),
+    /// when nothing in that member writes it again or takes its address.</summary>
+    private static IOperation? ForeignDefinition(FixContext context, ISymbol local, SyntaxNode declaration)
+    {
+        if (EnclosingBody(context, declaration) is not { } body)
+        {
+            return null;
+        }
+
+        IOperation? value = null;
+        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
+        {
+            switch (node)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    value = declarator.Initializer?.Value;
+                    break;
+                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) && IsWritten(reference):
+                    return null;
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>The operation of the method or accessor around a node of the fixed document's tree.</summary>
+    private static IOperation? EnclosingBody(FixContext context, SyntaxNode node)
+    {
+        if (node.SyntaxTree != context.Model.SyntaxTree)
+        {
+            return null;
+        }
+
+        SyntaxNode? member = node.AncestorsAndSelf().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
+        return member is null ? null : context.Model.GetOperation(member);
+    }
+
     /// <summary>The degree of the value in the shift's factor: 1 for the sum and the exponentials, 0 for what reads
     /// neither, the sum of degrees for a product...; null when the value is no homogeneous function of them.</summary>
-    private static int? Degree(IOperation operation, ISymbol sum, List<ExpSite> related, HashSet<ISymbol> storage, int depth, FixContext? context = null)
+    private static int? Degree(IOperation operation, ISymbol sum, List<ExpSite> related, HashSet<ISymbol> storage, int depth, FixContext? context = null, int sumDegree = 1)
     {
         if (depth > MaxDegreeDepth)
         {
@@ -111,15 +155,19 @@ internal static partial class ShiftPlanner
 
         if (OperationHelpers.ReferencedSymbol(operation) is { } symbol)
         {
-            if (SymbolEqualityComparer.Default.Equals(symbol, sum)
-                || (symbol is ILocalSymbol { Type: var type } && IsScalar(type) && storage.Contains(symbol)))
+            if (SymbolEqualityComparer.Default.Equals(symbol, sum))
+            {
+                return sumDegree;
+            }
+
+            if (symbol is ILocalSymbol { Type: var type } && IsScalar(type) && storage.Contains(symbol))
             {
                 return 1;
             }
 
             if (context is not null && Definition(context, symbol) is { } definition && Reads(definition, sum, related, storage))
             {
-                return Degree(definition, sum, related, storage, depth + 1, context);
+                return Degree(definition, sum, related, storage, depth + 1, context, sumDegree);
             }
 
             return Reads(operation, sum, related, storage) ? null : 0;
@@ -133,8 +181,8 @@ internal static partial class ShiftPlanner
         switch (operation)
         {
             case IBinaryOperation { LeftOperand: { } left, RightOperand: { } right } binary:
-                int? a = Degree(left, sum, related, storage, depth + 1, context);
-                int? b = a is null ? null : Degree(right, sum, related, storage, depth + 1, context);
+                int? a = Degree(left, sum, related, storage, depth + 1, context, sumDegree);
+                int? b = a is null ? null : Degree(right, sum, related, storage, depth + 1, context, sumDegree);
                 if (a is null || b is null)
                 {
                     return null;
@@ -151,13 +199,13 @@ internal static partial class ShiftPlanner
                     _ => Reads(operation, sum, related, storage) ? null : 0,
                 };
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus or UnaryOperatorKind.Plus } unary:
-                return Degree(unary.Operand, sum, related, storage, depth + 1, context);
+                return Degree(unary.Operand, sum, related, storage, depth + 1, context, sumDegree);
             case IPropertyReferenceOperation { Property.Name: "Length" or "Count" }:
                 return 0;
             case IInvocationOperation { Arguments.Length: 2 } draw when NumericsSymbols.IsRandomType(draw.TargetMethod.ContainingType):
                 // Random.Range(0, sum): min + (max - min) * u scales with its bounds, so the same draw u picks the same item.
-                int? low = Degree(draw.Arguments[0].Value, sum, related, storage, depth + 1, context);
-                int? high = Degree(draw.Arguments[1].Value, sum, related, storage, depth + 1, context);
+                int? low = Degree(draw.Arguments[0].Value, sum, related, storage, depth + 1, context, sumDegree);
+                int? high = Degree(draw.Arguments[1].Value, sum, related, storage, depth + 1, context, sumDegree);
                 return low is null || high is null ? null
                     : OperationHelpers.ConstantNumber(draw.Arguments[0].Value) == 0 ? high
                     : low == high ? low

@@ -21,39 +21,14 @@ internal static partial class ShiftPlanner
         if (sum is null && use == SumUse.Divisor && accumulator.Invocation is IInvocationOperation normalizing
             && context.Analysis.Symbols.Summaries.NormalizedParameter(normalizing.TargetMethod) is int normalized and >= 0)
         {
-            return OnlyNormalized(context, normalizing, normalized, related, storage, cancellationToken);
+            return OnlyNormalized(context, normalizing, normalized, related, storage, cancellationToken)
+                && OtherMembersSeeOnlyInvariants(context, null, reciprocal: false, related, storage, cancellationToken);
         }
 
         if (sum is null)
         {
-            return accumulator.Invocation is { } invocation && UseIsSafe(context, invocation, related, storage, use, logs);
-        }
-
-        if (sum is IFieldSymbol)
-        {
-            // A field may be read by other members: only a fix inside one method is safe when the field is private
-            // and every use is in this member.
-            if (sum.DeclaredAccessibility != Accessibility.Private)
-            {
-                return false;
-            }
-
-            foreach (SyntaxReference reference in sum.ContainingType.DeclaringSyntaxReferences)
-            {
-                SyntaxNode type = reference.GetSyntax(cancellationToken);
-                foreach (IdentifierNameSyntax name in type.DescendantNodes().OfType<IdentifierNameSyntax>())
-                {
-                    if (name.Identifier.ValueText == sum.Name && !context.Member.Span.Contains(name.Span) && type.SyntaxTree == context.Member.SyntaxTree)
-                    {
-                        return false;
-                    }
-
-                    if (type.SyntaxTree != context.Member.SyntaxTree)
-                    {
-                        return false;
-                    }
-                }
-            }
+            return accumulator.Invocation is { } invocation && UseIsSafe(context, invocation, related, storage, use, logs)
+                && OtherMembersSeeOnlyInvariants(context, null, reciprocal: false, related, storage, cancellationToken);
         }
 
         IOperation? body = context.Model.GetOperation(context.Member, cancellationToken);
@@ -63,6 +38,14 @@ internal static partial class ShiftPlanner
         }
 
         if (!FindReciprocalAssignment(context, body, sum, use, out ISimpleAssignmentOperation? reciprocal))
+        {
+            return false;
+        }
+
+        // The sum or the exponentials kept in fields may be read by other members (a backward pass): only where
+        // the shift cancels out.
+        if (sum is IFieldSymbol or IPropertySymbol && reciprocal is not null && ExitsBefore(context, reciprocal)
+            || !OtherMembersSeeOnlyInvariants(context, sum, reciprocal is not null, related, storage, cancellationToken))
         {
             return false;
         }
@@ -278,6 +261,11 @@ internal static partial class ShiftPlanner
 
         return true;
     }
+
+    /// <summary>A return or throw before <c>sum = 1 / sum</c>: other members could see the sum itself.</summary>
+    private static bool ExitsBefore(FixContext context, IOperation reciprocal) =>
+        context.Member.DescendantNodes().Any(n => n is ReturnStatementSyntax or ThrowStatementSyntax or ThrowExpressionSyntax or YieldStatementSyntax
+            && n.SpanStart < reciprocal.Syntax.SpanStart);
 
     private static bool ReciprocalIsSafe(FixContext context, IOperation division, List<ExpSite> related, HashSet<ISymbol> storage)
     {

@@ -87,5 +87,22 @@ public sealed class CompiledCode : IDisposable
         }
     }
 
+    /// <summary>A new instance of <paramref name="type"/> (public parameterless constructor).</summary>
+    public object CreateInstance(string type) => Activator.CreateInstance(_assembly.GetType(type, throwOnError: true)!)!;
+
+    /// <summary>Calls the instance method <paramref name="method"/> of <paramref name="instance"/>.</summary>
+    public static object? Call(object instance, string method, params object?[] arguments)
+    {
+        MethodInfo info = instance.GetType().GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)!;
+        try
+        {
+            return info.Invoke(instance, arguments);
+        }
+        catch (TargetInvocationException exception) when (exception.InnerException is not null)
+        {
+            throw exception.InnerException;
+        }
+    }
+
     public void Dispose() => _context.Unload();
 }
