@@ -61,6 +61,11 @@ public class RobustnessTests
         "static Missing F(Missing logits) { var e = np.exp(logits); return e / np.sum(e, ",
         "interface IK { Tensor Exp(Tensor x); Tensor Sum(Tensor x, int axis); } static Tensor F(IK k, Tensor x) { var e = k.Exp(x); return e / k.Sum(, 1); }",
         "static string P(Dictionary<string, float> d, float t) { float s = 0; foreach (var kv in d) s += MathF.Exp(kv.Value / t); float r = UnityEngine.Random.Range(0f, ); float c = 0; foreach (var kv in d) { c += MathF.Exp(kv.Value / t); if (r <= c) return kv.Key; } return null; }",
+        // Scaled and relative exponentials, query syntax, half-typed.
+        "static float[] F(List<int> c, float t) { var e = (from v in c select MathF.Exp(v)).ToArray(); var p = new float[e.Length]; for (int i = 0; i < e.Length; i++) p[i] = 1f / (from v in e select MathF.Pow(v / e[i], )).Sum(); return p; }",
+        "static float[] F(List<int> c, float t) { var e = (from v in select MathF.Exp(v)).ToArray(); var p = new float[e.Length]; for (int i = 0; i < e.Length; i++) p[i] = 1f / (from w in e select w / e[i]).Sum(); return p; }",
+        "static float[] F(float[] x, Missing t) { var y = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Pow(MathF.Exp(x[i]), 1 / t) / ; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }",
+        "static float[] F(float[] x) { var p = new float[x.Length]; for (int i = 0; i < x.Length; i++) { float s = 0; for (int j = 0; j < x.Length; j++) s += MathF.Exp(x[j]) / MathF.Exp(x[); p[i] = 1 / s; } return p; }",
     };
 
     [Theory]

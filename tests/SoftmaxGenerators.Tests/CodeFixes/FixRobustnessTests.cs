@@ -36,6 +36,11 @@ public class FixRobustnessTests
         "static float[] F(float[] x, bool on) { var y = new float[x.Length]; float s = 0; for (int j = 0; j < x.Length; j++) { if (on && Missing()) { y[j] = MathF.Exp(x[j]); s += y[j]; } else y[j] = MathF.Exp(x[j]) - 1; } for (int j = 0; j < x.Length; j++) y[j] /= s + 1e-3f; return y; }",
         "static string P(Dictionary<string, float> d, float t, Random rng) { float s = 0; foreach (var kv in d) s += MathF.Exp(kv.Value / t); float r = (float)rng.NextDouble() * ; float c = 0; foreach (var kv in d) { c += MathF.Exp(kv.Value / t); if (r <= c) return kv.Key; } return null; }",
         "static string P(Dictionary<string, float> d, float t, Random rng) { float s = 0; float best = float.NegativeInfinity; foreach (var kv in d) { var e = MathF.Exp(kv.Value / t); s += e; if (e > best) best = e; } float r = rng.Range(0f, s); float c = 0; foreach (var kv in d) { c += MathF.Exp(kv.Value / t); if (r <= c) return kv.Key; } return undefined; }",
+        // Scaled exponentials, query syntax and fields read by other members, half-typed.
+        "static float[] F(float[] x, float t) { var y = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { y[i] = MathF.Exp(x[i]) / t.; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }",
+        "static double[] F(double[] x) { var e = (from v in x select Math.Exp(v) into z select z).ToList(); double s = e.Sum(); return e.Select(v => v / s).ToArray(); }",
+        "private double[] m_e = new double[4]; private double m_s; public double[] Fwd(double[] x) { m_s = 0; for (int i = 0; i < x.Length; i++) { m_e[i] = Math.Exp(x[i]); m_s += m_e[i]; } m_s = 1 / m_s; return m_e; } public double Bwd(int i) { double q = m_s * ; return m_e[i] * q; }",
+        "private double[] m_e = new double[4]; private double m_s; public void Fwd(double[] x) { m_s = 0; for (int i = 0; i < x.Length; i++) { m_e[i] = Math.Exp(x[i]); m_s += m_e[i]; } m_s = 1 / m_s; } public double Bwd(int i) { double q = m_s * m_s; q = ; return m_e[i] * q * m_e[]; }",
     };
 
     [Theory]
