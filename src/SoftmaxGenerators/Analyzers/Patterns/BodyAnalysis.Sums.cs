@@ -281,8 +281,8 @@ internal sealed partial class BodyAnalysis
     }
 
     /// <summary>
-    /// <c>e.Select(v => Math.Pow(v / e[i], t))</c> (or the query form): a selection over the exponentials that keeps
-    /// each one's size (scaled, divided by another, raised to a power), so that its Sum() sums them. Kalmia's
+    /// <c>e.Select(v => Math.Pow(v / e[i], t))</c> (or the query form): a selection over the exponentials that grows
+    /// with each one (scaled, divided by another, raised to a power), so that its Sum() sums them. Kalmia's
     /// temperature softmax over playout counts is <c>1 / sum_j (e_j / e_i)^(1/T)</c>.
     /// </summary>
     private bool IsScaledSelection(IOperation source, ISymbol storage)
@@ -297,36 +297,7 @@ internal sealed partial class BodyAnalysis
             return false;
         }
 
-        return KeepsSize(returned, lambda.Symbol.Parameters[0], 0);
-    }
-
-    /// <summary>The value is the parameter scaled by values that do not read it, divided by such values, or raised to
-    /// a power that is not a constant at most 0.</summary>
-    private bool KeepsSize(IOperation value, IParameterSymbol parameter, int depth)
-    {
-        value = OperationHelpers.Unwrap(value);
-        if (depth > 8)
-        {
-            return false;
-        }
-
-        switch (value)
-        {
-            case IParameterReferenceOperation reference:
-                return SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter);
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply, LeftOperand: { } left, RightOperand: { } right }:
-                return KeepsSize(left, parameter, depth + 1) && !OperationHelpers.References(right, parameter)
-                    || KeepsSize(right, parameter, depth + 1) && !OperationHelpers.References(left, parameter);
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide, LeftOperand: { } dividend, RightOperand: { } divisor }:
-                return KeepsSize(dividend, parameter, depth + 1) && !OperationHelpers.References(divisor, parameter);
-            case IInvocationOperation { Arguments.Length: 2 } power when Symbols.IsPow(power.TargetMethod)
-                && OperationHelpers.Argument(power, 1) is { } exponent && !OperationHelpers.References(exponent, parameter)
-                && OperationHelpers.ConstantNumber(exponent) is null or > 0
-                && OperationHelpers.Argument(power, 0) is { } powerBase:
-                return KeepsSize(powerBase, parameter, depth + 1);
-            default:
-                return false;
-        }
+        return GrowsWith(returned, lambda.Symbol.Parameters[0], 0, variablePowers: true);
     }
 
     /// <summary>
@@ -412,8 +383,9 @@ internal sealed partial class BodyAnalysis
     }
 
     /// <summary>The value is built from the sum by products with other factors, quotients by other values, powers
-    /// with a positive constant exponent and added constants: it is large when the sum is.</summary>
-    private bool GrowsWith(IOperation value, ISymbol sum, int depth)
+    /// with a positive constant exponent (or, with <paramref name="variablePowers"/>, any exponent that does not read
+    /// the sum and is no constant at most 0: a temperature's inverse) and added constants: it is large when the sum is.</summary>
+    private bool GrowsWith(IOperation value, ISymbol sum, int depth, bool variablePowers = false)
     {
         value = OperationHelpers.Unwrap(value);
         if (depth > 8)
@@ -429,17 +401,19 @@ internal sealed partial class BodyAnalysis
         switch (value)
         {
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply, LeftOperand: { } left, RightOperand: { } right }:
-                return (GrowsWith(left, sum, depth + 1) && (!OperationHelpers.References(right, sum) || GrowsWith(right, sum, depth + 1)))
-                    || (GrowsWith(right, sum, depth + 1) && !OperationHelpers.References(left, sum));
+                return (GrowsWith(left, sum, depth + 1, variablePowers) && (!OperationHelpers.References(right, sum) || GrowsWith(right, sum, depth + 1, variablePowers)))
+                    || (GrowsWith(right, sum, depth + 1, variablePowers) && !OperationHelpers.References(left, sum));
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide, LeftOperand: { } dividend, RightOperand: { } divisor }:
-                return GrowsWith(dividend, sum, depth + 1) && !OperationHelpers.References(divisor, sum);
+                return GrowsWith(dividend, sum, depth + 1, variablePowers) && !OperationHelpers.References(divisor, sum);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, LeftOperand: { } left, RightOperand: { } right }:
-                return (GrowsWith(left, sum, depth + 1) && (OperationHelpers.IsConstant(right) || GrowsWith(right, sum, depth + 1)))
-                    || (GrowsWith(right, sum, depth + 1) && OperationHelpers.IsConstant(left));
+                return (GrowsWith(left, sum, depth + 1, variablePowers) && (OperationHelpers.IsConstant(right) || GrowsWith(right, sum, depth + 1, variablePowers)))
+                    || (GrowsWith(right, sum, depth + 1, variablePowers) && OperationHelpers.IsConstant(left));
             case IInvocationOperation { Arguments.Length: 2 } power when Symbols.IsPow(power.TargetMethod)
-                && OperationHelpers.Argument(power, 1) is { } exponent && OperationHelpers.ConstantNumber(exponent) is > 0
+                && OperationHelpers.Argument(power, 1) is { } exponent
+                && (OperationHelpers.ConstantNumber(exponent) is > 0
+                    || variablePowers && OperationHelpers.ConstantNumber(exponent) is null && !OperationHelpers.References(exponent, sum))
                 && OperationHelpers.Argument(power, 0) is { } powerBase:
-                return GrowsWith(powerBase, sum, depth + 1);
+                return GrowsWith(powerBase, sum, depth + 1, variablePowers);
             default:
                 return false;
         }
