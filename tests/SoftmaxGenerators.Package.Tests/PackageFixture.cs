@@ -138,9 +138,16 @@ public static class Dotnet
     public static Result Run(string workingDirectory, params string[] arguments) => Run(workingDirectory, null, arguments);
 
     /// <summary>Runs dotnet with extra environment variables (e.g. DOTNET_ROLL_FORWARD).</summary>
-    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Start("dotnet", workingDirectory, environment, arguments);
+
+    /// <summary>Runs another program (a published native binary) the same way.</summary>
+    public static Result Exec(string workingDirectory, string program, params string[] arguments) =>
+        Start(program, workingDirectory, null, arguments);
+
+    private static Result Start(string program, string workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
