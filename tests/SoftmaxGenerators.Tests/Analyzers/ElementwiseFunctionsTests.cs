@@ -134,6 +134,45 @@ public class ElementwiseFunctionsTests
         }
         """, NumSharp);
 
+    private const string MathNet = """
+        namespace MathNet.Numerics.LinearAlgebra
+        {
+            public abstract class Vector<T> : System.Collections.Generic.IEnumerable<T> where T : struct
+            {
+                public extern Vector<T> PointwiseExp();
+                public extern T Sum();
+                public extern T Maximum();
+                public static extern Vector<T> operator -(Vector<T> v, T s);
+                public static extern Vector<T> operator /(Vector<T> v, T s);
+                public extern System.Collections.Generic.IEnumerator<T> GetEnumerator();
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task MathNet_pointwise_exponentials_normalized_by_their_sum_are_reported() => Verify<NaiveSoftmaxAnalyzer>("""
+        using Vector = MathNet.Numerics.LinearAlgebra.Vector<double>;
+
+        public static class Layer
+        {
+            // Photon's Chista SoftMax.Conduct: the signal's exponentials divided by their sum.
+            public static Vector Naive(Vector signal)
+            {
+                signal = {|SMX0001:signal.PointwiseExp()|};
+                return signal / signal.Sum();
+            }
+
+            public static Vector Stable(Vector x)
+            {
+                var e = (x - x.Maximum()).PointwiseExp();
+                return e / e.Sum();
+            }
+
+            public static double Partition(Vector x) => x.PointwiseExp().Sum();
+        }
+        """, MathNet);
+
     private static Task VerifySoftmaxFix(string members, string fixedMembers)
     {
         var test = new SoftmaxFix.Test { TestCode = "using NumSharp;\n" + members, FixedCode = "using NumSharp;\n" + fixedMembers };

@@ -66,6 +66,8 @@ public class RobustnessTests
         "static float[] F(List<int> c, float t) { var e = (from v in select MathF.Exp(v)).ToArray(); var p = new float[e.Length]; for (int i = 0; i < e.Length; i++) p[i] = 1f / (from w in e select w / e[i]).Sum(); return p; }",
         "static float[] F(float[] x, Missing t) { var y = new float[x.Length]; float s = 0; for (int i = 0; i < x.Length; i++) { y[i] = Math.Pow(MathF.Exp(x[i]), 1 / t) / ; s += y[i]; } for (int i = 0; i < x.Length; i++) y[i] /= s; return y; }",
         "static float[] F(float[] x) { var p = new float[x.Length]; for (int i = 0; i < x.Length; i++) { float s = 0; for (int j = 0; j < x.Length; j++) s += MathF.Exp(x[j]) / MathF.Exp(x[); p[i] = 1 / s; } return p; }",
+        "static MathNet.Numerics.LinearAlgebra.Vector<double> F(MathNet.Numerics.LinearAlgebra.Vector<double> s) { s = s.PointwiseExp(; return s / s.Sum(); }",
+        "static object F(dynamic s) { s = s.PointwiseExp(); return s / s.Sum(); }",
     };
 
     [Theory]

@@ -43,7 +43,7 @@ internal sealed class InterestIndex
     public static readonly ImmutableArray<string> ForwardNames = ImmutableArray.Create(
         "Apply", "Forward", "Activate", "Activation", "Compute", "Evaluate", "Function", "Calculate", "Transform");
 
-    private static readonly string[] s_baseNames = { "Exp", "exp", "Log", "log", "LogP1", "Pow" };
+    private static readonly string[] s_baseNames = { "Exp", "exp", "Log", "log", "LogP1", "Pow", "PointwiseExp" };
 
     private readonly Dictionary<SyntaxTree, int[]> _hits;
     private readonly HashSet<string> _functionNames;

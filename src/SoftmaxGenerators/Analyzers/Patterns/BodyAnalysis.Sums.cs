@@ -250,7 +250,9 @@ internal sealed partial class BodyAnalysis
 
         foreach (IInvocationOperation sumCall in _sumCalls)
         {
-            if (OperationHelpers.Argument(sumCall, 0) is { } source && (sumCall.Arguments.Length == 1 || IsElementwiseSum(sumCall))
+            // MathNet's v.Sum() sums its receiver.
+            IOperation? summedOperand = NumericsSymbols.IsMathNetSum(sumCall.TargetMethod) ? sumCall.Instance : OperationHelpers.Argument(sumCall, 0);
+            if (summedOperand is { } source && (sumCall.Arguments.Length <= 1 || IsElementwiseSum(sumCall))
                 && (OperationHelpers.RootSymbol(source) is { } summed && SymbolEqualityComparer.Default.Equals(summed, storage)
                     || sumCall.Arguments.Length == 1 && IsScaledSelection(source, storage)))
             {

@@ -321,6 +321,7 @@ internal sealed partial class BodyAnalysis
     {
         IInvocationOperation invocation => invocation.TargetMethod.Parameters.Length switch
         {
+            0 => NumericsSymbols.IsPointwiseExp(invocation.TargetMethod),
             1 => symbols.Functions.Classify(invocation.TargetMethod) != NumericFunction.None,
             2 => symbols.IsPow(invocation.TargetMethod) || symbols.IsTensorPrimitives(invocation.TargetMethod, "Exp"),
             _ => false,
@@ -435,6 +436,13 @@ internal sealed partial class BodyAnalysis
             return;
         }
 
+        // MathNet's v.PointwiseExp(): the receiver is the exponent, element by element.
+        if (NumericsSymbols.IsPointwiseExp(method) && invocation.Instance is { } exponents)
+        {
+            ExpSites.Add(new ExpSite(ExpSiteKind.Call, invocation, exponents, null));
+            return;
+        }
+
         if (Symbols.IsPow(method) && invocation.Arguments.Length == 2
             && OperationHelpers.Argument(invocation, 0) is { } powBase && Symbols.IsE(powBase)
             && OperationHelpers.Argument(invocation, 1) is { } power)
@@ -465,7 +473,7 @@ internal sealed partial class BodyAnalysis
             SoftMaxCalls.Add(invocation);
         }
 
-        if (Symbols.IsEnumerable(method, "Sum") || Symbols.IsTensorPrimitives(method, "Sum") || IsElementwiseSum(invocation))
+        if (Symbols.IsEnumerable(method, "Sum") || Symbols.IsTensorPrimitives(method, "Sum") || IsElementwiseSum(invocation) || NumericsSymbols.IsMathNetSum(method))
         {
             _sumCalls.Add(invocation);
         }

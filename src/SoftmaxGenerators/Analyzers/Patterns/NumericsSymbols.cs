@@ -155,6 +155,17 @@ internal sealed class NumericsSymbols
     public static bool IsRandomType(INamedTypeSymbol? type) =>
         type is { Name: "Random" } && type.ContainingNamespace?.ToDisplayString() is "System" or "UnityEngine";
 
+    /// <summary>MathNet.Numerics' <c>v.PointwiseExp()</c>: the exponential of every element of a vector or matrix.</summary>
+    public static bool IsPointwiseExp(IMethodSymbol method) =>
+        method is { Name: "PointwiseExp", Parameters.Length: 0, IsStatic: false } && IsMathNetLinearAlgebra(method.ContainingType);
+
+    /// <summary>MathNet.Numerics' <c>v.Sum()</c>: the sum of the elements of a vector.</summary>
+    public static bool IsMathNetSum(IMethodSymbol method) =>
+        method is { Name: "Sum", Parameters.Length: 0, IsStatic: false } && IsMathNetLinearAlgebra(method.ContainingType);
+
+    private static bool IsMathNetLinearAlgebra(INamedTypeSymbol? type) =>
+        type?.ContainingNamespace?.ToDisplayString() is { } name && name.StartsWith("MathNet.Numerics.LinearAlgebra", System.StringComparison.Ordinal);
+
     public bool IsTensorPrimitives(IMethodSymbol method, string name) =>
         method.Name == name && Is(method.ContainingType, TensorPrimitives);
 
