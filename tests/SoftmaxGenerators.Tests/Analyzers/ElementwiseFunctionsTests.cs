@@ -173,6 +173,75 @@ public class ElementwiseFunctionsTests
         }
         """, MathNet);
 
+    private const string OwnVector = """
+        namespace Ml
+        {
+            public sealed class Vec
+            {
+                private readonly double[] _d;
+                public Vec(int n) => _d = new double[n];
+                public double this[int i] { get => _d[i]; set => _d[i] = value; }
+                public void Map(System.Func<double, double> f, Vec result) { for (int i = 0; i < _d.Length; i++) result[i] = f(_d[i]); }
+                public void MapInPlace(System.Func<double, double> f) { for (int i = 0; i < _d.Length; i++) _d[i] = f(_d[i]); }
+                public double Sum() { double s = 0; foreach (double v in _d) s += v; return s; }
+                public void DivideInPlace(double s) { for (int i = 0; i < _d.Length; i++) _d[i] /= s; }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_vector_types_map_of_the_exponential_divided_by_its_sum_is_reported() => Verify<NaiveSoftmaxAnalyzer>("""
+        using Ml;
+
+        public static class Activation
+        {
+            // MachineLearning.Domain's SoftmaxActivation.Activate.
+            public static void Softmax(Vec input, Vec result)
+            {
+                input.Map({|SMX0001:Math.Exp|}, result);
+                var sum = result.Sum();
+                result.DivideInPlace(sum);
+            }
+
+            public static void InPlace(Vec v)
+            {
+                v.MapInPlace({|SMX0001:Math.Exp|});
+                v.DivideInPlace(v.Sum());
+            }
+
+            public static void NotNormalized(Vec input, Vec result, double scale)
+            {
+                input.Map(Math.Exp, result);
+                result.DivideInPlace(scale);
+            }
+
+            public static double Partition(Vec input, Vec result)
+            {
+                input.Map(Math.Exp, result);
+                return result.Sum();
+            }
+        }
+        """, OwnVector);
+
+    [Fact]
+    public Task A_vector_types_map_of_the_exponential_gets_no_fix() => VerifySoftmaxFixNone("""
+            public static void Softmax(Ml.Vec input, Ml.Vec result)
+            {
+                input.Map({|SMX0001:Math.Exp|}, result);
+                var sum = result.Sum();
+                result.DivideInPlace(sum);
+            }
+        """);
+
+    private static Task VerifySoftmaxFixNone(string members)
+    {
+        string code = Sources.Usings + "public static class C\n{\n" + members + "\n}\n";
+        var test = new SoftmaxFix.Test { TestCode = code, FixedCode = code };
+        test.TestState.Sources.Add(OwnVector);
+        test.FixedState.Sources.Add(OwnVector);
+        return test.RunAsync(CancellationToken.None);
+    }
+
     private static Task VerifySoftmaxFix(string members, string fixedMembers)
     {
         var test = new SoftmaxFix.Test { TestCode = "using NumSharp;\n" + members, FixedCode = "using NumSharp;\n" + fixedMembers };

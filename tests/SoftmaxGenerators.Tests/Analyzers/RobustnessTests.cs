@@ -68,6 +68,8 @@ public class RobustnessTests
         "static float[] F(float[] x) { var p = new float[x.Length]; for (int i = 0; i < x.Length; i++) { float s = 0; for (int j = 0; j < x.Length; j++) s += MathF.Exp(x[j]) / MathF.Exp(x[); p[i] = 1 / s; } return p; }",
         "static MathNet.Numerics.LinearAlgebra.Vector<double> F(MathNet.Numerics.LinearAlgebra.Vector<double> s) { s = s.PointwiseExp(; return s / s.Sum(); }",
         "static object F(dynamic s) { s = s.PointwiseExp(); return s / s.Sum(); }",
+        "class V { public void Map(Func<double, double> f, V r) { } public double Sum() => 0; public void DivideInPlace(double s) { } } static void F(V x, V r) { x.Map(Math.Exp, ); r.DivideInPlace(r.Sum(); }",
+        "class V { public void MapInPlace(Func<double, double> f) { } public double Sum() => 0; } static void F(V x) { x.MapInPlace(Math.Exp); x.DivideInPlace(x.Sum()); }",
     };
 
     [Theory]

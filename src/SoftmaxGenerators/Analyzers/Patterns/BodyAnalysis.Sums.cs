@@ -33,6 +33,13 @@ internal sealed partial class BodyAnalysis
                 {
                     builder.Add(new Accumulator(null, call));
                 }
+                else if (NumericsSymbols.MapDestination(call) is { } destination)
+                {
+                    if (OperationHelpers.RootSymbol(destination) is { } storage)
+                    {
+                        AccumulationsOfStorage(storage, builder, 0);
+                    }
+                }
                 else
                 {
                     FollowSequence(call, builder, 0);
@@ -250,8 +257,8 @@ internal sealed partial class BodyAnalysis
 
         foreach (IInvocationOperation sumCall in _sumCalls)
         {
-            // MathNet's v.Sum() sums its receiver.
-            IOperation? summedOperand = NumericsSymbols.IsMathNetSum(sumCall.TargetMethod) ? sumCall.Instance : OperationHelpers.Argument(sumCall, 0);
+            // A vector's own v.Sum() (MathNet's) sums its receiver.
+            IOperation? summedOperand = NumericsSymbols.IsInstanceSum(sumCall.TargetMethod) ? sumCall.Instance : OperationHelpers.Argument(sumCall, 0);
             if (summedOperand is { } source && (sumCall.Arguments.Length <= 1 || IsElementwiseSum(sumCall))
                 && (OperationHelpers.RootSymbol(source) is { } summed && SymbolEqualityComparer.Default.Equals(summed, storage)
                     || sumCall.Arguments.Length == 1 && IsScaledSelection(source, storage)))
@@ -574,6 +581,9 @@ internal sealed partial class BodyAnalysis
                     return compound.Value == current;
                 case IArgumentOperation { Parent: IInvocationOperation call, Parameter.Ordinal: 1 } when Symbols.IsTensorPrimitives(call.TargetMethod, "Divide"):
                     return OperationHelpers.Argument(call, 0) is { } dividend && IsExponentialNumerator(dividend);
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "DivideInPlace" or "Divide", IsStatic: false }, Instance: { } divided }, Parameter.Ordinal: 0 }:
+                    // v.DivideInPlace(v.Sum()) of a vector type.
+                    return IsExponentialNumerator(divided);
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                     return IsDivisor(declarator.Symbol);
                 case ISimpleAssignmentOperation assignment when assignment.Value == current && OperationHelpers.RootSymbol(assignment.Target) is { } target:

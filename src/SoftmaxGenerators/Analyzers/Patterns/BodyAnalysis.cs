@@ -350,6 +350,12 @@ internal sealed partial class BodyAnalysis
                     {
                         ExpSites.Add(new ExpSite(ExpSiteKind.MethodGroup, reference, source, call));
                     }
+                    else if (call is { Instance: { } mapped } && NumericsSymbols.MapDestination(call) is { } destination)
+                    {
+                        // x.Map(Math.Exp, result), v.MapInPlace(Math.Exp): the destination holds the exponentials.
+                        ExpSites.Add(new ExpSite(ExpSiteKind.MethodGroup, reference, mapped, call));
+                        AddTargetWrite(destination, null, WriteKind.TensorExp, call);
+                    }
                 }
                 else if (Symbols.IsScalarLog(reference.Method))
                 {
@@ -473,7 +479,7 @@ internal sealed partial class BodyAnalysis
             SoftMaxCalls.Add(invocation);
         }
 
-        if (Symbols.IsEnumerable(method, "Sum") || Symbols.IsTensorPrimitives(method, "Sum") || IsElementwiseSum(invocation) || NumericsSymbols.IsMathNetSum(method))
+        if (Symbols.IsEnumerable(method, "Sum") || Symbols.IsTensorPrimitives(method, "Sum") || IsElementwiseSum(invocation) || NumericsSymbols.IsInstanceSum(method))
         {
             _sumCalls.Add(invocation);
         }
@@ -498,6 +504,13 @@ internal sealed partial class BodyAnalysis
             && OperationHelpers.Argument(invocation, 0) is { } dividend)
         {
             AddDivisor(dividend, divisor);
+        }
+
+        // v.DivideInPlace(sum), v.Divide(sum, v) of a vector type: the receiver divided by the argument.
+        if (method is { Name: "DivideInPlace" or "Divide", IsStatic: false } && invocation.Instance is { } divided
+            && invocation.Arguments.Length is 1 or 2 && invocation.Arguments[0].Value.Type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+        {
+            AddDivisor(divided, invocation.Arguments[0].Value);
         }
 
         // A span or array handed to a method that may write it: a destination of TensorPrimitives, or a user method.

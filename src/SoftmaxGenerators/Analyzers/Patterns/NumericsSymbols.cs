@@ -159,9 +159,44 @@ internal sealed class NumericsSymbols
     public static bool IsPointwiseExp(IMethodSymbol method) =>
         method is { Name: "PointwiseExp", Parameters.Length: 0, IsStatic: false } && IsMathNetLinearAlgebra(method.ContainingType);
 
-    /// <summary>MathNet.Numerics' <c>v.Sum()</c>: the sum of the elements of a vector.</summary>
-    public static bool IsMathNetSum(IMethodSymbol method) =>
-        method is { Name: "Sum", Parameters.Length: 0, IsStatic: false } && IsMathNetLinearAlgebra(method.ContainingType);
+    /// <summary><c>v.Sum()</c> of a vector type (MathNet's, or the user's own): the sum of its elements, a number.</summary>
+    public static bool IsInstanceSum(IMethodSymbol method) =>
+        method is { Name: "Sum", Parameters.Length: 0, IsStatic: false, IsExtensionMethod: false, ReducedFrom: null }
+        && method.ReturnType.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+
+    /// <summary>
+    /// <c>x.Map(Math.Exp, result)</c> (MathNet's and look-alike vector types): the elements of the argument of the
+    /// receiver's own type receive the function's values; <c>v.MapInPlace(Math.Exp)</c>: the receiver does. Null
+    /// when the call is neither (a Map that returns its values is followed as a sequence).
+    /// </summary>
+    public static IOperation? MapDestination(IInvocationOperation call)
+    {
+        if (call.TargetMethod.IsStatic || call.Instance is not { Type: { } receiverType } receiver)
+        {
+            return null;
+        }
+
+        if (call.TargetMethod.Name == "MapInPlace")
+        {
+            return receiver;
+        }
+
+        if (call.TargetMethod.Name != "Map")
+        {
+            return null;
+        }
+
+        foreach (IArgumentOperation argument in call.Arguments)
+        {
+            if (argument.Parameter is { Ordinal: > 0 } parameter && parameter.Type.TypeKind != TypeKind.Delegate
+                && receiverType.Equals(OperationHelpers.Unwrap(argument.Value).Type, SymbolEqualityComparer.Default))
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
 
     private static bool IsMathNetLinearAlgebra(INamedTypeSymbol? type) =>
         type?.ContainingNamespace?.ToDisplayString() is { } name && name.StartsWith("MathNet.Numerics.LinearAlgebra", System.StringComparison.Ordinal);
