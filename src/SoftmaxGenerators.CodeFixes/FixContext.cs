@@ -36,18 +36,29 @@ internal sealed class FixContext
             return null;
         }
 
+        if (MemberOf(node) is { } member)
+        {
+            IOperation? body = model.GetOperation(member, cancellationToken);
+            if (body is null)
+            {
+                return null;
+            }
+
+            BodyAnalysis? analysis = BodyAnalysis.Create(symbols, ImmutableArray.Create(body));
+            return analysis is null ? null : new FixContext(document, model, analysis, member);
+        }
+
+        return null;
+    }
+
+    /// <summary>The method, constructor, operator or accessor declaration around the node, or null.</summary>
+    public static SyntaxNode? MemberOf(SyntaxNode node)
+    {
         foreach (SyntaxNode ancestor in node.AncestorsAndSelf())
         {
             if (ancestor is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax)
             {
-                IOperation? body = model.GetOperation(ancestor, cancellationToken);
-                if (body is null)
-                {
-                    return null;
-                }
-
-                BodyAnalysis? analysis = BodyAnalysis.Create(symbols, ImmutableArray.Create(body));
-                return analysis is null ? null : new FixContext(document, model, analysis, ancestor);
+                return ancestor;
             }
         }
 

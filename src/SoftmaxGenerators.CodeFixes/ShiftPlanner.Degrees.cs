@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SoftmaxGenerators.Analyzers.Patterns;
 
@@ -99,25 +98,20 @@ internal static partial class ShiftPlanner
     /// when nothing in that member writes it again or takes its address.</summary>
     private static IOperation? ForeignDefinition(FixContext context, ISymbol local, SyntaxNode declaration)
     {
-        if (EnclosingBody(context, declaration) is not { } body)
+        if (EnclosingBody(context, declaration) is not { } body || LogisticMatcher.Writes(context.Analysis.Symbols, body, local, callsWrite: false))
         {
             return null;
         }
 
-        IOperation? value = null;
         foreach (IOperation node in OperationHelpers.DescendantsAndSelf(body))
         {
-            switch (node)
+            if (node is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
             {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                    value = declarator.Initializer?.Value;
-                    break;
-                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) && IsWritten(reference):
-                    return null;
+                return declarator.Initializer?.Value;
             }
         }
 
-        return value;
+        return null;
     }
 
     /// <summary>The operation of the method or accessor around a node of the fixed document's tree.</summary>
@@ -128,8 +122,7 @@ internal static partial class ShiftPlanner
             return null;
         }
 
-        SyntaxNode? member = node.AncestorsAndSelf().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
-        return member is null ? null : context.Model.GetOperation(member);
+        return FixContext.MemberOf(node) is { } member ? context.Model.GetOperation(member) : null;
     }
 
     /// <summary>The degree of the value in the shift's factor: 1 for the sum and the exponentials, 0 for what reads

@@ -88,7 +88,8 @@ internal static partial class ShiftPlanner
             return false;
         }
 
-        // The sum field holds the sum, or its reciprocal after sum = 1 / sum: degree 1 or -1 elsewhere.
+        // The sum field holds the sum, or its reciprocal after sum = 1 / sum: degree 1 or -1 elsewhere. Without a sum
+        // variable (a Sum() call) the field stands in for it; its elements count 1 as storage either way.
         ISymbol anchor = sum ?? field;
         int sumDegree = reciprocal ? -1 : 1;
         return IsScaleInvariantUse(read, anchor, related, storage, context, sumDegree)

@@ -316,8 +316,9 @@ internal static partial class ShiftPlanner
 
     /// <summary>
     /// <c>exp(x) / t</c> with t no exponential and no sum of them (exp(x) / sum is the normalization): the shift
-    /// multiplies every such value by one factor, exp(-max), so where they are stored is storage like the exponentials'. Returns the quotient, or null. (Not <c>Math.Pow(exp(x), 1 / T)</c>: with a large
-    /// T a shifted exponential underflows where its power would not, so the fix could lose weights the original had.)
+    /// multiplies every such value by one factor, exp(-max), so where they are stored is storage like the
+    /// exponentials'. Returns the quotient, or null. (Not <c>Math.Pow(exp(x), 1 / T)</c>: with a large T a shifted
+    /// exponential underflows where its power would not, so the fix could lose weights the original had.)
     /// </summary>
     private static IOperation? UniformScaling(FixContext context, IOperation? parent, IOperation child) =>
         parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient && quotient.LeftOperand == child

@@ -18,17 +18,14 @@ internal static partial class ShiftPlanner
     private static bool SumUsesAreSafe(FixContext context, Accumulator accumulator, List<ExpSite> related, HashSet<ISymbol> storage, SumUse use, IReadOnlyCollection<IInvocationOperation> logs, CancellationToken cancellationToken)
     {
         ISymbol? sum = SumSymbol(accumulator);
-        if (sum is null && use == SumUse.Divisor && accumulator.Invocation is IInvocationOperation normalizing
-            && context.Analysis.Symbols.Summaries.NormalizedParameter(normalizing.TargetMethod) is int normalized and >= 0)
-        {
-            return OnlyNormalized(context, normalizing, normalized, related, storage, cancellationToken)
-                && OtherMembersSeeOnlyInvariants(context, null, reciprocal: false, related, storage, cancellationToken);
-        }
-
         if (sum is null)
         {
-            return accumulator.Invocation is { } invocation && UseIsSafe(context, invocation, related, storage, use, logs)
-                && OtherMembersSeeOnlyInvariants(context, null, reciprocal: false, related, storage, cancellationToken);
+            // A Sum() call or a normalizing helper: its own use, then what other members read of the storage.
+            bool safe = use == SumUse.Divisor && accumulator.Invocation is IInvocationOperation normalizing
+                && context.Analysis.Symbols.Summaries.NormalizedParameter(normalizing.TargetMethod) is int normalized and >= 0
+                    ? OnlyNormalized(context, normalizing, normalized, related, storage, cancellationToken)
+                    : accumulator.Invocation is { } invocation && UseIsSafe(context, invocation, related, storage, use, logs);
+            return safe && OtherMembersSeeOnlyInvariants(context, null, reciprocal: false, related, storage, cancellationToken);
         }
 
         IOperation? body = context.Model.GetOperation(context.Member, cancellationToken);

@@ -151,13 +151,11 @@ internal sealed partial class BodyAnalysis
     private bool IsScaleOrExponential(IOperation divisor)
     {
         IOperation value = OperationHelpers.Unwrap(divisor);
-        if (IsExpNode(value) || OperationHelpers.ElementCollection(value) is { } collection && ExponentialHolders().Contains(collection)
-            || OperationHelpers.ReferencedSymbol(value) is { } alone && ExponentialHolders().Contains(alone) && !IsAccumulated(alone))
-        {
-            return true;
-        }
-
-        return IsScale(divisor);
+        HashSet<ISymbol> holders = ExponentialHolders();
+        return IsExpNode(value)
+            || OperationHelpers.ElementCollection(value) is { } collection && holders.Contains(collection)
+            || OperationHelpers.ReferencedSymbol(value) is { } alone && holders.Contains(alone) && !IsAccumulated(alone)
+            || IsScale(divisor);
     }
 
     /// <summary>A value with no exponential in it and no variable that holds one: a temperature, a count.</summary>
