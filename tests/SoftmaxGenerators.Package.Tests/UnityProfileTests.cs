@@ -13,7 +13,7 @@ namespace SoftmaxGenerators.Package.Tests;
 [Collection(PackageCollection.Name)]
 public class UnityProfileTests(PackageFixture package)
 {
-    private const string Library = """
+    internal const string Library = """
         using SoftmaxGenerators;
 
         namespace UnityEngine
@@ -87,6 +87,7 @@ public class UnityProfileTests(PackageFixture package)
         foreach (string kernel in kernels)
         {
             Assert.DoesNotContain("Vector128", File.ReadAllText(kernel));
+            Assert.Contains("the kernel is scalar code, as on .NET Standard, .NET Framework and Unity", File.ReadAllText(kernel));
         }
 
         string host = package.CreateConsumer("UnityHost", "net10.0", "Exe", new Dictionary<string, string> { ["Program.cs"] = Host });

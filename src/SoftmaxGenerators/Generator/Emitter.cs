@@ -46,7 +46,7 @@ internal static class Emitter
         {
             foreach (Lane lane in s_lanes)
             {
-                EmitPublicMethods(writer, kernel, lane);
+                EmitPublicMethods(writer, kernel, lane, capabilities.HasVectors);
             }
         }
 
@@ -85,7 +85,7 @@ internal static class Emitter
         return distinct;
     }
 
-    private static void EmitPublicMethods(IndentedWriter w, KernelRequest kernel, Lane lane)
+    private static void EmitPublicMethods(IndentedWriter w, KernelRequest kernel, Lane lane, bool vectors)
     {
         string n = kernel.Length.ToString(CultureInfo.InvariantCulture);
         string t = lane.Keyword;
@@ -95,7 +95,10 @@ internal static class Emitter
         string values = n == "1" ? "value" : "values";
         string stable = "The maximum of the row is subtracted before exponentiating, so finite inputs always give finite "
             + "probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, "
-            + "or of only -∞, gives NaN everywhere.";
+            + "or of only -∞, gives NaN everywhere."
+            + (vectors ? string.Empty : " This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), "
+                + "so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or "
+                + "512-bit vectors on .NET 8 and later.");
 
         w.Line($"/// <summary>Computes the softmax of one row of {n} <see cref=\"{t}\"/> {values}: <c>output[i] = exp(input[i] - max) / Σ exp(input[j] - max)</c>.</summary>");
         w.Line($"/// <remarks>{stable} <paramref name=\"input\"/> and <paramref name=\"output\"/> may be the same memory, but must not overlap otherwise.</remarks>");

@@ -6,7 +6,7 @@ namespace Legacy
     partial class Heads
     {
         /// <summary>Computes the softmax of one row of 4 <see cref="float"/> values: <c>output[i] = exp(input[i] - max) / Σ exp(input[j] - max)</c>.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
         /// <param name="input">The 4 scores (logits) of the row.</param>
         /// <param name="output">Receives the 4 probabilities.</param>
         /// <exception cref="global::System.ArgumentException">The input does not hold exactly 4 values, the output has another length, or the two overlap partially.</exception>
@@ -19,7 +19,7 @@ namespace Legacy
         }
 
         /// <summary>Replaces one row of 4 <see cref="float"/> values by its softmax, in place.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. The result is bit-identical to the out-of-place overload.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. The result is bit-identical to the out-of-place overload.</remarks>
         /// <param name="values">The 4 scores (logits) of the row; receives the probabilities.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="values"/> does not hold exactly 4 values.</exception>
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SoftmaxGenerators", "0.1.0")]
@@ -30,7 +30,7 @@ namespace Legacy
         }
 
         /// <summary>Computes the softmax of every consecutive row of 4 <see cref="float"/> values in <paramref name="input"/>.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
         /// <param name="input">The rows, one after another; the length is a positive multiple of 4.</param>
         /// <param name="output">Receives the probabilities of each row; the same length as <paramref name="input"/>.</param>
         /// <exception cref="global::System.ArgumentException">The input length is not a positive multiple of 4, the output has another length, or the two overlap partially.</exception>
@@ -43,7 +43,7 @@ namespace Legacy
         }
 
         /// <summary>Computes the softmax of one row of 4 <see cref="double"/> values: <c>output[i] = exp(input[i] - max) / Σ exp(input[j] - max)</c>.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
         /// <param name="input">The 4 scores (logits) of the row.</param>
         /// <param name="output">Receives the 4 probabilities.</param>
         /// <exception cref="global::System.ArgumentException">The input does not hold exactly 4 values, the output has another length, or the two overlap partially.</exception>
@@ -56,7 +56,7 @@ namespace Legacy
         }
 
         /// <summary>Replaces one row of 4 <see cref="double"/> values by its softmax, in place.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. The result is bit-identical to the out-of-place overload.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. The result is bit-identical to the out-of-place overload.</remarks>
         /// <param name="values">The 4 scores (logits) of the row; receives the probabilities.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="values"/> does not hold exactly 4 values.</exception>
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SoftmaxGenerators", "0.1.0")]
@@ -67,7 +67,7 @@ namespace Legacy
         }
 
         /// <summary>Computes the softmax of every consecutive row of 4 <see cref="double"/> values in <paramref name="input"/>.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
         /// <param name="input">The rows, one after another; the length is a positive multiple of 4.</param>
         /// <param name="output">Receives the probabilities of each row; the same length as <paramref name="input"/>.</param>
         /// <exception cref="global::System.ArgumentException">The input length is not a positive multiple of 4, the output has another length, or the two overlap partially.</exception>
@@ -80,7 +80,7 @@ namespace Legacy
         }
 
         /// <summary>Computes the softmax of one row of 10 <see cref="float"/> values: <c>output[i] = exp(input[i] - max) / Σ exp(input[j] - max)</c>.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
         /// <param name="input">The 10 scores (logits) of the row.</param>
         /// <param name="output">Receives the 10 probabilities.</param>
         /// <exception cref="global::System.ArgumentException">The input does not hold exactly 10 values, the output has another length, or the two overlap partially.</exception>
@@ -93,7 +93,7 @@ namespace Legacy
         }
 
         /// <summary>Replaces one row of 10 <see cref="float"/> values by its softmax, in place.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. The result is bit-identical to the out-of-place overload.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. The result is bit-identical to the out-of-place overload.</remarks>
         /// <param name="values">The 10 scores (logits) of the row; receives the probabilities.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="values"/> does not hold exactly 10 values.</exception>
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SoftmaxGenerators", "0.1.0")]
@@ -104,7 +104,7 @@ namespace Legacy
         }
 
         /// <summary>Computes the softmax of every consecutive row of 10 <see cref="float"/> values in <paramref name="input"/>.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
         /// <param name="input">The rows, one after another; the length is a positive multiple of 10.</param>
         /// <param name="output">Receives the probabilities of each row; the same length as <paramref name="input"/>.</param>
         /// <exception cref="global::System.ArgumentException">The input length is not a positive multiple of 10, the output has another length, or the two overlap partially.</exception>
@@ -117,7 +117,7 @@ namespace Legacy
         }
 
         /// <summary>Computes the softmax of one row of 10 <see cref="double"/> values: <c>output[i] = exp(input[i] - max) / Σ exp(input[j] - max)</c>.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
         /// <param name="input">The 10 scores (logits) of the row.</param>
         /// <param name="output">Receives the 10 probabilities.</param>
         /// <exception cref="global::System.ArgumentException">The input does not hold exactly 10 values, the output has another length, or the two overlap partially.</exception>
@@ -130,7 +130,7 @@ namespace Legacy
         }
 
         /// <summary>Replaces one row of 10 <see cref="double"/> values by its softmax, in place.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. The result is bit-identical to the out-of-place overload.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. The result is bit-identical to the out-of-place overload.</remarks>
         /// <param name="values">The 10 scores (logits) of the row; receives the probabilities.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="values"/> does not hold exactly 10 values.</exception>
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SoftmaxGenerators", "0.1.0")]
@@ -141,7 +141,7 @@ namespace Legacy
         }
 
         /// <summary>Computes the softmax of every consecutive row of 10 <see cref="double"/> values in <paramref name="input"/>.</summary>
-        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
+        /// <remarks>The maximum of the row is subtracted before exponentiating, so finite inputs always give finite probabilities in [0, 1]. A row with +∞ entries shares the probability equally among them; a row with a NaN, or of only -∞, gives NaN everywhere. This project has no cross-platform vector API (it needs .NET 7 or later and C# 9 or later), so the kernel is scalar code, as on .NET Standard, .NET Framework and Unity; the same kernel uses 128-, 256- or 512-bit vectors on .NET 8 and later. <paramref name="input"/> and <paramref name="output"/> may be the same memory, but must not overlap otherwise.</remarks>
         /// <param name="input">The rows, one after another; the length is a positive multiple of 10.</param>
         /// <param name="output">Receives the probabilities of each row; the same length as <paramref name="input"/>.</param>
         /// <exception cref="global::System.ArgumentException">The input length is not a positive multiple of 10, the output has another length, or the two overlap partially.</exception>
