@@ -50,8 +50,15 @@ public class PackageTests(PackageFixture package)
     {
         using ZipArchive zip = ZipFile.OpenRead(package.PackagePath);
         string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
-        Assert.Contains("analyzers/dotnet/cs/SoftmaxGenerators.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/SoftmaxGenerators.CodeFixes.dll", entries);
+        string[] analyzers = entries.Where(e => e.StartsWith("analyzers/")).OrderBy(e => e, System.StringComparer.Ordinal).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "analyzers/dotnet/roslyn4.3/cs/SoftmaxGenerators.dll",
+                "analyzers/dotnet/roslyn4.8/cs/SoftmaxGenerators.CodeFixes.dll",
+                "analyzers/dotnet/roslyn4.8/cs/SoftmaxGenerators.dll",
+            },
+            analyzers);
         Assert.Contains("lib/netstandard2.0/SoftmaxGenerators.Attributes.dll", entries);
         Assert.Contains("buildTransitive/SoftmaxGenerators.targets", entries);
         Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis"));
@@ -63,9 +70,10 @@ public class PackageTests(PackageFixture package)
     }
 
     [Theory]
-    [InlineData("analyzers/dotnet/cs/SoftmaxGenerators.dll")]
-    [InlineData("analyzers/dotnet/cs/SoftmaxGenerators.CodeFixes.dll")]
-    public void Analyzer_assemblies_target_netstandard_and_Roslyn_4_8_or_older(string entry)
+    [InlineData("analyzers/dotnet/roslyn4.3/cs/SoftmaxGenerators.dll", 4, 3)]
+    [InlineData("analyzers/dotnet/roslyn4.8/cs/SoftmaxGenerators.dll", 4, 8)]
+    [InlineData("analyzers/dotnet/roslyn4.8/cs/SoftmaxGenerators.CodeFixes.dll", 4, 8)]
+    public void Analyzer_assemblies_target_netstandard_and_no_Roslyn_newer_than_their_band(string entry, int major, int minor)
     {
         using ZipArchive zip = ZipFile.OpenRead(package.PackagePath);
         using var memory = new MemoryStream();
@@ -77,8 +85,15 @@ public class PackageTests(PackageFixture package)
             .ToDictionary(r => metadata.GetString(r.Name), r => r.Version);
 
         Assert.Contains("netstandard", references.Keys);
-        Assert.True(references["Microsoft.CodeAnalysis"] <= new System.Version(4, 8, 0, 0), references["Microsoft.CodeAnalysis"].ToString());
-        Assert.True(references["Microsoft.CodeAnalysis.CSharp"] <= new System.Version(4, 8, 0, 0));
+        var band = new System.Version(major, minor, 0, 0);
+        foreach (KeyValuePair<string, System.Version> reference in references.Where(r => r.Key.StartsWith("Microsoft.CodeAnalysis", System.StringComparison.Ordinal)))
+        {
+            Assert.True(reference.Value <= band, $"{entry} references {reference.Key} {reference.Value}, newer than its band {band}");
+        }
+
+        // The band is the Roslyn it was built against, not only a ceiling: a 4.3 build against 4.0 would be misfiled too.
+        Assert.Equal(band, references["Microsoft.CodeAnalysis"]);
+        Assert.Equal(band, references["Microsoft.CodeAnalysis.CSharp"]);
         if (entry.EndsWith("SoftmaxGenerators.dll"))
         {
             Assert.DoesNotContain(references.Keys, k => k.Contains("Workspaces"));
@@ -142,16 +157,58 @@ public class PackageTests(PackageFixture package)
     }
 
     [Fact]
-    public void Compilers_older_than_Roslyn_4_8_get_a_clear_error()
+    public void Compilers_older_than_Roslyn_4_3_get_a_clear_error()
     {
         string directory = package.CreateConsumer("OldCompiler", "net10.0", "Exe", new Dictionary<string, string> { ["Program.cs"] = Consumer });
-        Dotnet.Result result = Dotnet.Run(directory, "build", "-c", "Release", "-p:CompilerApiVersion=roslyn4.7");
+        Dotnet.Result result = Dotnet.Run(directory, "build", "-c", "Release", "-p:CompilerApiVersion=roslyn4.2");
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("SMX9001", result.Output);
-        Assert.Contains("Roslyn 4.8", result.Output);
+        Assert.Contains("Roslyn 4.3", result.Output);
     }
 
-    private const string NaiveCode = """
+    /// <summary>
+    /// A compiler of the 4.3-4.7 range (as the SDK knows it: CompilerApiVersion) gets the roslyn4.3 band: the SDK passes
+    /// that assembly alone to the compiler (no code fixes: they need Workspaces 4.8), the generator's kernels run and the
+    /// analyzers report; the SDK's own compiler gets the two assemblies of the roslyn4.8 band.
+    /// </summary>
+    [Fact]
+    public void Compilers_of_Roslyn_4_3_to_4_7_get_the_4_3_band()
+    {
+        const string ShowAnalyzers = """
+            </PropertyGroup>
+            <Target Name="ShowAnalyzers" BeforeTargets="CoreCompile">
+              <Message Importance="high" Text="analyzer reference: %(Analyzer.Identity)" />
+            </Target>
+            <PropertyGroup>
+            """;
+        string directory = package.CreateConsumer("Band43", "net10.0", "Exe", new Dictionary<string, string>
+        {
+            ["Program.cs"] = Consumer,
+            ["Naive.cs"] = NaiveCode.Replace("public static class Program", "public static class NaiveProgram").Replace("public static void Main()", "public static void NotMain()"),
+        }, "<TreatWarningsAsErrors>false</TreatWarningsAsErrors>" + ShowAnalyzers);
+
+        string old = Dotnet.Run(directory, "build", "-c", "Release", "-p:CompilerApiVersion=roslyn4.7").AssertSuccess().Output;
+        Assert.Equal(new[] { "roslyn4.3/cs/SoftmaxGenerators.dll" }, OurAnalyzerReferences(old));
+        Assert.Contains("warning SMX0001", old);
+        Assert.Contains("warning SMX0002", old);
+        Assert.Contains("stable 0 0 1", Dotnet.Run(directory, "run", "-c", "Release", "--no-build").AssertSuccess().Output);
+
+        string current = Dotnet.Run(directory, "build", "-c", "Release", "--no-incremental").AssertSuccess().Output;
+        Assert.Equal(new[] { "roslyn4.8/cs/SoftmaxGenerators.CodeFixes.dll", "roslyn4.8/cs/SoftmaxGenerators.dll" }, OurAnalyzerReferences(current));
+    }
+
+    /// <summary>The package's analyzer assemblies the build passed to the compiler, as band/cs/file.</summary>
+    private static string[] OurAnalyzerReferences(string buildOutput) =>
+        buildOutput.Split('\n')
+            .Select(line => line.Replace('\\', '/'))
+            .Where(line => line.Contains("analyzer reference:") && line.Contains("/softmaxgenerators/", System.StringComparison.OrdinalIgnoreCase))
+            .Select(line => line.Trim())
+            .Select(line => line.Substring(line.IndexOf("/analyzers/dotnet/", System.StringComparison.Ordinal) + "/analyzers/dotnet/".Length))
+            .Distinct()
+            .OrderBy(line => line, System.StringComparer.Ordinal)
+            .ToArray();
+
+    internal const string NaiveCode = """
         using System;
         using System.Globalization;
         using System.Linq;

@@ -401,6 +401,7 @@ internal sealed class ConstantLengths
                     : null;
             case ImplicitStackAllocArrayCreationExpressionSyntax implicitStackalloc:
                 return implicitStackalloc.Initializer.Expressions.Count;
+#if ROSLYN4_8_OR_GREATER // collection expressions are C# 12; compilers of the 4.3 band never produce them
             case CollectionExpressionSyntax collection when IsArrayOrSpan(value.Type):
                 foreach (CollectionElementSyntax element in collection.Elements)
                 {
@@ -411,6 +412,7 @@ internal sealed class ConstantLengths
                 }
 
                 return collection.Elements.Count;
+#endif
             default:
                 return null;
         }

@@ -77,7 +77,7 @@ internal static class GeneratedSoftmaxCandidates
                 }
 
                 if (declaration is not (ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax)
-                    || ((TypeDeclarationSyntax)declaration).Modifiers.Any(SyntaxKind.FileKeyword))
+                    || IsFileLocal((TypeDeclarationSyntax)declaration))
                 {
                     return null;
                 }
@@ -86,6 +86,25 @@ internal static class GeneratedSoftmaxCandidates
 
         return type;
     }
+
+#if ROSLYN4_8_OR_GREATER
+    private static bool IsFileLocal(TypeDeclarationSyntax declaration) => declaration.Modifiers.Any(SyntaxKind.FileKeyword);
+#else
+    // The 4.3 band also runs in compilers 4.4-4.7, which have file-local types but the 4.3 API has no SyntaxKind for
+    // the modifier: it is recognized by its text, which only the keyword has in a modifier list.
+    private static bool IsFileLocal(TypeDeclarationSyntax declaration)
+    {
+        foreach (SyntaxToken modifier in declaration.Modifiers)
+        {
+            if (modifier.ValueText == "file")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+#endif
 
     /// <summary>Whether the compilation can use generated kernels: the attribute is referenced and the generator would run.</summary>
     public static bool CanGenerate(Compilation compilation) =>
