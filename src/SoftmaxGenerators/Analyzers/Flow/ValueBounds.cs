@@ -81,10 +81,11 @@ internal sealed partial class ValueBounds
             case IInvocationOperation invocation:
                 return Call(invocation, depth);
             case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation:
-                return OperationHelpers.ReferencedSymbol(operation) is { } symbol ? Variable(symbol, operation, depth)
-                    : operation is IPropertyReferenceOperation { Property.IsIndexer: true } ? ElementGuards(operation, depth) : Interval.Top;
+                return (OperationHelpers.ReferencedSymbol(operation) is { } symbol ? Variable(symbol, operation, depth)
+                    : operation is IPropertyReferenceOperation { Property.IsIndexer: true } ? ElementGuards(operation, depth) : Interval.Top)
+                    .Meet(NamedProbability(operation));
             case IArrayElementReferenceOperation element:
-                return Elements(element, depth).Meet(ElementGuards(element, depth));
+                return Elements(element, depth).Meet(ElementGuards(element, depth)).Meet(NamedProbability(element));
             default:
                 return Interval.Top;
         }
@@ -389,7 +390,7 @@ internal sealed partial class ValueBounds
 
         if (!_symbols.IsMathType(method.ContainingType, genericMath: true))
         {
-            return Interval.Top;
+            return NamedProbability(invocation);
         }
 
         string name = method.Name;

@@ -51,8 +51,9 @@ internal sealed class ExpSite
 
     /// <summary>The exponent is provably bounded above (exp(-d*d), exp(-|x|), a clamp, a guard, a constant): it cannot
     /// overflow. See <see cref="Flow.ValueBounds"/>.</summary>
-    public bool Bounded => _bounded ??= Kind == ExpSiteKind.Call && Exponent is not null && _judge is not null
-        && _judge.IsBoundedExponent(Exponent, ValueType, productsOfQuantities: true);
+    public bool Bounded => _bounded ??= Exponent is not null && _judge is not null
+        && (Kind == ExpSiteKind.Call ? _judge.IsBoundedExponent(Exponent, ValueType, productsOfQuantities: true)
+            : Kind == ExpSiteKind.MethodGroup && Flow.ValueBounds.IsNamedProbabilityCollection(Exponent));
 
     /// <summary>Bounded without taking a negated product of plain quantities for non-positive: what a softplus or a
     /// logistic needs, where <c>-y * f</c> is a margin of either sign.</summary>
