@@ -64,6 +64,8 @@ public class ProbabilityNamesTests
     {
         "static double F(double[] probabilities) => {|SMX0002:Math.Log(probabilities.Sum(Math.Exp))|};",
         "static double F(Hmm m, double[] x) { double sum = 0; foreach (var v in x) sum += Math.Exp(m.ProbabilityDensity(v)); return {|SMX0002:Math.Log(sum)|}; }",
+        // A product of two exponentials: one named as a probability, the other a score.
+        "static double F(Hmm m, double[] x) { double sum = 0; for (int i = 0; i < 2; i++) sum += Math.Exp(m.Probabilities[i]) * Math.Exp(x[i]); return {|SMX0002:Math.Log(sum)|}; }",
     };
 
     [Theory]

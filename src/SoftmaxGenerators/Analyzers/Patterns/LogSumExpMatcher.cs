@@ -105,13 +105,20 @@ internal static class LogSumExpMatcher
 
         // log(1 + exp(-y * f)), log(exp(a) + exp(b)): written-out terms take a negated product for a margin of either
         // sign; a sum accumulated in a loop (log(sum of exp(-beta * d[j])), a t-SNE row) for a kernel's exponent.
+        // Exponentials multiplied into one term (exp(logPrior) * exp(score)) are safe only together: one bounded factor
+        // does not bound the product.
         bool written = directExps == sites.Count;
+        var termSafety = new Dictionary<IOperation, bool>();
         foreach (ExpSite site in sites)
         {
-            if (site.Shifted || (written ? site.BoundedAsMargin : site.Bounded))
-            {
-                return null;
-            }
+            bool safe = site.Shifted || (written ? site.BoundedAsMargin : site.Bounded);
+            IOperation term = ProductTerm(site.Node);
+            termSafety[term] = termSafety.TryGetValue(term, out bool others) ? others && safe : safe;
+        }
+
+        if (termSafety.ContainsValue(true))
+        {
+            return null;
         }
 
         LogSumExpShape shape;
@@ -226,5 +233,18 @@ internal static class LogSumExpMatcher
         }
 
         into.Add(operation);
+    }
+
+    /// <summary>The product or quotient an exponential is a factor of (the exponential itself when it stands alone).</summary>
+    private static IOperation ProductTerm(IOperation exponential)
+    {
+        IOperation term = exponential;
+        while (term.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide }
+            or IParenthesizedOperation or IConversionOperation)
+        {
+            term = term.Parent;
+        }
+
+        return term;
     }
 }
