@@ -598,7 +598,8 @@ internal sealed class KernelEmitter
 
         if (!accurate)
         {
-            c.Add($"{vectorType} sum{s} = AllSum({Tree(summands, (a, b) => $"{a} + {b}")});");
+            // One division for the row, then multiplies (a divide per vector cost the 4-vector rows 4 vdivps).
+            c.Add($"{vectorType} scale{s} = {width.Class}.Create({lane.Literal(1)}) / AllSum({Tree(summands, (a, b) => $"{a} + {b}")});");
         }
         else if (lane.IsSingle)
         {
@@ -621,7 +622,7 @@ internal sealed class KernelEmitter
         for (int v = 0; v < vectors; v++)
         {
             string e = $"e{Lit(v)}{s}";
-            string value = !accurate ? $"{e} / sum{s}" : lane.IsSingle ? $"DivideNarrow({e}, sum{s})" : $"Refine({e}, l{Lit(v)}{s}, sum{s})";
+            string value = !accurate ? $"{e} * scale{s}" : lane.IsSingle ? $"DivideNarrow({e}, sum{s})" : $"Refine({e}, l{Lit(v)}{s}, sum{s})";
             c.Add(Store(width, value, "y", offsets[v]));
         }
 
@@ -760,10 +761,10 @@ internal sealed class KernelEmitter
             _w.Line($"{v} s{Lit(l)} = {NullableTree(terms, (a, b) => $"{a} + {b}")};");
         }
 
-        _w.Line($"{v} sum = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));");
+        _w.Line($"{v} scale = {c}.Create({lane.Literal(1)}) / (((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)));");
         for (int j = 0; j < length; j++)
         {
-            _w.Line($"{v} q{Lit(j)} = e{Lit(j)} / sum;");
+            _w.Line($"{v} q{Lit(j)} = e{Lit(j)} * scale;");
         }
 
         for (int k = 0; k < vectors; k++)
@@ -1461,9 +1462,19 @@ internal sealed class KernelEmitter
         string c = width.Class;
         string K(double value) => $"{c}.Create({lane.Literal(value)})";
 
-        _w.Line("/// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>");
+        _w.Line("/// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>");
         _w.Line(Inline);
         _w.Open($"private static {v} Exp({v} u, {v} bias)");
+        // Avx512F (and its VL subclass) exists wherever Vector512 does (.NET 8 on).
+        bool scale = width != Width.Vector128 && _capabilities.HasVector512;
+        if (scale)
+        {
+            _w.Open($"if ({ScaleIsa(width)}.IsSupported)");
+            _w.Line("return ExpScale(u, bias);");
+            _w.Close();
+            _w.Line();
+        }
+
         EmitReduction(v, K, lane);
         if (lane.IsSingle)
         {
@@ -1489,6 +1500,59 @@ internal sealed class KernelEmitter
 
         _w.Line($"{v} scale = {c}.{lane.AsSelf}({c}.ShiftLeft({c}.{lane.AsInteger}(t), {Lit(lane.ExponentShift)}));");
         _w.Line($"return {c}.AndNot(p * scale, {c}.LessThan(t, {K(lane.FlushBelow)}));");
+        _w.Close();
+        _w.Line();
+        if (scale)
+        {
+            EmitScaleExp(lane, width);
+        }
+    }
+
+    /// <summary>The AVX-512 class whose <c>Scale</c> takes vectors of <paramref name="width"/>.</summary>
+    private static string ScaleIsa(Width width) =>
+        "global::System.Runtime.Intrinsics.X86." + (width == Width.Vector512 ? "Avx512F" : "Avx512F.VL");
+
+    /// <summary>
+    /// The AVX-512 exponential (Vector512 with AVX-512F, Vector256 with AVX-512VL): 2^(k - M) is applied by
+    /// <c>vscalefps</c>/<c>vscalefpd</c> (<c>Scale(p, n)</c> = p 2^n), so neither the shift into the exponent bits, its
+    /// multiply, nor the flush compare is needed: results below the smallest normal become subnormal, and u is clamped
+    /// first at <see cref="Lane.ScaleCutoff"/> below the row's M ln 2, where p 2^(k - M) rounds to +0 (this also makes
+    /// -inf give +0 instead of NaN; vmaxps returns its second operand, u, when u is NaN). The float polynomial is
+    /// evaluated wholly by Horner's scheme, 1 + r (1 + r P(r)): no r^2 multiply.
+    /// </summary>
+    private void EmitScaleExp(Lane lane, Width width)
+    {
+        string v = width.Of(lane);
+        string c = width.Class;
+        string K(double value) => $"{c}.Create({lane.Literal(value)})";
+        const string x86 = "global::System.Runtime.Intrinsics.X86.";
+        string isa = ScaleIsa(width);
+        string max = width == Width.Vector512 ? x86 + "Avx512F.Max" : x86 + "Avx.Max";
+        const double ln2 = 0.69314718055994531;
+        _w.Line($"/// <summary><c>Exp</c> where {isa.Substring(x86.Length)} is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>");
+        _w.Line(Inline);
+        _w.Open($"private static {v} ExpScale({v} u, {v} bias)");
+        _w.Line($"u = {max}(Mad(bias, {K(-ln2)}, {K((lane.Magic * ln2) + lane.ScaleCutoff)}), u);");
+        EmitReduction(v, K, lane);
+        double[] p = lane.Polynomial;
+        if (lane.IsSingle)
+        {
+            _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
+            for (int j = 2; j < p.Length; j++)
+            {
+                _w.Line($"p = Mad(p, r, {K(p[j])});");
+            }
+
+            _w.Line($"p = Mad(p, r, {K(1)});");
+            _w.Line($"p = Mad(p, r, {K(1)});");
+        }
+        else
+        {
+            string poly = EmitEstrin(v, K, p.Take(p.Length - 2).ToArray(), "p");
+            _w.Line($"{v} p = {K(1)} + Mad({poly}, pR2, r);");
+        }
+
+        _w.Line($"return {isa}.Scale(p, t - {K(lane.Magic)});");
         _w.Close();
         _w.Line();
     }

@@ -270,9 +270,9 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 global::System.Runtime.Intrinsics.Vector128<double> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> e1 = Exp(x1 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector128<double> sum = AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 / sum, ref y, 1);
+                global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d) / AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 * scale, ref y, 1);
             }
 
             /// <summary>Vector128 kernel for batches of rows of 3 values (1 rows per iteration, interleaved).</summary>
@@ -301,9 +301,9 @@ namespace App
                     global::System.Runtime.Intrinsics.Vector128<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<double> shift_0);
                     global::System.Runtime.Intrinsics.Vector128<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector128<double> sum_0 = AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 1);
+                    global::System.Runtime.Intrinsics.Vector128<double> scale_0 = global::System.Runtime.Intrinsics.Vector128.Create(1d) / AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 1);
                 }
 
                 for (; o < (nuint)input.Length; o += 3)
@@ -472,7 +472,7 @@ namespace App
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias)
             {
