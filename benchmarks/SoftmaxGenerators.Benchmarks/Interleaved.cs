@@ -32,12 +32,12 @@ public static class Interleaved
             }
         }
 
+        string? filter = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         if (args.Contains("--native"))
         {
-            return RunNative(rounds);
+            return RunNative(rounds, filter);
         }
 
-        string? filter = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         List<Pair> pairs = Pairs(filter is not null && filter.Contains("twopass", StringComparison.OrdinalIgnoreCase)).Where(p => filter is null || $"{p.Elem} {p.Shape} {p.A} {p.B}".Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
         Console.WriteLine($"Interleaved A/B, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per side, {Environment.ProcessorCount} cores, load {LoadAverage()}");
@@ -167,9 +167,10 @@ public static class Interleaved
     /// <c>--interleaved --native</c>: per N, the generated kernel (the width its dispatcher takes in this process), the C
     /// kernels of benchmarks/native (<see cref="NativeReference"/>) and TensorPrimitives, all interleaved in random
     /// order per round. Times are medians of the rounds (ns per call); ratios are medians of the per-round ratios.
-    /// Run it again with DOTNET_PreferredVectorBitWidth=256 for the 256-bit paths.
+    /// Run it again with DOTNET_PreferredVectorBitWidth=256 for the 256-bit paths. <c>--only</c> takes "float", "double"
+    /// or one row, e.g. "float N=1024".
     /// </summary>
-    private static int RunNative(int rounds)
+    private static int RunNative(int rounds, string? filter)
     {
         NativeReference[] natives = NativeReference.LoadAll(NativeLengths);
         string width = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "512"
@@ -181,7 +182,8 @@ public static class Interleaved
             + string.Concat(natives.Select(c => $"**Generated / {c.Name}** | ")) + "Speedup over TensorPrimitives |";
         Console.WriteLine(header);
         Console.WriteLine("|---|---:|" + string.Concat(Enumerable.Repeat("---:|", 2 + (2 * natives.Length) + 1)));
-        foreach (int n in NativeLengths)
+        bool Selected(string elem, int n) => filter is null || $"{elem} N={n}".Equals(filter, StringComparison.OrdinalIgnoreCase) || filter.Equals(elem, StringComparison.OrdinalIgnoreCase);
+        foreach (int n in NativeLengths.Where(n => Selected("float", n)))
         {
             float[] fx = Inputs.Single(n), fy = new float[n];
             var variants = new List<Variant> { new("Generated", GeneratedSingle(n, fx, fy)) };
@@ -190,7 +192,7 @@ public static class Interleaved
             MeasureGroup("float", n, variants, natives.Length, rounds);
         }
 
-        foreach (int n in NativeLengths)
+        foreach (int n in NativeLengths.Where(n => Selected("double", n)))
         {
             double[] dx = Inputs.Double(n), dy = new double[n];
             var variants = new List<Variant> { new("Generated", GeneratedDouble(n, dx, dy)), new("TensorPrimitives", k => DoubleTensorPrimitives(dx, dy, k)) };
