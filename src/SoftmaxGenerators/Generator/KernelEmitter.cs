@@ -205,9 +205,25 @@ internal sealed class KernelEmitter
         _w.Close();
         _w.Close();
         _w.Line();
-        _w.Line(Inline);
-        _w.Open("internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)");
-        _w.Open("if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)");
+        if (_capabilities.HasVector512)
+        {
+            // .NET 8 on (where Vector512 is): Unsafe is in the core library. MemoryExtensions.Overlaps was not inlined:
+            // a call on every row. Called after the length checks: the spans are equally long and not empty.
+            const string unsafeClass = "global::System.Runtime.CompilerServices.Unsafe";
+            _w.Line("/// <summary>Throws when the spans (equally long, not empty) overlap without being the same memory: -bytes &lt; offset &lt; bytes, offset not 0.</summary>");
+            _w.Line(Inline);
+            _w.Open("internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)");
+            _w.Line($"nint offset = {unsafeClass}.ByteOffset(ref {MemoryMarshal}.GetReference(input), ref {MemoryMarshal}.GetReference(output));");
+            _w.Line($"nuint bytes = (nuint)input.Length * (nuint){unsafeClass}.SizeOf<T>();");
+            _w.Open("if (offset != 0 && unchecked((nuint)offset + bytes - 1 < (2 * bytes) - 1))");
+        }
+        else
+        {
+            _w.Line(Inline);
+            _w.Open("internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)");
+            _w.Open("if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)");
+        }
+
         _w.Line("ThrowOverlap();");
         _w.Close();
         _w.Close();
@@ -580,7 +596,7 @@ internal sealed class KernelEmitter
         row.Load.Add($"{vectorType} max{s} = AllMax({Tree(xs, (a, b) => $"Max({a}, {b})")});");
 
         List<string> c = row.Compute;
-        c.Add($"{vectorType} vbias{s} = RowBias(max{s}, out {vectorType} shift{s});");
+        c.Add($"{vectorType} vbias{s} = UniformRowBias(max{s}, out {vectorType} shift{s});");
         bool split = accurate && !lane.IsSingle;
         var summands = new List<string>();
         var lows = new List<string>();
@@ -599,7 +615,9 @@ internal sealed class KernelEmitter
         if (!accurate)
         {
             // One division for the row, then multiplies (a divide per vector cost the 4-vector rows 4 vdivps).
-            c.Add($"{vectorType} scale{s} = {width.Class}.Create({lane.Literal(1)}) / AllSum({Tree(summands, (a, b) => $"{a} + {b}")});");
+            c.Add(vectors == 1
+                ? $"{vectorType} sum{s} = AllSum({summands[0]});"
+                : $"{vectorType} scale{s} = {width.Class}.Create({lane.Literal(1)}) / AllSum({Tree(summands, (a, b) => $"{a} + {b}")});");
         }
         else if (lane.IsSingle)
         {
@@ -622,7 +640,8 @@ internal sealed class KernelEmitter
         for (int v = 0; v < vectors; v++)
         {
             string e = $"e{Lit(v)}{s}";
-            string value = !accurate ? $"{e} * scale{s}" : lane.IsSingle ? $"DivideNarrow({e}, sum{s})" : $"Refine({e}, l{Lit(v)}{s}, sum{s})";
+            // A one-vector row divides (shorter latency than a reciprocal and a multiply).
+            string value = !accurate ? (vectors == 1 ? $"{e} / sum{s}" : $"{e} * scale{s}") : lane.IsSingle ? $"DivideNarrow({e}, sum{s})" : $"Refine({e}, l{Lit(v)}{s}, sum{s})";
             c.Add(Store(width, value, "y", offsets[v]));
         }
 
@@ -761,10 +780,12 @@ internal sealed class KernelEmitter
             _w.Line($"{v} s{Lit(l)} = {NullableTree(terms, (a, b) => $"{a} + {b}")};");
         }
 
-        _w.Line($"{v} scale = {c}.Create({lane.Literal(1)}) / (((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)));");
+        // As the one-row kernel of this width (bit for bit): a divide for one-vector rows, else a reciprocal and multiplies.
+        string total = "((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))";
+        _w.Line(vectors == 1 ? $"{v} sum = {total};" : $"{v} scale = {c}.Create({lane.Literal(1)}) / ({total});");
         for (int j = 0; j < length; j++)
         {
-            _w.Line($"{v} q{Lit(j)} = e{Lit(j)} * scale;");
+            _w.Line(vectors == 1 ? $"{v} q{Lit(j)} = e{Lit(j)} / sum;" : $"{v} q{Lit(j)} = e{Lit(j)} * scale;");
         }
 
         for (int k = 0; k < vectors; k++)
@@ -894,7 +915,7 @@ internal sealed class KernelEmitter
 
         _w.Line($"{vectorType} max = AllMax(Max(Max(a0, a1), Max(a2, a3)));");
         EmitInfinityCheck(lane, $"{width.Class}.ToScalar(max)");
-        _w.Line($"{vectorType} vbias = RowBias(max, out {vectorType} shift);");
+        _w.Line($"{vectorType} vbias = UniformRowBias(max, out {vectorType} shift);");
 
         Accumulator sum = Accumulator.For(lane, width, accurate);
         _w.Line($"// Pass 2: exponentials into the output and their sum ({sum.Description}).");
@@ -1412,6 +1433,27 @@ internal sealed class KernelEmitter
                 _w.Close();
                 _w.Line();
             }
+            else if (width == Width.Vector512)
+            {
+                // Butterflies in the zmm register (the same pairs as HorizontalSum): swap the 256-bit halves, the
+                // 128-bit quarters, then within 128 bits; no extracts to narrower registers and no broadcast back.
+                string avx512 = "global::System.Runtime.Intrinsics.X86.Avx512F";
+                _w.Open($"if ({avx512}.IsSupported)");
+                _w.Line($"v = {Combine("v", $"{avx512}.Shuffle4x128(v, v, 0b01_00_11_10)")};");
+                _w.Line($"v = {Combine("v", $"{avx512}.Shuffle4x128(v, v, 0b10_11_00_01)")};");
+                if (lane.IsSingle)
+                {
+                    _w.Line($"v = {Combine("v", $"{avx512}.Permute4x32(v, 0b01_00_11_10)")};");
+                    _w.Line($"return {Combine("v", $"{avx512}.Permute4x32(v, 0b10_11_00_01)")};");
+                }
+                else
+                {
+                    _w.Line($"return {Combine("v", $"{avx512}.Permute2x64(v, 0b0101_0101)")};");
+                }
+
+                _w.Close();
+                _w.Line();
+            }
             else if (width == Width.Vector128)
             {
                 string shuffle = c + ".Shuffle";
@@ -1452,6 +1494,19 @@ internal sealed class KernelEmitter
         _w.Line($"{v} small = {c}.LessThan({c}.Abs(max), {K(lane.ShiftLimit)});");
         _w.Line($"shift = {c}.AndNot(max, small);");
         _w.Line($"return {c}.ConditionalSelect(small, Mad(max, {K(-1.4426950408889634)}, {K(lane.Magic)}), {K(lane.Magic)});");
+        _w.Close();
+        _w.Line();
+        _w.Line("/// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the");
+        _w.Line("/// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>");
+        _w.Line(Inline);
+        _w.Open($"private static {v} UniformRowBias({v} max, out {v} shift)");
+        _w.Open($"if (global::System.Math.Abs({c}.ToScalar(max)) < {lane.Literal(lane.ShiftLimit)})");
+        _w.Line($"shift = {v}.Zero;");
+        _w.Line($"return Mad(max, {K(-1.4426950408889634)}, {K(lane.Magic)});");
+        _w.Close();
+        _w.Line();
+        _w.Line("shift = max;");
+        _w.Line($"return {K(lane.Magic)};");
         _w.Close();
         _w.Line();
     }

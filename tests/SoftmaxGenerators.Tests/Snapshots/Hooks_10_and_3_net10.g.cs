@@ -362,10 +362,13 @@ namespace App
                 }
             }
 
+            /// <summary>Throws when the spans (equally long, not empty) overlap without being the same memory: -bytes &lt; offset &lt; bytes, offset not 0.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)
             {
-                if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)
+                nint offset = global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                nuint bytes = (nuint)input.Length * (nuint)global::System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+                if (offset != 0 && unchecked((nuint)offset + bytes - 1 < (2 * bytes) - 1))
                 {
                     ThrowOverlap();
                 }
@@ -540,7 +543,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 global::System.Runtime.Intrinsics.Vector256<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
@@ -575,8 +578,8 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
@@ -796,7 +799,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 global::System.Runtime.Intrinsics.Vector128<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e2 = Exp(x2 - shift, vbias);
@@ -835,8 +838,8 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector128<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector128<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector128<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector128<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector128<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
@@ -1069,6 +1072,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f)), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<float> max, out global::System.Runtime.Intrinsics.Vector256<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(12583039f);
+            }
+
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Widen(global::System.Runtime.Intrinsics.Vector256<float> v)
@@ -1181,6 +1199,21 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<float> small = global::System.Runtime.Intrinsics.Vector128.LessThan(global::System.Runtime.Intrinsics.Vector128.Abs(max), global::System.Runtime.Intrinsics.Vector128.Create(16384f));
                 shift = global::System.Runtime.Intrinsics.Vector128.AndNot(max, small);
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f)), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
+            }
+
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<float> max, out global::System.Runtime.Intrinsics.Vector128<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(12583039f);
             }
 
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
@@ -1381,7 +1414,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector512<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
+                global::System.Runtime.Intrinsics.Vector512<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
                 global::System.Runtime.Intrinsics.Vector512<double> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<double> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create(1d) / AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
@@ -1412,7 +1445,7 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
+                    global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
                     global::System.Runtime.Intrinsics.Vector512<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector512<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector512<double> scale_0 = global::System.Runtime.Intrinsics.Vector512.Create(1d) / AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
@@ -1441,7 +1474,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
+                global::System.Runtime.Intrinsics.Vector256<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
                 global::System.Runtime.Intrinsics.Vector256<double> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> e2 = Exp(x2 - shift, vbias);
@@ -1475,7 +1508,7 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector256<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<double> shift_0);
+                    global::System.Runtime.Intrinsics.Vector256<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<double> shift_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e2_0 = Exp(x2_0 - shift_0, vbias_0);
@@ -1513,7 +1546,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
 
@@ -1669,7 +1702,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 global::System.Runtime.Intrinsics.Vector128<double> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d) / AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
@@ -1700,7 +1733,7 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector128<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<double> shift_0);
+                    global::System.Runtime.Intrinsics.Vector128<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<double> shift_0);
                     global::System.Runtime.Intrinsics.Vector128<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<double> scale_0 = global::System.Runtime.Intrinsics.Vector128.Create(1d) / AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
@@ -1817,12 +1850,26 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> AllMax(global::System.Runtime.Intrinsics.Vector512<double> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01));
+                    return Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute2x64(v, 0b0101_0101));
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalMax(v));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> AllSum(global::System.Runtime.Intrinsics.Vector512<double> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01);
+                    return v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute2x64(v, 0b0101_0101);
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(v));
             }
 
@@ -1832,6 +1879,21 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<double> small = global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512.Abs(max), global::System.Runtime.Intrinsics.Vector512.Create(1048576d));
                 shift = global::System.Runtime.Intrinsics.Vector512.AndNot(max, small);
                 return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
+            }
+
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector512<double> max, out global::System.Runtime.Intrinsics.Vector512<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d);
             }
 
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
@@ -2016,6 +2078,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<double> max, out global::System.Runtime.Intrinsics.Vector256<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector256<double> hi, global::System.Runtime.Intrinsics.Vector256<double> lo)
@@ -2190,6 +2267,21 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> small = global::System.Runtime.Intrinsics.Vector128.LessThan(global::System.Runtime.Intrinsics.Vector128.Abs(max), global::System.Runtime.Intrinsics.Vector128.Create(1048576d));
                 shift = global::System.Runtime.Intrinsics.Vector128.AndNot(max, small);
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
+            }
+
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<double> max, out global::System.Runtime.Intrinsics.Vector128<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d);
             }
 
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
