@@ -17,7 +17,9 @@ namespace SoftmaxGenerators.Generator;
 /// reference exponent e, then exp and scale), falling back to the three passes for NaN, +inf and huge maxima.</para>
 /// <para>The exponential never rounds x - max: exp(x - max) = p(r) 2^(k - M) with k = round(x / ln 2) and the row's
 /// M = round(max / ln 2) folded into the magic-bias constant; two-constant
-/// Cody-Waite reduction, a polynomial, and 2^(k - M) rebuilt in the exponent bits; below the smallest normal it is +0.</para>
+/// Cody-Waite reduction, a polynomial, and 2^(k - M) rebuilt in the exponent bits; below the smallest normal it is +0.
+/// With AVX-512 (Vector512; Vector256 with AVX-512VL) 2^(k - M) is applied by <c>Avx512F.Scale</c> instead
+/// (<see cref="EmitScaleExp"/>).</para>
 /// </remarks>
 internal sealed class KernelEmitter
 {
@@ -72,7 +74,11 @@ internal sealed class KernelEmitter
             return widths;
         }
 
-        if (_capabilities.HasVector512 && length >= Width.Vector512.Lanes(lane))
+        // Double rows of at most two Vector512 vectors get no Vector512 kernel: measured on Zen 4 (docs/performance.md,
+        // AVX-512), the two-zmm double kernel ran 20-27 ns in some processes and 45-48 ns in others (N = 10 and 16),
+        // the Vector256 one 22-27 ns in every process.
+        bool shortDouble = !lane.IsSingle && length <= 2 * Width.Vector512.Lanes(lane);
+        if (_capabilities.HasVector512 && length >= Width.Vector512.Lanes(lane) && !shortDouble)
         {
             widths.Add(Width.Vector512);
         }
@@ -107,9 +113,12 @@ internal sealed class KernelEmitter
             _w.Line();
         }
 
+        // The accurate float kernels sum in double vectors of their own width (Widen, AllSum): the double helpers of
+        // every width a float kernel uses are needed even where no double kernel of that width exists.
+        var singleWidths = new HashSet<Width>(lanes.Contains(Lane.Single) ? kernels.SelectMany(k => WidthsFor(Lane.Single, k.Length)) : Enumerable.Empty<Width>());
         foreach (Lane lane in lanes)
         {
-            var usedWidths = new HashSet<Width>();
+            var usedWidths = new HashSet<Width>(lane.IsSingle ? Enumerable.Empty<Width>() : singleWidths);
             var scalarLengths = new HashSet<int>();
             foreach ((int length, bool accurate) in kernels)
             {

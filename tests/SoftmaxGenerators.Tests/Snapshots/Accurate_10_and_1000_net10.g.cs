@@ -1553,12 +1553,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10Accurate(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10AccurateVector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10AccurateVector256(input, output);
@@ -1577,12 +1571,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10AccurateRows(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10AccurateRowsVector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10AccurateRowsVector256(input, output);
@@ -1602,71 +1590,6 @@ namespace App
                 for (int offset = 0; offset < input.Length; offset += 10)
                 {
                     Double10Scalar(input.Slice(offset, 10), output.Slice(offset, 10));
-                }
-            }
-
-            /// <summary>Vector512 kernel for rows of 10 values (2 vectors held in registers, accurate).</summary>
-            private static void Double10AccurateVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x);
-                global::System.Runtime.Intrinsics.Vector512<double> x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 2);
-                global::System.Runtime.Intrinsics.Vector512<double> max = AllMax(Max(x0, x1));
-                if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)))
-                {
-                    DoubleInfinityRow(input, output);
-                    return;
-                }
-
-                global::System.Runtime.Intrinsics.Vector512<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
-                global::System.Runtime.Intrinsics.Vector512<double> e0 = ExpAccurate(x0 - shift, vbias, out global::System.Runtime.Intrinsics.Vector512<double> l0);
-                global::System.Runtime.Intrinsics.Vector512<double> e1 = ExpAccurate(x1 - shift, vbias, out global::System.Runtime.Intrinsics.Vector512<double> l1);
-                global::System.Runtime.Intrinsics.Vector512<double> total = e0;
-                global::System.Runtime.Intrinsics.Vector512<double> compensation = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                KahanAdd(ref total, ref compensation, (e1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512.Create(CompensatedSum(total, l0 + (l1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))) - compensation));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Refine(e0, l0, sum), ref y);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Refine(e1, l1, sum), ref y, 2);
-            }
-
-            /// <summary>Vector512 kernel for batches of rows of 10 values (1 rows per iteration, interleaved, accurate).</summary>
-            private static void Double10AccurateRowsVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 10 * 10;
-                nuint o = 0;
-                for (; o < end; o += 10)
-                {
-                    nuint o0 = o;
-                    global::System.Runtime.Intrinsics.Vector512<double> x0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0);
-                    global::System.Runtime.Intrinsics.Vector512<double> x1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0 + 2);
-                    global::System.Runtime.Intrinsics.Vector512<double> max_0 = AllMax(Max(x0_0, x1_0));
-                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_0)))
-                    {
-                        for (int r = 0; r < 10; r += 10)
-                        {
-                            Double10AccurateVector512(input.Slice((int)o + r, 10), output.Slice((int)o + r, 10));
-                        }
-
-                        continue;
-                    }
-
-                    global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e0_0 = ExpAccurate(x0_0 - shift_0, vbias_0, out global::System.Runtime.Intrinsics.Vector512<double> l0_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e1_0 = ExpAccurate(x1_0 - shift_0, vbias_0, out global::System.Runtime.Intrinsics.Vector512<double> l1_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> total_0 = e0_0;
-                    global::System.Runtime.Intrinsics.Vector512<double> compensation_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    KahanAdd(ref total_0, ref compensation_0, (e1_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector512<double> sum_0 = global::System.Runtime.Intrinsics.Vector512.Create(CompensatedSum(total_0, l0_0 + (l1_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))) - compensation_0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Refine(e0_0, l0_0, sum_0), ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Refine(e1_0, l1_0, sum_0), ref y, o0 + 2);
-                }
-
-                for (; o < (nuint)input.Length; o += 10)
-                {
-                    Double10AccurateVector512(input.Slice((int)o, 10), output.Slice((int)o, 10));
                 }
             }
 
@@ -2080,12 +2003,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10Vector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10Vector256(input, output);
@@ -2104,12 +2021,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10Rows(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10RowsVector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10RowsVector256(input, output);
@@ -2129,65 +2040,6 @@ namespace App
                 for (int offset = 0; offset < input.Length; offset += 10)
                 {
                     Double10Scalar(input.Slice(offset, 10), output.Slice(offset, 10));
-                }
-            }
-
-            /// <summary>Vector512 kernel for rows of 10 values (2 vectors held in registers).</summary>
-            private static void Double10Vector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x);
-                global::System.Runtime.Intrinsics.Vector512<double> x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 2);
-                global::System.Runtime.Intrinsics.Vector512<double> max = AllMax(Max(x0, x1));
-                if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)))
-                {
-                    DoubleInfinityRow(input, output);
-                    return;
-                }
-
-                global::System.Runtime.Intrinsics.Vector512<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
-                global::System.Runtime.Intrinsics.Vector512<double> e0 = Exp(x0 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector512<double> e1 = Exp(x1 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create(1d) / AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0 * scale, ref y);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 * scale, ref y, 2);
-            }
-
-            /// <summary>Vector512 kernel for batches of rows of 10 values (1 rows per iteration, interleaved).</summary>
-            private static void Double10RowsVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 10 * 10;
-                nuint o = 0;
-                for (; o < end; o += 10)
-                {
-                    nuint o0 = o;
-                    global::System.Runtime.Intrinsics.Vector512<double> x0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0);
-                    global::System.Runtime.Intrinsics.Vector512<double> x1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0 + 2);
-                    global::System.Runtime.Intrinsics.Vector512<double> max_0 = AllMax(Max(x0_0, x1_0));
-                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_0)))
-                    {
-                        for (int r = 0; r < 10; r += 10)
-                        {
-                            Double10Vector512(input.Slice((int)o + r, 10), output.Slice((int)o + r, 10));
-                        }
-
-                        continue;
-                    }
-
-                    global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> scale_0 = global::System.Runtime.Intrinsics.Vector512.Create(1d) / AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_0 * scale_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 2);
-                }
-
-                for (; o < (nuint)input.Length; o += 10)
-                {
-                    Double10Vector512(input.Slice((int)o, 10), output.Slice((int)o, 10));
                 }
             }
 
