@@ -33,6 +33,11 @@ public static class Interleaved
         }
 
         string? filter = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+        if (args.Contains("--native"))
+        {
+            return RunNative(rounds, filter);
+        }
+
         List<Pair> pairs = Pairs(filter is not null && filter.Contains("twopass", StringComparison.OrdinalIgnoreCase)).Where(p => filter is null || $"{p.Elem} {p.Shape} {p.A} {p.B}".Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
         Console.WriteLine($"Interleaved A/B, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per side, {Environment.ProcessorCount} cores, load {LoadAverage()}");
@@ -153,6 +158,145 @@ public static class Interleaved
 
         foreach (Pair p in AccuratePairs(65536, (x, y) => K65536.Accurate(x, y), (x, y) => K65536.Softmax(x, y), (x, y) => K65536.Accurate(x, y), (x, y) => K65536.Softmax(x, y))) yield return p;
     }
+
+    private sealed record Variant(string Name, Func<int, long> Run);
+
+    private static readonly int[] NativeLengths = { 10, 16, 64, 256, 1024, 4096, 65536 };
+
+    /// <summary>
+    /// <c>--interleaved --native</c>: per N, the generated kernel (the width its dispatcher takes in this process), the C
+    /// kernels of benchmarks/native (<see cref="NativeReference"/>) and TensorPrimitives, all interleaved in random
+    /// order per round. Times are medians of the rounds (ns per call); ratios are medians of the per-round ratios.
+    /// Run it again with DOTNET_PreferredVectorBitWidth=256 for the 256-bit paths. <c>--only</c> takes "float", "double"
+    /// or one row, e.g. "float N=1024".
+    /// </summary>
+    private static int RunNative(int rounds, string? filter)
+    {
+        NativeReference[] natives = NativeReference.LoadAll(NativeLengths);
+        string width = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "512"
+            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256"
+            : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "128" : "scalar";
+        Console.WriteLine($"Interleaved, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per variant, {Environment.ProcessorCount} cores, load {LoadAverage()}; generated and TensorPrimitives take the {width}-bit path in this process");
+        Console.WriteLine();
+        string header = "| Type | N | Generated | " + string.Concat(natives.Select(c => c.Name + " | ")) + "TensorPrimitives | "
+            + string.Concat(natives.Select(c => $"**Generated / {c.Name}** | ")) + "Speedup over TensorPrimitives |";
+        Console.WriteLine(header);
+        Console.WriteLine("|---|---:|" + string.Concat(Enumerable.Repeat("---:|", 2 + (2 * natives.Length) + 1)));
+        bool Selected(string elem, int n) => filter is null || $"{elem} N={n}".Equals(filter, StringComparison.OrdinalIgnoreCase) || filter.Equals(elem, StringComparison.OrdinalIgnoreCase);
+        foreach (int n in NativeLengths.Where(n => Selected("float", n)))
+        {
+            float[] fx = Inputs.Single(n), fy = new float[n];
+            var variants = new List<Variant> { new("Generated", GeneratedSingle(n, fx, fy)) };
+            variants.AddRange(natives.Select(c => new Variant(c.Name, NativeTimed(c, n, fx, fy))));
+            variants.Add(new Variant("TensorPrimitives", k => SingleTensorPrimitives(fx, fy, k)));
+            MeasureGroup("float", n, variants, natives.Length, rounds);
+        }
+
+        foreach (int n in NativeLengths.Where(n => Selected("double", n)))
+        {
+            double[] dx = Inputs.Double(n), dy = new double[n];
+            var variants = new List<Variant> { new("Generated", GeneratedDouble(n, dx, dy)), new("TensorPrimitives", k => DoubleTensorPrimitives(dx, dy, k)) };
+            MeasureGroup("double", n, variants, 0, rounds, natives.Length);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Times in ns per call (median of rounds). Generated / C: time ratio, <= 1.00 means the generated kernel is as fast or faster. load after: {LoadAverage()}");
+        return 0;
+    }
+
+    /// <summary>Variant 0 is the generated kernel, the last is TensorPrimitives, <paramref name="natives"/> C kernels in between (absent for double).</summary>
+    private static void MeasureGroup(string elem, int n, List<Variant> variants, int natives, int rounds, int absent = 0)
+    {
+        for (int w = 0; w < 8; w++)
+        {
+            foreach (Variant v in variants)
+            {
+                TimeFor(v.Run, 0.05);
+            }
+        }
+
+        int[] counts = variants.Select(v => Calibrate(v.Run)).ToArray();
+        var times = new double[variants.Count][];
+        for (int v = 0; v < variants.Count; v++)
+        {
+            times[v] = new double[rounds];
+        }
+
+        var random = new Random(1);
+        int[] order = Enumerable.Range(0, variants.Count).ToArray();
+        for (int r = 0; r < rounds; r++)
+        {
+            random.Shuffle(order);
+            foreach (int v in order)
+            {
+                times[v][r] = PerCall(variants[v].Run, counts[v]);
+            }
+        }
+
+        double Median(double[] values) => Quantile(values.OrderBy(x => x).ToArray(), 0.5);
+        double RatioMedian(int a, int b) => Median(times[a].Zip(times[b], (x, y) => x / y).ToArray());
+        int tp = variants.Count - 1;
+        var line = new System.Text.StringBuilder();
+        line.Append(CultureInfo.InvariantCulture, $"| {elem} | {n} | {Ns(Median(times[0]))} | ");
+        for (int c = 1; c <= natives; c++)
+        {
+            line.Append(Ns(Median(times[c]))).Append(" | ");
+        }
+
+        line.Append(string.Concat(Enumerable.Repeat("- | ", absent)));
+        line.Append(Ns(Median(times[tp]))).Append(" | ");
+        for (int c = 1; c <= natives; c++)
+        {
+            line.Append(CultureInfo.InvariantCulture, $"**{RatioMedian(0, c):0.00}** | ");
+        }
+
+        line.Append(string.Concat(Enumerable.Repeat("- | ", absent)));
+
+        line.Append(CultureInfo.InvariantCulture, $"{RatioMedian(tp, 0):0.00}x |");
+        Console.WriteLine(line.ToString());
+    }
+
+    private static unsafe Func<int, long> NativeTimed(NativeReference library, int n, float[] x, float[] y)
+    {
+        delegate* unmanaged<float*, float*, void> kernel = library.Kernel(n);
+        return count =>
+        {
+            fixed (float* px = x, py = y)
+            {
+                long start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < count; i++)
+                {
+                    kernel(px, py);
+                }
+
+                return Stopwatch.GetTimestamp() - start;
+            }
+        };
+    }
+
+    private static Func<int, long> GeneratedSingle(int n, float[] x, float[] y) => n switch
+    {
+        10 => k => SingleGenerated<N10>(x, y, k),
+        16 => k => SingleGenerated<N16>(x, y, k),
+        64 => k => SingleGenerated<N64>(x, y, k),
+        256 => k => SingleGenerated<N256>(x, y, k),
+        1024 => k => SingleGenerated<N1024>(x, y, k),
+        4096 => k => SingleGenerated<N4096>(x, y, k),
+        65536 => k => SingleGenerated<N65536>(x, y, k),
+        _ => throw new ArgumentOutOfRangeException(nameof(n)),
+    };
+
+    private static Func<int, long> GeneratedDouble(int n, double[] x, double[] y) => n switch
+    {
+        10 => k => DoubleGenerated<N10>(x, y, k),
+        16 => k => DoubleGenerated<N16>(x, y, k),
+        64 => k => DoubleGenerated<N64>(x, y, k),
+        256 => k => DoubleGenerated<N256>(x, y, k),
+        1024 => k => DoubleGenerated<N1024>(x, y, k),
+        4096 => k => DoubleGenerated<N4096>(x, y, k),
+        65536 => k => DoubleGenerated<N65536>(x, y, k),
+        _ => throw new ArgumentOutOfRangeException(nameof(n)),
+    };
 
     private delegate void Kernel<T>(ReadOnlySpan<T> input, Span<T> output);
 

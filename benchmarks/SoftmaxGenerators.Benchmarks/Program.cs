@@ -16,7 +16,8 @@ namespace SoftmaxGenerators.Benchmarks;
 /// <summary>
 /// <c>-- --quick</c>: every benchmark (unless --filter says otherwise) in process, with a short job, in a few minutes.
 /// <c>-- --interleaved [--rounds R] [--only TEXT]</c>: the A/B timer of <see cref="Interleaved"/> (<c>--only twopass</c>:
-/// the two-pass prototype on long rows, <see cref="TwoPassPairs"/>).
+/// the two-pass prototype on long rows, <see cref="TwoPassPairs"/>; <c>--native</c>: generated vs the C kernels of
+/// benchmarks/native vs TensorPrimitives, <see cref="NativeReference"/>).
 /// <c>-- --twopass-accuracy</c>: the two-pass prototype's error against a double reference.
 /// Anything else goes to BenchmarkSwitcher with the default job, e.g. <c>-- --filter '*'</c>.
 /// </summary>

@@ -100,11 +100,12 @@ public class EnvironmentReport(ITestOutputHelper output)
     [Fact]
     public void Each_kernel_has_a_kernel_of_every_width_its_row_fills()
     {
-        // The generator emits a width when a row holds at least one vector of it; the scalar kernel always.
+        // The generator emits a width when a row holds at least one vector of it, except Vector512 for double rows of at
+        // most two such vectors (N <= 16: the Vector256 kernel measured faster on Zen 4); the scalar kernel always.
         foreach (Kernel kernel in KernelTable.All)
         {
             Assert.Equal(new[] { 512, 256, 128 }.Where(w => kernel.Length >= w / 32).Append(0), kernel.Hooks.SingleWidths());
-            Assert.Equal(new[] { 512, 256, 128 }.Where(w => kernel.Length >= w / 64).Append(0), kernel.Hooks.DoubleWidths());
+            Assert.Equal(new[] { 512, 256, 128 }.Where(w => kernel.Length >= w / 64 && (w != 512 || kernel.Length > 16)).Append(0), kernel.Hooks.DoubleWidths());
         }
     }
 

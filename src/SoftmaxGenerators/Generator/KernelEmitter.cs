@@ -17,7 +17,9 @@ namespace SoftmaxGenerators.Generator;
 /// reference exponent e, then exp and scale), falling back to the three passes for NaN, +inf and huge maxima.</para>
 /// <para>The exponential never rounds x - max: exp(x - max) = p(r) 2^(k - M) with k = round(x / ln 2) and the row's
 /// M = round(max / ln 2) folded into the magic-bias constant; two-constant
-/// Cody-Waite reduction, a polynomial, and 2^(k - M) rebuilt in the exponent bits; below the smallest normal it is +0.</para>
+/// Cody-Waite reduction, a polynomial, and 2^(k - M) rebuilt in the exponent bits; below the smallest normal it is +0.
+/// With AVX-512 (Vector512; Vector256 with AVX-512VL) 2^(k - M) is applied by <c>Avx512F.Scale</c> instead
+/// (<see cref="EmitScaleExp"/>).</para>
 /// </remarks>
 internal sealed class KernelEmitter
 {
@@ -72,7 +74,11 @@ internal sealed class KernelEmitter
             return widths;
         }
 
-        if (_capabilities.HasVector512 && length >= Width.Vector512.Lanes(lane))
+        // Double rows of at most two Vector512 vectors get no Vector512 kernel: measured on Zen 4 (docs/performance.md,
+        // AVX-512), the two-zmm double kernel ran 20-27 ns in some processes and 45-48 ns in others (N = 10 and 16),
+        // the Vector256 one 22-27 ns in every process.
+        bool shortDouble = !lane.IsSingle && length <= 2 * Width.Vector512.Lanes(lane);
+        if (_capabilities.HasVector512 && length >= Width.Vector512.Lanes(lane) && !shortDouble)
         {
             widths.Add(Width.Vector512);
         }
@@ -107,9 +113,12 @@ internal sealed class KernelEmitter
             _w.Line();
         }
 
+        // The accurate float kernels sum in double vectors of their own width (Widen, AllSum): the double helpers of
+        // every width a float kernel uses are needed even where no double kernel of that width exists.
+        var singleWidths = new HashSet<Width>(lanes.Contains(Lane.Single) ? kernels.SelectMany(k => WidthsFor(Lane.Single, k.Length)) : Enumerable.Empty<Width>());
         foreach (Lane lane in lanes)
         {
-            var usedWidths = new HashSet<Width>();
+            var usedWidths = new HashSet<Width>(lane.IsSingle ? Enumerable.Empty<Width>() : singleWidths);
             var scalarLengths = new HashSet<int>();
             foreach ((int length, bool accurate) in kernels)
             {
@@ -205,9 +214,25 @@ internal sealed class KernelEmitter
         _w.Close();
         _w.Close();
         _w.Line();
-        _w.Line(Inline);
-        _w.Open("internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)");
-        _w.Open("if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)");
+        if (_capabilities.HasVector512)
+        {
+            // .NET 8 on (where Vector512 is): Unsafe is in the core library. MemoryExtensions.Overlaps was not inlined:
+            // a call on every row. Called after the length checks: the spans are equally long and not empty.
+            const string unsafeClass = "global::System.Runtime.CompilerServices.Unsafe";
+            _w.Line("/// <summary>Throws when the spans (equally long, not empty) overlap without being the same memory: -bytes &lt; offset &lt; bytes, offset not 0.</summary>");
+            _w.Line(Inline);
+            _w.Open("internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)");
+            _w.Line($"nint offset = {unsafeClass}.ByteOffset(ref {MemoryMarshal}.GetReference(input), ref {MemoryMarshal}.GetReference(output));");
+            _w.Line($"nuint bytes = (nuint)input.Length * (nuint){unsafeClass}.SizeOf<T>();");
+            _w.Open("if (offset != 0 && unchecked((nuint)offset + bytes - 1 < (2 * bytes) - 1))");
+        }
+        else
+        {
+            _w.Line(Inline);
+            _w.Open("internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)");
+            _w.Open("if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)");
+        }
+
         _w.Line("ThrowOverlap();");
         _w.Close();
         _w.Close();
@@ -580,7 +605,7 @@ internal sealed class KernelEmitter
         row.Load.Add($"{vectorType} max{s} = AllMax({Tree(xs, (a, b) => $"Max({a}, {b})")});");
 
         List<string> c = row.Compute;
-        c.Add($"{vectorType} vbias{s} = RowBias(max{s}, out {vectorType} shift{s});");
+        c.Add($"{vectorType} vbias{s} = UniformRowBias(max{s}, out {vectorType} shift{s});");
         bool split = accurate && !lane.IsSingle;
         var summands = new List<string>();
         var lows = new List<string>();
@@ -598,7 +623,10 @@ internal sealed class KernelEmitter
 
         if (!accurate)
         {
-            c.Add($"{vectorType} sum{s} = AllSum({Tree(summands, (a, b) => $"{a} + {b}")});");
+            // One division for the row, then multiplies (a divide per vector cost the 4-vector rows 4 vdivps).
+            c.Add(vectors == 1
+                ? $"{vectorType} sum{s} = AllSum({summands[0]});"
+                : $"{vectorType} scale{s} = {width.Class}.Create({lane.Literal(1)}) / AllSum({Tree(summands, (a, b) => $"{a} + {b}")});");
         }
         else if (lane.IsSingle)
         {
@@ -621,7 +649,8 @@ internal sealed class KernelEmitter
         for (int v = 0; v < vectors; v++)
         {
             string e = $"e{Lit(v)}{s}";
-            string value = !accurate ? $"{e} / sum{s}" : lane.IsSingle ? $"DivideNarrow({e}, sum{s})" : $"Refine({e}, l{Lit(v)}{s}, sum{s})";
+            // A one-vector row divides (shorter latency than a reciprocal and a multiply).
+            string value = !accurate ? (vectors == 1 ? $"{e} / sum{s}" : $"{e} * scale{s}") : lane.IsSingle ? $"DivideNarrow({e}, sum{s})" : $"Refine({e}, l{Lit(v)}{s}, sum{s})";
             c.Add(Store(width, value, "y", offsets[v]));
         }
 
@@ -760,10 +789,12 @@ internal sealed class KernelEmitter
             _w.Line($"{v} s{Lit(l)} = {NullableTree(terms, (a, b) => $"{a} + {b}")};");
         }
 
-        _w.Line($"{v} sum = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));");
+        // As the one-row kernel of this width (bit for bit): a divide for one-vector rows, else a reciprocal and multiplies.
+        string total = "((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))";
+        _w.Line(vectors == 1 ? $"{v} sum = {total};" : $"{v} scale = {c}.Create({lane.Literal(1)}) / ({total});");
         for (int j = 0; j < length; j++)
         {
-            _w.Line($"{v} q{Lit(j)} = e{Lit(j)} / sum;");
+            _w.Line(vectors == 1 ? $"{v} q{Lit(j)} = e{Lit(j)} / sum;" : $"{v} q{Lit(j)} = e{Lit(j)} * scale;");
         }
 
         for (int k = 0; k < vectors; k++)
@@ -893,7 +924,7 @@ internal sealed class KernelEmitter
 
         _w.Line($"{vectorType} max = AllMax(Max(Max(a0, a1), Max(a2, a3)));");
         EmitInfinityCheck(lane, $"{width.Class}.ToScalar(max)");
-        _w.Line($"{vectorType} vbias = RowBias(max, out {vectorType} shift);");
+        _w.Line($"{vectorType} vbias = UniformRowBias(max, out {vectorType} shift);");
 
         Accumulator sum = Accumulator.For(lane, width, accurate);
         _w.Line($"// Pass 2: exponentials into the output and their sum ({sum.Description}).");
@@ -1411,6 +1442,27 @@ internal sealed class KernelEmitter
                 _w.Close();
                 _w.Line();
             }
+            else if (width == Width.Vector512)
+            {
+                // Butterflies in the zmm register (the same pairs as HorizontalSum): swap the 256-bit halves, the
+                // 128-bit quarters, then within 128 bits; no extracts to narrower registers and no broadcast back.
+                string avx512 = "global::System.Runtime.Intrinsics.X86.Avx512F";
+                _w.Open($"if ({avx512}.IsSupported)");
+                _w.Line($"v = {Combine("v", $"{avx512}.Shuffle4x128(v, v, 0b01_00_11_10)")};");
+                _w.Line($"v = {Combine("v", $"{avx512}.Shuffle4x128(v, v, 0b10_11_00_01)")};");
+                if (lane.IsSingle)
+                {
+                    _w.Line($"v = {Combine("v", $"{avx512}.Permute4x32(v, 0b01_00_11_10)")};");
+                    _w.Line($"return {Combine("v", $"{avx512}.Permute4x32(v, 0b10_11_00_01)")};");
+                }
+                else
+                {
+                    _w.Line($"return {Combine("v", $"{avx512}.Permute2x64(v, 0b0101_0101)")};");
+                }
+
+                _w.Close();
+                _w.Line();
+            }
             else if (width == Width.Vector128)
             {
                 string shuffle = c + ".Shuffle";
@@ -1453,6 +1505,19 @@ internal sealed class KernelEmitter
         _w.Line($"return {c}.ConditionalSelect(small, Mad(max, {K(-1.4426950408889634)}, {K(lane.Magic)}), {K(lane.Magic)});");
         _w.Close();
         _w.Line();
+        _w.Line("/// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the");
+        _w.Line("/// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>");
+        _w.Line(Inline);
+        _w.Open($"private static {v} UniformRowBias({v} max, out {v} shift)");
+        _w.Open($"if (global::System.Math.Abs({c}.ToScalar(max)) < {lane.Literal(lane.ShiftLimit)})");
+        _w.Line($"shift = {v}.Zero;");
+        _w.Line($"return Mad(max, {K(-1.4426950408889634)}, {K(lane.Magic)});");
+        _w.Close();
+        _w.Line();
+        _w.Line("shift = max;");
+        _w.Line($"return {K(lane.Magic)};");
+        _w.Close();
+        _w.Line();
     }
 
     private void EmitVectorExp(Lane lane, Width width)
@@ -1461,9 +1526,19 @@ internal sealed class KernelEmitter
         string c = width.Class;
         string K(double value) => $"{c}.Create({lane.Literal(value)})";
 
-        _w.Line("/// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>");
+        _w.Line("/// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>");
         _w.Line(Inline);
         _w.Open($"private static {v} Exp({v} u, {v} bias)");
+        // Avx512F (and its VL subclass) exists wherever Vector512 does (.NET 8 on).
+        bool scale = width != Width.Vector128 && _capabilities.HasVector512;
+        if (scale)
+        {
+            _w.Open($"if ({ScaleIsa(width)}.IsSupported)");
+            _w.Line("return ExpScale(u, bias);");
+            _w.Close();
+            _w.Line();
+        }
+
         EmitReduction(v, K, lane);
         if (lane.IsSingle)
         {
@@ -1489,6 +1564,59 @@ internal sealed class KernelEmitter
 
         _w.Line($"{v} scale = {c}.{lane.AsSelf}({c}.ShiftLeft({c}.{lane.AsInteger}(t), {Lit(lane.ExponentShift)}));");
         _w.Line($"return {c}.AndNot(p * scale, {c}.LessThan(t, {K(lane.FlushBelow)}));");
+        _w.Close();
+        _w.Line();
+        if (scale)
+        {
+            EmitScaleExp(lane, width);
+        }
+    }
+
+    /// <summary>The AVX-512 class whose <c>Scale</c> takes vectors of <paramref name="width"/>.</summary>
+    private static string ScaleIsa(Width width) =>
+        "global::System.Runtime.Intrinsics.X86." + (width == Width.Vector512 ? "Avx512F" : "Avx512F.VL");
+
+    /// <summary>
+    /// The AVX-512 exponential (Vector512 with AVX-512F, Vector256 with AVX-512VL): 2^(k - M) is applied by
+    /// <c>vscalefps</c>/<c>vscalefpd</c> (<c>Scale(p, n)</c> = p 2^n), so neither the shift into the exponent bits, its
+    /// multiply, nor the flush compare is needed: results below the smallest normal become subnormal, and u is clamped
+    /// first at <see cref="Lane.ScaleCutoff"/> below the row's M ln 2, where p 2^(k - M) rounds to +0 (this also makes
+    /// -inf give +0 instead of NaN; vmaxps returns its second operand, u, when u is NaN). The float polynomial is
+    /// evaluated wholly by Horner's scheme, 1 + r (1 + r P(r)): no r^2 multiply.
+    /// </summary>
+    private void EmitScaleExp(Lane lane, Width width)
+    {
+        string v = width.Of(lane);
+        string c = width.Class;
+        string K(double value) => $"{c}.Create({lane.Literal(value)})";
+        const string x86 = "global::System.Runtime.Intrinsics.X86.";
+        string isa = ScaleIsa(width);
+        string max = width == Width.Vector512 ? x86 + "Avx512F.Max" : x86 + "Avx.Max";
+        const double ln2 = 0.69314718055994531;
+        _w.Line($"/// <summary><c>Exp</c> where {isa.Substring(x86.Length)} is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>");
+        _w.Line(Inline);
+        _w.Open($"private static {v} ExpScale({v} u, {v} bias)");
+        _w.Line($"u = {max}(Mad(bias, {K(-ln2)}, {K((lane.Magic * ln2) + lane.ScaleCutoff)}), u);");
+        EmitReduction(v, K, lane);
+        double[] p = lane.Polynomial;
+        if (lane.IsSingle)
+        {
+            _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
+            for (int j = 2; j < p.Length; j++)
+            {
+                _w.Line($"p = Mad(p, r, {K(p[j])});");
+            }
+
+            _w.Line($"p = Mad(p, r, {K(1)});");
+            _w.Line($"p = Mad(p, r, {K(1)});");
+        }
+        else
+        {
+            string poly = EmitEstrin(v, K, p.Take(p.Length - 2).ToArray(), "p");
+            _w.Line($"{v} p = {K(1)} + Mad({poly}, pR2, r);");
+        }
+
+        _w.Line($"return {isa}.Scale(p, t - {K(lane.Magic)});");
         _w.Close();
         _w.Line();
     }

@@ -106,6 +106,12 @@ internal sealed class Lane
     /// <summary>t below this means 2^(k - M) is not a normal number: the exponential is flushed to +0.</summary>
     public double FlushBelow => MagicBase + 1;
 
+    /// <summary>
+    /// The AVX-512 exponential clamps u - M ln 2 at this value: exp of it times 2^(1/2) (the largest |max - M ln 2|) is
+    /// below half the smallest subnormal, so the clamped result, like the exact one, rounds to +0.
+    /// </summary>
+    public double ScaleCutoff => IsSingle ? -110d : -760d;
+
     /// <summary>Horner coefficients, highest degree first. For float they are P(r) of 1 + r + r^2 P(r); for double
     /// they are the full polynomial 1 + r + r^2 P(r), down to the constant 1.</summary>
     public double[] Polynomial { get; }

@@ -133,7 +133,9 @@ public class WidthHooksTests
         Assert.Contains("internal static int[] Single3Widths()\n            {\n                return new int[] { 0 };", text);
         Assert.Contains("internal static int[] Double3Widths()\n            {\n                return new int[] { 128, 0 };", text);
         Assert.Contains("internal static int[] Single10Widths()\n            {\n                return new int[] { 256, 128, 0 };", text);
-        Assert.Contains("internal static int[] Double10Widths()\n            {\n                return new int[] { 512, 256, 128, 0 };", text);
+        // Double rows of at most two Vector512 vectors have no Vector512 kernel (measured slower on Zen 4).
+        Assert.Contains("internal static int[] Double10Widths()\n            {\n                return new int[] { 256, 128, 0 };", text);
+        Assert.Contains("internal static int[] Double1000Widths()\n            {\n                return new int[] { 512, 256, 128, 0 };", text);
         Assert.Contains("internal static int[] Single1000Widths()\n            {\n                return new int[] { 512, 256, 128, 0 };", text);
         Assert.Contains("internal static int[] ThreeSingleWidths() => __SoftmaxKernels.Single3Widths();", text);
     }

@@ -265,10 +265,13 @@ namespace App
                 }
             }
 
+            /// <summary>Throws when the spans (equally long, not empty) overlap without being the same memory: -bytes &lt; offset &lt; bytes, offset not 0.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)
             {
-                if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)
+                nint offset = global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                nuint bytes = (nuint)input.Length * (nuint)global::System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+                if (offset != 0 && unchecked((nuint)offset + bytes - 1 < (2 * bytes) - 1))
                 {
                     ThrowOverlap();
                 }
@@ -351,7 +354,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 global::System.Runtime.Intrinsics.Vector256<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> sum = AllSum(Widen(e0) + Widen((e1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu)))));
@@ -386,8 +389,8 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
@@ -421,7 +424,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 global::System.Runtime.Intrinsics.Vector128<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e2 = Exp(x2 - shift, vbias);
@@ -460,8 +463,8 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector128<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector128<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector128<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector128<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector128<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
@@ -612,7 +615,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector512<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<float> shift);
+                global::System.Runtime.Intrinsics.Vector512<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<float> shift);
                 // Pass 2: exponentials into the output and their sum (accumulated in double).
                 global::System.Runtime.Intrinsics.Vector512<float> tail = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 984) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
@@ -665,7 +668,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 // Pass 2: exponentials into the output and their sum (accumulated in double).
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 for (nuint j = 0; j < 1000; j += 8)
@@ -715,7 +718,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 // Pass 2: exponentials into the output and their sum (accumulated in double).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 for (nuint j = 0; j < 1000; j += 4)
@@ -830,12 +833,12 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 global::System.Runtime.Intrinsics.Vector256<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> e1 = Exp(x1 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector256<float> sum = AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 / sum, ref y, 2);
+                global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 * scale, ref y, 2);
             }
 
             /// <summary>Vector256 kernel for batches of rows of 10 values (2 rows per iteration, interleaved).</summary>
@@ -865,18 +868,18 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<float> e1_1 = Exp(x1_1 - shift_1, vbias_1);
-                    global::System.Runtime.Intrinsics.Vector256<float> sum_0 = AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector256<float> sum_1 = AllSum(e0_1 + (e1_1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_1 / sum_1, ref y, o1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 2);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 2);
+                    global::System.Runtime.Intrinsics.Vector256<float> scale_0 = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector256<float> scale_1 = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0_1 + (e1_1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_1 * scale_1, ref y, o1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 2);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_1 * scale_1, ref y, o1 + 2);
                 }
 
                 for (; o < (nuint)input.Length; o += 10)
@@ -988,17 +991,17 @@ namespace App
                     global::System.Runtime.Intrinsics.Vector256<float> s5 = e5;
                     global::System.Runtime.Intrinsics.Vector256<float> s6 = e6 + e8;
                     global::System.Runtime.Intrinsics.Vector256<float> s7 = e7 + e9;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
-                    global::System.Runtime.Intrinsics.Vector256<float> q0 = e0 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q1 = e1 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q2 = e2 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q3 = e3 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q4 = e4 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q5 = e5 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q6 = e6 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q7 = e7 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q8 = e8 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q9 = e9 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f) / (((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)));
+                    global::System.Runtime.Intrinsics.Vector256<float> q0 = e0 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q1 = e1 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q2 = e2 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q3 = e3 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q4 = e4 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q5 = e5 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q6 = e6 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q7 = e7 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q8 = e8 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q9 = e9 * scale;
                     global::System.Runtime.Intrinsics.Vector256<float> w0_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q0, q1);
                     global::System.Runtime.Intrinsics.Vector256<float> w0_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q0, q1);
                     global::System.Runtime.Intrinsics.Vector256<float> w0_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q2, q3);
@@ -1086,14 +1089,14 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 global::System.Runtime.Intrinsics.Vector128<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e2 = Exp(x2 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector128<float> sum = AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 / sum, ref y, 4);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2 / sum, ref y, 6);
+                global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f) / AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 * scale, ref y, 4);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2 * scale, ref y, 6);
             }
 
             /// <summary>Vector128 kernel for batches of rows of 10 values (2 rows per iteration, interleaved).</summary>
@@ -1125,22 +1128,22 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector128<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector128<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector128<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector128<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector128<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<float> e1_1 = Exp(x1_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e2_0 = Exp(x2_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<float> e2_1 = Exp(x2_1 - shift_1, vbias_1);
-                    global::System.Runtime.Intrinsics.Vector128<float> sum_0 = AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector128<float> sum_1 = AllSum(e0_1 + e1_1 + (e2_1 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_1 / sum_1, ref y, o1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2_0 / sum_0, ref y, o0 + 6);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2_1 / sum_1, ref y, o1 + 6);
+                    global::System.Runtime.Intrinsics.Vector128<float> scale_0 = global::System.Runtime.Intrinsics.Vector128.Create(1f) / AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector128<float> scale_1 = global::System.Runtime.Intrinsics.Vector128.Create(1f) / AllSum(e0_1 + e1_1 + (e2_1 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_1 * scale_1, ref y, o1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_1 * scale_1, ref y, o1 + 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2_0 * scale_0, ref y, o0 + 6);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2_1 * scale_1, ref y, o1 + 6);
                 }
 
                 for (; o < (nuint)input.Length; o += 10)
@@ -1203,12 +1206,28 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> AllMax(global::System.Runtime.Intrinsics.Vector512<float> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b01_00_11_10));
+                    return Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b10_11_00_01));
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalMax(v));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> AllSum(global::System.Runtime.Intrinsics.Vector512<float> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b01_00_11_10);
+                    return v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b10_11_00_01);
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(v));
             }
 
@@ -1218,6 +1237,21 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<float> small = global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512.Abs(max), global::System.Runtime.Intrinsics.Vector512.Create(16384f));
                 shift = global::System.Runtime.Intrinsics.Vector512.AndNot(max, small);
                 return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector512.Create(12583039f)), global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
+            }
+
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector512<float> max, out global::System.Runtime.Intrinsics.Vector512<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector512.Create(12583039f);
             }
 
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
@@ -1235,10 +1269,15 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector512.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector512<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.442695f), bias);
                 global::System.Runtime.Intrinsics.Vector512<float> k = t - bias;
@@ -1252,6 +1291,26 @@ namespace App
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector512.Create(1f));
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt32(t), 23));
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(12582913f)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> ExpScale(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx512F.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931472f), global::System.Runtime.Intrinsics.Vector512.Create(8721788f)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector512<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector512<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector512<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector512<float> p = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector512.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.16666578f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.5f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(1f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(1f));
+                return global::System.Runtime.Intrinsics.X86.Avx512F.Scale(p, t - global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -1313,6 +1372,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f)), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<float> max, out global::System.Runtime.Intrinsics.Vector256<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(12583039f);
+            }
+
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Widen(global::System.Runtime.Intrinsics.Vector256<float> v)
@@ -1328,10 +1402,15 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector256.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector256<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias);
                 global::System.Runtime.Intrinsics.Vector256<float> k = t - bias;
@@ -1345,6 +1424,26 @@ namespace App
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector256.Create(1f));
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt32(t), 23));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(12582913f)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F.VL is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> ExpScale(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931472f), global::System.Runtime.Intrinsics.Vector256.Create(8721788f)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector256<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector256<float> p = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector256.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.16666578f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.5f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1f));
+                return global::System.Runtime.Intrinsics.X86.Avx512F.VL.Scale(p, t - global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -1402,6 +1501,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f)), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<float> max, out global::System.Runtime.Intrinsics.Vector128<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(12583039f);
+            }
+
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Widen(global::System.Runtime.Intrinsics.Vector128<float> v)
@@ -1417,7 +1531,7 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector128.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<float> Exp(global::System.Runtime.Intrinsics.Vector128<float> u, global::System.Runtime.Intrinsics.Vector128<float> bias)
             {
@@ -1439,12 +1553,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10Accurate(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10AccurateVector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10AccurateVector256(input, output);
@@ -1463,12 +1571,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10AccurateRows(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10AccurateRowsVector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10AccurateRowsVector256(input, output);
@@ -1491,71 +1593,6 @@ namespace App
                 }
             }
 
-            /// <summary>Vector512 kernel for rows of 10 values (2 vectors held in registers, accurate).</summary>
-            private static void Double10AccurateVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x);
-                global::System.Runtime.Intrinsics.Vector512<double> x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 2);
-                global::System.Runtime.Intrinsics.Vector512<double> max = AllMax(Max(x0, x1));
-                if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)))
-                {
-                    DoubleInfinityRow(input, output);
-                    return;
-                }
-
-                global::System.Runtime.Intrinsics.Vector512<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
-                global::System.Runtime.Intrinsics.Vector512<double> e0 = ExpAccurate(x0 - shift, vbias, out global::System.Runtime.Intrinsics.Vector512<double> l0);
-                global::System.Runtime.Intrinsics.Vector512<double> e1 = ExpAccurate(x1 - shift, vbias, out global::System.Runtime.Intrinsics.Vector512<double> l1);
-                global::System.Runtime.Intrinsics.Vector512<double> total = e0;
-                global::System.Runtime.Intrinsics.Vector512<double> compensation = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                KahanAdd(ref total, ref compensation, (e1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512.Create(CompensatedSum(total, l0 + (l1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))) - compensation));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Refine(e0, l0, sum), ref y);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Refine(e1, l1, sum), ref y, 2);
-            }
-
-            /// <summary>Vector512 kernel for batches of rows of 10 values (1 rows per iteration, interleaved, accurate).</summary>
-            private static void Double10AccurateRowsVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 10 * 10;
-                nuint o = 0;
-                for (; o < end; o += 10)
-                {
-                    nuint o0 = o;
-                    global::System.Runtime.Intrinsics.Vector512<double> x0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0);
-                    global::System.Runtime.Intrinsics.Vector512<double> x1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0 + 2);
-                    global::System.Runtime.Intrinsics.Vector512<double> max_0 = AllMax(Max(x0_0, x1_0));
-                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_0)))
-                    {
-                        for (int r = 0; r < 10; r += 10)
-                        {
-                            Double10AccurateVector512(input.Slice((int)o + r, 10), output.Slice((int)o + r, 10));
-                        }
-
-                        continue;
-                    }
-
-                    global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e0_0 = ExpAccurate(x0_0 - shift_0, vbias_0, out global::System.Runtime.Intrinsics.Vector512<double> l0_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e1_0 = ExpAccurate(x1_0 - shift_0, vbias_0, out global::System.Runtime.Intrinsics.Vector512<double> l1_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> total_0 = e0_0;
-                    global::System.Runtime.Intrinsics.Vector512<double> compensation_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    KahanAdd(ref total_0, ref compensation_0, (e1_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector512<double> sum_0 = global::System.Runtime.Intrinsics.Vector512.Create(CompensatedSum(total_0, l0_0 + (l1_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))) - compensation_0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Refine(e0_0, l0_0, sum_0), ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Refine(e1_0, l1_0, sum_0), ref y, o0 + 2);
-                }
-
-                for (; o < (nuint)input.Length; o += 10)
-                {
-                    Double10AccurateVector512(input.Slice((int)o, 10), output.Slice((int)o, 10));
-                }
-            }
-
             /// <summary>Vector256 kernel for rows of 10 values (3 vectors held in registers, accurate).</summary>
             private static void Double10AccurateVector256(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
@@ -1571,7 +1608,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
+                global::System.Runtime.Intrinsics.Vector256<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
                 global::System.Runtime.Intrinsics.Vector256<double> e0 = ExpAccurate(x0 - shift, vbias, out global::System.Runtime.Intrinsics.Vector256<double> l0);
                 global::System.Runtime.Intrinsics.Vector256<double> e1 = ExpAccurate(x1 - shift, vbias, out global::System.Runtime.Intrinsics.Vector256<double> l1);
                 global::System.Runtime.Intrinsics.Vector256<double> e2 = ExpAccurate(x2 - shift, vbias, out global::System.Runtime.Intrinsics.Vector256<double> l2);
@@ -1609,7 +1646,7 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector256<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<double> shift_0);
+                    global::System.Runtime.Intrinsics.Vector256<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<double> shift_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e0_0 = ExpAccurate(x0_0 - shift_0, vbias_0, out global::System.Runtime.Intrinsics.Vector256<double> l0_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e1_0 = ExpAccurate(x1_0 - shift_0, vbias_0, out global::System.Runtime.Intrinsics.Vector256<double> l1_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e2_0 = ExpAccurate(x2_0 - shift_0, vbias_0, out global::System.Runtime.Intrinsics.Vector256<double> l2_0);
@@ -1651,7 +1688,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (Kahan-compensated, with the rounding errors of the exponentials).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> sumCompensation = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
@@ -1801,7 +1838,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector512<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
+                global::System.Runtime.Intrinsics.Vector512<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
                 // Pass 2: exponentials into the output and their sum (Kahan-compensated, with the rounding errors of the exponentials).
                 global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<double> sumCompensation = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
@@ -1853,7 +1890,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
+                global::System.Runtime.Intrinsics.Vector256<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
                 // Pass 2: exponentials into the output and their sum (Kahan-compensated, with the rounding errors of the exponentials).
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<double> sumCompensation = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
@@ -1905,7 +1942,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (Kahan-compensated, with the rounding errors of the exponentials).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> sumCompensation = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
@@ -1966,12 +2003,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10Vector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10Vector256(input, output);
@@ -1990,12 +2021,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10Rows(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10RowsVector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10RowsVector256(input, output);
@@ -2018,65 +2043,6 @@ namespace App
                 }
             }
 
-            /// <summary>Vector512 kernel for rows of 10 values (2 vectors held in registers).</summary>
-            private static void Double10Vector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x);
-                global::System.Runtime.Intrinsics.Vector512<double> x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 2);
-                global::System.Runtime.Intrinsics.Vector512<double> max = AllMax(Max(x0, x1));
-                if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)))
-                {
-                    DoubleInfinityRow(input, output);
-                    return;
-                }
-
-                global::System.Runtime.Intrinsics.Vector512<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
-                global::System.Runtime.Intrinsics.Vector512<double> e0 = Exp(x0 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector512<double> e1 = Exp(x1 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector512<double> sum = AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 / sum, ref y, 2);
-            }
-
-            /// <summary>Vector512 kernel for batches of rows of 10 values (1 rows per iteration, interleaved).</summary>
-            private static void Double10RowsVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 10 * 10;
-                nuint o = 0;
-                for (; o < end; o += 10)
-                {
-                    nuint o0 = o;
-                    global::System.Runtime.Intrinsics.Vector512<double> x0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0);
-                    global::System.Runtime.Intrinsics.Vector512<double> x1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0 + 2);
-                    global::System.Runtime.Intrinsics.Vector512<double> max_0 = AllMax(Max(x0_0, x1_0));
-                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_0)))
-                    {
-                        for (int r = 0; r < 10; r += 10)
-                        {
-                            Double10Vector512(input.Slice((int)o + r, 10), output.Slice((int)o + r, 10));
-                        }
-
-                        continue;
-                    }
-
-                    global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> sum_0 = AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 2);
-                }
-
-                for (; o < (nuint)input.Length; o += 10)
-                {
-                    Double10Vector512(input.Slice((int)o, 10), output.Slice((int)o, 10));
-                }
-            }
-
             /// <summary>Vector256 kernel for rows of 10 values (3 vectors held in registers).</summary>
             private static void Double10Vector256(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
@@ -2092,14 +2058,14 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
+                global::System.Runtime.Intrinsics.Vector256<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
                 global::System.Runtime.Intrinsics.Vector256<double> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> e2 = Exp(x2 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector256<double> sum = AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 / sum, ref y, 4);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2 / sum, ref y, 6);
+                global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d) / AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 * scale, ref y, 4);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2 * scale, ref y, 6);
             }
 
             /// <summary>Vector256 kernel for batches of rows of 10 values (1 rows per iteration, interleaved).</summary>
@@ -2126,14 +2092,14 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector256<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<double> shift_0);
+                    global::System.Runtime.Intrinsics.Vector256<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<double> shift_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e2_0 = Exp(x2_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector256<double> sum_0 = AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 4);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_0 / sum_0, ref y, o0 + 6);
+                    global::System.Runtime.Intrinsics.Vector256<double> scale_0 = global::System.Runtime.Intrinsics.Vector256.Create(1d) / AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 4);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_0 * scale_0, ref y, o0 + 6);
                 }
 
                 for (; o < (nuint)input.Length; o += 10)
@@ -2164,7 +2130,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
 
@@ -2255,12 +2221,26 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> AllMax(global::System.Runtime.Intrinsics.Vector512<double> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01));
+                    return Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute2x64(v, 0b0101_0101));
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalMax(v));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> AllSum(global::System.Runtime.Intrinsics.Vector512<double> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01);
+                    return v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute2x64(v, 0b0101_0101);
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(v));
             }
 
@@ -2270,6 +2250,21 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<double> small = global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512.Abs(max), global::System.Runtime.Intrinsics.Vector512.Create(1048576d));
                 shift = global::System.Runtime.Intrinsics.Vector512.AndNot(max, small);
                 return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
+            }
+
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector512<double> max, out global::System.Runtime.Intrinsics.Vector512<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d);
             }
 
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
@@ -2306,10 +2301,15 @@ namespace App
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> Exp(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
@@ -2331,6 +2331,33 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> ExpScale(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx512F.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471805599453d), global::System.Runtime.Intrinsics.Vector512.Create(4682486076123968d)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.7620075879983367E-07d));
+                global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
+                global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
+                global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
+                global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
+                global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
+                global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
+                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p4, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
+                return global::System.Runtime.Intrinsics.X86.Avx512F.Scale(p, t - global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
             }
 
             /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
@@ -2422,6 +2449,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<double> max, out global::System.Runtime.Intrinsics.Vector256<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector256<double> hi, global::System.Runtime.Intrinsics.Vector256<double> lo)
@@ -2456,10 +2498,15 @@ namespace App
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Exp(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
@@ -2481,6 +2528,33 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F.VL is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> ExpScale(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471805599453d), global::System.Runtime.Intrinsics.Vector256.Create(4682486076123968d)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.7620075879983367E-07d));
+                global::System.Runtime.Intrinsics.Vector256<double> pR2 = r * r;
+                global::System.Runtime.Intrinsics.Vector256<double> p1_0 = Mad(p1, pR2, p0);
+                global::System.Runtime.Intrinsics.Vector256<double> p1_1 = Mad(p3, pR2, p2);
+                global::System.Runtime.Intrinsics.Vector256<double> pR4 = pR2 * pR2;
+                global::System.Runtime.Intrinsics.Vector256<double> p2_0 = Mad(p1_1, pR4, p1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> pR8 = pR4 * pR4;
+                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p4, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
+                return global::System.Runtime.Intrinsics.X86.Avx512F.VL.Scale(p, t - global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
             }
 
             /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
@@ -2566,6 +2640,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<double> max, out global::System.Runtime.Intrinsics.Vector128<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector128<double> hi, global::System.Runtime.Intrinsics.Vector128<double> lo)
@@ -2600,7 +2689,7 @@ namespace App
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias)
             {

@@ -117,10 +117,13 @@ namespace App
                 }
             }
 
+            /// <summary>Throws when the spans (equally long, not empty) overlap without being the same memory: -bytes &lt; offset &lt; bytes, offset not 0.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)
             {
-                if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)
+                nint offset = global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                nuint bytes = (nuint)input.Length * (nuint)global::System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+                if (offset != 0 && unchecked((nuint)offset + bytes - 1 < (2 * bytes) - 1))
                 {
                     ThrowOverlap();
                 }
@@ -209,12 +212,12 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 global::System.Runtime.Intrinsics.Vector256<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> e1 = Exp(x1 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector256<float> sum = AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 / sum, ref y, 2);
+                global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 * scale, ref y, 2);
             }
 
             /// <summary>Vector256 kernel for batches of rows of 10 values (2 rows per iteration, interleaved).</summary>
@@ -244,18 +247,18 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<float> e1_1 = Exp(x1_1 - shift_1, vbias_1);
-                    global::System.Runtime.Intrinsics.Vector256<float> sum_0 = AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector256<float> sum_1 = AllSum(e0_1 + (e1_1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_1 / sum_1, ref y, o1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 2);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 2);
+                    global::System.Runtime.Intrinsics.Vector256<float> scale_0 = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector256<float> scale_1 = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0_1 + (e1_1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_1 * scale_1, ref y, o1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 2);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_1 * scale_1, ref y, o1 + 2);
                 }
 
                 for (; o < (nuint)input.Length; o += 10)
@@ -367,17 +370,17 @@ namespace App
                     global::System.Runtime.Intrinsics.Vector256<float> s5 = e5;
                     global::System.Runtime.Intrinsics.Vector256<float> s6 = e6 + e8;
                     global::System.Runtime.Intrinsics.Vector256<float> s7 = e7 + e9;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
-                    global::System.Runtime.Intrinsics.Vector256<float> q0 = e0 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q1 = e1 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q2 = e2 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q3 = e3 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q4 = e4 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q5 = e5 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q6 = e6 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q7 = e7 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q8 = e8 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q9 = e9 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f) / (((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)));
+                    global::System.Runtime.Intrinsics.Vector256<float> q0 = e0 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q1 = e1 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q2 = e2 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q3 = e3 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q4 = e4 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q5 = e5 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q6 = e6 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q7 = e7 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q8 = e8 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q9 = e9 * scale;
                     global::System.Runtime.Intrinsics.Vector256<float> w0_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q0, q1);
                     global::System.Runtime.Intrinsics.Vector256<float> w0_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q0, q1);
                     global::System.Runtime.Intrinsics.Vector256<float> w0_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q2, q3);
@@ -465,14 +468,14 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 global::System.Runtime.Intrinsics.Vector128<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e2 = Exp(x2 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector128<float> sum = AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 / sum, ref y, 4);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2 / sum, ref y, 6);
+                global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f) / AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 * scale, ref y, 4);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2 * scale, ref y, 6);
             }
 
             /// <summary>Vector128 kernel for batches of rows of 10 values (2 rows per iteration, interleaved).</summary>
@@ -504,22 +507,22 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector128<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector128<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector128<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector128<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector128<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<float> e1_1 = Exp(x1_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector128<float> e2_0 = Exp(x2_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<float> e2_1 = Exp(x2_1 - shift_1, vbias_1);
-                    global::System.Runtime.Intrinsics.Vector128<float> sum_0 = AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector128<float> sum_1 = AllSum(e0_1 + e1_1 + (e2_1 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_1 / sum_1, ref y, o1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2_0 / sum_0, ref y, o0 + 6);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2_1 / sum_1, ref y, o1 + 6);
+                    global::System.Runtime.Intrinsics.Vector128<float> scale_0 = global::System.Runtime.Intrinsics.Vector128.Create(1f) / AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector128<float> scale_1 = global::System.Runtime.Intrinsics.Vector128.Create(1f) / AllSum(e0_1 + e1_1 + (e2_1 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_1 * scale_1, ref y, o1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_1 * scale_1, ref y, o1 + 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2_0 * scale_0, ref y, o0 + 6);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e2_1 * scale_1, ref y, o1 + 6);
                 }
 
                 for (; o < (nuint)input.Length; o += 10)
@@ -648,6 +651,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f)), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<float> max, out global::System.Runtime.Intrinsics.Vector256<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(12583039f);
+            }
+
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Widen(global::System.Runtime.Intrinsics.Vector256<float> v)
@@ -663,10 +681,15 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector256.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector256<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias);
                 global::System.Runtime.Intrinsics.Vector256<float> k = t - bias;
@@ -680,6 +703,26 @@ namespace App
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector256.Create(1f));
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt32(t), 23));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(12582913f)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F.VL is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> ExpScale(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931472f), global::System.Runtime.Intrinsics.Vector256.Create(8721788f)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector256<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector256<float> p = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector256.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.16666578f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.5f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1f));
+                return global::System.Runtime.Intrinsics.X86.Avx512F.VL.Scale(p, t - global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -737,6 +780,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f)), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<float> max, out global::System.Runtime.Intrinsics.Vector128<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(12583039f);
+            }
+
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Widen(global::System.Runtime.Intrinsics.Vector128<float> v)
@@ -752,7 +810,7 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector128.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<float> Exp(global::System.Runtime.Intrinsics.Vector128<float> u, global::System.Runtime.Intrinsics.Vector128<float> bias)
             {
@@ -774,12 +832,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10Vector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10Vector256(input, output);
@@ -798,12 +850,6 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void Double10Rows(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Double10RowsVector512(input, output);
-                    return;
-                }
-
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Double10RowsVector256(input, output);
@@ -826,65 +872,6 @@ namespace App
                 }
             }
 
-            /// <summary>Vector512 kernel for rows of 10 values (2 vectors held in registers).</summary>
-            private static void Double10Vector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x);
-                global::System.Runtime.Intrinsics.Vector512<double> x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 2);
-                global::System.Runtime.Intrinsics.Vector512<double> max = AllMax(Max(x0, x1));
-                if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)))
-                {
-                    DoubleInfinityRow(input, output);
-                    return;
-                }
-
-                global::System.Runtime.Intrinsics.Vector512<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
-                global::System.Runtime.Intrinsics.Vector512<double> e0 = Exp(x0 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector512<double> e1 = Exp(x1 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector512<double> sum = AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 / sum, ref y, 2);
-            }
-
-            /// <summary>Vector512 kernel for batches of rows of 10 values (1 rows per iteration, interleaved).</summary>
-            private static void Double10RowsVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
-            {
-                ref double x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                nuint end = (nuint)input.Length / 10 * 10;
-                nuint o = 0;
-                for (; o < end; o += 10)
-                {
-                    nuint o0 = o;
-                    global::System.Runtime.Intrinsics.Vector512<double> x0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0);
-                    global::System.Runtime.Intrinsics.Vector512<double> x1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, o0 + 2);
-                    global::System.Runtime.Intrinsics.Vector512<double> max_0 = AllMax(Max(x0_0, x1_0));
-                    if (double.IsPositiveInfinity(global::System.Runtime.Intrinsics.Vector512.ToScalar(max_0)))
-                    {
-                        for (int r = 0; r < 10; r += 10)
-                        {
-                            Double10Vector512(input.Slice((int)o + r, 10), output.Slice((int)o + r, 10));
-                        }
-
-                        continue;
-                    }
-
-                    global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> sum_0 = AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 2);
-                }
-
-                for (; o < (nuint)input.Length; o += 10)
-                {
-                    Double10Vector512(input.Slice((int)o, 10), output.Slice((int)o, 10));
-                }
-            }
-
             /// <summary>Vector256 kernel for rows of 10 values (3 vectors held in registers).</summary>
             private static void Double10Vector256(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
@@ -900,14 +887,14 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
+                global::System.Runtime.Intrinsics.Vector256<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
                 global::System.Runtime.Intrinsics.Vector256<double> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> e2 = Exp(x2 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector256<double> sum = AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 / sum, ref y, 4);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2 / sum, ref y, 6);
+                global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d) / AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 * scale, ref y, 4);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2 * scale, ref y, 6);
             }
 
             /// <summary>Vector256 kernel for batches of rows of 10 values (1 rows per iteration, interleaved).</summary>
@@ -934,14 +921,14 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector256<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<double> shift_0);
+                    global::System.Runtime.Intrinsics.Vector256<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<double> shift_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<double> e2_0 = Exp(x2_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector256<double> sum_0 = AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 4);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_0 / sum_0, ref y, o0 + 6);
+                    global::System.Runtime.Intrinsics.Vector256<double> scale_0 = global::System.Runtime.Intrinsics.Vector256.Create(1d) / AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 4);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_0 * scale_0, ref y, o0 + 6);
                 }
 
                 for (; o < (nuint)input.Length; o += 10)
@@ -972,7 +959,7 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
 
@@ -1071,144 +1058,6 @@ namespace App
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> Mad(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b, global::System.Runtime.Intrinsics.Vector512<double> c)
-            {
-                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
-                {
-                    return global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(a, b, c);
-                }
-                return (a * b) + c;
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> Max(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b) => global::System.Runtime.Intrinsics.Vector512.MaxNative(a, b);
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static double HorizontalMax(global::System.Runtime.Intrinsics.Vector512<double> v)
-            {
-                return HorizontalMax(Max(global::System.Runtime.Intrinsics.Vector512.GetLower(v), global::System.Runtime.Intrinsics.Vector512.GetUpper(v)));
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static double HorizontalSum(global::System.Runtime.Intrinsics.Vector512<double> v)
-            {
-                return HorizontalSum(global::System.Runtime.Intrinsics.Vector512.GetLower(v) + global::System.Runtime.Intrinsics.Vector512.GetUpper(v));
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> AllMax(global::System.Runtime.Intrinsics.Vector512<double> v)
-            {
-                return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalMax(v));
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> AllSum(global::System.Runtime.Intrinsics.Vector512<double> v)
-            {
-                return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(v));
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> RowBias(global::System.Runtime.Intrinsics.Vector512<double> max, out global::System.Runtime.Intrinsics.Vector512<double> shift)
-            {
-                global::System.Runtime.Intrinsics.Vector512<double> small = global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512.Abs(max), global::System.Runtime.Intrinsics.Vector512.Create(1048576d));
-                shift = global::System.Runtime.Intrinsics.Vector512.AndNot(max, small);
-                return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
-            }
-
-            /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector512<double> hi, global::System.Runtime.Intrinsics.Vector512<double> lo)
-            {
-                double sum = global::System.Runtime.Intrinsics.Vector512.GetElement(hi, 0);
-                double compensation = 0d;
-                for (int i = 1; i < 8; i++)
-                {
-                    double value = global::System.Runtime.Intrinsics.Vector512.GetElement(hi, i);
-                    double next = sum + value;
-                    compensation += global::System.Math.Abs(sum) >= global::System.Math.Abs(value) ? (sum - next) + value : (value - next) + sum;
-                    sum = next;
-                }
-
-                return sum + (compensation + HorizontalSum(lo));
-            }
-
-            /// <summary>The quotient (hi + lo) / s, correctly rounded up to the last rounding.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> Refine(global::System.Runtime.Intrinsics.Vector512<double> hi, global::System.Runtime.Intrinsics.Vector512<double> lo, global::System.Runtime.Intrinsics.Vector512<double> s)
-            {
-                global::System.Runtime.Intrinsics.Vector512<double> quotient = hi / s;
-                return quotient + ((Mad(-quotient, s, hi) + lo) / s);
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static void KahanAdd(ref global::System.Runtime.Intrinsics.Vector512<double> sum, ref global::System.Runtime.Intrinsics.Vector512<double> compensation, global::System.Runtime.Intrinsics.Vector512<double> value)
-            {
-                global::System.Runtime.Intrinsics.Vector512<double> term = value - compensation;
-                global::System.Runtime.Intrinsics.Vector512<double> next = sum + term;
-                compensation = (next - sum) - term;
-                sum = next;
-            }
-
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> Exp(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
-            {
-                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
-                global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
-                global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
-                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
-                global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
-                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5000000000000001d));
-                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666624164d));
-                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013888888917196719d));
-                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.4801521322368692E-05d));
-                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.7620075879983367E-07d));
-                global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
-                global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
-                global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
-                global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
-                global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p4, pR8, p2_0);
-                global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
-                global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
-                return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d)));
-            }
-
-            /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> ExpAccurate(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias, out global::System.Runtime.Intrinsics.Vector512<double> low)
-            {
-                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
-                global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
-                global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
-                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
-                global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
-                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
-                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5000000000000001d));
-                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666624164d));
-                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013888888917196719d));
-                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.4801521322368692E-05d));
-                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.7620075879983367E-07d));
-                global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
-                global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
-                global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
-                global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
-                global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
-                global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
-                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p4, pR8, p2_0);
-                // exp(r) = 1 + q with q = r + r^2 P(r); hi = 1 + q rounded, lo = its exact rounding error.
-                global::System.Runtime.Intrinsics.Vector512<double> q = Mad(p3_0, pR2, r);
-                global::System.Runtime.Intrinsics.Vector512<double> hi = global::System.Runtime.Intrinsics.Vector512.Create(1d) + q;
-                global::System.Runtime.Intrinsics.Vector512<double> lo = (global::System.Runtime.Intrinsics.Vector512.Create(1d) - hi) + q;
-                global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
-                global::System.Runtime.Intrinsics.Vector512<double> keep = global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d));
-                low = global::System.Runtime.Intrinsics.Vector512.AndNot(lo * scale, keep);
-                return global::System.Runtime.Intrinsics.Vector512.AndNot(hi * scale, keep);
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Mad(global::System.Runtime.Intrinsics.Vector256<double> a, global::System.Runtime.Intrinsics.Vector256<double> b, global::System.Runtime.Intrinsics.Vector256<double> c)
             {
                 if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported)
@@ -1265,6 +1114,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<double> max, out global::System.Runtime.Intrinsics.Vector256<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector256<double> hi, global::System.Runtime.Intrinsics.Vector256<double> lo)
@@ -1299,10 +1163,15 @@ namespace App
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Exp(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
@@ -1324,6 +1193,33 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F.VL is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> ExpScale(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471805599453d), global::System.Runtime.Intrinsics.Vector256.Create(4682486076123968d)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.7620075879983367E-07d));
+                global::System.Runtime.Intrinsics.Vector256<double> pR2 = r * r;
+                global::System.Runtime.Intrinsics.Vector256<double> p1_0 = Mad(p1, pR2, p0);
+                global::System.Runtime.Intrinsics.Vector256<double> p1_1 = Mad(p3, pR2, p2);
+                global::System.Runtime.Intrinsics.Vector256<double> pR4 = pR2 * pR2;
+                global::System.Runtime.Intrinsics.Vector256<double> p2_0 = Mad(p1_1, pR4, p1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> pR8 = pR4 * pR4;
+                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p4, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
+                return global::System.Runtime.Intrinsics.X86.Avx512F.VL.Scale(p, t - global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
             }
 
             /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
@@ -1409,6 +1305,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<double> max, out global::System.Runtime.Intrinsics.Vector128<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector128<double> hi, global::System.Runtime.Intrinsics.Vector128<double> lo)
@@ -1443,7 +1354,7 @@ namespace App
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias)
             {

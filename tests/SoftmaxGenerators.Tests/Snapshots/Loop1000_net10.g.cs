@@ -117,10 +117,13 @@ namespace App.Nlp
                 }
             }
 
+            /// <summary>Throws when the spans (equally long, not empty) overlap without being the same memory: -bytes &lt; offset &lt; bytes, offset not 0.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)
             {
-                if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)
+                nint offset = global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                nuint bytes = (nuint)input.Length * (nuint)global::System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+                if (offset != 0 && unchecked((nuint)offset + bytes - 1 < (2 * bytes) - 1))
                 {
                     ThrowOverlap();
                 }
@@ -243,7 +246,7 @@ namespace App.Nlp
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector512<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<float> shift);
+                global::System.Runtime.Intrinsics.Vector512<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<float> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector512<float> tail = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 984) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<float> sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -298,7 +301,7 @@ namespace App.Nlp
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector256<float> sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 for (nuint b = 0; b < 512; b += 512)
@@ -361,7 +364,7 @@ namespace App.Nlp
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<float> sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 for (nuint b = 0; b < 768; b += 256)
@@ -484,12 +487,28 @@ namespace App.Nlp
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> AllMax(global::System.Runtime.Intrinsics.Vector512<float> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b01_00_11_10));
+                    return Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b10_11_00_01));
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalMax(v));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> AllSum(global::System.Runtime.Intrinsics.Vector512<float> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b01_00_11_10);
+                    return v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b10_11_00_01);
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(v));
             }
 
@@ -499,6 +518,21 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector512<float> small = global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512.Abs(max), global::System.Runtime.Intrinsics.Vector512.Create(16384f));
                 shift = global::System.Runtime.Intrinsics.Vector512.AndNot(max, small);
                 return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector512.Create(12583039f)), global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
+            }
+
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector512<float> max, out global::System.Runtime.Intrinsics.Vector512<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector512.Create(12583039f);
             }
 
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
@@ -516,10 +550,15 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector512.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector512<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.442695f), bias);
                 global::System.Runtime.Intrinsics.Vector512<float> k = t - bias;
@@ -533,6 +572,26 @@ namespace App.Nlp
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector512.Create(1f));
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt32(t), 23));
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(12582913f)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> ExpScale(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx512F.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931472f), global::System.Runtime.Intrinsics.Vector512.Create(8721788f)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector512<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector512<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector512<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector512<float> p = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector512.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.16666578f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.5f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(1f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(1f));
+                return global::System.Runtime.Intrinsics.X86.Avx512F.Scale(p, t - global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -594,6 +653,21 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f)), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<float> max, out global::System.Runtime.Intrinsics.Vector256<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(12583039f);
+            }
+
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Widen(global::System.Runtime.Intrinsics.Vector256<float> v)
@@ -609,10 +683,15 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector256.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector256<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias);
                 global::System.Runtime.Intrinsics.Vector256<float> k = t - bias;
@@ -626,6 +705,26 @@ namespace App.Nlp
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector256.Create(1f));
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt32(t), 23));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(12582913f)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F.VL is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> ExpScale(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931472f), global::System.Runtime.Intrinsics.Vector256.Create(8721788f)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector256<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector256<float> p = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector256.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.16666578f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.5f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1f));
+                return global::System.Runtime.Intrinsics.X86.Avx512F.VL.Scale(p, t - global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -683,6 +782,21 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f)), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<float> max, out global::System.Runtime.Intrinsics.Vector128<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(12583039f);
+            }
+
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Widen(global::System.Runtime.Intrinsics.Vector128<float> v)
@@ -698,7 +812,7 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector128.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<float> Exp(global::System.Runtime.Intrinsics.Vector128<float> u, global::System.Runtime.Intrinsics.Vector128<float> bias)
             {
@@ -809,7 +923,7 @@ namespace App.Nlp
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector512<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
+                global::System.Runtime.Intrinsics.Vector512<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 for (nuint b = 0; b < 512; b += 512)
@@ -872,7 +986,7 @@ namespace App.Nlp
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
+                global::System.Runtime.Intrinsics.Vector256<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 for (nuint b = 0; b < 768; b += 256)
@@ -935,7 +1049,7 @@ namespace App.Nlp
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 for (nuint b = 0; b < 896; b += 128)
@@ -1072,12 +1186,26 @@ namespace App.Nlp
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> AllMax(global::System.Runtime.Intrinsics.Vector512<double> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01));
+                    return Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute2x64(v, 0b0101_0101));
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalMax(v));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> AllSum(global::System.Runtime.Intrinsics.Vector512<double> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01);
+                    return v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute2x64(v, 0b0101_0101);
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(v));
             }
 
@@ -1087,6 +1215,21 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector512<double> small = global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512.Abs(max), global::System.Runtime.Intrinsics.Vector512.Create(1048576d));
                 shift = global::System.Runtime.Intrinsics.Vector512.AndNot(max, small);
                 return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
+            }
+
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector512<double> max, out global::System.Runtime.Intrinsics.Vector512<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d);
             }
 
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
@@ -1123,10 +1266,15 @@ namespace App.Nlp
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> Exp(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
@@ -1148,6 +1296,33 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> ExpScale(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx512F.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471805599453d), global::System.Runtime.Intrinsics.Vector512.Create(4682486076123968d)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.7620075879983367E-07d));
+                global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
+                global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
+                global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
+                global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
+                global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
+                global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
+                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p4, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
+                return global::System.Runtime.Intrinsics.X86.Avx512F.Scale(p, t - global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
             }
 
             /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
@@ -1239,6 +1414,21 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<double> max, out global::System.Runtime.Intrinsics.Vector256<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector256<double> hi, global::System.Runtime.Intrinsics.Vector256<double> lo)
@@ -1273,10 +1463,15 @@ namespace App.Nlp
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Exp(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
@@ -1298,6 +1493,33 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F.VL is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> ExpScale(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471805599453d), global::System.Runtime.Intrinsics.Vector256.Create(4682486076123968d)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.7620075879983367E-07d));
+                global::System.Runtime.Intrinsics.Vector256<double> pR2 = r * r;
+                global::System.Runtime.Intrinsics.Vector256<double> p1_0 = Mad(p1, pR2, p0);
+                global::System.Runtime.Intrinsics.Vector256<double> p1_1 = Mad(p3, pR2, p2);
+                global::System.Runtime.Intrinsics.Vector256<double> pR4 = pR2 * pR2;
+                global::System.Runtime.Intrinsics.Vector256<double> p2_0 = Mad(p1_1, pR4, p1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> pR8 = pR4 * pR4;
+                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p4, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
+                return global::System.Runtime.Intrinsics.X86.Avx512F.VL.Scale(p, t - global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
             }
 
             /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
@@ -1383,6 +1605,21 @@ namespace App.Nlp
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<double> max, out global::System.Runtime.Intrinsics.Vector128<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector128<double> hi, global::System.Runtime.Intrinsics.Vector128<double> lo)
@@ -1417,7 +1654,7 @@ namespace App.Nlp
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias)
             {

@@ -117,10 +117,13 @@ partial class Outer
                 }
             }
 
+            /// <summary>Throws when the spans (equally long, not empty) overlap without being the same memory: -bytes &lt; offset &lt; bytes, offset not 0.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)
             {
-                if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)
+                nint offset = global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                nuint bytes = (nuint)input.Length * (nuint)global::System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+                if (offset != 0 && unchecked((nuint)offset + bytes - 1 < (2 * bytes) - 1))
                 {
                     ThrowOverlap();
                 }
@@ -225,12 +228,12 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector512<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<float> shift);
+                global::System.Runtime.Intrinsics.Vector512<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<float> shift);
                 global::System.Runtime.Intrinsics.Vector512<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<float> e1 = Exp(x1 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector512<float> sum = AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 / sum, ref y, 1);
+                global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create(1f) / AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 * scale, ref y, 1);
             }
 
             /// <summary>Vector512 kernel for batches of rows of 17 values (2 rows per iteration, interleaved).</summary>
@@ -260,18 +263,18 @@ partial class Outer
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector512<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector512<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector512<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector512<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector512<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector512<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector512<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector512<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector512<float> e1_1 = Exp(x1_1 - shift_1, vbias_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> sum_0 = AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector512<float> sum_1 = AllSum(e0_1 + (e1_1 & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_1 / sum_1, ref y, o1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 1);
+                    global::System.Runtime.Intrinsics.Vector512<float> scale_0 = global::System.Runtime.Intrinsics.Vector512.Create(1f) / AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector512<float> scale_1 = global::System.Runtime.Intrinsics.Vector512.Create(1f) / AllSum(e0_1 + (e1_1 & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_1 * scale_1, ref y, o1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_1 * scale_1, ref y, o1 + 1);
                 }
 
                 for (; o < (nuint)input.Length; o += 17)
@@ -295,14 +298,14 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 global::System.Runtime.Intrinsics.Vector256<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> e2 = Exp(x2 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector256<float> sum = AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 / sum, ref y, 8);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2 / sum, ref y, 9);
+                global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1 * scale, ref y, 8);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2 * scale, ref y, 9);
             }
 
             /// <summary>Vector256 kernel for batches of rows of 17 values (2 rows per iteration, interleaved).</summary>
@@ -334,22 +337,22 @@ partial class Outer
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
-                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = RowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector256<float> shift_0);
+                    global::System.Runtime.Intrinsics.Vector256<float> vbias_1 = UniformRowBias(max_1, out global::System.Runtime.Intrinsics.Vector256<float> shift_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<float> e0_1 = Exp(x0_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<float> e1_1 = Exp(x1_1 - shift_1, vbias_1);
                     global::System.Runtime.Intrinsics.Vector256<float> e2_0 = Exp(x2_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector256<float> e2_1 = Exp(x2_1 - shift_1, vbias_1);
-                    global::System.Runtime.Intrinsics.Vector256<float> sum_0 = AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector256<float> sum_1 = AllSum(e0_1 + e1_1 + (e2_1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_1 / sum_1, ref y, o1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 8);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_1 / sum_1, ref y, o1 + 8);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_0 / sum_0, ref y, o0 + 9);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_1 / sum_1, ref y, o1 + 9);
+                    global::System.Runtime.Intrinsics.Vector256<float> scale_0 = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector256<float> scale_1 = global::System.Runtime.Intrinsics.Vector256.Create(1f) / AllSum(e0_1 + e1_1 + (e2_1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0_1 * scale_1, ref y, o1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e1_1 * scale_1, ref y, o1 + 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_0 * scale_0, ref y, o0 + 9);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e2_1 * scale_1, ref y, o1 + 9);
                 }
 
                 for (; o < (nuint)input.Length; o += 17)
@@ -500,24 +503,24 @@ partial class Outer
                     global::System.Runtime.Intrinsics.Vector256<float> s5 = e5 + e13;
                     global::System.Runtime.Intrinsics.Vector256<float> s6 = e6 + e14;
                     global::System.Runtime.Intrinsics.Vector256<float> s7 = e7 + e15 + e16;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
-                    global::System.Runtime.Intrinsics.Vector256<float> q0 = e0 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q1 = e1 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q2 = e2 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q3 = e3 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q4 = e4 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q5 = e5 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q6 = e6 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q7 = e7 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q8 = e8 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q9 = e9 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q10 = e10 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q11 = e11 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q12 = e12 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q13 = e13 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q14 = e14 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q15 = e15 / sum;
-                    global::System.Runtime.Intrinsics.Vector256<float> q16 = e16 / sum;
+                    global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f) / (((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)));
+                    global::System.Runtime.Intrinsics.Vector256<float> q0 = e0 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q1 = e1 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q2 = e2 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q3 = e3 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q4 = e4 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q5 = e5 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q6 = e6 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q7 = e7 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q8 = e8 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q9 = e9 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q10 = e10 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q11 = e11 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q12 = e12 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q13 = e13 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q14 = e14 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q15 = e15 * scale;
+                    global::System.Runtime.Intrinsics.Vector256<float> q16 = e16 * scale;
                     global::System.Runtime.Intrinsics.Vector256<float> w0_t0 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q0, q1);
                     global::System.Runtime.Intrinsics.Vector256<float> w0_t1 = global::System.Runtime.Intrinsics.X86.Avx.UnpackHigh(q0, q1);
                     global::System.Runtime.Intrinsics.Vector256<float> w0_t2 = global::System.Runtime.Intrinsics.X86.Avx.UnpackLow(q2, q3);
@@ -645,7 +648,7 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<float> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<float> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 13) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -760,12 +763,28 @@ partial class Outer
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> AllMax(global::System.Runtime.Intrinsics.Vector512<float> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b01_00_11_10));
+                    return Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b10_11_00_01));
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalMax(v));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> AllSum(global::System.Runtime.Intrinsics.Vector512<float> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b01_00_11_10);
+                    return v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute4x32(v, 0b10_11_00_01);
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(v));
             }
 
@@ -775,6 +794,21 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector512<float> small = global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512.Abs(max), global::System.Runtime.Intrinsics.Vector512.Create(16384f));
                 shift = global::System.Runtime.Intrinsics.Vector512.AndNot(max, small);
                 return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector512.Create(12583039f)), global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
+            }
+
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector512<float> max, out global::System.Runtime.Intrinsics.Vector512<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector512.Create(12583039f);
             }
 
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
@@ -792,10 +826,15 @@ partial class Outer
                 return global::System.Runtime.Intrinsics.Vector512.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector512<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.442695f), bias);
                 global::System.Runtime.Intrinsics.Vector512<float> k = t - bias;
@@ -809,6 +848,26 @@ partial class Outer
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector512.Create(1f));
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt32(t), 23));
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(12582913f)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> ExpScale(global::System.Runtime.Intrinsics.Vector512<float> u, global::System.Runtime.Intrinsics.Vector512<float> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx512F.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931472f), global::System.Runtime.Intrinsics.Vector512.Create(8721788f)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector512<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector512<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector512<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector512<float> p = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector512.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.16666578f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(0.5f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(1f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector512.Create(1f));
+                return global::System.Runtime.Intrinsics.X86.Avx512F.Scale(p, t - global::System.Runtime.Intrinsics.Vector512.Create(12583039f));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -870,6 +929,21 @@ partial class Outer
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f)), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<float> max, out global::System.Runtime.Intrinsics.Vector256<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(12583039f);
+            }
+
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Widen(global::System.Runtime.Intrinsics.Vector256<float> v)
@@ -885,10 +959,15 @@ partial class Outer
                 return global::System.Runtime.Intrinsics.Vector256.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector256<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias);
                 global::System.Runtime.Intrinsics.Vector256<float> k = t - bias;
@@ -902,6 +981,26 @@ partial class Outer
                 p = Mad(p, r * r, r + global::System.Runtime.Intrinsics.Vector256.Create(1f));
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt32(t), 23));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(12582913f)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F.VL is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> ExpScale(global::System.Runtime.Intrinsics.Vector256<float> u, global::System.Runtime.Intrinsics.Vector256<float> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931472f), global::System.Runtime.Intrinsics.Vector256.Create(8721788f)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<float> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias);
+                global::System.Runtime.Intrinsics.Vector256<float> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<float> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6933594f), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector256<float> p = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.0013926176f), r, global::System.Runtime.Intrinsics.Vector256.Create(0.008363173f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666556f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.16666578f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(0.5f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1f));
+                p = Mad(p, r, global::System.Runtime.Intrinsics.Vector256.Create(1f));
+                return global::System.Runtime.Intrinsics.X86.Avx512F.VL.Scale(p, t - global::System.Runtime.Intrinsics.Vector256.Create(12583039f));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -959,6 +1058,21 @@ partial class Outer
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f)), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<float> max, out global::System.Runtime.Intrinsics.Vector128<float> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 16384f)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.442695f), global::System.Runtime.Intrinsics.Vector128.Create(12583039f));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(12583039f);
+            }
+
             /// <summary>The sum of the two halves of a float vector, in double.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Widen(global::System.Runtime.Intrinsics.Vector128<float> v)
@@ -974,7 +1088,7 @@ partial class Outer
                 return global::System.Runtime.Intrinsics.Vector128.Narrow(lower / s, upper / s);
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<float> Exp(global::System.Runtime.Intrinsics.Vector128<float> u, global::System.Runtime.Intrinsics.Vector128<float> bias)
             {
@@ -1067,14 +1181,14 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector512<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
+                global::System.Runtime.Intrinsics.Vector512<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
                 global::System.Runtime.Intrinsics.Vector512<double> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<double> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<double> e2 = Exp(x2 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector512<double> sum = AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 / sum, ref y, 8);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e2 / sum, ref y, 9);
+                global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create(1d) / AllSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul))));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1 * scale, ref y, 8);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e2 * scale, ref y, 9);
             }
 
             /// <summary>Vector512 kernel for batches of rows of 17 values (1 rows per iteration, interleaved).</summary>
@@ -1101,14 +1215,14 @@ partial class Outer
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
+                    global::System.Runtime.Intrinsics.Vector512<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector512<double> shift_0);
                     global::System.Runtime.Intrinsics.Vector512<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector512<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector512<double> e2_0 = Exp(x2_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector512<double> sum_0 = AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 8);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e2_0 / sum_0, ref y, o0 + 9);
+                    global::System.Runtime.Intrinsics.Vector512<double> scale_0 = global::System.Runtime.Intrinsics.Vector512.Create(1d) / AllSum(e0_0 + e1_0 + (e2_0 & global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 8);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e2_0 * scale_0, ref y, o0 + 9);
                 }
 
                 for (; o < (nuint)input.Length; o += 17)
@@ -1140,7 +1254,7 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector256<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
+                global::System.Runtime.Intrinsics.Vector256<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector256<double> tail = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 13) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
@@ -1196,7 +1310,7 @@ partial class Outer
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 15) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
@@ -1325,12 +1439,26 @@ partial class Outer
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> AllMax(global::System.Runtime.Intrinsics.Vector512<double> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10));
+                    v = Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01));
+                    return Max(v, global::System.Runtime.Intrinsics.X86.Avx512F.Permute2x64(v, 0b0101_0101));
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalMax(v));
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> AllSum(global::System.Runtime.Intrinsics.Vector512<double> v)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b01_00_11_10);
+                    v = v + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(v, v, 0b10_11_00_01);
+                    return v + global::System.Runtime.Intrinsics.X86.Avx512F.Permute2x64(v, 0b0101_0101);
+                }
+
                 return global::System.Runtime.Intrinsics.Vector512.Create(HorizontalSum(v));
             }
 
@@ -1340,6 +1468,21 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector512<double> small = global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512.Abs(max), global::System.Runtime.Intrinsics.Vector512.Create(1048576d));
                 shift = global::System.Runtime.Intrinsics.Vector512.AndNot(max, small);
                 return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
+            }
+
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector512<double> max, out global::System.Runtime.Intrinsics.Vector512<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector512.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector512.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d);
             }
 
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
@@ -1376,10 +1519,15 @@ partial class Outer
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> Exp(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
@@ -1401,6 +1549,33 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.ShiftLeft(global::System.Runtime.Intrinsics.Vector512.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector512.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector512.LessThan(t, global::System.Runtime.Intrinsics.Vector512.Create(6755399441055745d)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<double> ExpScale(global::System.Runtime.Intrinsics.Vector512<double> u, global::System.Runtime.Intrinsics.Vector512<double> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx512F.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471805599453d), global::System.Runtime.Intrinsics.Vector512.Create(4682486076123968d)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector512<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector512.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector512<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector512<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector512.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector512<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector512<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector512<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector512.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector512<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector512<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector512.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector512.Create(2.7620075879983367E-07d));
+                global::System.Runtime.Intrinsics.Vector512<double> pR2 = r * r;
+                global::System.Runtime.Intrinsics.Vector512<double> p1_0 = Mad(p1, pR2, p0);
+                global::System.Runtime.Intrinsics.Vector512<double> p1_1 = Mad(p3, pR2, p2);
+                global::System.Runtime.Intrinsics.Vector512<double> pR4 = pR2 * pR2;
+                global::System.Runtime.Intrinsics.Vector512<double> p2_0 = Mad(p1_1, pR4, p1_0);
+                global::System.Runtime.Intrinsics.Vector512<double> pR8 = pR4 * pR4;
+                global::System.Runtime.Intrinsics.Vector512<double> p3_0 = Mad(p4, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector512<double> p = global::System.Runtime.Intrinsics.Vector512.Create(1d) + Mad(p3_0, pR2, r);
+                return global::System.Runtime.Intrinsics.X86.Avx512F.Scale(p, t - global::System.Runtime.Intrinsics.Vector512.Create(6755399441056767d));
             }
 
             /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
@@ -1492,6 +1667,21 @@ partial class Outer
                 return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector256<double> max, out global::System.Runtime.Intrinsics.Vector256<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector256.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector256.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector256<double> hi, global::System.Runtime.Intrinsics.Vector256<double> lo)
@@ -1526,10 +1716,15 @@ partial class Outer
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Exp(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias)
             {
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported)
+                {
+                    return ExpScale(u, bias);
+                }
+
                 // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
                 global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
                 global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
@@ -1551,6 +1746,33 @@ partial class Outer
                 global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.ShiftLeft(global::System.Runtime.Intrinsics.Vector256.AsInt64(t), 52));
                 return global::System.Runtime.Intrinsics.Vector256.AndNot(p * scale, global::System.Runtime.Intrinsics.Vector256.LessThan(t, global::System.Runtime.Intrinsics.Vector256.Create(6755399441055745d)));
+            }
+
+            /// <summary><c>Exp</c> where Avx512F.VL is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<double> ExpScale(global::System.Runtime.Intrinsics.Vector256<double> u, global::System.Runtime.Intrinsics.Vector256<double> bias)
+            {
+                u = global::System.Runtime.Intrinsics.X86.Avx.Max(Mad(bias, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471805599453d), global::System.Runtime.Intrinsics.Vector256.Create(4682486076123968d)), u);
+                // t = k - M + ExponentBias + MagicBase with k = round(u / ln 2): the low bits of t hold the biased exponent of 2^(k - M).
+                global::System.Runtime.Intrinsics.Vector256<double> t = Mad(u, global::System.Runtime.Intrinsics.Vector256.Create(1.4426950408889634d), bias);
+                global::System.Runtime.Intrinsics.Vector256<double> k = t - bias;
+                // r = u - k ln 2 in two steps (Cody-Waite), |r| <= ln(2) / 2.
+                global::System.Runtime.Intrinsics.Vector256<double> r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-0.6931471803691238d), u);
+                r = Mad(k, global::System.Runtime.Intrinsics.Vector256.Create(-1.9082149292705877E-10d), r);
+                global::System.Runtime.Intrinsics.Vector256<double> p0 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.16666666666666669d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.5000000000000001d));
+                global::System.Runtime.Intrinsics.Vector256<double> p1 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.008333333333330065d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.041666666666624164d));
+                global::System.Runtime.Intrinsics.Vector256<double> p2 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(0.00019841269863040545d), r, global::System.Runtime.Intrinsics.Vector256.Create(0.0013888888917196719d));
+                global::System.Runtime.Intrinsics.Vector256<double> p3 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.7557268480310024E-06d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.4801521322368692E-05d));
+                global::System.Runtime.Intrinsics.Vector256<double> p4 = Mad(global::System.Runtime.Intrinsics.Vector256.Create(2.5100375832561234E-08d), r, global::System.Runtime.Intrinsics.Vector256.Create(2.7620075879983367E-07d));
+                global::System.Runtime.Intrinsics.Vector256<double> pR2 = r * r;
+                global::System.Runtime.Intrinsics.Vector256<double> p1_0 = Mad(p1, pR2, p0);
+                global::System.Runtime.Intrinsics.Vector256<double> p1_1 = Mad(p3, pR2, p2);
+                global::System.Runtime.Intrinsics.Vector256<double> pR4 = pR2 * pR2;
+                global::System.Runtime.Intrinsics.Vector256<double> p2_0 = Mad(p1_1, pR4, p1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> pR8 = pR4 * pR4;
+                global::System.Runtime.Intrinsics.Vector256<double> p3_0 = Mad(p4, pR8, p2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> p = global::System.Runtime.Intrinsics.Vector256.Create(1d) + Mad(p3_0, pR2, r);
+                return global::System.Runtime.Intrinsics.X86.Avx512F.VL.Scale(p, t - global::System.Runtime.Intrinsics.Vector256.Create(6755399441056767d));
             }
 
             /// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>
@@ -1636,6 +1858,21 @@ partial class Outer
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<double> max, out global::System.Runtime.Intrinsics.Vector128<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector128<double> hi, global::System.Runtime.Intrinsics.Vector128<double> lo)
@@ -1670,7 +1907,7 @@ partial class Outer
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias)
             {

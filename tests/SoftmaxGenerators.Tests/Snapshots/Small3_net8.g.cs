@@ -117,10 +117,13 @@ namespace App
                 }
             }
 
+            /// <summary>Throws when the spans (equally long, not empty) overlap without being the same memory: -bytes &lt; offset &lt; bytes, offset not 0.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void CheckOverlap<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output)
             {
-                if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && offset != 0)
+                nint offset = global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                nuint bytes = (nuint)input.Length * (nuint)global::System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+                if (offset != 0 && unchecked((nuint)offset + bytes - 1 < (2 * bytes) - 1))
                 {
                     ThrowOverlap();
                 }
@@ -267,12 +270,12 @@ namespace App
                     return;
                 }
 
-                global::System.Runtime.Intrinsics.Vector128<double> vbias = RowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
+                global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 global::System.Runtime.Intrinsics.Vector128<double> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> e1 = Exp(x1 - shift, vbias);
-                global::System.Runtime.Intrinsics.Vector128<double> sum = AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0 / sum, ref y);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 / sum, ref y, 1);
+                global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d) / AllSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0 * scale, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1 * scale, ref y, 1);
             }
 
             /// <summary>Vector128 kernel for batches of rows of 3 values (1 rows per iteration, interleaved).</summary>
@@ -298,12 +301,12 @@ namespace App
                         continue;
                     }
 
-                    global::System.Runtime.Intrinsics.Vector128<double> vbias_0 = RowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<double> shift_0);
+                    global::System.Runtime.Intrinsics.Vector128<double> vbias_0 = UniformRowBias(max_0, out global::System.Runtime.Intrinsics.Vector128<double> shift_0);
                     global::System.Runtime.Intrinsics.Vector128<double> e0_0 = Exp(x0_0 - shift_0, vbias_0);
                     global::System.Runtime.Intrinsics.Vector128<double> e1_0 = Exp(x1_0 - shift_0, vbias_0);
-                    global::System.Runtime.Intrinsics.Vector128<double> sum_0 = AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_0 / sum_0, ref y, o0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_0 / sum_0, ref y, o0 + 1);
+                    global::System.Runtime.Intrinsics.Vector128<double> scale_0 = global::System.Runtime.Intrinsics.Vector128.Create(1d) / AllSum(e0_0 + (e1_0 & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e0_0 * scale_0, ref y, o0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e1_0 * scale_0, ref y, o0 + 1);
                 }
 
                 for (; o < (nuint)input.Length; o += 3)
@@ -438,6 +441,21 @@ namespace App
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(small, Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d)), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
             }
 
+            /// <summary><c>RowBias</c> of a maximum that is the same in every lane, chosen by a scalar test: a predicted branch, so the
+            /// exponentials do not wait for a vector compare and select (the usual row takes shift = 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<double> UniformRowBias(global::System.Runtime.Intrinsics.Vector128<double> max, out global::System.Runtime.Intrinsics.Vector128<double> shift)
+            {
+                if (global::System.Math.Abs(global::System.Runtime.Intrinsics.Vector128.ToScalar(max)) < 1048576d)
+                {
+                    shift = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    return Mad(max, global::System.Runtime.Intrinsics.Vector128.Create(-1.4426950408889634d), global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d));
+                }
+
+                shift = max;
+                return global::System.Runtime.Intrinsics.Vector128.Create(6755399441056767d);
+            }
+
             /// <summary>Σ hi + Σ lo over the lanes, the hi lanes summed with Neumaier compensation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double CompensatedSum(global::System.Runtime.Intrinsics.Vector128<double> hi, global::System.Runtime.Intrinsics.Vector128<double> lo)
@@ -472,7 +490,7 @@ namespace App
                 sum = next;
             }
 
-            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number, NaN stays NaN.</summary>
+            /// <summary>exp(u) 2^-M for the row bias of <c>RowBias</c>: +0 where the result is not a normal number (with AVX-512: far below the smallest normal), NaN stays NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Exp(global::System.Runtime.Intrinsics.Vector128<double> u, global::System.Runtime.Intrinsics.Vector128<double> bias)
             {
