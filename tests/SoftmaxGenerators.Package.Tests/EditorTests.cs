@@ -23,31 +23,8 @@ namespace SoftmaxGenerators.Package.Tests;
 [Collection(PackageCollection.Name)]
 public class EditorTests(PackageFixture package, ITestOutputHelper log)
 {
-    private const string Naive = """
-        using System;
-
-        public static class Program
-        {
-            public static double[] Softmax(double[] logits)
-            {
-                double sum = 0;
-                for (int i = 0; i < logits.Length; i++)
-                {
-                    sum += Math.Exp(logits[i]);
-                }
-
-                var result = new double[logits.Length];
-                for (int i = 0; i < logits.Length; i++)
-                {
-                    result[i] = Math.Exp(logits[i]) / sum;
-                }
-
-                return result;
-            }
-
-            public static void Main() => Console.WriteLine(Softmax(new double[] { 1, 2 })[0]);
-        }
-        """;
+    /// <summary>The naive code the package tests build (a Program with a naive softmax, LINQ softmax and log-sum-exp).</summary>
+    private static readonly string Naive = PackageTests.NaiveCode;
 
     [Fact]
     public void A_language_server_shows_SMX0001_in_the_open_file()
@@ -89,9 +66,10 @@ public class EditorTests(PackageFixture package, ITestOutputHelper log)
         }
 
         log.WriteLine($"after {clock.Elapsed.TotalSeconds:0.0} s: " + items.ToJsonString());
-        JsonNode smx = Assert.Single(items, i => (string?)i!["code"] == "SMX0001")!;
-        Assert.Equal(9, (int)smx["range"]!["start"]!["line"]!); // sum += Math.Exp(logits[i]); (0-based line)
-        Assert.Equal(19, (int)smx["range"]!["start"]!["character"]!);
+        // On the exponential of the loop that sums them (the file's first Math.Exp(logits[i])).
+        (int line, int character) = PositionOf(Naive, "Math.Exp(logits[i]);");
+        JsonNode smx = Assert.Single(items, i => (string?)i!["code"] == "SMX0001"
+            && (int)i["range"]!["start"]!["line"]! == line && (int)i["range"]!["start"]!["character"]! == character)!;
         Assert.Contains("without subtracting the maximum", (string)smx["message"]!);
 
         JsonNode? actions = server.Request("textDocument/codeAction", new JsonObject
@@ -103,7 +81,23 @@ public class EditorTests(PackageFixture package, ITestOutputHelper log)
         log.WriteLine("code actions at the diagnostic: " + string.Join("; ", actions?.AsArray().Select(a => (string?)a!["title"]) ?? []));
     }
 
-    /// <summary>A minimal LSP client over the server's standard input and output (JSON-RPC with Content-Length headers).</summary>
+    /// <summary>The 0-based line and character of the first occurrence of <paramref name="text"/>, as LSP counts them.</summary>
+    private static (int Line, int Character) PositionOf(string source, string text)
+    {
+        string[] lines = source.Replace("\r\n", "\n").Split('\n');
+        for (int line = 0; line < lines.Length; line++)
+        {
+            int character = lines[line].IndexOf(text, StringComparison.Ordinal);
+            if (character >= 0)
+            {
+                return (line, character);
+            }
+        }
+
+        throw new ArgumentException(text + " is not in the source");
+    }
+
+        /// <summary>A minimal LSP client over the server's standard input and output (JSON-RPC with Content-Length headers).</summary>
     private sealed class LanguageServer : IDisposable
     {
         private readonly Process _process;

@@ -103,33 +103,21 @@ internal sealed partial class ValueBounds
             root = parent;
         }
 
-        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(root))
+        foreach (IOperation written in OperationHelpers.WriteTargets(root))
         {
-            IOperation? target = node switch
-            {
-                IAssignmentOperation assignment => assignment.Target,
-                IIncrementOrDecrementOperation increment => increment.Target,
-                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
-                _ => null,
-            };
-            if (target is null)
-            {
-                continue;
-            }
-
-            target = OperationHelpers.Unwrap(target);
+            IOperation target = OperationHelpers.Unwrap(written);
             if (target is IArrayElementReferenceOperation element)
             {
                 target = OperationHelpers.Unwrap(element.ArrayReference);
             }
 
-            ISymbol? written = target switch
+            ISymbol? symbol = target switch
             {
                 IFieldReferenceOperation field => field.Field,
                 IPropertyReferenceOperation property => property.Property,
                 _ => null,
             };
-            if (SymbolEqualityComparer.Default.Equals(written, member))
+            if (SymbolEqualityComparer.Default.Equals(symbol, member))
             {
                 return true;
             }

@@ -584,20 +584,8 @@ internal static class LogisticMatcher
 
     private static bool WritesAny(IOperation operation, HashSet<ISymbol> symbols)
     {
-        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(operation))
+        foreach (IOperation target in OperationHelpers.WriteTargets(operation))
         {
-            IOperation? target = node switch
-            {
-                IAssignmentOperation assignment => assignment.Target,
-                IIncrementOrDecrementOperation increment => increment.Target,
-                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
-                _ => null,
-            };
-            if (target is null)
-            {
-                continue;
-            }
-
             foreach (IOperation written in OperationHelpers.DescendantsAndSelf(target))
             {
                 if (OperationHelpers.ReferencedSymbol(written) is { } symbol && symbols.Contains(symbol))

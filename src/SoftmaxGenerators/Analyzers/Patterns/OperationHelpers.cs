@@ -277,6 +277,26 @@ internal static class OperationHelpers
         }
     }
 
+    /// <summary>The targets written anywhere in <paramref name="operation"/>: of assignments (simple, compound,
+    /// deconstruction), increments and decrements, and arguments passed by <c>ref</c> or <c>out</c>.</summary>
+    public static IEnumerable<IOperation> WriteTargets(IOperation operation)
+    {
+        foreach (IOperation node in DescendantsAndSelf(operation))
+        {
+            IOperation? target = node switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+            if (target is not null)
+            {
+                yield return target;
+            }
+        }
+    }
+
     public static IEnumerable<IOperation> DescendantsAndSelf(IOperation operation)
     {
         var stack = new Stack<IOperation>(16);

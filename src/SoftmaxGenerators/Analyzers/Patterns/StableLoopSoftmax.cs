@@ -340,17 +340,9 @@ internal sealed class StableLoopSoftmax
 
     private static bool Writes(IOperation operation, ILocalSymbol local)
     {
-        foreach (IOperation node in OperationHelpers.DescendantsAndSelf(operation))
+        foreach (IOperation target in OperationHelpers.WriteTargets(operation))
         {
-            IOperation? target = node switch
-            {
-                ISimpleAssignmentOperation assignment => assignment.Target,
-                ICompoundAssignmentOperation compound => compound.Target,
-                IIncrementOrDecrementOperation increment => increment.Target,
-                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
-                _ => null,
-            };
-            if (target is not null && IsLocal(target, local))
+            if (IsLocal(target, local))
             {
                 return true;
             }
