@@ -19,7 +19,7 @@ namespace SoftmaxGenerators.Generator;
 /// M = round(max / ln 2) folded into the magic-bias constant; two-constant
 /// Cody-Waite reduction, a polynomial, and 2^(k - M) rebuilt in the exponent bits; below the smallest normal it is +0.
 /// With AVX-512 (Vector512; Vector256 with AVX-512VL) 2^(k - M) is applied by <c>Avx512F.Scale</c> instead
-/// (<see cref="EmitScaleExp"/>).</para>
+/// (<see cref="ExpEmitter"/>).</para>
 /// </remarks>
 internal sealed partial class KernelEmitter
 {
@@ -43,18 +43,22 @@ internal sealed partial class KernelEmitter
     /// <summary>The name suffix of the three-pass kernel that a two-pass kernel falls back to.</summary>
     private const string ThreePassSuffix = "ThreePass";
 
-    private const string Avx = "global::System.Runtime.Intrinsics.X86.Avx";
+    internal const string Avx = "global::System.Runtime.Intrinsics.X86.Avx";
     private const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
-    private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
-    private const string NoInline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
+    internal const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+    internal const string NoInline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
 
     private readonly IndentedWriter _w;
     private readonly TargetCapabilities _capabilities;
+    private readonly ExpEmitter _exp;
+    private readonly VectorHelpersEmitter _helpers;
 
     public KernelEmitter(IndentedWriter writer, TargetCapabilities capabilities)
     {
         _w = writer;
         _capabilities = capabilities;
+        _exp = new ExpEmitter(writer, capabilities);
+        _helpers = new VectorHelpersEmitter(writer, capabilities, _exp);
     }
 
     public static string KernelName(Lane lane, int length, bool accurate) =>
@@ -63,7 +67,7 @@ internal sealed partial class KernelEmitter
     /// <summary>The scalar kernel is shared by both precisions: it always works in double with compensated sums.</summary>
     private static string ScalarName(Lane lane, int length) => KernelName(lane, length, accurate: false) + "Scalar";
 
-    private static string Lit(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Lit(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The widths usable for rows of <paramref name="length"/> elements, widest first.</summary>
     private List<Width> WidthsFor(Lane lane, int length)
@@ -159,11 +163,11 @@ internal sealed partial class KernelEmitter
                 }
             }
 
-            EmitInfinityRow(lane);
+            _helpers.EmitInfinityRow(lane);
             if (!lane.IsSingle)
             {
                 // The scalar kernels of both element types work in double.
-                EmitRowBiasHelper(lane);
+                _helpers.EmitRowBiasHelper(lane);
             }
 
             // Horizontal reductions of wide vectors go through the narrower ones.
@@ -179,11 +183,11 @@ internal sealed partial class KernelEmitter
 
             foreach (Width width in new[] { Width.Vector512, Width.Vector256, Width.Vector128 }.Where(usedWidths.Contains))
             {
-                EmitVectorHelpers(lane, width);
+                _helpers.EmitVectorHelpers(lane, width);
             }
         }
 
-        EmitScalarExp();
+        _exp.EmitScalarExp();
         _w.Close();
     }
 

@@ -5,10 +5,26 @@ using SoftmaxGenerators.Model;
 
 namespace SoftmaxGenerators.Generator;
 
-/// <summary>The exponential: the vector kernels (Fast and Accurate, with vscalef on AVX-512), argument reduction, polynomial evaluation, and the scalar one.</summary>
-internal sealed partial class KernelEmitter
+/// <summary>
+/// The exponential unit of the kernels class: the vector exponentials (Fast and Accurate, with vscalef on AVX-512),
+/// argument reduction, polynomial evaluation, and the scalar one. Every kernel shape calls the helpers it emits.
+/// </summary>
+internal sealed class ExpEmitter
 {
-    private void EmitVectorExp(Lane lane, Width width)
+    private readonly IndentedWriter _w;
+    private readonly TargetCapabilities _capabilities;
+
+    public ExpEmitter(IndentedWriter writer, TargetCapabilities capabilities)
+    {
+        _w = writer;
+        _capabilities = capabilities;
+    }
+
+    private static string Inline => KernelEmitter.Inline;
+
+    private static string Lit(int value) => KernelEmitter.Lit(value);
+
+    public void EmitVectorExp(Lane lane, Width width)
     {
         string v = width.Of(lane);
         string c = width.Class;
@@ -124,7 +140,7 @@ internal sealed partial class KernelEmitter
     /// The accurate double exponential: as <c>Exp</c>, but the last step 1 + q is split into hi + lo (Fast2Sum), so
     /// the rounding of the result is known and can be carried into the sum and the division.
     /// </summary>
-    private void EmitVectorExpAccurate(Width width)
+    public void EmitVectorExpAccurate(Width width)
     {
         Lane lane = Lane.Double;
         string v = width.Of(lane);
@@ -198,7 +214,7 @@ internal sealed partial class KernelEmitter
         return terms[0];
     }
 
-    private void EmitScalarExp()
+    public void EmitScalarExp()
     {
         Lane d = Lane.Double;
         _w.Line("/// <summary>exp(u) 2^-M in double precision for the row bias of <c>DoubleRowBias</c>: +0 where the result is not a normal double.</summary>");

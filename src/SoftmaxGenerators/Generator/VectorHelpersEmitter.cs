@@ -5,16 +5,39 @@ using SoftmaxGenerators.Model;
 
 namespace SoftmaxGenerators.Generator;
 
-/// <summary>The per-width helpers every kernel calls: maxima and sums across lanes, the row bias, the +∞ row, masks and fused multiply-adds.</summary>
-internal sealed partial class KernelEmitter
+/// <summary>
+/// The per-width helpers of the kernels class that every kernel shape calls: maxima and sums across lanes, the row bias,
+/// the +∞ row, masks and fused multiply-adds (one set per width, with the ISA-specific instructions behind their
+/// IsSupported checks), and the exponential through <see cref="ExpEmitter"/>.
+/// </summary>
+internal sealed class VectorHelpersEmitter
 {
+    private readonly IndentedWriter _w;
+    private readonly TargetCapabilities _capabilities;
+    private readonly ExpEmitter _exp;
+
+    public VectorHelpersEmitter(IndentedWriter writer, TargetCapabilities capabilities, ExpEmitter exp)
+    {
+        _w = writer;
+        _capabilities = capabilities;
+        _exp = exp;
+    }
+
+    private static string Inline => KernelEmitter.Inline;
+
+    private static string NoInline => KernelEmitter.NoInline;
+
+    private static string Avx => KernelEmitter.Avx;
+
+    private static string Lit(int value) => KernelEmitter.Lit(value);
+
     /// <summary>
     /// Emits <c>{Lane}RowBias(max, out shift)</c>: returns MagicBase + ExponentBias - M, M = round(max / ln 2), so that
     /// <c>t = x * log2(e) + bias</c> rounds to k - M + ExponentBias in its low bits. When |max| is too large for that
     /// rounding, the row is shifted by its maximum first (x - max is then exact for every element that matters,
     /// by Sterbenz's lemma) and M is 0.
     /// </summary>
-    private void EmitRowBiasHelper(Lane lane)
+    public void EmitRowBiasHelper(Lane lane)
     {
         string t = lane.Keyword;
         _w.Line($"/// <summary>The magic-bias constant of a row with this maximum, and the shift to subtract first.</summary>");
@@ -31,7 +54,7 @@ internal sealed partial class KernelEmitter
         _w.Line();
     }
 
-    private void EmitInfinityRow(Lane lane)
+    public void EmitInfinityRow(Lane lane)
     {
         string t = lane.Keyword;
         _w.Line("/// <summary>The row maximum is +∞: the +∞ entries share the mass equally, the others get 0; NaN anywhere gives NaN.</summary>");
@@ -57,7 +80,7 @@ internal sealed partial class KernelEmitter
         _w.Line();
     }
 
-    private void EmitVectorHelpers(Lane lane, Width width)
+    public void EmitVectorHelpers(Lane lane, Width width)
     {
         string v = width.Of(lane);
         string c = width.Class;
@@ -180,10 +203,10 @@ internal sealed partial class KernelEmitter
             _w.Line();
         }
 
-        EmitVectorExp(lane, width);
+        _exp.EmitVectorExp(lane, width);
         if (!lane.IsSingle)
         {
-            EmitVectorExpAccurate(width);
+            _exp.EmitVectorExpAccurate(width);
         }
     }
 
