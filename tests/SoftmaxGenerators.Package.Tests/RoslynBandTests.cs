@@ -116,7 +116,7 @@ public class RoslynBandTests(PackageFixture package, ITestOutputHelper log)
         return 0;
         """;
 
-    private static readonly string HostProject = """
+    private const string HostProject = """
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
             <TargetFramework>net10.0</TargetFramework>

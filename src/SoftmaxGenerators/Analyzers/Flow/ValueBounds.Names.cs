@@ -36,13 +36,9 @@ internal sealed partial class ValueBounds
             IParameterReferenceOperation parameter when LinqSource(parameter) is { } source => OperationHelpers.Unwrap(source),
             var other => other,
         };
-        ISymbol? symbol = member switch
-        {
-            IFieldReferenceOperation field => field.Field,
-            IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
-            _ => null,
-        };
-        return symbol is not null && IsFloatingOrFloatingArray(symbol) && IsProbabilityName(symbol.Name) && !WrittenInBody(symbol, read)
+        // Locals and parameters are left to their definitions; IsFloatingOrFloatingArray takes fields and properties only.
+        return OperationHelpers.VariableOf(member) is { } symbol
+            && IsProbabilityName(symbol.Name) && IsFloatingOrFloatingArray(symbol) && !WrittenInBody(symbol, read)
             ? s_probabilityOrLog
             : Interval.Top;
     }
@@ -78,7 +74,7 @@ internal sealed partial class ValueBounds
 
     /// <summary>The range of a call of a method named as a probability (<c>GetLogConditionalProbability(...)</c>).</summary>
     private static Interval NamedProbability(IInvocationOperation invocation) =>
-        IsFloating(invocation.TargetMethod.ReturnType) && IsProbabilityName(invocation.TargetMethod.Name) ? s_probabilityOrLog : Interval.Top;
+        IsProbabilityName(invocation.TargetMethod.Name) && IsFloating(invocation.TargetMethod.ReturnType) ? s_probabilityOrLog : Interval.Top;
 
     private static bool IsFloatingOrFloatingArray(ISymbol symbol)
     {
@@ -111,13 +107,7 @@ internal sealed partial class ValueBounds
                 target = OperationHelpers.Unwrap(element.ArrayReference);
             }
 
-            ISymbol? symbol = target switch
-            {
-                IFieldReferenceOperation field => field.Field,
-                IPropertyReferenceOperation property => property.Property,
-                _ => null,
-            };
-            if (SymbolEqualityComparer.Default.Equals(symbol, member))
+            if (SymbolEqualityComparer.Default.Equals(OperationHelpers.VariableOf(target), member))
             {
                 return true;
             }

@@ -87,11 +87,8 @@ internal static class GeneratedSoftmaxCandidates
         return type;
     }
 
-#if ROSLYN4_8_OR_GREATER
-    private static bool IsFileLocal(TypeDeclarationSyntax declaration) => declaration.Modifiers.Any(SyntaxKind.FileKeyword);
-#else
-    // The 4.3 band also runs in compilers 4.4-4.7, which have file-local types but the 4.3 API has no SyntaxKind for
-    // the modifier: it is recognized by its text, which only the keyword has in a modifier list.
+    // A file-local type (C# 11). Recognized by the modifier's text, which only the keyword has in a modifier list: the
+    // Roslyn 4.3 band, which compilers 4.4-4.7 load, has no SyntaxKind for it.
     private static bool IsFileLocal(TypeDeclarationSyntax declaration)
     {
         foreach (SyntaxToken modifier in declaration.Modifiers)
@@ -104,7 +101,6 @@ internal static class GeneratedSoftmaxCandidates
 
         return false;
     }
-#endif
 
     /// <summary>Whether the compilation can use generated kernels: the attribute is referenced and the generator would run.</summary>
     public static bool CanGenerate(Compilation compilation) =>

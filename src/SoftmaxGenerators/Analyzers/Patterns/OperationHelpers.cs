@@ -236,7 +236,7 @@ internal static class OperationHelpers
     }
 
     /// <summary>The local, parameter, field or (non-indexer) property that this one node reads, if any.</summary>
-    private static ISymbol? VariableOf(IOperation node) => node switch
+    public static ISymbol? VariableOf(IOperation node) => node switch
     {
         ILocalReferenceOperation local => local.Local,
         IParameterReferenceOperation parameter => parameter.Parameter,
