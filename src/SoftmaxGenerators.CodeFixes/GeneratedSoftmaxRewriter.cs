@@ -237,7 +237,7 @@ internal static class GeneratedSoftmaxRewriter
                 continue;
             }
 
-            SoftmaxUsageRules.AttributeInfo match = existing.FirstOrDefault(a => a.Length == site.Length && !a.Accurate && SoftmaxUsageRules.IsValidMethodName(a.MethodName));
+            SoftmaxUsageRules.AttributeInfo match = existing.FirstOrDefault(a => a.Length == site.Length && !a.Accurate && (a.Functions & Model.LayerFunctions.Softmax) != 0 && SoftmaxUsageRules.IsValidMethodName(a.MethodName));
             if (match.Data is not null)
             {
                 names[site.Length] = match.MethodName!;
@@ -402,7 +402,7 @@ internal static class GeneratedSoftmaxRewriter
         {
             if (attribute.MethodName is { } name)
             {
-                taken.UnionWith(SoftmaxUsageRules.GeneratedNames(name));
+                taken.UnionWith(SoftmaxUsageRules.GeneratedNames(name, attribute.Functions));
             }
         }
 

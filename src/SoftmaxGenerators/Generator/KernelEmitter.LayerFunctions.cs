@@ -55,6 +55,16 @@ internal sealed partial class KernelEmitter
         }
     }
 
+    /// <summary>
+    /// For a run-time length, the shortest row a width's kernel takes: one vector, except Vector512 for double rows of
+    /// at most two such vectors, where the Vector256 kernel measured faster (as for the fixed lengths, <c>WidthsFor</c>).
+    /// </summary>
+    internal static int RuntimeMinimum(Lane lane, Width width) =>
+        !lane.IsSingle && width == Width.Vector512 ? (2 * width.Lanes(lane)) + 1 : width.Lanes(lane);
+
+    private static string RuntimeCondition(Lane lane, int length, Width width, LayerKernel kernel) =>
+        length == 0 ? $" && {kernel.Arguments.Split(',')[0]}.Length >= {Lit(RuntimeMinimum(lane, width))}" : string.Empty;
+
     private static string LayerName(Lane lane, int length, bool accurate, LayerKernel kernel) => KernelName(lane, length, accurate) + kernel.Suffix;
 
     /// <summary>The scalar kernel of a layer function: one per element type, for every row length.</summary>
@@ -63,12 +73,18 @@ internal sealed partial class KernelEmitter
     private void EmitLayerFunction(Lane lane, int length, bool accurate, Width width, LayerKernel kernel)
     {
         string t = lane.Keyword;
-        string P(string pass) => PassName(lane, length, accurate, pass, width);
+        // A pass's call up to its first argument: the run-time length n first where the row length is not constant.
+        string C(string pass) => PassName(lane, length, accurate, pass, width) + "(" + LengthArgument(length);
         string Ref(string span) => $"ref {MemoryMarshal}.GetReference({span})";
         string scalar = $"{LayerScalarName(lane, kernel)}({kernel.Arguments})";
         string log = "global::System.Math.Log(sum)";
         _w.Line($"/// <summary>{width.Name} {kernel.Suffix} kernel for rows of {Lit(length)} values{(accurate ? " (accurate)" : string.Empty)}; rows whose maximum is not finite go to the scalar kernel.</summary>");
         _w.Open($"private static {kernel.Returns(lane)} {LayerName(lane, length, accurate, kernel)}{width.Name}({kernel.Parameters(lane)})");
+        if (length == 0)
+        {
+            _w.Line($"nuint n = (nuint){kernel.Arguments.Split(',')[0]}.Length;");
+        }
+
         void Special(bool returns)
         {
             _w.Open($"if (!(max > {t}.NegativeInfinity && max < {t}.PositiveInfinity))");
@@ -89,19 +105,19 @@ internal sealed partial class KernelEmitter
         if (kernel == LayerKernel.LogSoftmax)
         {
             _w.Line($"ref {t} x = {Ref("input")};");
-            _w.Line($"double sum = {P(LayerCore.Sum.Name)}(ref x, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.Sum.Name)}ref x, out {t} max);");
             Special(returns: false);
-            _w.Line($"{P(LayerPlan.LogShift)}(ref x, {Ref("output")}, max, ({t}){log});");
+            _w.Line($"{C(LayerPlan.LogShift)}ref x, {Ref("output")}, max, ({t}){log});");
         }
         else if (kernel == LayerKernel.LogSumExp)
         {
-            _w.Line($"double sum = {P(LayerCore.Sum.Name)}({Ref("input")}, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.Sum.Name)}{Ref("input")}, out {t} max);");
             Special(returns: true);
             _w.Line($"return ({t})(max + {log});");
         }
         else if (kernel == LayerKernel.CrossEntropyLabel)
         {
-            _w.Line($"double sum = {P(LayerCore.Sum.Name)}({Ref("logits")}, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.Sum.Name)}{Ref("logits")}, out {t} max);");
             Special(returns: true);
             _w.Line($"return {log} - ((double)logits[label] - max);");
         }
@@ -110,9 +126,9 @@ internal sealed partial class KernelEmitter
             _w.Line("// Read before the gradient, which may be the same memory, is written.");
             _w.Line("double logit = logits[label];");
             _w.Line($"ref {t} g = {Ref("gradient")};");
-            _w.Line($"double sum = {P(LayerCore.SumStore.Name)}({Ref("logits")}, ref g, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.SumStore.Name)}{Ref("logits")}, ref g, out {t} max);");
             Special(returns: true);
-            _w.Line($"{P(LayerPlan.Scale)}(ref g, sum, weight);");
+            _w.Line($"{C(LayerPlan.Scale)}ref g, sum, weight);");
             _w.Line("gradient[label] -= weight;");
             _w.Line($"return {log} - (logit - max);");
         }
@@ -126,14 +142,14 @@ internal sealed partial class KernelEmitter
             }
 
             _w.Line(gradient
-                ? $"double sum = {P(LayerCore.SumStore.Name)}(ref x, ref g, out {t} max);"
-                : $"double sum = {P(LayerCore.Sum.Name)}(ref x, out {t} max);");
+                ? $"double sum = {C(LayerCore.SumStore.Name)}ref x, ref g, out {t} max);"
+                : $"double sum = {C(LayerCore.Sum.Name)}ref x, out {t} max);");
             Special(returns: true);
             _w.Line($"ref {t} t = {Ref("targets")};");
-            _w.Line($"double dot = {P(LayerPlan.TargetDot)}(ref x, ref t, max, out double targetSum);");
+            _w.Line($"double dot = {C(LayerPlan.TargetDot)}ref x, ref t, max, out double targetSum);");
             if (gradient)
             {
-                _w.Line($"{P(LayerPlan.Gradient)}(ref g, ref t, ({t})(weight * targetSum / sum), weight);");
+                _w.Line($"{C(LayerPlan.Gradient)}ref g, ref t, ({t})(weight * targetSum / sum), weight);");
             }
 
             _w.Line($"return ({log} * targetSum) - dot;");
@@ -142,15 +158,22 @@ internal sealed partial class KernelEmitter
         {
             _w.Line($"ref {t} y = {Ref("probabilities")};");
             _w.Line($"ref {t} dy = {Ref("outputGradient")};");
-            _w.Line($"double dot = {P(LayerPlan.Dot)}(ref y, ref dy);");
-            _w.Line($"{P(LayerPlan.BackwardStore)}(ref y, ref dy, {Ref("inputGradient")}, ({t})dot);");
+            _w.Line($"double dot = {C(LayerPlan.Dot)}ref y, ref dy);");
+            _w.Line($"{C(LayerPlan.BackwardStore)}ref y, ref dy, {Ref("inputGradient")}, ({t})dot);");
+        }
+        else if (kernel == LayerKernel.Softmax)
+        {
+            _w.Line($"ref {t} y = {Ref("output")};");
+            _w.Line($"double sum = {C(LayerCore.SoftmaxStore.Name)}{Ref("input")}, ref y, out {t} max);");
+            Special(returns: false);
+            _w.Line($"{C(LayerPlan.Scale)}ref y, sum, {lane.Literal(1)});");
         }
         else
         {
             _w.Line($"ref {t} y = {Ref("output")};");
-            _w.Line($"double sum = {P(LayerCore.ScaledStore.Name)}({Ref("input")}, ref y, scale, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.ScaledStore.Name)}{Ref("input")}, ref y, scale, out {t} max);");
             Special(returns: false);
-            _w.Line($"{P(LayerPlan.Scale)}(ref y, sum, {lane.Literal(1)});");
+            _w.Line($"{C(LayerPlan.Scale)}ref y, sum, {lane.Literal(1)});");
         }
 
         _w.Close();
@@ -180,7 +203,7 @@ internal sealed partial class KernelEmitter
         _w.Open($"internal static {kernel.Returns(lane)} {LayerName(lane, length, accurate, kernel)}({kernel.Parameters(lane)})");
         foreach (Width width in widths)
         {
-            _w.Open($"if ({Accelerated(width)})");
+            _w.Open($"if ({Accelerated(width)}{RuntimeCondition(lane, length, width, kernel)})");
             EmitLayerCall(lane, length, accurate, kernel, width);
             _w.Close();
             _w.Line();
@@ -199,7 +222,7 @@ internal sealed partial class KernelEmitter
         _w.Open($"internal static {kernel.Returns(lane)} {name}Width(int width, {kernel.Parameters(lane)})");
         foreach (Width? width in new List<Width?>(widths) { null })
         {
-            _w.Open($"if (width == {Bits(width)})");
+            _w.Open($"if (width == {Bits(width)}{(width is null ? string.Empty : RuntimeCondition(lane, length, width, kernel))})");
             EmitLayerCall(lane, length, accurate, kernel, width);
             _w.Close();
             _w.Line();
@@ -249,6 +272,20 @@ internal sealed partial class KernelEmitter
         _w.Close();
         _w.Close();
         _w.Line();
+        _w.Line(Inline);
+        _w.Open("internal static void CheckNotEmpty(int length, string parameterName)");
+        _w.Open("if (length == 0)");
+        _w.Line("ThrowEmpty(parameterName);");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+        _w.Line(Inline);
+        _w.Open("internal static void CheckRowLength(int rowLength)");
+        _w.Open("if (rowLength < 1)");
+        _w.Line("ThrowRowLength(rowLength);");
+        _w.Close();
+        _w.Close();
+        _w.Line();
         _w.Line("/// <summary>Throws when the spans overlap without being the same memory.</summary>");
         _w.Line(Inline);
         _w.Open("internal static void CheckOverlapOf<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output, string parameterName)");
@@ -284,6 +321,12 @@ internal sealed partial class KernelEmitter
             $"\"The length must be a positive multiple of the row length \" + rowLength.ToString({invariant}) + \", but it is \" + length.ToString({invariant}) + \".\", parameterName");
         EmitThrow("ThrowSameLength(int length, int expected, string parameterName)",
             $"\"The span must hold \" + expected.ToString({invariant}) + \" values, but it holds \" + length.ToString({invariant}) + \".\", parameterName");
+        EmitThrow("ThrowEmpty(string parameterName)", "\"The span must hold at least one value.\", parameterName");
+        _w.Line(NoInline);
+        _w.Open("private static void ThrowRowLength(int rowLength)");
+        _w.Line("throw new global::System.ArgumentOutOfRangeException(\"rowLength\", rowLength, \"The row length must be at least 1.\");");
+        _w.Close();
+        _w.Line();
         EmitThrow("ThrowOverlapOf(string parameterName)",
             "\"The span overlaps an input in a way this method does not allow (see its documentation).\", parameterName");
         _w.Line(NoInline);

@@ -50,7 +50,7 @@ internal sealed partial class KernelEmitter
         _w.Close();
         _w.Line();
 
-        bool softmaxInto = (functions & (LayerFunctions.CrossEntropy | LayerFunctions.Temperature)) != 0;
+        bool softmaxInto = (functions & (LayerFunctions.Softmax | LayerFunctions.CrossEntropy | LayerFunctions.Temperature)) != 0;
         if (softmaxInto)
         {
             _w.Line("/// <summary>");
@@ -74,7 +74,11 @@ internal sealed partial class KernelEmitter
         {
             _w.Line($"/// <summary>The scalar {kernel.Suffix} kernel, in double, with every special value.</summary>");
             _w.Open($"private static {kernel.Returns(lane)} {LayerScalarName(lane, kernel)}({kernel.Parameters(lane)})");
-            if (kernel == LayerKernel.LogSoftmax)
+            if (kernel == LayerKernel.Softmax)
+            {
+                _w.Line($"{lane.Name}LayerSoftmaxInto(input, output, 1d, 1d, default({rs}), 0d, -1);");
+            }
+            else if (kernel == LayerKernel.LogSoftmax)
             {
                 _w.Line($"double sum = {lane.Name}LayerSum(input, 1d, out double max, out bool nan, out int infinities);");
                 _w.Line("double log = global::System.Math.Log(sum);");

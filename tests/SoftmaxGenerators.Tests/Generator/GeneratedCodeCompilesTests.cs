@@ -35,6 +35,11 @@ public class GeneratedCodeCompilesTests
             [Softmax(1000, MethodName = "PreciseVocabulary", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
             public static partial class Layers { }
 
+            [Softmax]
+            [Softmax(MethodName = "Precise", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
+            [Softmax(MethodName = "Policy", Functions = SoftmaxFunctions.All)]
+            public static partial class AnyLength { }
+
             public partial class Outer
             {
                 [Softmax(8)]

@@ -18,7 +18,7 @@ public class SnapshotTests
     private static readonly TargetCapabilities Net8 = Net10 with { HasMaxNative = false, LanguageVersion = 1200 };
     private static readonly TargetCapabilities NetStandard = new(HasSpan: true, HasVector128: false, HasVector256: false, HasVector512: false, HasMaxNative: false, LanguageVersion: 703);
 
-    public static TheoryData<string> Cases => new() { "Digits10_net10", "Small3_net8", "Loop1000_net10", "TwoHeads_netstandard", "Nested_global_net10", "Accurate_10_and_1000_net10", "Hooks_10_and_3_net10", "Layer_10_net10", "Layer_3_netstandard" };
+    public static TheoryData<string> Cases => new() { "Digits10_net10", "Small3_net8", "Loop1000_net10", "TwoHeads_netstandard", "Nested_global_net10", "Accurate_10_and_1000_net10", "Hooks_10_and_3_net10", "Layer_10_net10", "Layer_3_netstandard", "Runtime_net10", "Runtime_netstandard" };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -33,6 +33,8 @@ public class SnapshotTests
             "Accurate_10_and_1000_net10" => (Model("App", new[] { ("partial class", "Precise") }, (10, "Softmax", true), (1000, "Large", true), (10, "Fast", false)), Net10),
             "Hooks_10_and_3_net10" => (Model("App", new[] { ("partial class", "Hooked") }, (10, "Softmax"), (3, "Three")), Net10),
             "Layer_10_net10" => (LayerModel(new KernelRequest(10, "Softmax", false, LayerFunctions.All)), Net10),
+            "Runtime_net10" => (LayerModel(new KernelRequest(0, "Softmax")), Net10),
+            "Runtime_netstandard" => (LayerModel(new KernelRequest(0, "Softmax", true, LayerFunctions.Softmax | LayerFunctions.LogSumExp)), NetStandard),
             "Layer_3_netstandard" => (LayerModel(new KernelRequest(3, "Head", true, LayerFunctions.LogSoftmax | LayerFunctions.CrossEntropy)), NetStandard),
             _ => (Model(null, new[] { ("partial class", "Outer"), ("ref partial struct", "Inner") }, (17, "Softmax")), Net10),
         };

@@ -815,6 +815,24 @@ namespace App
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            internal static void CheckNotEmpty(int length, string parameterName)
+            {
+                if (length == 0)
+                {
+                    ThrowEmpty(parameterName);
+                }
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            internal static void CheckRowLength(int rowLength)
+            {
+                if (rowLength < 1)
+                {
+                    ThrowRowLength(rowLength);
+                }
+            }
+
             /// <summary>Throws when the spans overlap without being the same memory.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void CheckOverlapOf<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output, string parameterName)
@@ -871,6 +889,18 @@ namespace App
             private static void ThrowSameLength(int length, int expected, string parameterName)
             {
                 throw new global::System.ArgumentException("The span must hold " + expected.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " values, but it holds " + length.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".", parameterName);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private static void ThrowEmpty(string parameterName)
+            {
+                throw new global::System.ArgumentException("The span must hold at least one value.", parameterName);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private static void ThrowRowLength(int rowLength)
+            {
+                throw new global::System.ArgumentOutOfRangeException("rowLength", rowLength, "The row length must be at least 1.");
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -1441,7 +1471,7 @@ namespace App
                 return;
             }
 
-            /// <summary>Vector256: the maximum and Σ exp(x - max) of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector256: the maximum and Σ exp(x - max) of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Single10SumVector256(ref float x, out float max)
             {
@@ -1462,7 +1492,7 @@ namespace App
                 return HorizontalSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
             }
 
-            /// <summary>Vector256: the maximum and Σ exp(x - max), each exponential stored of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector256: the maximum and Σ exp(x - max), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Single10SumStoreVector256(ref float x, ref float y, out float max)
             {
@@ -1485,7 +1515,7 @@ namespace App
                 return HorizontalSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
             }
 
-            /// <summary>Vector256: the maximum of x s and Σ exp(x s - max), each exponential stored of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector256: the maximum of x s and Σ exp(x s - max), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Single10ScaledStoreVector256(ref float x, ref float y, float s, out float max)
             {
@@ -1701,7 +1731,7 @@ namespace App
                 Single10ScaleVector256(ref y, sum, 1f);
             }
 
-            /// <summary>Vector128: the maximum and Σ exp(x - max) of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector128: the maximum and Σ exp(x - max) of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Single10SumVector128(ref float x, out float max)
             {
@@ -1724,7 +1754,7 @@ namespace App
                 return HorizontalSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
             }
 
-            /// <summary>Vector128: the maximum and Σ exp(x - max), each exponential stored of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector128: the maximum and Σ exp(x - max), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Single10SumStoreVector128(ref float x, ref float y, out float max)
             {
@@ -1750,7 +1780,7 @@ namespace App
                 return HorizontalSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
             }
 
-            /// <summary>Vector128: the maximum of x s and Σ exp(x s - max), each exponential stored of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector128: the maximum of x s and Σ exp(x s - max), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Single10ScaledStoreVector128(ref float x, ref float y, float s, out float max)
             {
@@ -2741,7 +2771,7 @@ namespace App
                 return;
             }
 
-            /// <summary>Vector256: the maximum and Σ exp(x - max) of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector256: the maximum and Σ exp(x - max) of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Double10SumVector256(ref double x, out double max)
             {
@@ -2764,7 +2794,7 @@ namespace App
                 return HorizontalSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
             }
 
-            /// <summary>Vector256: the maximum and Σ exp(x - max), each exponential stored of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector256: the maximum and Σ exp(x - max), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Double10SumStoreVector256(ref double x, ref double y, out double max)
             {
@@ -2790,7 +2820,7 @@ namespace App
                 return HorizontalSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul))));
             }
 
-            /// <summary>Vector256: the maximum of x s and Σ exp(x s - max), each exponential stored of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector256: the maximum of x s and Σ exp(x s - max), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Double10ScaledStoreVector256(ref double x, ref double y, double s, out double max)
             {
@@ -3026,7 +3056,7 @@ namespace App
                 Double10ScaleVector256(ref y, sum, 1d);
             }
 
-            /// <summary>Vector128: the maximum and Σ exp(x - max) of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector128: the maximum and Σ exp(x - max) of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Double10SumVector128(ref double x, out double max)
             {
@@ -3064,7 +3094,7 @@ namespace App
                 return HorizontalSum(sum);
             }
 
-            /// <summary>Vector128: the maximum and Σ exp(x - max), each exponential stored of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector128: the maximum and Σ exp(x - max), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Double10SumStoreVector128(ref double x, ref double y, out double max)
             {
@@ -3103,7 +3133,7 @@ namespace App
                 return HorizontalSum(sum);
             }
 
-            /// <summary>Vector128: the maximum of x s and Σ exp(x s - max), each exponential stored of a row of 10 values; returns the sum.</summary>
+            /// <summary>Vector128: the maximum of x s and Σ exp(x s - max), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static double Double10ScaledStoreVector128(ref double x, ref double y, double s, out double max)
             {

@@ -507,6 +507,24 @@ namespace App
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            internal static void CheckNotEmpty(int length, string parameterName)
+            {
+                if (length == 0)
+                {
+                    ThrowEmpty(parameterName);
+                }
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            internal static void CheckRowLength(int rowLength)
+            {
+                if (rowLength < 1)
+                {
+                    ThrowRowLength(rowLength);
+                }
+            }
+
             /// <summary>Throws when the spans overlap without being the same memory.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static void CheckOverlapOf<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output, string parameterName)
@@ -563,6 +581,18 @@ namespace App
             private static void ThrowSameLength(int length, int expected, string parameterName)
             {
                 throw new global::System.ArgumentException("The span must hold " + expected.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " values, but it holds " + length.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".", parameterName);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private static void ThrowEmpty(string parameterName)
+            {
+                throw new global::System.ArgumentException("The span must hold at least one value.", parameterName);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private static void ThrowRowLength(int rowLength)
+            {
+                throw new global::System.ArgumentOutOfRangeException("rowLength", rowLength, "The row length must be at least 1.");
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

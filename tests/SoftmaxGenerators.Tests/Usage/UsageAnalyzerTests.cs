@@ -24,6 +24,7 @@ public class UsageAnalyzerTests
     [InlineData("[Softmax(10)] public partial class A { } [Softmax(10, MethodName = \"Other\")] public partial class A { }")]
     [InlineData("public class Base { private static void Softmax(ReadOnlySpan<float> a, Span<float> b) { } } [Softmax(4)] public partial class Derived : Base { }")]
     [InlineData("[Softmax(10, Functions = SoftmaxFunctions.All)] [Softmax(10, MethodName = \"Policy\", Functions = SoftmaxFunctions.LogSoftmax | SoftmaxFunctions.LogSumExp)] public static partial class Layers { public static float LogSumExp(float[] x) => 0; }")]
+    [InlineData("[Softmax] [Softmax(MethodName = \"Any\", Functions = SoftmaxFunctions.All)] [Softmax(10, MethodName = \"Ten\")] public static partial class RunTime { }")]
     public Task Valid_targets_have_no_diagnostics(string code) => Verify.VerifyAsync(Usings + code);
 
     [Theory]
