@@ -76,6 +76,12 @@ internal sealed partial class KernelEmitter
             _w.Open($"private static {kernel.Returns(lane)} {LayerScalarName(lane, kernel)}({kernel.Parameters(lane)})");
             if (kernel == LayerKernel.Softmax)
             {
+                _w.Open("if (input.Length == 1)");
+                _w.Line("// One value: probability 1, or NaN for NaN and -∞ (+∞ shares the mass with itself).");
+                _w.Line($"output[0] = {t}.IsNaN(input[0]) || {t}.IsNegativeInfinity(input[0]) ? {t}.NaN : {lane.Literal(1)};");
+                _w.Line("return;");
+                _w.Close();
+                _w.Line();
                 _w.Line($"{lane.Name}LayerSoftmaxInto(input, output, 1d, 1d, default({rs}), 0d, -1);");
             }
             else if (kernel == LayerKernel.LogSoftmax)
