@@ -59,11 +59,48 @@ internal sealed partial class KernelEmitter
     /// For a run-time length, the shortest row a width's kernel takes: one vector, except Vector512 for double rows of
     /// at most two such vectors, where the Vector256 kernel measured faster (as for the fixed lengths, <c>WidthsFor</c>).
     /// </summary>
-    internal static int RuntimeMinimum(Lane lane, Width width) =>
-        !lane.IsSingle && width == Width.Vector512 ? (2 * width.Lanes(lane)) + 1 : width.Lanes(lane);
+    internal static int RuntimeMinimum(Lane lane, Width width, LayerKernel kernel) =>
+        !lane.IsSingle && width == Width.Vector512 ? (2 * width.Lanes(lane)) + 1
+        : HasShortSoftmax(lane, width, kernel) ? 2
+        : width.Lanes(lane);
+
+    /// <summary>The run-time float softmax of 2 or 3 values runs in one Vector128 padded with -∞ (<see cref="EmitShortSoftmax"/>).</summary>
+    private static bool HasShortSoftmax(Lane lane, Width width, LayerKernel kernel) =>
+        lane.IsSingle && width == Width.Vector128 && kernel == LayerKernel.Softmax;
 
     private static string RuntimeCondition(Lane lane, int length, Width width, LayerKernel kernel) =>
-        length == 0 ? $" && {kernel.Arguments.Split(',')[0]}.Length >= {Lit(RuntimeMinimum(lane, width))}" : string.Empty;
+        length == 0 ? $" && {kernel.Arguments.Split(',')[0]}.Length >= {Lit(RuntimeMinimum(lane, width, kernel))}" : string.Empty;
+
+    /// <summary>
+    /// A run-time float row of 2 or 3 values (shorter than a vector): loaded into one Vector128 padded with -∞, whose
+    /// exponentials are +0, so the exponential, sum and division are the vector kernels' own, with no loads past the row.
+    /// </summary>
+    private void EmitShortSoftmax(Lane lane)
+    {
+        string v = Width.Vector128.Of(lane);
+        string c = Width.Vector128.Class;
+        _w.Open("if (n < 4)");
+        _w.Line($"{v} row = {c}.Create(input[0], input[1], n > 2 ? input[2] : float.NegativeInfinity, float.NegativeInfinity);");
+        _w.Line($"{v} rowMax = AllMax(row);");
+        _w.Line($"float top = {c}.ToScalar(rowMax);");
+        _w.Open("if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))");
+        _w.Line($"{LayerScalarName(lane, LayerKernel.Softmax)}(input, output);");
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+        _w.Line($"{v} rowBias = UniformRowBias(rowMax, out {v} rowShift);");
+        _w.Line($"{v} e = Exp(row - rowShift, rowBias);");
+        _w.Line($"{v} p = e / AllSum(e);");
+        _w.Line($"output[0] = {c}.GetElement(p, 0);");
+        _w.Line($"output[1] = {c}.GetElement(p, 1);");
+        _w.Open("if (n > 2)");
+        _w.Line($"output[2] = {c}.GetElement(p, 2);");
+        _w.Close();
+        _w.Line();
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+    }
 
     private static string LayerName(Lane lane, int length, bool accurate, LayerKernel kernel) => KernelName(lane, length, accurate) + kernel.Suffix;
 
@@ -83,6 +120,10 @@ internal sealed partial class KernelEmitter
         if (length == 0)
         {
             _w.Line($"nuint n = (nuint){kernel.Arguments.Split(',')[0]}.Length;");
+            if (HasShortSoftmax(lane, width, kernel))
+            {
+                EmitShortSoftmax(lane);
+            }
         }
 
         void Special(bool returns)

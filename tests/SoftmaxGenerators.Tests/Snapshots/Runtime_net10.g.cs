@@ -332,7 +332,7 @@ namespace App
                     return;
                 }
 
-                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && input.Length >= 4)
+                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && input.Length >= 2)
                 {
                     SingleAnySoftmaxVector128(input, output);
                     return;
@@ -565,6 +565,30 @@ namespace App
             private static void SingleAnySoftmaxVector128(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n < 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> row = global::System.Runtime.Intrinsics.Vector128.Create(input[0], input[1], n > 2 ? input[2] : float.NegativeInfinity, float.NegativeInfinity);
+                    global::System.Runtime.Intrinsics.Vector128<float> rowMax = AllMax(row);
+                    float top = global::System.Runtime.Intrinsics.Vector128.ToScalar(rowMax);
+                    if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))
+                    {
+                        SingleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector128<float> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector128<float> rowShift);
+                    global::System.Runtime.Intrinsics.Vector128<float> e = Exp(row - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector128<float> p = e / AllSum(e);
+                    output[0] = global::System.Runtime.Intrinsics.Vector128.GetElement(p, 0);
+                    output[1] = global::System.Runtime.Intrinsics.Vector128.GetElement(p, 1);
+                    if (n > 2)
+                    {
+                        output[2] = global::System.Runtime.Intrinsics.Vector128.GetElement(p, 2);
+                    }
+
+                    return;
+                }
+
                 ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 double sum = SingleAnySoftmaxStoreVector128(n, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref y, out float max);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
@@ -634,6 +658,13 @@ namespace App
             /// <summary>The scalar Softmax kernel, in double, with every special value.</summary>
             private static void SingleSoftmaxScalar(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
+                if (input.Length == 1)
+                {
+                    // One value: probability 1, or NaN for NaN and -∞ (+∞ shares the mass with itself).
+                    output[0] = float.IsNaN(input[0]) || float.IsNegativeInfinity(input[0]) ? float.NaN : 1f;
+                    return;
+                }
+
                 SingleLayerSoftmaxInto(input, output, 1d, 1d, default(global::System.ReadOnlySpan<float>), 0d, -1);
             }
 
@@ -1376,6 +1407,13 @@ namespace App
             /// <summary>The scalar Softmax kernel, in double, with every special value.</summary>
             private static void DoubleSoftmaxScalar(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
+                if (input.Length == 1)
+                {
+                    // One value: probability 1, or NaN for NaN and -∞ (+∞ shares the mass with itself).
+                    output[0] = double.IsNaN(input[0]) || double.IsNegativeInfinity(input[0]) ? double.NaN : 1d;
+                    return;
+                }
+
                 DoubleLayerSoftmaxInto(input, output, 1d, 1d, default(global::System.ReadOnlySpan<double>), 0d, -1);
             }
 

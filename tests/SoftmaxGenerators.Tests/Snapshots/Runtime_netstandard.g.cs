@@ -452,6 +452,13 @@ namespace App
             /// <summary>The scalar Softmax kernel, in double, with every special value.</summary>
             private static void SingleSoftmaxScalar(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
+                if (input.Length == 1)
+                {
+                    // One value: probability 1, or NaN for NaN and -∞ (+∞ shares the mass with itself).
+                    output[0] = float.IsNaN(input[0]) || float.IsNegativeInfinity(input[0]) ? float.NaN : 1f;
+                    return;
+                }
+
                 SingleLayerSoftmaxInto(input, output, 1d, 1d, default(global::System.ReadOnlySpan<float>), 0d, -1);
             }
 
@@ -559,6 +566,13 @@ namespace App
             /// <summary>The scalar Softmax kernel, in double, with every special value.</summary>
             private static void DoubleSoftmaxScalar(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
+                if (input.Length == 1)
+                {
+                    // One value: probability 1, or NaN for NaN and -∞ (+∞ shares the mass with itself).
+                    output[0] = double.IsNaN(input[0]) || double.IsNegativeInfinity(input[0]) ? double.NaN : 1d;
+                    return;
+                }
+
                 DoubleLayerSoftmaxInto(input, output, 1d, 1d, default(global::System.ReadOnlySpan<double>), 0d, -1);
             }
 
