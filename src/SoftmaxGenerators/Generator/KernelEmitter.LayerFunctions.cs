@@ -72,6 +72,51 @@ internal sealed partial class KernelEmitter
         length == 0 ? $" && {kernel.Arguments.Split(',')[0]}.Length >= {Lit(RuntimeMinimum(lane, width, kernel))}" : string.Empty;
 
     /// <summary>
+    /// A run-time row of one to two vectors, held in registers as the fixed-length register kernels hold theirs: the
+    /// first vector and the one ending the row (they overlap unless the row is exactly two vectors; the second's
+    /// repeated lanes are masked out of the sum by the tail table at n - lanes).
+    /// </summary>
+    private void EmitTwoVectorSoftmax(Lane lane, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        string v = width.Of(lane);
+        string c = width.Class;
+        int lanes = width.Lanes(lane);
+        string last = $"n - {Lit(lanes)}";
+        _w.Open($"if (n <= {Lit(2 * lanes)})");
+        _w.Line($"ref {t} source = ref {MemoryMarshal}.GetReference(input);");
+        _w.Line($"ref {t} target = ref {MemoryMarshal}.GetReference(output);");
+        _w.Line($"{v} head = {Load(width, "source", "0")};");
+        _w.Line($"{v} rest = {Load(width, "source", last)};");
+        _w.Line($"{v} rowMax = AllMax(Max(head, rest));");
+        _w.Line($"{t} top = {c}.ToScalar(rowMax);");
+        _w.Open($"if (!(top > {t}.NegativeInfinity && top < {t}.PositiveInfinity))");
+        _w.Line($"{LayerScalarName(lane, LayerKernel.Softmax)}(input, output);");
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+        _w.Line($"{v} rowBias = UniformRowBias(rowMax, out {v} rowShift);");
+        _w.Line($"{v} eHead = Exp(head - rowShift, rowBias);");
+        _w.Line($"{v} eRest = Exp(rest - rowShift, rowBias);");
+        _w.Line($"{v} rowSum = AllSum(eHead + (eRest & {width.Name}{lane.Name}Tail({last})));");
+        if (accurate)
+        {
+            _w.Line(Store(width, "eRest / rowSum", "target", last));
+            _w.Line(Store(width, "eHead / rowSum", "target", "0"));
+        }
+        else
+        {
+            _w.Line($"{v} scale = {c}.Create({lane.Literal(1)}) / rowSum;");
+            _w.Line(Store(width, "eRest * scale", "target", last));
+            _w.Line(Store(width, "eHead * scale", "target", "0"));
+        }
+
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
     /// A run-time float row of 2 or 3 values (shorter than a vector): loaded into one Vector128 padded with -∞, whose
     /// exponentials are +0, so the exponential, sum and division are the vector kernels' own, with no loads past the row.
     /// </summary>
@@ -123,6 +168,11 @@ internal sealed partial class KernelEmitter
             if (HasShortSoftmax(lane, width, kernel))
             {
                 EmitShortSoftmax(lane);
+            }
+
+            if (kernel == LayerKernel.Softmax)
+            {
+                EmitTwoVectorSoftmax(lane, accurate, width);
             }
         }
 

@@ -36,7 +36,7 @@ internal sealed partial class KernelEmitter
             FullText = Runtime ? "full" : Lit(Full);
             HasTail = Runtime || Remainder != 0;
             TailOffset = Runtime ? $"(n - {Lit(Lanes)})" : Lit(length - Lanes);
-            Mask = Runtime ? $"{width.Name}{lane.Name}Tail(n)" : TailMask(lane, width, Lanes - Remainder);
+            Mask = Runtime ? $"{width.Name}{lane.Name}Tail(n & {Lit(Lanes - 1)})" : TailMask(lane, width, Lanes - Remainder);
             Unrolled = !Runtime && Count <= RegisterVectorsOf(lane);
         }
 
@@ -565,8 +565,9 @@ internal sealed partial class KernelEmitter
     }
 
     /// <summary>
-    /// <c>{Width}{Lane}Tail(n)</c>: the mask of the tail vector at n - lanes that keeps its lanes past the whole vectors
-    /// (n mod lanes of them), loaded from a table of zeros then ones.
+    /// <c>{Width}{Lane}Tail(keep)</c>: the mask that keeps the top <c>keep</c> lanes (0 to lanes), loaded from a table of
+    /// zeros then ones. The tail vector at n - lanes keeps n mod lanes lanes (<see cref="RowVectors.Mask"/>); the
+    /// second vector of a two-vector row keeps n - lanes.
     /// </summary>
     private void EmitRuntimeTailMask(Lane lane, Width width)
     {
@@ -577,8 +578,8 @@ internal sealed partial class KernelEmitter
         _w.Line($"private static readonly {element}[] {table} = new {element}[] {{ {values} }};");
         _w.Line();
         _w.Line(Inline);
-        _w.Open($"private static {width.Of(lane)} {width.Name}{lane.Name}Tail(nuint n)");
-        _w.Line($"return {width.Class}.{lane.AsSelf}({width.Class}.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({table}), n & {Lit(lanes - 1)}));");
+        _w.Open($"private static {width.Of(lane)} {width.Name}{lane.Name}Tail(nuint keep)");
+        _w.Line($"return {width.Class}.{lane.AsSelf}({width.Class}.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({table}), keep));");
         _w.Close();
         _w.Line();
     }

@@ -385,7 +385,7 @@ namespace App
                     }
                     sum += block;
                 }
-                sum += (tail & Vector512SingleTail(n));
+                sum += (tail & Vector512SingleTail(n & 15));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tail, ref y, (n - 16));
                 return HorizontalSum(sum);
             }
@@ -409,6 +409,30 @@ namespace App
             private static void SingleAnySoftmaxVector512(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n <= 32)
+                {
+                    ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                    global::System.Runtime.Intrinsics.Vector512<float> head = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source);
+                    global::System.Runtime.Intrinsics.Vector512<float> rest = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source, n - 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> rowMax = AllMax(Max(head, rest));
+                    float top = global::System.Runtime.Intrinsics.Vector512.ToScalar(rowMax);
+                    if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))
+                    {
+                        SingleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector512<float> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector512<float> rowShift);
+                    global::System.Runtime.Intrinsics.Vector512<float> eHead = Exp(head - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector512<float> eRest = Exp(rest - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector512<float> rowSum = AllSum(eHead + (eRest & Vector512SingleTail(n - 16)));
+                    global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create(1f) / rowSum;
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(eRest * scale, ref target, n - 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(eHead * scale, ref target);
+                    return;
+                }
+
                 ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 double sum = SingleAnySoftmaxStoreVector512(n, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref y, out float max);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
@@ -463,7 +487,7 @@ namespace App
                     }
                     sum += block;
                 }
-                sum += (tail & Vector256SingleTail(n));
+                sum += (tail & Vector256SingleTail(n & 7));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(tail, ref y, (n - 8));
                 return HorizontalSum(sum);
             }
@@ -487,6 +511,30 @@ namespace App
             private static void SingleAnySoftmaxVector256(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n <= 16)
+                {
+                    ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                    global::System.Runtime.Intrinsics.Vector256<float> head = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source);
+                    global::System.Runtime.Intrinsics.Vector256<float> rest = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, n - 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> rowMax = AllMax(Max(head, rest));
+                    float top = global::System.Runtime.Intrinsics.Vector256.ToScalar(rowMax);
+                    if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))
+                    {
+                        SingleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector256<float> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector256<float> rowShift);
+                    global::System.Runtime.Intrinsics.Vector256<float> eHead = Exp(head - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector256<float> eRest = Exp(rest - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector256<float> rowSum = AllSum(eHead + (eRest & Vector256SingleTail(n - 8)));
+                    global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f) / rowSum;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(eRest * scale, ref target, n - 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(eHead * scale, ref target);
+                    return;
+                }
+
                 ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 double sum = SingleAnySoftmaxStoreVector256(n, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref y, out float max);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
@@ -541,7 +589,7 @@ namespace App
                     }
                     sum += block;
                 }
-                sum += (tail & Vector128SingleTail(n));
+                sum += (tail & Vector128SingleTail(n & 3));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail, ref y, (n - 4));
                 return HorizontalSum(sum);
             }
@@ -586,6 +634,30 @@ namespace App
                         output[2] = global::System.Runtime.Intrinsics.Vector128.GetElement(p, 2);
                     }
 
+                    return;
+                }
+
+                if (n <= 8)
+                {
+                    ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                    global::System.Runtime.Intrinsics.Vector128<float> head = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source);
+                    global::System.Runtime.Intrinsics.Vector128<float> rest = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, n - 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> rowMax = AllMax(Max(head, rest));
+                    float top = global::System.Runtime.Intrinsics.Vector128.ToScalar(rowMax);
+                    if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))
+                    {
+                        SingleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector128<float> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector128<float> rowShift);
+                    global::System.Runtime.Intrinsics.Vector128<float> eHead = Exp(head - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector128<float> eRest = Exp(rest - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector128<float> rowSum = AllSum(eHead + (eRest & Vector128SingleTail(n - 4)));
+                    global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f) / rowSum;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(eRest * scale, ref target, n - 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(eHead * scale, ref target);
                     return;
                 }
 
@@ -671,25 +743,25 @@ namespace App
             private static readonly int[] s_Vector512SingleTailMasks = new int[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<float> Vector512SingleTail(nuint n)
+            private static global::System.Runtime.Intrinsics.Vector512<float> Vector512SingleTail(nuint keep)
             {
-                return global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector512SingleTailMasks), n & 15));
+                return global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector512SingleTailMasks), keep));
             }
 
             private static readonly int[] s_Vector256SingleTailMasks = new int[] { 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1 };
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector256<float> Vector256SingleTail(nuint n)
+            private static global::System.Runtime.Intrinsics.Vector256<float> Vector256SingleTail(nuint keep)
             {
-                return global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector256SingleTailMasks), n & 7));
+                return global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector256SingleTailMasks), keep));
             }
 
             private static readonly int[] s_Vector128SingleTailMasks = new int[] { 0, 0, 0, 0, -1, -1, -1, -1 };
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector128<float> Vector128SingleTail(nuint n)
+            private static global::System.Runtime.Intrinsics.Vector128<float> Vector128SingleTail(nuint keep)
             {
-                return global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector128SingleTailMasks), n & 3));
+                return global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector128SingleTailMasks), keep));
             }
 
             /// <summary>The row maximum is +∞: the +∞ entries share the mass equally, the others get 0; NaN anywhere gives NaN.</summary>
@@ -1158,7 +1230,7 @@ namespace App
                     }
                     sum += block;
                 }
-                sum += (tail & Vector512DoubleTail(n));
+                sum += (tail & Vector512DoubleTail(n & 7));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tail, ref y, (n - 8));
                 return HorizontalSum(sum);
             }
@@ -1182,6 +1254,30 @@ namespace App
             private static void DoubleAnySoftmaxVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n <= 16)
+                {
+                    ref double source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref double target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                    global::System.Runtime.Intrinsics.Vector512<double> head = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source);
+                    global::System.Runtime.Intrinsics.Vector512<double> rest = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source, n - 8);
+                    global::System.Runtime.Intrinsics.Vector512<double> rowMax = AllMax(Max(head, rest));
+                    double top = global::System.Runtime.Intrinsics.Vector512.ToScalar(rowMax);
+                    if (!(top > double.NegativeInfinity && top < double.PositiveInfinity))
+                    {
+                        DoubleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector512<double> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector512<double> rowShift);
+                    global::System.Runtime.Intrinsics.Vector512<double> eHead = Exp(head - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector512<double> eRest = Exp(rest - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector512<double> rowSum = AllSum(eHead + (eRest & Vector512DoubleTail(n - 8)));
+                    global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create(1d) / rowSum;
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(eRest * scale, ref target, n - 8);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(eHead * scale, ref target);
+                    return;
+                }
+
                 ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 double sum = DoubleAnySoftmaxStoreVector512(n, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref y, out double max);
                 if (!(max > double.NegativeInfinity && max < double.PositiveInfinity))
@@ -1236,7 +1332,7 @@ namespace App
                     }
                     sum += block;
                 }
-                sum += (tail & Vector256DoubleTail(n));
+                sum += (tail & Vector256DoubleTail(n & 3));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(tail, ref y, (n - 4));
                 return HorizontalSum(sum);
             }
@@ -1260,6 +1356,30 @@ namespace App
             private static void DoubleAnySoftmaxVector256(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n <= 8)
+                {
+                    ref double source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref double target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                    global::System.Runtime.Intrinsics.Vector256<double> head = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source);
+                    global::System.Runtime.Intrinsics.Vector256<double> rest = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, n - 4);
+                    global::System.Runtime.Intrinsics.Vector256<double> rowMax = AllMax(Max(head, rest));
+                    double top = global::System.Runtime.Intrinsics.Vector256.ToScalar(rowMax);
+                    if (!(top > double.NegativeInfinity && top < double.PositiveInfinity))
+                    {
+                        DoubleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector256<double> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector256<double> rowShift);
+                    global::System.Runtime.Intrinsics.Vector256<double> eHead = Exp(head - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector256<double> eRest = Exp(rest - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector256<double> rowSum = AllSum(eHead + (eRest & Vector256DoubleTail(n - 4)));
+                    global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d) / rowSum;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(eRest * scale, ref target, n - 4);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(eHead * scale, ref target);
+                    return;
+                }
+
                 ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 double sum = DoubleAnySoftmaxStoreVector256(n, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref y, out double max);
                 if (!(max > double.NegativeInfinity && max < double.PositiveInfinity))
@@ -1314,7 +1434,7 @@ namespace App
                     }
                     sum += block;
                 }
-                sum += (tail & Vector128DoubleTail(n));
+                sum += (tail & Vector128DoubleTail(n & 1));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail, ref y, (n - 2));
                 return HorizontalSum(sum);
             }
@@ -1338,6 +1458,30 @@ namespace App
             private static void DoubleAnySoftmaxVector128(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n <= 4)
+                {
+                    ref double source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref double target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                    global::System.Runtime.Intrinsics.Vector128<double> head = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source);
+                    global::System.Runtime.Intrinsics.Vector128<double> rest = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, n - 2);
+                    global::System.Runtime.Intrinsics.Vector128<double> rowMax = AllMax(Max(head, rest));
+                    double top = global::System.Runtime.Intrinsics.Vector128.ToScalar(rowMax);
+                    if (!(top > double.NegativeInfinity && top < double.PositiveInfinity))
+                    {
+                        DoubleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector128<double> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector128<double> rowShift);
+                    global::System.Runtime.Intrinsics.Vector128<double> eHead = Exp(head - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector128<double> eRest = Exp(rest - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector128<double> rowSum = AllSum(eHead + (eRest & Vector128DoubleTail(n - 2)));
+                    global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d) / rowSum;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(eRest * scale, ref target, n - 2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(eHead * scale, ref target);
+                    return;
+                }
+
                 ref double y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 double sum = DoubleAnySoftmaxStoreVector128(n, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref y, out double max);
                 if (!(max > double.NegativeInfinity && max < double.PositiveInfinity))
@@ -1420,25 +1564,25 @@ namespace App
             private static readonly long[] s_Vector512DoubleTailMasks = new long[] { 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1 };
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector512<double> Vector512DoubleTail(nuint n)
+            private static global::System.Runtime.Intrinsics.Vector512<double> Vector512DoubleTail(nuint keep)
             {
-                return global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector512DoubleTailMasks), n & 7));
+                return global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector512DoubleTailMasks), keep));
             }
 
             private static readonly long[] s_Vector256DoubleTailMasks = new long[] { 0, 0, 0, 0, -1, -1, -1, -1 };
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector256<double> Vector256DoubleTail(nuint n)
+            private static global::System.Runtime.Intrinsics.Vector256<double> Vector256DoubleTail(nuint keep)
             {
-                return global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector256DoubleTailMasks), n & 3));
+                return global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector256DoubleTailMasks), keep));
             }
 
             private static readonly long[] s_Vector128DoubleTailMasks = new long[] { 0, 0, -1, -1 };
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector128<double> Vector128DoubleTail(nuint n)
+            private static global::System.Runtime.Intrinsics.Vector128<double> Vector128DoubleTail(nuint keep)
             {
-                return global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector128DoubleTailMasks), n & 1));
+                return global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_Vector128DoubleTailMasks), keep));
             }
 
             /// <summary>The row maximum is +∞: the +∞ entries share the mass equally, the others get 0; NaN anywhere gives NaN.</summary>
