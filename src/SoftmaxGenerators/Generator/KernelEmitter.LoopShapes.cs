@@ -333,6 +333,15 @@ internal sealed partial class KernelEmitter
         string n = Lit(length);
         _w.Line($"/// <summary>Scalar kernel for rows of {n} values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>");
         _w.Open($"private static void {ScalarName(lane, length)}(global::System.ReadOnlySpan<{t}> x, global::System.Span<{t}> y)");
+        if (length == 1)
+        {
+            // One value: probability 1, or NaN for NaN and -∞ (+∞ shares the mass with itself); no exponential.
+            _w.Line($"y[0] = {t}.IsNaN(x[0]) || {t}.IsNegativeInfinity(x[0]) ? {t}.NaN : {lane.Literal(1)};");
+            _w.Close();
+            _w.Line();
+            return;
+        }
+
         _w.Line($"{t} max = x[0];");
         _w.Open($"for (int i = 1; i < {n}; i++)");
         _w.Open("if (x[i] > max)");
