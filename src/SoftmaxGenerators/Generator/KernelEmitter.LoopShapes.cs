@@ -142,23 +142,33 @@ internal sealed partial class KernelEmitter
     /// </summary>
     private void EmitTwoPassKernel(Lane lane, int length, Width width)
     {
+        // A run-time length (0) takes n from the input (a whole number of vectors, at least TwoPassMinLength) and falls
+        // back to the run-time softmax's three passes.
+        bool runtime = length == 0;
         int lanes = width.Lanes(lane);
         int block = SumBlockVectors * lanes;
         string v = width.Of(lane);
         string c = width.Class;
-        string n = Lit(length);
+        string n = runtime ? "n" : Lit(length);
         string K(double value) => $"{c}.Create({lane.Literal(value)})";
         int kLimit = (int)System.Math.Round(lane.ShiftLimit * 1.4426950408889634);
         int magic = (int)lane.Magic;
-        string fallback = $"{KernelName(lane, length, accurate: false)}{ThreePassSuffix}{width.Name}(input, output);";
-        EmitKernelPrologue(lane, length, accurate: false, width, "two passes");
+        string fallback = runtime
+            ? $"{KernelName(lane, length, accurate: false)}Softmax{ThreePassSuffix}{width.Name}(input, output);"
+            : $"{KernelName(lane, length, accurate: false)}{ThreePassSuffix}{width.Name}(input, output);";
+        EmitKernelPrologue(lane, length, accurate: false, width, "two passes", runtime ? "TwoPass" : string.Empty);
+        if (runtime)
+        {
+            _w.Line("nuint n = (nuint)input.Length;");
+        }
+
 
         string wide = width.Of(Lane.Double);
         _w.Line($"// Pass 1: the sum of exp(x) 2^-e, e a reference exponent raised as larger values come; blocks summed in");
         _w.Line($"// float, the block sums in double (float lost 6e-5 of a row of 4M equal values).");
         _w.Line($"// e starts at k = round(x / ln 2) of the first block's maximum, kept within the range of the magic bias.");
         _w.Line($"{v} m = {Load(width, "x", "0")};");
-        _w.Open($"for (nuint j = {Lit(lanes)}; j < {Lit(System.Math.Min(block, length))}; j += {Lit(lanes)})");
+        _w.Open($"for (nuint j = {Lit(lanes)}; j < {(runtime ? Lit(block) : Lit(System.Math.Min(block, length)))}; j += {Lit(lanes)})");
         _w.Line($"m = Max(m, {Load(width, "x", "j")});");
         _w.Close();
         _w.Line("float first = HorizontalMax(m);");
