@@ -18,7 +18,7 @@ namespace SoftmaxGenerators.CodeFixes;
 /// <summary>
 /// The fixes that move code to a generated kernel, for one site or for many (Fix All): SMX0005's softmax, and the
 /// layer functions that the SMX0002 and SMX0003 fixes offer (log-sum-exp, log-softmax, cross-entropy; their sites come
-/// from GeneratedLayerSites). Groups the sites by the type that will hold the kernels, gives every row
+/// from <see cref="GeneratedLayerSites"/>). Groups the sites by the type that will hold the kernels, gives every row
 /// length and function of a type one method name (an existing <c>[Softmax(N)]</c> of that length that generates the
 /// function, or a new attribute with a name whose generated methods no member of the type uses), adds each new
 /// attribute once, makes the type and its containing types partial in every declaration, and replaces each site by a
