@@ -12,6 +12,8 @@ namespace SoftmaxGenerators;
 /// <c>Softmax(ReadOnlySpan&lt;T&gt; input, Span&lt;T&gt; output)</c> for one row of exactly <see cref="Length"/> values,
 /// <c>Softmax(Span&lt;T&gt; values)</c> in place, and <c>SoftmaxRows(ReadOnlySpan&lt;T&gt; input, Span&lt;T&gt; output)</c>
 /// for every consecutive row of <see cref="Length"/> values. The method names follow <see cref="MethodName"/>.
+/// <see cref="Functions"/> adds log-softmax, log-sum-exp, cross-entropy with its gradient, the backward pass and a
+/// run-time temperature (see <see cref="SoftmaxFunctions"/>).
 /// </para>
 /// <para>
 /// The kernels subtract the row maximum before exponentiating, so every finite input gives finite probabilities,
@@ -50,4 +52,11 @@ public sealed class SoftmaxAttribute : Attribute
     /// error within a few ULP at every row length for a moderate cost in speed.
     /// </summary>
     public SoftmaxPrecision Precision { get; set; } = SoftmaxPrecision.Fast;
+
+    /// <summary>
+    /// The functions to generate (default <see cref="SoftmaxFunctions.Softmax"/>): any combination of softmax,
+    /// log-softmax, log-sum-exp, softmax cross-entropy (with its gradient), the softmax backward pass and softmax with a
+    /// run-time temperature, all for rows of <see cref="Length"/> values and with this <see cref="Precision"/>.
+    /// </summary>
+    public SoftmaxFunctions Functions { get; set; } = SoftmaxFunctions.Softmax;
 }

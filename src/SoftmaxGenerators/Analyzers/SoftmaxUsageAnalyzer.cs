@@ -23,7 +23,8 @@ public sealed class SoftmaxUsageAnalyzer : DiagnosticAnalyzer
         UsageDescriptors.UnsupportedTarget,
         UsageDescriptors.InvalidMethodName,
         UsageDescriptors.SpanUnavailable,
-        UsageDescriptors.LanguageVersionTooOld);
+        UsageDescriptors.LanguageVersionTooOld,
+        UsageDescriptors.InvalidFunctions);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

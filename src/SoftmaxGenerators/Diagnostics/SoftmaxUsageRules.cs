@@ -26,12 +26,13 @@ internal static class SoftmaxUsageRules
     /// <summary>One [Softmax] attribute as read from metadata.</summary>
     public readonly struct AttributeInfo
     {
-        public AttributeInfo(AttributeData data, int? length, string? methodName, bool accurate)
+        public AttributeInfo(AttributeData data, int? length, string? methodName, bool accurate, int functions = Model.LayerFunctions.Softmax)
         {
             Data = data;
             Length = length;
             MethodName = methodName;
             Accurate = accurate;
+            Functions = functions;
         }
 
         public AttributeData Data { get; }
@@ -43,6 +44,9 @@ internal static class SoftmaxUsageRules
 
         /// <summary>Precision = SoftmaxPrecision.Accurate.</summary>
         public bool Accurate { get; }
+
+        /// <summary>The <c>Functions</c> flags (<see cref="Model.LayerFunctions"/>).</summary>
+        public int Functions { get; }
     }
 
     /// <summary>Reads the [Softmax] attributes of a type, in declaration order.</summary>
@@ -61,6 +65,7 @@ internal static class SoftmaxUsageRules
                 && attribute.ConstructorArguments[0].Value is int value ? value : null;
             string? methodName = DefaultMethodName;
             bool accurate = false;
+            int functions = Model.LayerFunctions.Softmax;
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {
                 if (named.Key == "MethodName")
@@ -71,9 +76,13 @@ internal static class SoftmaxUsageRules
                 {
                     accurate = named.Value.Value is int precision && precision == 1;
                 }
+                else if (named.Key == "Functions")
+                {
+                    functions = named.Value.Value is int flags ? flags : 0;
+                }
             }
 
-            builder.Add(new AttributeInfo(attribute, length, methodName, accurate));
+            builder.Add(new AttributeInfo(attribute, length, methodName, accurate, functions));
         }
 
         return builder.ToImmutable();
@@ -159,6 +168,18 @@ internal static class SoftmaxUsageRules
                     length));
             }
 
+            if (!Model.LayerFunctions.IsValid(attribute.Functions))
+            {
+                valid = false;
+                if (report is null)
+                {
+                    return false;
+                }
+
+                report(Diagnostic.Create(UsageDescriptors.InvalidFunctions, AttributeLocation(attribute.Data, cancellationToken), attribute.Functions));
+                continue;
+            }
+
             string? methodName = attribute.MethodName;
             if (!IsValidMethodName(methodName))
             {
@@ -172,7 +193,8 @@ internal static class SoftmaxUsageRules
                 continue;
             }
 
-            foreach (string generated in GeneratedNames(methodName!))
+            List<string> names = GeneratedNames(methodName!, attribute.Functions);
+            foreach (string generated in names)
             {
                 if (claimed.ContainsKey(generated))
                 {
@@ -187,10 +209,10 @@ internal static class SoftmaxUsageRules
                 }
             }
 
-            foreach (string generated in GeneratedNames(methodName!))
+            foreach (string generated in names)
             {
                 claimed[generated] = index;
-                string? clash = FindClash(type, generated, generated == methodName);
+                string? clash = FindClash(type, generated, generated == methodName, generated == methodName || generated == methodName + RowsSuffix);
                 if (clash is not null)
                 {
                     valid = false;
@@ -235,11 +257,45 @@ internal static class SoftmaxUsageRules
         return partial;
     }
 
-    /// <summary>The method names one attribute generates.</summary>
-    public static IEnumerable<string> GeneratedNames(string methodName)
+    /// <summary>The method names one attribute generates (each once), for its <c>Functions</c> flags.</summary>
+    public static List<string> GeneratedNames(string methodName, int functions = Model.LayerFunctions.Softmax)
     {
-        yield return methodName;
-        yield return methodName + RowsSuffix;
+        var names = new List<string>();
+        void Add(string name)
+        {
+            if (!names.Contains(name))
+            {
+                names.Add(name);
+                names.Add(name + RowsSuffix);
+            }
+        }
+
+        if ((functions & (Model.LayerFunctions.Softmax | Model.LayerFunctions.Temperature)) != 0)
+        {
+            Add(methodName);
+        }
+
+        if ((functions & Model.LayerFunctions.LogSoftmax) != 0)
+        {
+            Add(Model.LayerFunctions.LogSoftmaxName(methodName));
+        }
+
+        if ((functions & Model.LayerFunctions.LogSumExp) != 0)
+        {
+            Add(Model.LayerFunctions.LogSumExpName(methodName));
+        }
+
+        if ((functions & Model.LayerFunctions.CrossEntropy) != 0)
+        {
+            Add(Model.LayerFunctions.CrossEntropyName(methodName));
+        }
+
+        if ((functions & Model.LayerFunctions.Backward) != 0)
+        {
+            Add(Model.LayerFunctions.BackwardName(methodName));
+        }
+
+        return names;
     }
 
     public static bool IsValidMethodName(string? name) =>
@@ -253,7 +309,7 @@ internal static class SoftmaxUsageRules
     /// that name, the type's own name, or a method with one of the generated signatures, declared in the type or
     /// inherited. Methods this generator produced are ignored (the analyzer sees them in the compilation).
     /// </summary>
-    private static string? FindClash(INamedTypeSymbol type, string name, bool isSingleRowName)
+    private static string? FindClash(INamedTypeSymbol type, string name, bool isSingleRowName, bool isSoftmaxName)
     {
         if (name == type.Name)
         {
@@ -279,7 +335,7 @@ internal static class SoftmaxUsageRules
                     return member.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
                 }
 
-                if (HasGeneratedSignature(method, isSingleRowName))
+                if (isSoftmaxName ? HasGeneratedSignature(method, isSingleRowName) : StartsWithSpan(method))
                 {
                     return method.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
                 }
@@ -324,6 +380,13 @@ internal static class SoftmaxUsageRules
 
         return isSingleRowName && parameters.Length == 1 && SpanElement(parameters[0].Type, "Span") != SpecialType.None;
     }
+
+    /// <summary>The layer functions' methods (log-softmax, log-sum-exp, cross-entropy, backward) all take a span of float
+    /// or double first: a method of the same name that does too is taken as a clash.</summary>
+    private static bool StartsWithSpan(IMethodSymbol method) =>
+        method.Parameters.Length > 0
+        && method.Parameters[0].RefKind == RefKind.None
+        && (SpanElement(method.Parameters[0].Type, "ReadOnlySpan") != SpecialType.None || SpanElement(method.Parameters[0].Type, "Span") != SpecialType.None);
 
     private static SpecialType SpanElement(ITypeSymbol type, string spanName) =>
         type is INamedTypeSymbol { Name: var name, TypeArguments.Length: 1 } named

@@ -17,6 +17,7 @@ internal static class UsageDescriptors
     public const string InvalidMethodNameId = "SMX1007";
     public const string SpanUnavailableId = "SMX1008";
     public const string LanguageVersionTooOldId = "SMX1009";
+    public const string InvalidFunctionsId = "SMX1010";
 
     /// <summary>The largest supported row length, 2^24. Above it a float accumulator can no longer count one
     /// more unit (2^24 + 1 is not a float), and a row is over 64 MiB: use a dynamic-length API instead.</summary>
@@ -75,6 +76,12 @@ internal static class UsageDescriptors
         "C# language version is too old for [Softmax]",
         "[Softmax] kernels need C# 7.3 or newer, but this project uses C# {0}",
         "The generated code uses span and ref features of C# 7.3.");
+
+    public static readonly DiagnosticDescriptor InvalidFunctions = Create(
+        InvalidFunctionsId,
+        "[Softmax] Functions must name known functions",
+        "Functions = {0} names no function or an unknown one; combine the SoftmaxFunctions values (Softmax, LogSoftmax, LogSumExp, CrossEntropy, Backward, Temperature)",
+        "The Functions property of [Softmax] takes a combination of the SoftmaxFunctions flags; 0 generates nothing and other bits have no meaning.");
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description,

@@ -46,7 +46,15 @@ internal static class Emitter
         {
             foreach (Lane lane in s_lanes)
             {
-                EmitPublicMethods(writer, kernel, lane, capabilities.HasVectors);
+                if (kernel.Has(LayerFunctions.Softmax))
+                {
+                    EmitPublicMethods(writer, kernel, lane, capabilities.HasVectors);
+                }
+
+                if (LayerFunctions.HasLayer(kernel.Functions))
+                {
+                    new LayerApiEmitter(writer, kernel, lane, hook: false).Emit();
+                }
             }
         }
 
@@ -56,7 +64,7 @@ internal static class Emitter
             kernels.EmitWidthHooksClass(typeName, model.Kernels, s_lanes);
         }
 
-        kernels.EmitKernelsClass(typeName, DistinctKernels(model.Kernels), s_lanes, options.EmitWidthHooks);
+        kernels.EmitKernelsClass(typeName, DistinctKernels(model.Kernels), s_lanes, options.EmitWidthHooks, DistinctLayers(model.Kernels));
 
         for (int i = 0; i < model.Types.Count; i++)
         {
@@ -76,9 +84,35 @@ internal static class Emitter
         var distinct = new List<(int Length, bool Accurate)>();
         foreach (KernelRequest kernel in kernels)
         {
-            if (!distinct.Contains((kernel.Length, kernel.Accurate)))
+            if (kernel.Has(LayerFunctions.Softmax) && !distinct.Contains((kernel.Length, kernel.Accurate)))
             {
                 distinct.Add((kernel.Length, kernel.Accurate));
+            }
+        }
+
+        return distinct;
+    }
+
+    /// <summary>Per row length and precision, the union of the layer functions (all but the softmax) requested.</summary>
+    private static List<(int Length, bool Accurate, int Functions)> DistinctLayers(EquatableArray<KernelRequest> kernels)
+    {
+        var distinct = new List<(int Length, bool Accurate, int Functions)>();
+        foreach (KernelRequest kernel in kernels)
+        {
+            int functions = kernel.Functions & ~LayerFunctions.Softmax;
+            if (functions == 0)
+            {
+                continue;
+            }
+
+            int index = distinct.FindIndex(d => d.Length == kernel.Length && d.Accurate == kernel.Accurate);
+            if (index < 0)
+            {
+                distinct.Add((kernel.Length, kernel.Accurate, functions));
+            }
+            else
+            {
+                distinct[index] = (kernel.Length, kernel.Accurate, distinct[index].Functions | functions);
             }
         }
 

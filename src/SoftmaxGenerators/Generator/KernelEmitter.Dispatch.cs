@@ -112,28 +112,7 @@ internal sealed partial class KernelEmitter
     {
         string name = KernelName(lane, length, accurate);
         string t = lane.Keyword;
-        string paths = string.Join(", ", widths.Select(w => Lit(w.Bits)).Concat(new[] { "0" }));
-
-        _w.Line($"/// <summary>Test hook: the widths of the {name} kernels in bits, widest first; 0 is the scalar kernel.</summary>");
-        _w.Open($"internal static int[] {name}Widths()");
-        _w.Line($"return new int[] {{ {paths} }};");
-        _w.Close();
-        _w.Line();
-
-        _w.Line($"/// <summary>Test hook: the width in bits that the {name} dispatchers take in this process, by their own tests; 0 is the scalar kernel.</summary>");
-        _w.Open($"internal static int {name}SelectedWidth()");
-        foreach (Width width in widths)
-        {
-            _w.Open($"if ({Accelerated(width)})");
-            _w.Line($"return {Bits(width)};");
-            _w.Close();
-            _w.Line();
-        }
-
-        _w.Line("return 0;");
-        _w.Close();
-        _w.Line();
-
+        EmitWidthListHooks(lane, length, accurate, widths);
         var all = new List<Width?>(widths) { null };
         _w.Line($"/// <summary>Test hook: the one-row {name} kernel of a width (512, 256, 128 bits, 0: scalar), whatever the hardware accelerates.</summary>");
         _w.Open($"internal static void {name}Width(int width, global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output)");
@@ -168,6 +147,34 @@ internal sealed partial class KernelEmitter
         _w.Line("ThrowWidth(width);");
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>The hooks <c>{Name}Widths()</c> and <c>{Name}SelectedWidth()</c> of one row length and precision.</summary>
+    private void EmitWidthListHooks(Lane lane, int length, bool accurate, List<Width> widths)
+    {
+        string name = KernelName(lane, length, accurate);
+        string paths = string.Join(", ", widths.Select(w => Lit(w.Bits)).Concat(new[] { "0" }));
+
+        _w.Line($"/// <summary>Test hook: the widths of the {name} kernels in bits, widest first; 0 is the scalar kernel.</summary>");
+        _w.Open($"internal static int[] {name}Widths()");
+        _w.Line($"return new int[] {{ {paths} }};");
+        _w.Close();
+        _w.Line();
+
+        _w.Line($"/// <summary>Test hook: the width in bits that the {name} dispatchers take in this process, by their own tests; 0 is the scalar kernel.</summary>");
+        _w.Open($"internal static int {name}SelectedWidth()");
+        foreach (Width width in widths)
+        {
+            _w.Open($"if ({Accelerated(width)})");
+            _w.Line($"return {Bits(width)};");
+            _w.Close();
+            _w.Line();
+        }
+
+        _w.Line("return 0;");
+        _w.Close();
+        _w.Line();
+
     }
 
     /// <summary>
@@ -206,6 +213,12 @@ internal sealed partial class KernelEmitter
                 _w.Line($"internal static int {m}{lane.Name}SelectedWidth() => {k}.{name}SelectedWidth();");
                 _w.Line();
 
+                if (!kernel.Has(LayerFunctions.Softmax))
+                {
+                    new LayerApiEmitter(_w, kernel, lane, hook: true).Emit();
+                    continue;
+                }
+
                 _w.Line($"/// <summary>Runs the <c>{m}</c> kernel of one width on one row of {n} <see cref=\"{t}\"/> values, as the dispatcher would on hardware that accelerates it.</summary>");
                 _w.Line(widthParameter);
                 _w.Line($"/// <param name=\"input\">The {n} scores of the row.</param>");
@@ -239,6 +252,10 @@ internal sealed partial class KernelEmitter
                 _w.Line($"{k}.{name}RowsWidth(width, input, output);");
                 _w.Close();
                 _w.Line();
+                if (LayerFunctions.HasLayer(kernel.Functions))
+                {
+                    new LayerApiEmitter(_w, kernel, lane, hook: true).Emit();
+                }
             }
         }
 

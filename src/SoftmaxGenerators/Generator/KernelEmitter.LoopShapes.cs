@@ -17,34 +17,7 @@ internal sealed partial class KernelEmitter
         string vectorType = width.Of(lane);
         EmitKernelPrologue(lane, length, accurate, width, suffix.Length == 0 ? "three passes" : "three passes: the fallback of the two-pass kernel", suffix);
 
-        _w.Line("// Pass 1: the maximum, with four independent accumulators.");
-        int loaded = System.Math.Min(RegisterVectors, full / lanes);
-        for (int a = 0; a < RegisterVectors; a++)
-        {
-            _w.Line($"{vectorType} a{Lit(a)} = {(a < loaded ? Load(width, "x", Lit(a * lanes)) : "a0")};");
-        }
-
-        _w.Line($"nuint i = {Lit(loaded * lanes)};");
-        if (full - (RegisterVectors * lanes) >= loaded * lanes)
-        {
-            _w.Open($"for (; i <= {Lit(full - (RegisterVectors * lanes))}; i += {Lit(RegisterVectors * lanes)})");
-            for (int a = 0; a < RegisterVectors; a++)
-            {
-                _w.Line($"a{Lit(a)} = Max(a{Lit(a)}, {Load(width, "x", a == 0 ? "i" : $"i + {Lit(a * lanes)}")});");
-            }
-
-            _w.Close();
-        }
-
-        _w.Open($"for (; i < {Lit(full)}; i += {Lit(lanes)})");
-        _w.Line($"a0 = Max(a0, {Load(width, "x", "i")});");
-        _w.Close();
-        if (remainder != 0)
-        {
-            _w.Line($"a1 = Max(a1, {Load(width, "x", tailOffset)});");
-        }
-
-        _w.Line($"{vectorType} max = AllMax(Max(Max(a0, a1), Max(a2, a3)));");
+        EmitMaxLoop(lane, width, length, "max");
         EmitInfinityCheck(lane, $"{width.Class}.ToScalar(max)");
         _w.Line($"{vectorType} vbias = UniformRowBias(max, out {vectorType} shift);");
 
@@ -112,6 +85,45 @@ internal sealed partial class KernelEmitter
 
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>Pass 1 of a loop kernel: the maximum of a row of <paramref name="length"/> values into the vector
+    /// <paramref name="name"/> (every lane), with four independent accumulators.</summary>
+    private void EmitMaxLoop(Lane lane, Width width, int length, string name)
+    {
+        int lanes = width.Lanes(lane);
+        int full = length / lanes * lanes;
+        int remainder = length % lanes;
+        string tailOffset = Lit(length - lanes);
+        string vectorType = width.Of(lane);
+        _w.Line("// Pass 1: the maximum, with four independent accumulators.");
+        int loaded = System.Math.Min(RegisterVectors, full / lanes);
+        for (int a = 0; a < RegisterVectors; a++)
+        {
+            _w.Line($"{vectorType} a{Lit(a)} = {(a < loaded ? Load(width, "x", Lit(a * lanes)) : "a0")};");
+        }
+
+        _w.Line($"nuint i = {Lit(loaded * lanes)};");
+        if (full - (RegisterVectors * lanes) >= loaded * lanes)
+        {
+            _w.Open($"for (; i <= {Lit(full - (RegisterVectors * lanes))}; i += {Lit(RegisterVectors * lanes)})");
+            for (int a = 0; a < RegisterVectors; a++)
+            {
+                _w.Line($"a{Lit(a)} = Max(a{Lit(a)}, {Load(width, "x", a == 0 ? "i" : $"i + {Lit(a * lanes)}")});");
+            }
+
+            _w.Close();
+        }
+
+        _w.Open($"for (; i < {Lit(full)}; i += {Lit(lanes)})");
+        _w.Line($"a0 = Max(a0, {Load(width, "x", "i")});");
+        _w.Close();
+        if (remainder != 0)
+        {
+            _w.Line($"a1 = Max(a1, {Load(width, "x", tailOffset)});");
+        }
+
+        _w.Line($"{vectorType} {name} = AllMax(Max(Max(a0, a1), Max(a2, a3)));");
     }
 
     private static bool IsTwoPassKernel(Lane lane, int length, bool accurate, Width width) =>

@@ -46,7 +46,7 @@ internal static class Parser
         var kernels = new KernelRequest[attributes.Length];
         for (int i = 0; i < attributes.Length; i++)
         {
-            kernels[i] = new KernelRequest(attributes[i].Length!.Value, attributes[i].MethodName!, attributes[i].Accurate);
+            kernels[i] = new KernelRequest(attributes[i].Length!.Value, attributes[i].MethodName!, attributes[i].Accurate, attributes[i].Functions);
         }
 
         var chain = new List<TypeDeclarationModel>();

@@ -8,9 +8,39 @@ namespace SoftmaxGenerators.Model;
 /// <param name="Name">The type's name (no generic parameters: generic types are not supported).</param>
 internal sealed record TypeDeclarationModel(string Keyword, string Name);
 
-/// <summary>One <c>[Softmax(N)]</c> attribute: a row length, the name of the generated methods, and whether the
-/// kernels are the accurate variant (<c>SoftmaxPrecision.Accurate</c>).</summary>
-internal sealed record KernelRequest(int Length, string MethodName, bool Accurate = false);
+/// <summary>One <c>[Softmax(N)]</c> attribute: a row length, the name of the generated methods, whether the
+/// kernels are the accurate variant (<c>SoftmaxPrecision.Accurate</c>), and the functions requested
+/// (<c>SoftmaxFunctions</c> as an int, see <see cref="LayerFunctions"/>).</summary>
+internal sealed record KernelRequest(int Length, string MethodName, bool Accurate = false, int Functions = LayerFunctions.Softmax)
+{
+    public bool Has(int function) => (Functions & function) != 0;
+}
+
+/// <summary>The values of the attributes assembly's <c>SoftmaxFunctions</c> flags, and the method names they generate.</summary>
+internal static class LayerFunctions
+{
+    public const int Softmax = 1;
+    public const int LogSoftmax = 2;
+    public const int LogSumExp = 4;
+    public const int CrossEntropy = 8;
+    public const int Backward = 16;
+    public const int Temperature = 32;
+    public const int All = 63;
+
+    /// <summary>Whether <paramref name="functions"/> names at least one function and nothing unknown.</summary>
+    public static bool IsValid(int functions) => functions != 0 && (functions & ~All) == 0;
+
+    /// <summary>The flags other than <see cref="Softmax"/>: the functions of the layer kernels.</summary>
+    public static bool HasLayer(int functions) => (functions & ~Softmax) != 0;
+
+    public static string LogSoftmaxName(string methodName) => "Log" + methodName;
+
+    public static string LogSumExpName(string methodName) => methodName == "Softmax" ? "LogSumExp" : methodName + "LogSumExp";
+
+    public static string CrossEntropyName(string methodName) => methodName + "CrossEntropy";
+
+    public static string BackwardName(string methodName) => methodName + "Backward";
+}
 
 /// <summary>Everything the emitter needs for one annotated type. Holds no symbols or syntax.</summary>
 /// <param name="Namespace">The containing namespace, or <see langword="null"/> for the global namespace.</param>

@@ -1,0 +1,300 @@
+using System.Collections.Generic;
+using System.Linq;
+using SoftmaxGenerators.Model;
+
+namespace SoftmaxGenerators.Generator;
+
+/// <summary>
+/// The layer functions (log-softmax, log-sum-exp, cross-entropy, backward, temperature): per width, each function's
+/// plan written as calls of its passes (<c>KernelEmitter.LayerPasses</c>); the JIT-time dispatchers; the width hooks.
+/// </summary>
+internal sealed partial class KernelEmitter
+{
+    /// <summary>Emits every pass and function that <paramref name="functions"/> needs for one row length and precision.</summary>
+    private void EmitLayerKernels(Lane lane, int length, bool accurate, int functions, List<Width> widths, bool widthHooks, bool softmaxHooks)
+    {
+        List<LayerKernel> kernels = LayerKernel.All.Where(k => (functions & k.Function) != 0).ToList();
+        foreach (LayerKernel kernel in kernels)
+        {
+            EmitLayerDispatcher(lane, length, accurate, kernel, widths);
+            if (widthHooks)
+            {
+                EmitLayerWidthHook(lane, length, accurate, kernel, widths);
+            }
+        }
+
+        if (widthHooks && !softmaxHooks)
+        {
+            EmitWidthListHooks(lane, length, accurate, widths);
+        }
+
+        foreach (Width width in widths)
+        {
+            foreach (LayerCore core in LayerPlan.Cores(functions))
+            {
+                EmitLayerCore(lane, length, accurate, width, core);
+            }
+
+            foreach (string epilogue in LayerPlan.Epilogues(functions))
+            {
+                switch (epilogue)
+                {
+                    case LayerPlan.LogShift: EmitLogShiftPass(lane, length, accurate, width); break;
+                    case LayerPlan.Scale: EmitScalePass(lane, length, accurate, width); break;
+                    case LayerPlan.Gradient: EmitGradientPass(lane, length, accurate, width); break;
+                    case LayerPlan.TargetDot: EmitTargetDotPass(lane, length, accurate, width); break;
+                    case LayerPlan.Dot: EmitDotPass(lane, length, accurate, width); break;
+                    default: EmitBackwardPass(lane, length, accurate, width); break;
+                }
+            }
+
+            foreach (LayerKernel kernel in kernels)
+            {
+                EmitLayerFunction(lane, length, accurate, width, kernel);
+            }
+        }
+    }
+
+    private static string LayerName(Lane lane, int length, bool accurate, LayerKernel kernel) => KernelName(lane, length, accurate) + kernel.Suffix;
+
+    /// <summary>The scalar kernel of a layer function: one per element type, for every row length.</summary>
+    internal static string LayerScalarName(Lane lane, LayerKernel kernel) => lane.Name + kernel.Suffix + "Scalar";
+
+    private void EmitLayerFunction(Lane lane, int length, bool accurate, Width width, LayerKernel kernel)
+    {
+        string t = lane.Keyword;
+        string P(string pass) => PassName(lane, length, accurate, pass, width);
+        string Ref(string span) => $"ref {MemoryMarshal}.GetReference({span})";
+        string scalar = $"{LayerScalarName(lane, kernel)}({kernel.Arguments})";
+        string log = "global::System.Math.Log(sum)";
+        _w.Line($"/// <summary>{width.Name} {kernel.Suffix} kernel for rows of {Lit(length)} values{(accurate ? " (accurate)" : string.Empty)}; rows whose maximum is not finite go to the scalar kernel.</summary>");
+        _w.Open($"private static {kernel.Returns(lane)} {LayerName(lane, length, accurate, kernel)}{width.Name}({kernel.Parameters(lane)})");
+        void Special(bool returns)
+        {
+            _w.Open($"if (!(max > {t}.NegativeInfinity && max < {t}.PositiveInfinity))");
+            if (returns)
+            {
+                _w.Line($"return {scalar};");
+            }
+            else
+            {
+                _w.Line(scalar + ";");
+                _w.Line("return;");
+            }
+
+            _w.Close();
+            _w.Line();
+        }
+
+        if (kernel == LayerKernel.LogSoftmax)
+        {
+            _w.Line($"ref {t} x = {Ref("input")};");
+            _w.Line($"double sum = {P(LayerCore.Sum.Name)}(ref x, out {t} max);");
+            Special(returns: false);
+            _w.Line($"{P(LayerPlan.LogShift)}(ref x, {Ref("output")}, max, ({t}){log});");
+        }
+        else if (kernel == LayerKernel.LogSumExp)
+        {
+            _w.Line($"double sum = {P(LayerCore.Sum.Name)}({Ref("input")}, out {t} max);");
+            Special(returns: true);
+            _w.Line($"return ({t})(max + {log});");
+        }
+        else if (kernel == LayerKernel.CrossEntropyLabel)
+        {
+            _w.Line($"double sum = {P(LayerCore.Sum.Name)}({Ref("logits")}, out {t} max);");
+            Special(returns: true);
+            _w.Line($"return {log} - ((double)logits[label] - max);");
+        }
+        else if (kernel == LayerKernel.CrossEntropyLabelGradient)
+        {
+            _w.Line("// Read before the gradient, which may be the same memory, is written.");
+            _w.Line("double logit = logits[label];");
+            _w.Line($"ref {t} g = {Ref("gradient")};");
+            _w.Line($"double sum = {P(LayerCore.SumStore.Name)}({Ref("logits")}, ref g, out {t} max);");
+            Special(returns: true);
+            _w.Line($"{P(LayerPlan.Scale)}(ref g, sum, weight);");
+            _w.Line("gradient[label] -= weight;");
+            _w.Line($"return {log} - (logit - max);");
+        }
+        else if (kernel == LayerKernel.CrossEntropyTargets || kernel == LayerKernel.CrossEntropyTargetsGradient)
+        {
+            bool gradient = kernel == LayerKernel.CrossEntropyTargetsGradient;
+            _w.Line($"ref {t} x = {Ref("logits")};");
+            if (gradient)
+            {
+                _w.Line($"ref {t} g = {Ref("gradient")};");
+            }
+
+            _w.Line(gradient
+                ? $"double sum = {P(LayerCore.SumStore.Name)}(ref x, ref g, out {t} max);"
+                : $"double sum = {P(LayerCore.Sum.Name)}(ref x, out {t} max);");
+            Special(returns: true);
+            _w.Line($"ref {t} t = {Ref("targets")};");
+            _w.Line($"double dot = {P(LayerPlan.TargetDot)}(ref x, ref t, max, out double targetSum);");
+            if (gradient)
+            {
+                _w.Line($"{P(LayerPlan.Gradient)}(ref g, ref t, ({t})(weight * targetSum / sum), weight);");
+            }
+
+            _w.Line($"return ({log} * targetSum) - dot;");
+        }
+        else if (kernel == LayerKernel.Backward)
+        {
+            _w.Line($"ref {t} y = {Ref("probabilities")};");
+            _w.Line($"ref {t} dy = {Ref("outputGradient")};");
+            _w.Line($"double dot = {P(LayerPlan.Dot)}(ref y, ref dy);");
+            _w.Line($"{P(LayerPlan.BackwardStore)}(ref y, ref dy, {Ref("inputGradient")}, ({t})dot);");
+        }
+        else
+        {
+            _w.Line($"ref {t} y = {Ref("output")};");
+            _w.Line($"double sum = {P(LayerCore.ScaledStore.Name)}({Ref("input")}, ref y, scale, out {t} max);");
+            Special(returns: false);
+            _w.Line($"{P(LayerPlan.Scale)}(ref y, sum, {lane.Literal(1)});");
+        }
+
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>The call of one width's kernel (null: the scalar kernel), as a statement that returns.</summary>
+    private void EmitLayerCall(Lane lane, int length, bool accurate, LayerKernel kernel, Width? width)
+    {
+        string call = width is null
+            ? $"{LayerScalarName(lane, kernel)}({kernel.Arguments})"
+            : $"{LayerName(lane, length, accurate, kernel)}{width.Name}({kernel.Arguments})";
+        if (kernel.ReturnsValue(lane))
+        {
+            _w.Line($"return {call};");
+        }
+        else
+        {
+            _w.Line(call + ";");
+            _w.Line("return;");
+        }
+    }
+
+    private void EmitLayerDispatcher(Lane lane, int length, bool accurate, LayerKernel kernel, List<Width> widths)
+    {
+        _w.Line(Inline);
+        _w.Open($"internal static {kernel.Returns(lane)} {LayerName(lane, length, accurate, kernel)}({kernel.Parameters(lane)})");
+        foreach (Width width in widths)
+        {
+            _w.Open($"if ({Accelerated(width)})");
+            EmitLayerCall(lane, length, accurate, kernel, width);
+            _w.Close();
+            _w.Line();
+        }
+
+        EmitLayerCall(lane, length, accurate, kernel, null);
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>The test hook that runs one width's kernel of a layer function (<see cref="GeneratorOptions.EmitWidthHooks"/>).</summary>
+    private void EmitLayerWidthHook(Lane lane, int length, bool accurate, LayerKernel kernel, List<Width> widths)
+    {
+        string name = LayerName(lane, length, accurate, kernel);
+        _w.Line($"/// <summary>Test hook: the {name} kernel of a width (512, 256, 128 bits, 0: scalar), whatever the hardware accelerates.</summary>");
+        _w.Open($"internal static {kernel.Returns(lane)} {name}Width(int width, {kernel.Parameters(lane)})");
+        foreach (Width? width in new List<Width?>(widths) { null })
+        {
+            _w.Open($"if (width == {Bits(width)})");
+            EmitLayerCall(lane, length, accurate, kernel, width);
+            _w.Close();
+            _w.Line();
+        }
+
+        _w.Line("ThrowWidth(width);");
+        if (kernel.ReturnsValue(lane))
+        {
+            _w.Line("return 0;");
+        }
+
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>The argument checks of the layer functions' public methods.</summary>
+    private void EmitLayerChecks()
+    {
+        const string invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
+        _w.Line(Inline);
+        _w.Open("internal static int CheckRowsOf(int length, int rowLength, string parameterName)");
+        _w.Open("if (length == 0 || length % rowLength != 0)");
+        _w.Line("ThrowRowsOf(length, rowLength, parameterName);");
+        _w.Close();
+        _w.Line();
+        _w.Line("return length / rowLength;");
+        _w.Close();
+        _w.Line();
+        _w.Line(Inline);
+        _w.Open("internal static void CheckSameLength(int length, int expected, string parameterName)");
+        _w.Open("if (length != expected)");
+        _w.Line("ThrowSameLength(length, expected, parameterName);");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+        _w.Line(Inline);
+        _w.Open("internal static void CheckLabel(int label, int rowLength, string parameterName)");
+        _w.Open("if ((uint)label >= (uint)rowLength)");
+        _w.Line("ThrowLabel(label, rowLength, parameterName);");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+        _w.Open("internal static void CheckLabels(global::System.ReadOnlySpan<int> labels, int rows, int rowLength)");
+        _w.Line("CheckSameLength(labels.Length, rows, \"labels\");");
+        _w.Open("for (int i = 0; i < labels.Length; i++)");
+        _w.Line("CheckLabel(labels[i], rowLength, \"labels\");");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+        _w.Line("/// <summary>Throws when the spans overlap without being the same memory.</summary>");
+        _w.Line(Inline);
+        _w.Open("internal static void CheckOverlapOf<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output, string parameterName)");
+        _w.Open("if (global::System.MemoryExtensions.Overlaps(input, output, out int offset) && (offset != 0 || input.Length != output.Length))");
+        _w.Line("ThrowOverlapOf(parameterName);");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+        _w.Line("/// <summary>Throws when the spans share any memory.</summary>");
+        _w.Line(Inline);
+        _w.Open("internal static void CheckDisjoint<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output, string parameterName)");
+        _w.Open("if (global::System.MemoryExtensions.Overlaps(input, output))");
+        _w.Line("ThrowOverlapOf(parameterName);");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+        foreach (string t in new[] { "float", "double" })
+        {
+            _w.Line("/// <summary>1 / temperature, for a temperature that is positive and finite and whose reciprocal is finite.</summary>");
+            _w.Line(Inline);
+            _w.Open($"internal static {t} InverseTemperature({t} temperature)");
+            _w.Line($"{t} scale = 1 / temperature;");
+            _w.Open($"if (!(temperature > 0 && temperature <= {t}.MaxValue && scale <= {t}.MaxValue))");
+            _w.Line("ThrowTemperature(temperature);");
+            _w.Close();
+            _w.Line();
+            _w.Line("return scale;");
+            _w.Close();
+            _w.Line();
+        }
+
+        EmitThrow("ThrowRowsOf(int length, int rowLength, string parameterName)",
+            $"\"The length must be a positive multiple of the row length \" + rowLength.ToString({invariant}) + \", but it is \" + length.ToString({invariant}) + \".\", parameterName");
+        EmitThrow("ThrowSameLength(int length, int expected, string parameterName)",
+            $"\"The span must hold \" + expected.ToString({invariant}) + \" values, but it holds \" + length.ToString({invariant}) + \".\", parameterName");
+        EmitThrow("ThrowOverlapOf(string parameterName)",
+            "\"The span overlaps an input in a way this method does not allow (see its documentation).\", parameterName");
+        _w.Line(NoInline);
+        _w.Open("private static void ThrowLabel(int label, int rowLength, string parameterName)");
+        _w.Line($"throw new global::System.ArgumentOutOfRangeException(parameterName, label, \"A label must be a class index from 0 to \" + (rowLength - 1).ToString({invariant}) + \".\");");
+        _w.Close();
+        _w.Line();
+        _w.Line(NoInline);
+        _w.Open("private static void ThrowTemperature(double temperature)");
+        _w.Line("throw new global::System.ArgumentOutOfRangeException(\"temperature\", temperature, \"The temperature must be positive and finite, and its reciprocal finite.\");");
+        _w.Close();
+        _w.Line();
+    }
+}

@@ -1,0 +1,478 @@
+using System.Collections.Generic;
+using System.Linq;
+using SoftmaxGenerators.Model;
+
+namespace SoftmaxGenerators.Generator;
+
+/// <summary>
+/// The passes of the layer functions (<see cref="LayerPlan"/>), one small inlined method per pass, width, element
+/// type, row length and precision: the core (maximum, then exponentials summed and optionally stored) and the
+/// epilogues (log shift, scale, gradient, dot products). Every pass runs either straight-line over a row of at most
+/// <see cref="RegisterVectorsOf"/> vectors (the row stays in registers) or as a loop with a constant trip count, and
+/// covers the last partial vector by an overlapping vector: masked in sums, and in stores loaded before anything is
+/// written, so that every pass may write the memory it reads (in place).
+/// </summary>
+internal sealed partial class KernelEmitter
+{
+    private static string PassName(Lane lane, int length, bool accurate, string pass, Width width) =>
+        KernelName(lane, length, accurate) + pass + width.Name;
+
+    /// <summary>The offsets of a row's vectors: the full ones, and the overlapping last one when the length is not a multiple.</summary>
+    private readonly struct RowVectors
+    {
+        public RowVectors(Lane lane, Width width, int length)
+        {
+            Lanes = width.Lanes(lane);
+            Count = (length + Lanes - 1) / Lanes;
+            Full = length / Lanes * Lanes;
+            Remainder = length % Lanes;
+            TailOffset = Lit(length - Lanes);
+            Unrolled = Count <= RegisterVectorsOf(lane);
+        }
+
+        public int Lanes { get; }
+
+        public int Count { get; }
+
+        public int Full { get; }
+
+        public int Remainder { get; }
+
+        public string TailOffset { get; }
+
+        /// <summary>Straight-line code over registers instead of a loop.</summary>
+        public bool Unrolled { get; }
+    }
+
+    /// <summary>
+    /// Emits <paramref name="body"/> for every full vector (with its offset expression, and a name suffix that is
+    /// unique per vector when unrolled), then for the overlapping tail vector with <c>tail</c> set.
+    /// </summary>
+    private void ForEachVector(RowVectors row, System.Action<string, string, bool> body)
+    {
+        if (row.Unrolled)
+        {
+            for (int v = 0; v < row.Full / row.Lanes; v++)
+            {
+                body(Lit(v * row.Lanes), Lit(v), false);
+            }
+        }
+        else
+        {
+            _w.Open($"for (nuint j = 0; j < {Lit(row.Full)}; j += {Lit(row.Lanes)})");
+            body("j", string.Empty, false);
+            _w.Close();
+        }
+
+        if (row.Remainder != 0)
+        {
+            body(row.TailOffset, "Tail", true);
+        }
+    }
+
+    /// <summary>
+    /// The core of a plan: the row maximum (of x, or of x * s), then exp(x - shift) with the plan's bias, summed in the
+    /// precision's accumulator and stored into y when the plan needs the exponentials. Returns the sum in double; the
+    /// maximum comes out through <c>max</c>. A row whose maximum is not finite (+∞, NaN, only -∞) returns at once: the
+    /// caller sends it to the scalar kernel, which implements the special values.
+    /// </summary>
+    private void EmitLayerCore(Lane lane, int length, bool accurate, Width width, LayerCore core)
+    {
+        string t = lane.Keyword;
+        string v = width.Of(lane);
+        string c = width.Class;
+        var row = new RowVectors(lane, width, length);
+        string parameters = $"ref {t} x" + (core.Store ? $", ref {t} y" : string.Empty) + (core.Scaled ? $", {t} s" : string.Empty);
+        _w.Line($"/// <summary>{width.Name}: {core.Description} of a row of {Lit(length)} values{(accurate ? " (accurate)" : string.Empty)}; returns the sum.</summary>");
+        _w.Line(Inline);
+        _w.Open($"private static double {PassName(lane, length, accurate, core.Name, width)}({parameters}, out {t} max)");
+
+        // Pass 1: the maximum; the straight-line form keeps the row in registers x0, x1, ... for pass 2.
+        var registers = new List<string>();
+        if (row.Unrolled)
+        {
+            for (int i = 0; i < row.Count; i++)
+            {
+                int offset = i == row.Count - 1 ? length - row.Lanes : i * row.Lanes;
+                registers.Add($"x{Lit(i)}");
+                _w.Line($"{v} x{Lit(i)} = {Load(width, "x", Lit(offset))};");
+            }
+
+            _w.Line($"{v} vmax = AllMax({Tree(registers, (a, b) => $"Max({a}, {b})")});");
+        }
+        else
+        {
+            EmitMaxLoop(lane, width, length, "vmax");
+        }
+
+        if (core.Scaled)
+        {
+            // s > 0: the maximum of x * s is the maximum of x times s, rounded alike.
+            _w.Line($"{v} vs = {c}.Create(s);");
+            _w.Line("vmax *= vs;");
+        }
+
+        _w.Line($"max = {c}.ToScalar(vmax);");
+        _w.Open($"if (!(max > {t}.NegativeInfinity && max < {t}.PositiveInfinity))");
+        _w.Line("return 0d;");
+        _w.Close();
+        _w.Line();
+        if (core.Folded)
+        {
+            _w.Line($"{v} vbias = UniformRowBias(vmax, out {v} shift);");
+        }
+        else
+        {
+            _w.Line("// exp(x - max): the maximum's own term is exactly 1, and log(sum) is relative to the maximum.");
+            _w.Line($"{v} shift = vmax;");
+            _w.Line($"{v} vbias = {c}.Create({lane.Literal(lane.Magic)});");
+        }
+
+        string Input(string offset, string suffix) =>
+            (row.Unrolled ? "x" + suffix : Load(width, "x", offset)) + (core.Scaled ? " * vs" : string.Empty) + " - shift";
+        Accumulator sum = Accumulator.For(lane, width, accurate);
+        string mask = TailMask(lane, width, row.Lanes - row.Remainder);
+        if (row.Unrolled)
+        {
+            var summands = new List<string>();
+            var lows = new List<string>();
+            for (int i = 0; i < row.Count; i++)
+            {
+                bool tail = row.Remainder != 0 && i == row.Count - 1;
+                int offset = tail ? length - row.Lanes : i * row.Lanes;
+                _w.Line(sum.Split
+                    ? $"{v} e{Lit(i)} = ExpAccurate({Input(Lit(offset), Lit(i))}, vbias, out {v} l{Lit(i)});"
+                    : $"{v} e{Lit(i)} = Exp({Input(Lit(offset), Lit(i))}, vbias);");
+                summands.Add(tail && row.Count > 1 ? $"(e{Lit(i)} & {mask})" : $"e{Lit(i)}");
+                lows.Add(tail && row.Count > 1 ? $"(l{Lit(i)} & {mask})" : $"l{Lit(i)}");
+            }
+
+            if (core.Store)
+            {
+                // The tail vector last: its lower lanes repeat elements of the vector before it.
+                for (int i = 0; i < row.Count; i++)
+                {
+                    _w.Line(Store(width, $"e{Lit(i)}", "y", Lit(i == row.Count - 1 ? length - row.Lanes : i * row.Lanes)));
+                }
+            }
+
+            if (!accurate)
+            {
+                _w.Line($"return HorizontalSum({Tree(summands, (a, b) => $"{a} + {b}")});");
+            }
+            else if (lane.IsSingle)
+            {
+                _w.Line($"return HorizontalSum({Tree(summands.Select(e => $"Widen({e})").ToList(), (a, b) => $"{a} + {b}")});");
+            }
+            else
+            {
+                _w.Line($"{v} total = {summands[0]};");
+                _w.Line($"{v} compensation = {v}.Zero;");
+                for (int i = 1; i < row.Count; i++)
+                {
+                    _w.Line($"KahanAdd(ref total, ref compensation, {summands[i]});");
+                }
+
+                _w.Line($"return CompensatedSum(total, {Tree(lows, (a, b) => $"{a} + {b}")} - compensation);");
+            }
+        }
+        else
+        {
+            if (row.Remainder != 0)
+            {
+                // Computed before anything is stored: in place, its lower lanes would otherwise read outputs.
+                _w.Line(sum.Split
+                    ? $"{v} tail = ExpAccurate({Input(row.TailOffset, string.Empty)}, vbias, out {v} tailLow);"
+                    : $"{v} tail = Exp({Input(row.TailOffset, string.Empty)}, vbias);");
+            }
+
+            sum.Declare(_w, "sum");
+            EmitLayerExpLoop(width, v, sum, row, core.Store, offset => Input(offset, string.Empty));
+            if (row.Remainder != 0)
+            {
+                _w.Line(sum.Add("sum", $"(tail & {mask})"));
+                if (sum.Split)
+                {
+                    _w.Line($"sumLow += tailLow & {mask};");
+                }
+
+                if (core.Store)
+                {
+                    _w.Line(Store(width, "tail", "y", row.TailOffset));
+                }
+            }
+
+            _w.Line($"return {sum.Total("sum")};");
+        }
+
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>The full vectors of the core's pass 2, in blocks of <see cref="SumBlockVectors"/> where the sum is blocked.</summary>
+    private void EmitLayerExpLoop(Width width, string v, Accumulator sum, RowVectors row, bool store, System.Func<string, string> input)
+    {
+        int block = SumBlockVectors * row.Lanes;
+        int blockEnd = sum.Blocked ? row.Full / block * block : 0;
+        void Body(string offset, string accumulate)
+        {
+            _w.Line(sum.Split
+                ? $"{v} e = ExpAccurate({input(offset)}, vbias, out {v} low);"
+                : $"{v} e = Exp({input(offset)}, vbias);");
+            if (store)
+            {
+                _w.Line(Store(width, "e", "y", offset));
+            }
+
+            _w.Line(accumulate);
+            if (sum.Split)
+            {
+                _w.Line("sumLow += low;");
+            }
+        }
+
+        if (sum.Blocked)
+        {
+            if (blockEnd > 0)
+            {
+                _w.Open($"for (nuint b = 0; b < {Lit(blockEnd)}; b += {Lit(block)})");
+                _w.Line($"{v} block = {v}.Zero;");
+                _w.Open($"for (nuint j = b; j < b + {Lit(block)}; j += {Lit(row.Lanes)})");
+                Body("j", "block += e;");
+                _w.Close();
+                _w.Line("sum += block;");
+                _w.Close();
+            }
+
+            if (blockEnd < row.Full)
+            {
+                _w.Open(string.Empty);
+                _w.Line($"{v} block = {v}.Zero;");
+                _w.Open($"for (nuint j = {Lit(blockEnd)}; j < {Lit(row.Full)}; j += {Lit(row.Lanes)})");
+                Body("j", "block += e;");
+                _w.Close();
+                _w.Line("sum += block;");
+                _w.Close();
+            }
+
+            return;
+        }
+
+        _w.Open($"for (nuint j = 0; j < {Lit(row.Full)}; j += {Lit(row.Lanes)})");
+        Body("j", sum.Add("sum", "e"));
+        _w.Close();
+    }
+
+    /// <summary>
+    /// An element-wise pass: <paramref name="output"/>[i] = <paramref name="expression"/> of the vectors loaded from
+    /// <paramref name="inputs"/> (named as the inputs, suffixed per vector). The overlapping tail vector is loaded first.
+    /// </summary>
+    private void EmitMapPass(Lane lane, Width width, int length, string[] inputs, string output, System.Func<string[], string> expression)
+    {
+        var row = new RowVectors(lane, width, length);
+        string v = width.Of(lane);
+        string[] Loaded(string suffix) => inputs.Select(input => input + "V" + suffix).ToArray();
+        void LoadAll(string offset, string suffix)
+        {
+            foreach (string input in inputs)
+            {
+                _w.Line($"{v} {input}V{suffix} = {Load(width, input, offset)};");
+            }
+        }
+
+        if (row.Remainder != 0)
+        {
+            LoadAll(row.TailOffset, "Tail");
+        }
+
+        if (row.Unrolled)
+        {
+            for (int i = 0; i < row.Full / row.Lanes; i++)
+            {
+                LoadAll(Lit(i * row.Lanes), Lit(i));
+            }
+
+            for (int i = 0; i < row.Full / row.Lanes; i++)
+            {
+                _w.Line(Store(width, expression(Loaded(Lit(i))), output, Lit(i * row.Lanes)));
+            }
+        }
+        else
+        {
+            _w.Open($"for (nuint j = 0; j < {Lit(row.Full)}; j += {Lit(row.Lanes)})");
+            LoadAll("j", string.Empty);
+            _w.Line(Store(width, expression(Loaded(string.Empty)), output, "j"));
+            _w.Close();
+        }
+
+        if (row.Remainder != 0)
+        {
+            _w.Line(Store(width, expression(Loaded("Tail")), output, row.TailOffset));
+        }
+    }
+
+    private void EmitPassSignature(Lane lane, int length, bool accurate, Width width, string pass, string returns, string parameters, string summary)
+    {
+        _w.Line($"/// <summary>{width.Name}: {summary} (rows of {Lit(length)} values).</summary>");
+        _w.Line(Inline);
+        _w.Open($"private static {returns} {PassName(lane, length, accurate, pass, width)}({parameters})");
+    }
+
+    /// <summary>y = (x - max) - log: the log-softmax from the core's maximum and the log of its sum.</summary>
+    private void EmitLogShiftPass(Lane lane, int length, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        EmitPassSignature(lane, length, accurate, width, LayerPlan.LogShift, "void", $"ref {t} x, ref {t} y, {t} max, {t} log", "y = (x - max) - log");
+        _w.Line($"{width.Of(lane)} vmax = {width.Class}.Create(max);");
+        _w.Line($"{width.Of(lane)} vlog = {width.Class}.Create(log);");
+        EmitMapPass(lane, width, length, new[] { "x" }, "y", l => $"({l[0]} - vmax) - vlog");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// y = e * weight / total in the precision's way (the three variants of the softmax kernels' scaling: the
+    /// reciprocal; the double reciprocal as hi + lo floats rounded once by an FMA; the product corrected once by the
+    /// remainder).
+    /// </summary>
+    private void EmitScalePass(Lane lane, int length, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        string v = width.Of(lane);
+        string c = width.Class;
+        EmitPassSignature(lane, length, accurate, width, LayerPlan.Scale, "void", $"ref {t} y, double total, {t} weight", "y = y * weight / total");
+        System.Func<string[], string> scaled;
+        if (!accurate)
+        {
+            _w.Line($"{v} scale = {c}.Create(({t})(weight / total));");
+            scaled = l => $"{l[0]} * scale";
+        }
+        else if (lane.IsSingle)
+        {
+            _w.Line("double inverse = weight / total;");
+            _w.Line("float inverseHigh = (float)inverse;");
+            _w.Line($"{v} scale = {c}.Create(inverseHigh);");
+            _w.Line($"{v} scaleLow = {c}.Create((float)(inverse - inverseHigh));");
+            scaled = l => $"Mad({l[0]}, scale, {l[0]} * scaleLow)";
+        }
+        else
+        {
+            _w.Line("double quotient = total / weight;");
+            _w.Line($"{v} divisor = {c}.Create(quotient);");
+            _w.Line($"{v} inverse = {c}.Create(1d / quotient);");
+            scaled = l => $"Mad(Mad(-({l[0]} * inverse), divisor, {l[0]}), inverse, {l[0]} * inverse)";
+        }
+
+        EmitMapPass(lane, width, length, new[] { "y" }, "y", scaled);
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>g = e * scale - weight * t: the cross-entropy gradient with target probabilities.</summary>
+    private void EmitGradientPass(Lane lane, int length, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        EmitPassSignature(lane, length, accurate, width, LayerPlan.Gradient, "void", $"ref {t} y, ref {t} t, {t} scale, {t} weight", "y = y * scale - weight * t");
+        _w.Line($"{width.Of(lane)} vscale = {width.Class}.Create(scale);");
+        _w.Line($"{width.Of(lane)} vweight = {width.Class}.Create(-weight);");
+        EmitMapPass(lane, width, length, new[] { "y", "t" }, "y", l => $"Mad({l[0]}, vscale, {l[1]} * vweight)");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>dx = y * (dy - dot): the softmax backward pass after its dot product.</summary>
+    private void EmitBackwardPass(Lane lane, int length, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        EmitPassSignature(lane, length, accurate, width, LayerPlan.BackwardStore, "void", $"ref {t} y, ref {t} dy, ref {t} dx, {t} dot", "dx = y * (dy - dot)");
+        _w.Line($"{width.Of(lane)} vdot = {width.Class}.Create(dot);");
+        EmitMapPass(lane, width, length, new[] { "y", "dy" }, "dx", l => $"{l[0]} * ({l[1]} - vdot)");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// Σ t (x - max) over the entries with t ≠ 0 (so a target of 0 on a logit of -∞ adds nothing, not NaN), and Σ t:
+    /// the cross-entropy with target probabilities is log(sum) Σ t - Σ t (x - max). The terms all have one sign
+    /// for targets ≥ 0, so no cancellation. Accurate float sums in double.
+    /// </summary>
+    private void EmitTargetDotPass(Lane lane, int length, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        string v = width.Of(lane);
+        string c = width.Class;
+        bool widen = accurate && lane.IsSingle;
+        string a = widen ? width.Of(Lane.Double) : v;
+        var row = new RowVectors(lane, width, length);
+        EmitPassSignature(lane, length, accurate, width, LayerPlan.TargetDot, "double", $"ref {t} x, ref {t} t, {t} max, out double targetSum", "Σ t (x - max) over t ≠ 0, and Σ t");
+        _w.Line($"{v} vmax = {c}.Create(max);");
+        _w.Line($"{a} dot = {a}.Zero;");
+        _w.Line($"{a} sum = {a}.Zero;");
+        string mask = TailMask(lane, width, row.Lanes - row.Remainder);
+        ForEachVector(row, (offset, suffix, tail) =>
+        {
+            string keep = tail && row.Count > 1 ? $" & {mask}" : string.Empty;
+            _w.Line($"{v} vt{suffix} = {Load(width, "t", offset)}{keep};");
+            _w.Line($"{v} vp{suffix} = {c}.AndNot(vt{suffix} * ({Load(width, "x", offset)} - vmax), {c}.Equals(vt{suffix}, {v}.Zero));");
+            _w.Line(widen ? $"dot += Widen(vp{suffix});" : $"dot += vp{suffix};");
+            _w.Line(widen ? $"sum += Widen(vt{suffix});" : $"sum += vt{suffix};");
+        });
+        _w.Line("targetSum = HorizontalSum(sum);");
+        _w.Line("return HorizontalSum(dot);");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// Σ a b, the dot product of the backward pass. Fast: FMAs in the element type; accurate float: the exact products
+    /// summed in double; accurate double: compensated (Ogita, Rump and Oishi's Dot2: the products' and the sums'
+    /// rounding errors carried in a second accumulator).
+    /// </summary>
+    private void EmitDotPass(Lane lane, int length, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        string v = width.Of(lane);
+        string c = width.Class;
+        var row = new RowVectors(lane, width, length);
+        string mask = TailMask(lane, width, row.Lanes - row.Remainder);
+        EmitPassSignature(lane, length, accurate, width, LayerPlan.Dot, "double", $"ref {t} a, ref {t} b", "Σ a b");
+        string wide = width.Of(Lane.Double);
+        string accumulator = accurate && lane.IsSingle ? wide : v;
+        _w.Line($"{accumulator} sum = {accumulator}.Zero;");
+        if (accurate && !lane.IsSingle)
+        {
+            _w.Line($"{v} error = {v}.Zero;");
+        }
+
+        ForEachVector(row, (offset, suffix, tail) =>
+        {
+            string keep = tail && row.Count > 1 ? $" & {mask}" : string.Empty;
+            string va = "va" + suffix;
+            string vb = "vb" + suffix;
+            _w.Line($"{v} {va} = {Load(width, "a", offset)}{keep};");
+            _w.Line($"{v} {vb} = {Load(width, "b", offset)};");
+            if (!accurate)
+            {
+                _w.Line($"sum = Mad({va}, {vb}, sum);");
+            }
+            else if (lane.IsSingle)
+            {
+                _w.Line($"({wide} aLow{suffix}, {wide} aHigh{suffix}) = {c}.Widen({va});");
+                _w.Line($"({wide} bLow{suffix}, {wide} bHigh{suffix}) = {c}.Widen({vb});");
+                _w.Line($"sum += (aLow{suffix} * bLow{suffix}) + (aHigh{suffix} * bHigh{suffix});");
+            }
+            else
+            {
+                // TwoSum of sum + p and the FMA's exact product error go into the second accumulator.
+                _w.Line($"{v} p{suffix} = {va} * {vb};");
+                _w.Line($"{v} next{suffix} = sum + p{suffix};");
+                _w.Line($"{v} back{suffix} = next{suffix} - sum;");
+                _w.Line($"error += ((sum - (next{suffix} - back{suffix})) + (p{suffix} - back{suffix})) + Mad({va}, {vb}, -p{suffix});");
+                _w.Line($"sum = next{suffix};");
+            }
+        });
+        _w.Line(accurate && !lane.IsSingle ? "return CompensatedSum(sum, error);" : "return HorizontalSum(sum);");
+        _w.Close();
+        _w.Line();
+    }
+}
