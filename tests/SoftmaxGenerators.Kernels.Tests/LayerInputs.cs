@@ -51,7 +51,7 @@ public sealed class LayerCase
         }
 
         Logits = Round(x);
-        Row = new ExactRow(Logits);
+        row = new Lazy<ExactRow>(() => ExactRow.Of(Logits));
 
         // Labels: the maximum (loss near 0), a random finite entry, the smallest finite entry (a large loss).
         int[] finite = Enumerable.Range(0, length).Where(i => double.IsFinite(Logits[i])).ToArray();
@@ -93,43 +93,28 @@ public sealed class LayerCase
         TargetSum = ExactRow.SumOf(Targets);
         TargetScale = Math.Max(1, Targets.Sum(Math.Abs));
 
-        // The backward pass: probabilities of this row (the exact softmax rounded to the type) and a random output
-        // gradient of scale 1 or 1000.
-        var y = new double[length];
+        // The backward pass: probabilities of this row (the double softmax rounded to the type) and a random output
+        // gradient of scale 1 or 1000; the reference is exact for these values.
+        double[] y = Reference.Softmax(Logits);
         var dy = new double[length];
         double scale = seed % 2 == 0 ? 1 : 1000;
         for (int i = 0; i < length; i++)
         {
-            y[i] = Row.Softmax(i).ToDouble();
             dy[i] = scale * Normal(random);
         }
 
         Probabilities = Round(y);
         OutputGradient = Round(dy);
-        InputGradient = ExactRow.Backward(Probabilities, OutputGradient);
+        inputGradient = new Lazy<Exact[]>(() => ExactRow.Backward(Probabilities, OutputGradient));
         GradientScale = Math.Max(1, OutputGradient.Max(Math.Abs));
 
-        // Temperature: softmax(x * (1 / t)) with 1 / t and the product rounded to the type, as the specification says.
+        // Temperature: the softmax of x * (1 / t) computed in the type, as the generated documentation says ("the input
+        // is multiplied by 1 / temperature (exactly when the temperature is a power of two), then the maximum is
+        // subtracted"): 1 / t and each product rounded to the type, then the exact softmax of those values.
         Temperature = Round(Temperatures[(seed + Array.IndexOf(Distributions, distribution)) % Temperatures.Length]);
-        var scaled = new double[length];
-        if (single)
-        {
-            float reciprocal = 1f / (float)Temperature;
-            for (int i = 0; i < length; i++)
-            {
-                scaled[i] = (float)Logits[i] * reciprocal;
-            }
-        }
-        else
-        {
-            double reciprocal = 1d / Temperature;
-            for (int i = 0; i < length; i++)
-            {
-                scaled[i] = Logits[i] * reciprocal;
-            }
-        }
-
-        Scaled = new ExactRow(scaled);
+        Reciprocal = single ? 1f / (float)Temperature : 1d / Temperature;
+        ScaledLogits = Scale(Logits, Temperature, single);
+        scaled = new Lazy<ExactRow>(() => ExactRow.Of(ScaledLogits));
     }
 
     public string Distribution { get; }
@@ -143,7 +128,11 @@ public sealed class LayerCase
     /// <summary>The logits (float values when <see cref="Single"/>).</summary>
     public double[] Logits { get; }
 
-    public ExactRow Row { get; }
+    private readonly Lazy<ExactRow> row;
+    private readonly Lazy<ExactRow> scaled;
+    private readonly Lazy<Exact[]> inputGradient;
+
+    public ExactRow Row => row.Value;
 
     public int Label { get; }
 
@@ -158,15 +147,21 @@ public sealed class LayerCase
 
     public double[] OutputGradient { get; }
 
-    public Exact[] InputGradient { get; }
+    public Exact[] InputGradient => inputGradient.Value;
 
     /// <summary>max(1, max |dy|): the scale of the backward pass's absolute allowance.</summary>
     public double GradientScale { get; }
 
     public double Temperature { get; }
 
-    /// <summary>The exact row of x * (1 / t) rounded to the type.</summary>
-    public ExactRow Scaled { get; }
+    /// <summary>1 / <see cref="Temperature"/> rounded to the type.</summary>
+    public double Reciprocal { get; }
+
+    /// <summary>x * (1 / t) computed in the type.</summary>
+    public double[] ScaledLogits { get; }
+
+    /// <summary>The exact row of <see cref="ScaledLogits"/>.</summary>
+    public ExactRow Scaled => scaled.Value;
 
     /// <summary>max(1, |row max|): the scale of the absolute allowance of the log-domain results.</summary>
     public double RowScale => Math.Max(1, Math.Abs(Row.Max));
@@ -186,6 +181,30 @@ public sealed class LayerCase
     }
 
     public static string Show(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>x * (1 / t) computed in float or double: the input of the temperature softmax's Softmax.</summary>
+    public static double[] Scale(double[] x, double temperature, bool single)
+    {
+        var z = new double[x.Length];
+        if (single)
+        {
+            float reciprocal = 1f / (float)temperature;
+            for (int i = 0; i < x.Length; i++)
+            {
+                z[i] = (float)x[i] * reciprocal;
+            }
+        }
+        else
+        {
+            double reciprocal = 1d / temperature;
+            for (int i = 0; i < x.Length; i++)
+            {
+                z[i] = x[i] * reciprocal;
+            }
+        }
+
+        return z;
+    }
 
     private double[] Round(double[] values) => Single ? Array.ConvertAll(values, v => (double)(float)v) : values;
 

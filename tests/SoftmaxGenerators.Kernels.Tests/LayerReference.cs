@@ -289,9 +289,10 @@ public sealed class ExactRow
     private readonly BigFloat[] exponentials;
     private readonly bool[] negativeInfinity;
 
-    /// <summary>The row (float rows as their exact double values). It must have a finite maximum and no NaN or +∞:
-    /// the special rows are the special-value tests' business.</summary>
-    public ExactRow(ReadOnlySpan<double> x)
+    /// <summary>The row (float rows as their exact double values) times <paramref name="scale"/> (exactly: a
+    /// temperature's reciprocal, positive). It must have a finite maximum and no NaN or +∞: the special rows are the
+    /// special-value tests' business.</summary>
+    public ExactRow(ReadOnlySpan<double> x, double scale = 1)
     {
         Length = x.Length;
         double max = double.NegativeInfinity;
@@ -311,7 +312,9 @@ public sealed class ExactRow
         }
 
         Max = max;
+        Scale = scale;
         BigFloat m = BigFloat.FromDouble(max);
+        BigFloat factor = BigFloat.FromDouble(scale);
         shifted = new BigFloat[x.Length];
         exponentials = new BigFloat[x.Length];
         negativeInfinity = new bool[x.Length];
@@ -324,7 +327,7 @@ public sealed class ExactRow
                 continue;
             }
 
-            shifted[i] = BigFloat.FromDouble(x[i]) - m;
+            shifted[i] = (BigFloat.FromDouble(x[i]) - m) * factor;
             exponentials[i] = BigFloat.Exp(shifted[i]);
             sum += exponentials[i];
         }
@@ -333,10 +336,25 @@ public sealed class ExactRow
         LogSum = BigFloat.Log(sum);
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ExactRow> Rows = new();
+    private BigFloat[]? softmax;
+
+    /// <summary>The exact row of <paramref name="x"/>, computed once per distinct row (by its SHA-256) and shared.</summary>
+    public static ExactRow Of(double[] x)
+    {
+        byte[] bytes = new byte[x.Length * sizeof(double)];
+        Buffer.BlockCopy(x, 0, bytes, 0, bytes.Length);
+        string key = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(bytes));
+        return Rows.GetOrAdd(key, _ => new ExactRow(x));
+    }
+
     public int Length { get; }
 
-    /// <summary>The row maximum.</summary>
+    /// <summary>The row maximum (before the scale).</summary>
     public double Max { get; }
+
+    /// <summary>The exact factor of the row (1 but for temperatures).</summary>
+    public double Scale { get; }
 
     /// <summary>Σ exp(x - max) (at least 1).</summary>
     public BigFloat Sum { get; }
@@ -346,9 +364,25 @@ public sealed class ExactRow
 
     public Exact LogSoftmax(int i) => negativeInfinity[i] ? Exact.NegativeInfinity : Exact.Of(shifted[i] - LogSum);
 
-    public Exact LogSumExp() => Exact.Of(BigFloat.FromDouble(Max) + LogSum);
+    public Exact LogSumExp() => Exact.Of((BigFloat.FromDouble(Max) * BigFloat.FromDouble(Scale)) + LogSum);
 
-    public Exact Softmax(int i) => negativeInfinity[i] ? Exact.Of(BigFloat.Zero) : Exact.Of(exponentials[i] / Sum);
+    public Exact Softmax(int i) => Exact.Of(Probability(i));
+
+    private BigFloat Probability(int i)
+    {
+        if (softmax is null)
+        {
+            var p = new BigFloat[Length];
+            for (int j = 0; j < Length; j++)
+            {
+                p[j] = negativeInfinity[j] ? BigFloat.Zero : exponentials[j] / Sum;
+            }
+
+            softmax = p;
+        }
+
+        return softmax[i];
+    }
 
     /// <summary>-log softmax(x)[label].</summary>
     public Exact CrossEntropy(int label) => negativeInfinity[label] ? Exact.PositiveInfinity : Exact.Of(LogSum - shifted[label]);
@@ -384,8 +418,7 @@ public sealed class ExactRow
     /// <summary>softmax(x)[i] Σ t - t[i]: the gradient of the cross-entropy with respect to x[i].</summary>
     public Exact Gradient(int i, BigFloat targetSum, double target)
     {
-        BigFloat p = negativeInfinity[i] ? BigFloat.Zero : exponentials[i] / Sum;
-        return Exact.Of((p * targetSum) - BigFloat.FromDouble(target));
+        return Exact.Of((Probability(i) * targetSum) - BigFloat.FromDouble(target));
     }
 
     public static BigFloat SumOf(ReadOnlySpan<double> values)
