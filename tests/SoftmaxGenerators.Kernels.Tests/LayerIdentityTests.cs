@@ -246,15 +246,14 @@ public abstract class LayerIdentityTests<T>
         ExactRow[] exactRows = finiteRows.Select(r => ExactRow.Of(all.AsSpan(r * length, length).ToArray())).ToArray();
         BigFloat[] targetSums = Enumerable.Range(0, rows).Select(r => ExactRow.SumOf(targets.AsSpan(r * length, length))).ToArray();
         double rowMax = Math.Max(1, exactRows.Max(e => Math.Abs(e.Max)));
-        string function = "CrossEntropy(label)";
-        double bound = accurate ? LayerUlpTests.AccurateBound : Single ? LayerUlpTests.FastBounds[function].Single : LayerUlpTests.FastBounds[function].Double;
-
         // The mean of the exact losses; the loss of the mean is checked like a single row's, plus one ULP per row for
-        // the summation.
+        // the summation; the gradient of the mean like a single row's gradient divided by the rows.
         BigFloat meanLabel = Mean(Enumerable.Range(0, rows).Select(r => exactRows[r].CrossEntropy(labels[r]).Value));
         BigFloat meanTargets = Mean(Enumerable.Range(0, rows).Select(r => exactRows[r].CrossEntropy(targets.AsSpan(r * length, length)).Value));
-        var loss = new ErrorCheck("CrossEntropyRows loss", Single, bound + rows);
-        var gradient = new ErrorCheck("CrossEntropyRows gradient", Single, bound);
+        ErrorCheck loss = LayerUlpTests.CheckFor("CrossEntropy(label)", Single, accurate, extraUlp: rows);
+        ErrorCheck gradient = LayerUlpTests.CheckFor("CrossEntropy(label, gradient).gradient", Single, accurate);
+        ErrorCheck softLoss = LayerUlpTests.CheckFor("CrossEntropy(targets)", Single, accurate, extraUlp: rows);
+        ErrorCheck softGradient = LayerUlpTests.CheckFor("CrossEntropy(targets, gradient).gradient", Single, accurate);
 
         var g = new T[x.Length];
         loss.Add(Num<T>.ToDouble(lane.CrossEntropyRows(x, labels)), Exact.Of(meanLabel), rowMax, () => "CrossEntropyRows(logits, labels)");
@@ -266,17 +265,17 @@ public abstract class LayerIdentityTests<T>
             gradient.Add(Num<T>.ToDouble(g[i]), Exact.Of(expected.Value / rows), rowMax / rows, () => $"CrossEntropyRows(logits, labels, gradient): row {r}, element {i % length}");
         }
 
-        loss.Add(Num<T>.ToDouble(lane.SoftCrossEntropyRows(x, t)), Exact.Of(meanTargets), rowMax, () => "CrossEntropyRows(logits, targets)");
-        loss.Add(Num<T>.ToDouble(lane.SoftCrossEntropyRowsGradient(x, t, g)), Exact.Of(meanTargets), rowMax, () => "CrossEntropyRows(logits, targets, gradient)");
+        softLoss.Add(Num<T>.ToDouble(lane.SoftCrossEntropyRows(x, t)), Exact.Of(meanTargets), rowMax, () => "CrossEntropyRows(logits, targets)");
+        softLoss.Add(Num<T>.ToDouble(lane.SoftCrossEntropyRowsGradient(x, t, g)), Exact.Of(meanTargets), rowMax, () => "CrossEntropyRows(logits, targets, gradient)");
         for (int i = 0; i < x.Length; i++)
         {
             int r = i / length;
             Exact expected = exactRows[r].Gradient(i % length, targetSums[r], targets[i]);
-            gradient.Add(Num<T>.ToDouble(g[i]), Exact.Of(expected.Value / rows), rowMax / rows, () => $"CrossEntropyRows(logits, targets, gradient): row {r}, element {i % length}");
+            softGradient.Add(Num<T>.ToDouble(g[i]), Exact.Of(expected.Value / rows), rowMax / rows, () => $"CrossEntropyRows(logits, targets, gradient): row {r}, element {i % length}");
         }
 
         string prefix = $"{(Single ? "float" : "double")} {kernel} ({rows} rows)";
-        string[] failures = new[] { loss, gradient }.Where(c => c.Failures > 0).Select(c => c.Summary(prefix)).ToArray();
+        string[] failures = new[] { loss, gradient, softLoss, softGradient }.Where(c => c.Failures > 0).Select(c => c.Summary(prefix)).ToArray();
         Assert.True(failures.Length == 0, string.Join(Environment.NewLine, failures));
 
         // The gradient in the logits' memory (label overload): the same bits.

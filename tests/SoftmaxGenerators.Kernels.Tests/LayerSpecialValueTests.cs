@@ -633,8 +633,7 @@ public abstract class LayerSpecialValueTests<T>
     /// <summary>Within the function's ULP bound of the exact result, or its absolute allowance of the row scale.</summary>
     private void AssertNear(Exact expected, double actual, double rowMax, bool accurate, string function, string what)
     {
-        double bound = accurate ? LayerUlpTests.AccurateBound : Single ? LayerUlpTests.FastBounds[function].Single : LayerUlpTests.FastBounds[function].Double;
-        var check = new ErrorCheck(function, Single, bound);
+        ErrorCheck check = LayerUlpTests.CheckFor(function, Single, accurate);
         check.Add(actual, expected, Math.Max(1, Math.Abs(rowMax)), () => what);
         if (check.Failures > 0)
         {
@@ -644,8 +643,7 @@ public abstract class LayerSpecialValueTests<T>
 
     private void AssertProbability(Exact expected, double actual, bool accurate, string what)
     {
-        double bound = accurate ? LayerUlpTests.AccurateBound : Single ? LayerUlpTests.FastBounds["Temperature"].Single : LayerUlpTests.FastBounds["Temperature"].Double;
-        var check = new ErrorCheck("Temperature", Single, bound);
+        ErrorCheck check = LayerUlpTests.CheckFor("Temperature", Single, accurate);
         check.AddProbability(actual, expected, () => what);
         if (check.Failures > 0)
         {
