@@ -31,6 +31,15 @@ namespace SoftmaxGenerators;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = true, Inherited = false)]
 public sealed class SoftmaxAttribute : Attribute
 {
+    /// <summary>
+    /// Creates the attribute for rows of any length, known only at run time (a vocabulary size, the class count of a
+    /// loaded model, the number of legal moves): the generated methods take spans of any non-zero length, and the
+    /// <c>Rows</c> methods a <c>rowLength</c>. <see cref="Length"/> is then 0.
+    /// </summary>
+    public SoftmaxAttribute()
+    {
+    }
+
     /// <summary>Creates the attribute for rows of <paramref name="length"/> values.</summary>
     /// <param name="length">The number of values in one row; from 1 to 16,777,216.</param>
     public SoftmaxAttribute(int length)
@@ -38,7 +47,7 @@ public sealed class SoftmaxAttribute : Attribute
         Length = length;
     }
 
-    /// <summary>The number of values in one row.</summary>
+    /// <summary>The number of values in one row, or 0 for rows whose length is known only at run time.</summary>
     public int Length { get; }
 
     /// <summary>

@@ -23,6 +23,12 @@ internal static class SoftmaxUsageRules
         Analyzers.Facts.KnownTypes.Library(compilation, AttributeMetadataName, "SoftmaxGenerators.Attributes", "SoftmaxGenerators");
     public const string RowsSuffix = "Rows";
 
+    /// <summary>The model's length of <c>[Softmax]</c> without a length: rows of any length, chosen at run time.</summary>
+    public const int RuntimeLength = 0;
+
+    /// <summary>Whether the attribute reads as <c>[Softmax]</c> (no length), as opposed to an explicit <c>[Softmax(0)]</c>.</summary>
+    private static bool IsRuntimeAttribute(AttributeData attribute) => attribute.ConstructorArguments.Length == 0;
+
     /// <summary>One [Softmax] attribute as read from metadata.</summary>
     public readonly struct AttributeInfo
     {
@@ -60,7 +66,9 @@ internal static class SoftmaxUsageRules
                 continue;
             }
 
-            int? length = attribute.ConstructorArguments.Length == 1
+            // [Softmax] without arguments: a run-time length, 0 in the model.
+            int? length = attribute.ConstructorArguments.Length == 0 && attribute.AttributeConstructor is { Parameters.Length: 0 } ? RuntimeLength
+                : attribute.ConstructorArguments.Length == 1
                 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Primitive
                 && attribute.ConstructorArguments[0].Value is int value ? value : null;
             string? methodName = DefaultMethodName;
@@ -154,7 +162,7 @@ internal static class SoftmaxUsageRules
                 continue;
             }
 
-            if (length < 1 || length > UsageDescriptors.MaxLength)
+            if ((length < 1 && !IsRuntimeAttribute(attribute.Data)) || length > UsageDescriptors.MaxLength)
             {
                 valid = false;
                 if (report is null)

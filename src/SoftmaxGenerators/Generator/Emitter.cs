@@ -46,12 +46,12 @@ internal static class Emitter
         {
             foreach (Lane lane in s_lanes)
             {
-                if (kernel.Has(LayerFunctions.Softmax))
+                if (kernel.Has(LayerFunctions.Softmax) && !kernel.IsRuntime)
                 {
                     EmitPublicMethods(writer, kernel, lane, capabilities.HasVectors);
                 }
 
-                if (LayerFunctions.HasLayer(kernel.Functions))
+                if (LayerFunctions.HasLayer(kernel.Functions) || kernel.IsRuntime)
                 {
                     new LayerApiEmitter(writer, kernel, lane, hook: false).Emit();
                 }
@@ -84,7 +84,7 @@ internal static class Emitter
         var distinct = new List<(int Length, bool Accurate)>();
         foreach (KernelRequest kernel in kernels)
         {
-            if (kernel.Has(LayerFunctions.Softmax) && !distinct.Contains((kernel.Length, kernel.Accurate)))
+            if (kernel.Has(LayerFunctions.Softmax) && !kernel.IsRuntime && !distinct.Contains((kernel.Length, kernel.Accurate)))
             {
                 distinct.Add((kernel.Length, kernel.Accurate));
             }
@@ -99,7 +99,8 @@ internal static class Emitter
         var distinct = new List<(int Length, bool Accurate, int Functions)>();
         foreach (KernelRequest kernel in kernels)
         {
-            int functions = kernel.Functions & ~LayerFunctions.Softmax;
+            // A run-time length's softmax is a layer kernel too; fixed lengths keep the tuned softmax shapes.
+            int functions = kernel.IsRuntime ? kernel.Functions : kernel.Functions & ~LayerFunctions.Softmax;
             if (functions == 0)
             {
                 continue;

@@ -213,7 +213,7 @@ internal sealed partial class KernelEmitter
                 _w.Line($"internal static int {m}{lane.Name}SelectedWidth() => {k}.{name}SelectedWidth();");
                 _w.Line();
 
-                if (!kernel.Has(LayerFunctions.Softmax))
+                if (!kernel.Has(LayerFunctions.Softmax) || kernel.IsRuntime)
                 {
                     new LayerApiEmitter(_w, kernel, lane, hook: true).Emit();
                     continue;

@@ -52,7 +52,129 @@ internal sealed partial class KernelEmitter
             {
                 EmitLayerFunction(lane, length, accurate, width, kernel);
             }
+
+            if (kernels.Contains(LayerKernel.Softmax) && HasRuntimeTwoPass(lane, length, accurate))
+            {
+                EmitTwoPassKernel(lane, length, width);
+                _w.Line($"/// <summary>{width.Name} softmax of a row of any length: three passes (the two-pass kernel's fallback).</summary>");
+                _w.Line(Inline);
+                _w.Open($"private static void {LayerName(lane, length, accurate, LayerKernel.Softmax)}{ThreePassSuffix}{width.Name}(global::System.ReadOnlySpan<{lane.Keyword}> input, global::System.Span<{lane.Keyword}> output)");
+                _w.Line("nuint n = (nuint)input.Length;");
+                EmitSoftmaxPlan(lane, length, accurate, width);
+                _w.Close();
+                _w.Line();
+            }
         }
+    }
+
+    /// <summary>Run-time fast float rows of millions of values take the two-pass kernel (<see cref="TwoPassMinLength"/>).</summary>
+    private static bool HasRuntimeTwoPass(Lane lane, int length, bool accurate) => length == 0 && lane.IsSingle && !accurate;
+
+    /// <summary>The softmax plan: <see cref="LayerCore.SoftmaxStore"/>, the special-row test, <see cref="LayerPlan.Scale"/>.</summary>
+    private void EmitSoftmaxPlan(Lane lane, int length, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        string y = $"ref {MemoryMarshal}.GetReference(output)";
+        _w.Line($"ref {t} y = {y};");
+        _w.Line($"double sum = {PassName(lane, length, accurate, LayerCore.SoftmaxStore.Name, width)}({LengthArgument(length)}ref {MemoryMarshal}.GetReference(input), ref y, out {t} max);");
+        _w.Open($"if (!(max > {t}.NegativeInfinity && max < {t}.PositiveInfinity))");
+        _w.Line($"{LayerScalarName(lane, LayerKernel.Softmax)}(input, output);");
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+        _w.Line($"{PassName(lane, length, accurate, LayerPlan.Scale, width)}({LengthArgument(length)}ref y, sum, {lane.Literal(1)});");
+    }
+
+    /// <summary>
+    /// For a run-time length, the shortest row a width's kernel takes: one vector, except Vector512 for double rows of
+    /// at most two such vectors, where the Vector256 kernel measured faster (as for the fixed lengths, <c>WidthsFor</c>).
+    /// </summary>
+    internal static int RuntimeMinimum(Lane lane, Width width, LayerKernel kernel) =>
+        !lane.IsSingle && width == Width.Vector512 ? (2 * width.Lanes(lane)) + 1
+        : HasShortSoftmax(lane, width, kernel) ? 2
+        : width.Lanes(lane);
+
+    /// <summary>The run-time float softmax of 2 or 3 values runs in one Vector128 padded with -∞ (<see cref="EmitShortSoftmax"/>).</summary>
+    private static bool HasShortSoftmax(Lane lane, Width width, LayerKernel kernel) =>
+        lane.IsSingle && width == Width.Vector128 && kernel == LayerKernel.Softmax;
+
+    private static string RuntimeCondition(Lane lane, int length, Width width, LayerKernel kernel) =>
+        length == 0 ? $" && {kernel.Arguments.Split(',')[0]}.Length >= {Lit(RuntimeMinimum(lane, width, kernel))}" : string.Empty;
+
+    /// <summary>
+    /// A run-time row of one to two vectors, held in registers as the fixed-length register kernels hold theirs: the
+    /// first vector and the one ending the row (they overlap unless the row is exactly two vectors; the second's
+    /// repeated lanes are masked out of the sum by the tail table at n - lanes).
+    /// </summary>
+    private void EmitTwoVectorSoftmax(Lane lane, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        string v = width.Of(lane);
+        string c = width.Class;
+        int lanes = width.Lanes(lane);
+        string last = $"n - {Lit(lanes)}";
+        _w.Open($"if (n <= {Lit(2 * lanes)})");
+        _w.Line($"ref {t} source = ref {MemoryMarshal}.GetReference(input);");
+        _w.Line($"ref {t} target = ref {MemoryMarshal}.GetReference(output);");
+        _w.Line($"{v} head = {Load(width, "source", "0")};");
+        _w.Line($"{v} rest = {Load(width, "source", last)};");
+        _w.Line($"{v} rowMax = AllMax(Max(head, rest));");
+        _w.Line($"{t} top = {c}.ToScalar(rowMax);");
+        _w.Open($"if (!(top > {t}.NegativeInfinity && top < {t}.PositiveInfinity))");
+        _w.Line($"{LayerScalarName(lane, LayerKernel.Softmax)}(input, output);");
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+        _w.Line($"{v} rowBias = UniformRowBias(rowMax, out {v} rowShift);");
+        _w.Line($"{v} eHead = Exp(head - rowShift, rowBias);");
+        _w.Line($"{v} eRest = Exp(rest - rowShift, rowBias);");
+        _w.Line($"{v} rowSum = AllSum(eHead + (eRest & {width.Name}{lane.Name}Tail({last})));");
+        if (accurate)
+        {
+            _w.Line(Store(width, "eRest / rowSum", "target", last));
+            _w.Line(Store(width, "eHead / rowSum", "target", "0"));
+        }
+        else
+        {
+            _w.Line($"{v} scale = {c}.Create({lane.Literal(1)}) / rowSum;");
+            _w.Line(Store(width, "eRest * scale", "target", last));
+            _w.Line(Store(width, "eHead * scale", "target", "0"));
+        }
+
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// A run-time float row of 2 or 3 values (shorter than a vector): loaded into one Vector128 padded with -∞, whose
+    /// exponentials are +0, so the exponential, sum and division are the vector kernels' own, with no loads past the row.
+    /// </summary>
+    private void EmitShortSoftmax(Lane lane)
+    {
+        string v = Width.Vector128.Of(lane);
+        string c = Width.Vector128.Class;
+        _w.Open("if (n < 4)");
+        _w.Line($"{v} row = {c}.Create(input[0], input[1], n > 2 ? input[2] : float.NegativeInfinity, float.NegativeInfinity);");
+        _w.Line($"{v} rowMax = AllMax(row);");
+        _w.Line($"float top = {c}.ToScalar(rowMax);");
+        _w.Open("if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))");
+        _w.Line($"{LayerScalarName(lane, LayerKernel.Softmax)}(input, output);");
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+        _w.Line($"{v} rowBias = UniformRowBias(rowMax, out {v} rowShift);");
+        _w.Line($"{v} e = Exp(row - rowShift, rowBias);");
+        _w.Line($"{v} p = e / AllSum(e);");
+        _w.Line($"output[0] = {c}.GetElement(p, 0);");
+        _w.Line($"output[1] = {c}.GetElement(p, 1);");
+        _w.Open("if (n > 2)");
+        _w.Line($"output[2] = {c}.GetElement(p, 2);");
+        _w.Close();
+        _w.Line();
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
     }
 
     private static string LayerName(Lane lane, int length, bool accurate, LayerKernel kernel) => KernelName(lane, length, accurate) + kernel.Suffix;
@@ -63,12 +185,27 @@ internal sealed partial class KernelEmitter
     private void EmitLayerFunction(Lane lane, int length, bool accurate, Width width, LayerKernel kernel)
     {
         string t = lane.Keyword;
-        string P(string pass) => PassName(lane, length, accurate, pass, width);
+        // A pass's call up to its first argument: the run-time length n first where the row length is not constant.
+        string C(string pass) => PassName(lane, length, accurate, pass, width) + "(" + LengthArgument(length);
         string Ref(string span) => $"ref {MemoryMarshal}.GetReference({span})";
         string scalar = $"{LayerScalarName(lane, kernel)}({kernel.Arguments})";
         string log = "global::System.Math.Log(sum)";
         _w.Line($"/// <summary>{width.Name} {kernel.Suffix} kernel for rows of {Lit(length)} values{(accurate ? " (accurate)" : string.Empty)}; rows whose maximum is not finite go to the scalar kernel.</summary>");
         _w.Open($"private static {kernel.Returns(lane)} {LayerName(lane, length, accurate, kernel)}{width.Name}({kernel.Parameters(lane)})");
+        if (length == 0)
+        {
+            _w.Line($"nuint n = (nuint){kernel.Arguments.Split(',')[0]}.Length;");
+            if (HasShortSoftmax(lane, width, kernel))
+            {
+                EmitShortSoftmax(lane);
+            }
+
+            if (kernel == LayerKernel.Softmax)
+            {
+                EmitTwoVectorSoftmax(lane, accurate, width);
+            }
+        }
+
         void Special(bool returns)
         {
             _w.Open($"if (!(max > {t}.NegativeInfinity && max < {t}.PositiveInfinity))");
@@ -89,19 +226,19 @@ internal sealed partial class KernelEmitter
         if (kernel == LayerKernel.LogSoftmax)
         {
             _w.Line($"ref {t} x = {Ref("input")};");
-            _w.Line($"double sum = {P(LayerCore.Sum.Name)}(ref x, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.Sum.Name)}ref x, out {t} max);");
             Special(returns: false);
-            _w.Line($"{P(LayerPlan.LogShift)}(ref x, {Ref("output")}, max, ({t}){log});");
+            _w.Line($"{C(LayerPlan.LogShift)}ref x, {Ref("output")}, max, ({t}){log});");
         }
         else if (kernel == LayerKernel.LogSumExp)
         {
-            _w.Line($"double sum = {P(LayerCore.Sum.Name)}({Ref("input")}, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.Sum.Name)}{Ref("input")}, out {t} max);");
             Special(returns: true);
             _w.Line($"return ({t})(max + {log});");
         }
         else if (kernel == LayerKernel.CrossEntropyLabel)
         {
-            _w.Line($"double sum = {P(LayerCore.Sum.Name)}({Ref("logits")}, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.Sum.Name)}{Ref("logits")}, out {t} max);");
             Special(returns: true);
             _w.Line($"return {log} - ((double)logits[label] - max);");
         }
@@ -110,9 +247,9 @@ internal sealed partial class KernelEmitter
             _w.Line("// Read before the gradient, which may be the same memory, is written.");
             _w.Line("double logit = logits[label];");
             _w.Line($"ref {t} g = {Ref("gradient")};");
-            _w.Line($"double sum = {P(LayerCore.SumStore.Name)}({Ref("logits")}, ref g, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.SumStore.Name)}{Ref("logits")}, ref g, out {t} max);");
             Special(returns: true);
-            _w.Line($"{P(LayerPlan.Scale)}(ref g, sum, weight);");
+            _w.Line($"{C(LayerPlan.Scale)}ref g, sum, weight);");
             _w.Line("gradient[label] -= weight;");
             _w.Line($"return {log} - (logit - max);");
         }
@@ -126,14 +263,14 @@ internal sealed partial class KernelEmitter
             }
 
             _w.Line(gradient
-                ? $"double sum = {P(LayerCore.SumStore.Name)}(ref x, ref g, out {t} max);"
-                : $"double sum = {P(LayerCore.Sum.Name)}(ref x, out {t} max);");
+                ? $"double sum = {C(LayerCore.SumStore.Name)}ref x, ref g, out {t} max);"
+                : $"double sum = {C(LayerCore.Sum.Name)}ref x, out {t} max);");
             Special(returns: true);
             _w.Line($"ref {t} t = {Ref("targets")};");
-            _w.Line($"double dot = {P(LayerPlan.TargetDot)}(ref x, ref t, max, out double targetSum);");
+            _w.Line($"double dot = {C(LayerPlan.TargetDot)}ref x, ref t, max, out double targetSum);");
             if (gradient)
             {
-                _w.Line($"{P(LayerPlan.Gradient)}(ref g, ref t, ({t})(weight * targetSum / sum), weight);");
+                _w.Line($"{C(LayerPlan.Gradient)}ref g, ref t, ({t})(weight * targetSum / sum), weight);");
             }
 
             _w.Line($"return ({log} * targetSum) - dot;");
@@ -142,15 +279,29 @@ internal sealed partial class KernelEmitter
         {
             _w.Line($"ref {t} y = {Ref("probabilities")};");
             _w.Line($"ref {t} dy = {Ref("outputGradient")};");
-            _w.Line($"double dot = {P(LayerPlan.Dot)}(ref y, ref dy);");
-            _w.Line($"{P(LayerPlan.BackwardStore)}(ref y, ref dy, {Ref("inputGradient")}, ({t})dot);");
+            _w.Line($"double dot = {C(LayerPlan.Dot)}ref y, ref dy);");
+            _w.Line($"{C(LayerPlan.BackwardStore)}ref y, ref dy, {Ref("inputGradient")}, ({t})dot);");
+        }
+        else if (kernel == LayerKernel.Softmax && HasRuntimeTwoPass(lane, length, accurate))
+        {
+            // Rows far beyond the caches (a whole number of vectors): the two-pass kernel of the fixed lengths.
+            _w.Open($"if (n >= {Lit(TwoPassMinLength)} && (n & {Lit(width.Lanes(lane) - 1)}) == 0)");
+            _w.Line($"{KernelName(lane, length, accurate)}TwoPass{width.Name}(input, output);");
+            _w.Line("return;");
+            _w.Close();
+            _w.Line();
+            _w.Line($"{LayerName(lane, length, accurate, kernel)}{ThreePassSuffix}{width.Name}(input, output);");
+        }
+        else if (kernel == LayerKernel.Softmax)
+        {
+            EmitSoftmaxPlan(lane, length, accurate, width);
         }
         else
         {
             _w.Line($"ref {t} y = {Ref("output")};");
-            _w.Line($"double sum = {P(LayerCore.ScaledStore.Name)}({Ref("input")}, ref y, scale, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.ScaledStore.Name)}{Ref("input")}, ref y, scale, out {t} max);");
             Special(returns: false);
-            _w.Line($"{P(LayerPlan.Scale)}(ref y, sum, {lane.Literal(1)});");
+            _w.Line($"{C(LayerPlan.Scale)}ref y, sum, {lane.Literal(1)});");
         }
 
         _w.Close();
@@ -180,7 +331,7 @@ internal sealed partial class KernelEmitter
         _w.Open($"internal static {kernel.Returns(lane)} {LayerName(lane, length, accurate, kernel)}({kernel.Parameters(lane)})");
         foreach (Width width in widths)
         {
-            _w.Open($"if ({Accelerated(width)})");
+            _w.Open($"if ({Accelerated(width)}{RuntimeCondition(lane, length, width, kernel)})");
             EmitLayerCall(lane, length, accurate, kernel, width);
             _w.Close();
             _w.Line();
@@ -199,7 +350,7 @@ internal sealed partial class KernelEmitter
         _w.Open($"internal static {kernel.Returns(lane)} {name}Width(int width, {kernel.Parameters(lane)})");
         foreach (Width? width in new List<Width?>(widths) { null })
         {
-            _w.Open($"if (width == {Bits(width)})");
+            _w.Open($"if (width == {Bits(width)}{(width is null ? string.Empty : RuntimeCondition(lane, length, width, kernel))})");
             EmitLayerCall(lane, length, accurate, kernel, width);
             _w.Close();
             _w.Line();
@@ -249,6 +400,20 @@ internal sealed partial class KernelEmitter
         _w.Close();
         _w.Close();
         _w.Line();
+        _w.Line(Inline);
+        _w.Open("internal static void CheckNotEmpty(int length, string parameterName)");
+        _w.Open("if (length == 0)");
+        _w.Line("ThrowEmpty(parameterName);");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+        _w.Line(Inline);
+        _w.Open("internal static void CheckRowLength(int rowLength)");
+        _w.Open("if (rowLength < 1)");
+        _w.Line("ThrowRowLength(rowLength);");
+        _w.Close();
+        _w.Close();
+        _w.Line();
         _w.Line("/// <summary>Throws when the spans overlap without being the same memory.</summary>");
         _w.Line(Inline);
         _w.Open("internal static void CheckOverlapOf<T>(global::System.ReadOnlySpan<T> input, global::System.ReadOnlySpan<T> output, string parameterName)");
@@ -284,6 +449,12 @@ internal sealed partial class KernelEmitter
             $"\"The length must be a positive multiple of the row length \" + rowLength.ToString({invariant}) + \", but it is \" + length.ToString({invariant}) + \".\", parameterName");
         EmitThrow("ThrowSameLength(int length, int expected, string parameterName)",
             $"\"The span must hold \" + expected.ToString({invariant}) + \" values, but it holds \" + length.ToString({invariant}) + \".\", parameterName");
+        EmitThrow("ThrowEmpty(string parameterName)", "\"The span must hold at least one value.\", parameterName");
+        _w.Line(NoInline);
+        _w.Open("private static void ThrowRowLength(int rowLength)");
+        _w.Line("throw new global::System.ArgumentOutOfRangeException(\"rowLength\", rowLength, \"The row length must be at least 1.\");");
+        _w.Close();
+        _w.Line();
         EmitThrow("ThrowOverlapOf(string parameterName)",
             "\"The span overlaps an input in a way this method does not allow (see its documentation).\", parameterName");
         _w.Line(NoInline);

@@ -17,20 +17,32 @@ internal sealed partial class KernelEmitter
     private static string PassName(Lane lane, int length, bool accurate, string pass, Width width) =>
         KernelName(lane, length, accurate) + pass + width.Name;
 
-    /// <summary>The offsets of a row's vectors: the full ones, and the overlapping last one when the length is not a multiple.</summary>
+    /// <summary>
+    /// The offsets of a row's vectors: the full ones, and the overlapping last one when the length is not a multiple.
+    /// Length 0 is a run-time length: the pass takes <c>nuint n</c> (at least one vector), loops up to
+    /// <c>full = n</c> rounded down to whole vectors, and always runs the tail vector at <c>n - lanes</c>, whose mask
+    /// keeps the lanes past <c>full</c> (none when n is a whole number of vectors: the tail then recomputes the last
+    /// vector, which element-wise passes store again unchanged and sums mask out).
+    /// </summary>
     private readonly struct RowVectors
     {
         public RowVectors(Lane lane, Width width, int length)
         {
             Lanes = width.Lanes(lane);
+            Runtime = length == 0;
             Count = (length + Lanes - 1) / Lanes;
             Full = length / Lanes * Lanes;
             Remainder = length % Lanes;
-            TailOffset = Lit(length - Lanes);
-            Unrolled = Count <= RegisterVectorsOf(lane);
+            FullText = Runtime ? "full" : Lit(Full);
+            HasTail = Runtime || Remainder != 0;
+            TailOffset = Runtime ? $"(n - {Lit(Lanes)})" : Lit(length - Lanes);
+            Mask = Runtime ? $"{width.Name}{lane.Name}Tail(n & {Lit(Lanes - 1)})" : TailMask(lane, width, Lanes - Remainder);
+            Unrolled = !Runtime && Count <= RegisterVectorsOf(lane);
         }
 
         public int Lanes { get; }
+
+        public bool Runtime { get; }
 
         public int Count { get; }
 
@@ -38,11 +50,31 @@ internal sealed partial class KernelEmitter
 
         public int Remainder { get; }
 
+        /// <summary>The end of the whole vectors: a literal, or the local <c>full</c> of a run-time length.</summary>
+        public string FullText { get; }
+
+        public bool HasTail { get; }
+
         public string TailOffset { get; }
+
+        /// <summary>The mask that keeps the tail vector's lanes past the whole vectors.</summary>
+        public string Mask { get; }
 
         /// <summary>Straight-line code over registers instead of a loop.</summary>
         public bool Unrolled { get; }
+
+        /// <summary>Whether the tail's contribution to a sum must be masked.</summary>
+        public bool MaskedTail => Runtime || Count > 1;
+
+        /// <summary>The declaration of <c>full</c> for a run-time length (lanes are a power of two).</summary>
+        public string? FullDeclaration => Runtime ? $"nuint full = n & ~(nuint){Lit(Lanes - 1)};" : null;
     }
+
+    private static string LengthParameter(int length) => length == 0 ? "nuint n, " : string.Empty;
+
+    private static string LengthArgument(int length) => length == 0 ? "n, " : string.Empty;
+
+    private static string RowText(int length) => length == 0 ? "a row of n" : "rows of " + Lit(length);
 
     /// <summary>
     /// Emits <paramref name="body"/> for every full vector (with its offset expression, and a name suffix that is
@@ -59,12 +91,12 @@ internal sealed partial class KernelEmitter
         }
         else
         {
-            _w.Open($"for (nuint j = 0; j < {Lit(row.Full)}; j += {Lit(row.Lanes)})");
+            _w.Open($"for (nuint j = 0; j < {row.FullText}; j += {Lit(row.Lanes)})");
             body("j", string.Empty, false);
             _w.Close();
         }
 
-        if (row.Remainder != 0)
+        if (row.HasTail)
         {
             body(row.TailOffset, "Tail", true);
         }
@@ -83,9 +115,9 @@ internal sealed partial class KernelEmitter
         string c = width.Class;
         var row = new RowVectors(lane, width, length);
         string parameters = $"ref {t} x" + (core.Store ? $", ref {t} y" : string.Empty) + (core.Scaled ? $", {t} s" : string.Empty);
-        _w.Line($"/// <summary>{width.Name}: {core.Description} of a row of {Lit(length)} values{(accurate ? " (accurate)" : string.Empty)}; returns the sum.</summary>");
+        _w.Line($"/// <summary>{width.Name}: {core.Description} of {RowText(length)} values{(accurate ? " (accurate)" : string.Empty)}; returns the sum.</summary>");
         _w.Line(Inline);
-        _w.Open($"private static double {PassName(lane, length, accurate, core.Name, width)}({parameters}, out {t} max)");
+        _w.Open($"private static double {PassName(lane, length, accurate, core.Name, width)}({LengthParameter(length)}{parameters}, out {t} max)");
 
         // Pass 1: the maximum; the straight-line form keeps the row in registers x0, x1, ... for pass 2.
         var registers = new List<string>();
@@ -99,6 +131,11 @@ internal sealed partial class KernelEmitter
             }
 
             _w.Line($"{v} vmax = AllMax({Tree(registers, (a, b) => $"Max({a}, {b})")});");
+        }
+        else if (row.Runtime)
+        {
+            _w.Line(row.FullDeclaration!);
+            EmitRuntimeMaxLoop(lane, width);
         }
         else
         {
@@ -131,7 +168,7 @@ internal sealed partial class KernelEmitter
         string Input(string offset, string suffix) =>
             (row.Unrolled ? "x" + suffix : Load(width, "x", offset)) + (core.Scaled ? " * vs" : string.Empty) + " - shift";
         Accumulator sum = Accumulator.For(lane, width, accurate);
-        string mask = TailMask(lane, width, row.Lanes - row.Remainder);
+        string mask = row.Mask;
         if (row.Unrolled)
         {
             var summands = new List<string>();
@@ -143,8 +180,8 @@ internal sealed partial class KernelEmitter
                 _w.Line(sum.Split
                     ? $"{v} e{Lit(i)} = ExpAccurate({Input(Lit(offset), Lit(i))}, vbias, out {v} l{Lit(i)});"
                     : $"{v} e{Lit(i)} = Exp({Input(Lit(offset), Lit(i))}, vbias);");
-                summands.Add(tail && row.Count > 1 ? $"(e{Lit(i)} & {mask})" : $"e{Lit(i)}");
-                lows.Add(tail && row.Count > 1 ? $"(l{Lit(i)} & {mask})" : $"l{Lit(i)}");
+                summands.Add(tail && row.MaskedTail ? $"(e{Lit(i)} & {mask})" : $"e{Lit(i)}");
+                lows.Add(tail && row.MaskedTail ? $"(l{Lit(i)} & {mask})" : $"l{Lit(i)}");
             }
 
             if (core.Store)
@@ -178,7 +215,7 @@ internal sealed partial class KernelEmitter
         }
         else
         {
-            if (row.Remainder != 0)
+            if (row.HasTail)
             {
                 // Computed before anything is stored: in place, its lower lanes would otherwise read outputs.
                 _w.Line(sum.Split
@@ -188,7 +225,7 @@ internal sealed partial class KernelEmitter
 
             sum.Declare(_w, "sum");
             EmitLayerExpLoop(width, v, sum, row, core.Store, offset => Input(offset, string.Empty));
-            if (row.Remainder != 0)
+            if (row.HasTail)
             {
                 _w.Line(sum.Add("sum", $"(tail & {mask})"));
                 if (sum.Split)
@@ -231,6 +268,19 @@ internal sealed partial class KernelEmitter
             }
         }
 
+        if (sum.Blocked && row.Runtime)
+        {
+            _w.Open($"for (nuint b = 0; b < full; b += {Lit(block)})");
+            _w.Line($"nuint end = b + {Lit(block)} < full ? b + {Lit(block)} : full;");
+            _w.Line($"{v} block = {v}.Zero;");
+            _w.Open($"for (nuint j = b; j < end; j += {Lit(row.Lanes)})");
+            Body("j", "block += e;");
+            _w.Close();
+            _w.Line("sum += block;");
+            _w.Close();
+            return;
+        }
+
         if (sum.Blocked)
         {
             if (blockEnd > 0)
@@ -258,7 +308,7 @@ internal sealed partial class KernelEmitter
             return;
         }
 
-        _w.Open($"for (nuint j = 0; j < {Lit(row.Full)}; j += {Lit(row.Lanes)})");
+        _w.Open($"for (nuint j = 0; j < {row.FullText}; j += {Lit(row.Lanes)})");
         Body("j", sum.Add("sum", "e"));
         _w.Close();
     }
@@ -270,6 +320,11 @@ internal sealed partial class KernelEmitter
     private void EmitMapPass(Lane lane, Width width, int length, string[] inputs, string output, System.Func<string[], string> expression)
     {
         var row = new RowVectors(lane, width, length);
+        if (row.Runtime)
+        {
+            _w.Line(row.FullDeclaration!);
+        }
+
         string v = width.Of(lane);
         string[] Loaded(string suffix) => inputs.Select(input => input + "V" + suffix).ToArray();
         void LoadAll(string offset, string suffix)
@@ -280,7 +335,7 @@ internal sealed partial class KernelEmitter
             }
         }
 
-        if (row.Remainder != 0)
+        if (row.HasTail)
         {
             LoadAll(row.TailOffset, "Tail");
         }
@@ -299,13 +354,13 @@ internal sealed partial class KernelEmitter
         }
         else
         {
-            _w.Open($"for (nuint j = 0; j < {Lit(row.Full)}; j += {Lit(row.Lanes)})");
+            _w.Open($"for (nuint j = 0; j < {row.FullText}; j += {Lit(row.Lanes)})");
             LoadAll("j", string.Empty);
             _w.Line(Store(width, expression(Loaded(string.Empty)), output, "j"));
             _w.Close();
         }
 
-        if (row.Remainder != 0)
+        if (row.HasTail)
         {
             _w.Line(Store(width, expression(Loaded("Tail")), output, row.TailOffset));
         }
@@ -313,9 +368,9 @@ internal sealed partial class KernelEmitter
 
     private void EmitPassSignature(Lane lane, int length, bool accurate, Width width, string pass, string returns, string parameters, string summary)
     {
-        _w.Line($"/// <summary>{width.Name}: {summary} (rows of {Lit(length)} values).</summary>");
+        _w.Line($"/// <summary>{width.Name}: {summary} ({RowText(length)} values).</summary>");
         _w.Line(Inline);
-        _w.Open($"private static {returns} {PassName(lane, length, accurate, pass, width)}({parameters})");
+        _w.Open($"private static {returns} {PassName(lane, length, accurate, pass, width)}({LengthParameter(length)}{parameters})");
     }
 
     /// <summary>y = (x - max) - log: the log-softmax from the core's maximum and the log of its sum.</summary>
@@ -405,13 +460,18 @@ internal sealed partial class KernelEmitter
         string a = widen ? width.Of(Lane.Double) : v;
         var row = new RowVectors(lane, width, length);
         EmitPassSignature(lane, length, accurate, width, LayerPlan.TargetDot, "double", $"ref {t} x, ref {t} t, {t} max, out double targetSum", "Σ t (x - max) over t ≠ 0, and Σ t");
+        if (row.Runtime)
+        {
+            _w.Line(row.FullDeclaration!);
+        }
+
         _w.Line($"{v} vmax = {c}.Create(max);");
         _w.Line($"{a} dot = {a}.Zero;");
         _w.Line($"{a} sum = {a}.Zero;");
-        string mask = TailMask(lane, width, row.Lanes - row.Remainder);
+        string mask = row.Mask;
         ForEachVector(row, (offset, suffix, tail) =>
         {
-            string keep = tail && row.Count > 1 ? $" & {mask}" : string.Empty;
+            string keep = tail && row.MaskedTail ? $" & {mask}" : string.Empty;
             _w.Line($"{v} vt{suffix} = {Load(width, "t", offset)}{keep};");
             _w.Line($"{v} vp{suffix} = {c}.AndNot(vt{suffix} * ({Load(width, "x", offset)} - vmax), {c}.Equals(vt{suffix}, {v}.Zero));");
             _w.Line(widen ? $"dot += Widen(vp{suffix});" : $"dot += vp{suffix};");
@@ -434,8 +494,13 @@ internal sealed partial class KernelEmitter
         string v = width.Of(lane);
         string c = width.Class;
         var row = new RowVectors(lane, width, length);
-        string mask = TailMask(lane, width, row.Lanes - row.Remainder);
+        string mask = row.Mask;
         EmitPassSignature(lane, length, accurate, width, LayerPlan.Dot, "double", $"ref {t} a, ref {t} b", "Σ a b");
+        if (row.Runtime)
+        {
+            _w.Line(row.FullDeclaration!);
+        }
+
         string wide = width.Of(Lane.Double);
         string accumulator = accurate && lane.IsSingle ? wide : v;
         _w.Line($"{accumulator} sum = {accumulator}.Zero;");
@@ -446,7 +511,7 @@ internal sealed partial class KernelEmitter
 
         ForEachVector(row, (offset, suffix, tail) =>
         {
-            string keep = tail && row.Count > 1 ? $" & {mask}" : string.Empty;
+            string keep = tail && row.MaskedTail ? $" & {mask}" : string.Empty;
             string va = "va" + suffix;
             string vb = "vb" + suffix;
             _w.Line($"{v} {va} = {Load(width, "a", offset)}{keep};");
@@ -472,6 +537,49 @@ internal sealed partial class KernelEmitter
             }
         });
         _w.Line(accurate && !lane.IsSingle ? "return CompensatedSum(sum, error);" : "return HorizontalSum(sum);");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>Pass 1 for a run-time length n (at least one vector): four accumulators, then the whole vectors one by one, then the tail.</summary>
+    private void EmitRuntimeMaxLoop(Lane lane, Width width)
+    {
+        string v = width.Of(lane);
+        int lanes = width.Lanes(lane);
+        _w.Line($"{v} a0 = {Load(width, "x", "0")};");
+        _w.Line($"{v} a1 = {Load(width, "x", $"(n - {Lit(lanes)})")};");
+        _w.Line($"{v} a2 = a0;");
+        _w.Line($"{v} a3 = a1;");
+        _w.Line($"nuint i = {Lit(lanes)};");
+        _w.Open($"for (; i + {Lit(4 * lanes)} <= full; i += {Lit(4 * lanes)})");
+        for (int a = 0; a < 4; a++)
+        {
+            _w.Line($"a{Lit(a)} = Max(a{Lit(a)}, {Load(width, "x", a == 0 ? "i" : $"i + {Lit(a * lanes)}")});");
+        }
+
+        _w.Close();
+        _w.Open($"for (; i < full; i += {Lit(lanes)})");
+        _w.Line($"a0 = Max(a0, {Load(width, "x", "i")});");
+        _w.Close();
+        _w.Line($"{v} vmax = AllMax(Max(Max(a0, a1), Max(a2, a3)));");
+    }
+
+    /// <summary>
+    /// <c>{Width}{Lane}Tail(keep)</c>: the mask that keeps the top <c>keep</c> lanes (0 to lanes), loaded from a table of
+    /// zeros then ones. The tail vector at n - lanes keeps n mod lanes lanes (<see cref="RowVectors.Mask"/>); the
+    /// second vector of a two-vector row keeps n - lanes.
+    /// </summary>
+    private void EmitRuntimeTailMask(Lane lane, Width width)
+    {
+        int lanes = width.Lanes(lane);
+        string element = lane.IsSingle ? "int" : "long";
+        string table = $"s_{width.Name}{lane.Name}TailMasks";
+        string values = string.Join(", ", Enumerable.Range(0, 2 * lanes).Select(i => i < lanes ? "0" : "-1"));
+        _w.Line($"private static readonly {element}[] {table} = new {element}[] {{ {values} }};");
+        _w.Line();
+        _w.Line(Inline);
+        _w.Open($"private static {width.Of(lane)} {width.Name}{lane.Name}Tail(nuint keep)");
+        _w.Line($"return {width.Class}.{lane.AsSelf}({width.Class}.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({table}), keep));");
         _w.Close();
         _w.Line();
     }

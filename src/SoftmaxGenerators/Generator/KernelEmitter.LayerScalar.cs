@@ -37,20 +37,12 @@ internal sealed partial class KernelEmitter
         _w.Line("return 0d;");
         _w.Close();
         _w.Line();
-        _w.Line("double sum = 0d;");
-        _w.Line("double compensation = 0d;");
-        _w.Open("for (int i = 0; i < x.Length; i++)");
-        _w.Line($"double term = {exp} - compensation;");
-        _w.Line("double next = sum + term;");
-        _w.Line("compensation = (next - sum) - term;");
-        _w.Line("sum = next;");
-        _w.Close();
-        _w.Line();
+        EmitKahanLoop("sum", "x.Length", exp);
         _w.Line("return sum;");
         _w.Close();
         _w.Line();
 
-        bool softmaxInto = (functions & (LayerFunctions.CrossEntropy | LayerFunctions.Temperature)) != 0;
+        bool softmaxInto = (functions & (LayerFunctions.Softmax | LayerFunctions.CrossEntropy | LayerFunctions.Temperature)) != 0;
         if (softmaxInto)
         {
             _w.Line("/// <summary>");
@@ -74,7 +66,17 @@ internal sealed partial class KernelEmitter
         {
             _w.Line($"/// <summary>The scalar {kernel.Suffix} kernel, in double, with every special value.</summary>");
             _w.Open($"private static {kernel.Returns(lane)} {LayerScalarName(lane, kernel)}({kernel.Parameters(lane)})");
-            if (kernel == LayerKernel.LogSoftmax)
+            if (kernel == LayerKernel.Softmax)
+            {
+                _w.Open("if (input.Length == 1)");
+                _w.Line("// One value: probability 1, or NaN for NaN and -∞ (+∞ shares the mass with itself).");
+                _w.Line($"output[0] = {t}.IsNaN(input[0]) || {t}.IsNegativeInfinity(input[0]) ? {t}.NaN : {lane.Literal(1)};");
+                _w.Line("return;");
+                _w.Close();
+                _w.Line();
+                _w.Line($"{lane.Name}LayerSoftmaxInto(input, output, 1d, 1d, default({rs}), 0d, -1);");
+            }
+            else if (kernel == LayerKernel.LogSoftmax)
             {
                 _w.Line($"double sum = {lane.Name}LayerSum(input, 1d, out double max, out bool nan, out int infinities);");
                 _w.Line("double log = global::System.Math.Log(sum);");
@@ -144,15 +146,7 @@ internal sealed partial class KernelEmitter
             }
             else if (kernel == LayerKernel.Backward)
             {
-                _w.Line("double dot = 0d;");
-                _w.Line("double compensation = 0d;");
-                _w.Open("for (int i = 0; i < probabilities.Length; i++)");
-                _w.Line("double term = ((double)probabilities[i] * outputGradient[i]) - compensation;");
-                _w.Line("double next = dot + term;");
-                _w.Line("compensation = (next - dot) - term;");
-                _w.Line("dot = next;");
-                _w.Close();
-                _w.Line();
+                EmitKahanLoop("dot", "probabilities.Length", "((double)probabilities[i] * outputGradient[i])");
                 _w.Open("for (int i = 0; i < probabilities.Length; i++)");
                 _w.Line($"inputGradient[i] = ({t})((double)probabilities[i] * ((double)outputGradient[i] - dot));");
                 _w.Close();

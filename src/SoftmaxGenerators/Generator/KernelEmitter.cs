@@ -61,8 +61,9 @@ internal sealed partial class KernelEmitter
         _helpers = new VectorHelpersEmitter(writer, capabilities, _exp);
     }
 
+    /// <summary>The kernels' name stem: element type, row length (<c>Any</c> for a run-time length, 0) and precision.</summary>
     public static string KernelName(Lane lane, int length, bool accurate) =>
-        lane.Name + length.ToString(CultureInfo.InvariantCulture) + (accurate ? "Accurate" : string.Empty);
+        lane.Name + (length == 0 ? "Any" : length.ToString(CultureInfo.InvariantCulture)) + (accurate ? "Accurate" : string.Empty);
 
     /// <summary>The scalar kernel is shared by both precisions: it always works in double with compensated sums.</summary>
     private static string ScalarName(Lane lane, int length) => KernelName(lane, length, accurate: false) + "Scalar";
@@ -81,6 +82,12 @@ internal sealed partial class KernelEmitter
         // Double rows of at most two Vector512 vectors get no Vector512 kernel: measured on Zen 4 (docs/performance.md,
         // AVX-512), the two-zmm double kernel ran 20-27 ns in some processes and 45-48 ns in others (N = 10 and 16),
         // the Vector256 one 22-27 ns in every process.
+        // A run-time length (0) gets every width; the dispatcher picks one by the row's length (RuntimeMinimum).
+        if (length == 0)
+        {
+            length = int.MaxValue;
+        }
+
         bool shortDouble = !lane.IsSingle && length <= 2 * Width.Vector512.Lanes(lane);
         if (_capabilities.HasVector512 && length >= Width.Vector512.Lanes(lane) && !shortDouble)
         {
@@ -190,6 +197,14 @@ internal sealed partial class KernelEmitter
                 EmitLayerScalarKernels(lane, layerFunctions);
             }
 
+            if (layers.Any(l => l.Length == 0))
+            {
+                foreach (Width width in WidthsFor(lane, 0))
+                {
+                    EmitRuntimeTailMask(lane, width);
+                }
+            }
+
             _helpers.EmitInfinityRow(lane);
             if (!lane.IsSingle)
             {
@@ -289,7 +304,7 @@ internal sealed partial class KernelEmitter
 
     private void EmitKernelPrologue(Lane lane, int length, bool accurate, Width width, string shape, string suffix = "")
     {
-        _w.Line($"/// <summary>{width.Name} kernel for rows of {Lit(length)} values ({shape}{(accurate ? ", accurate" : string.Empty)}).</summary>");
+        _w.Line($"/// <summary>{width.Name} kernel for {(length == 0 ? "rows of any length" : "rows of " + Lit(length) + " values")} ({shape}{(accurate ? ", accurate" : string.Empty)}).</summary>");
         _w.Open($"private static void {KernelName(lane, length, accurate)}{suffix}{width.Name}(global::System.ReadOnlySpan<{lane.Keyword}> input, global::System.Span<{lane.Keyword}> output)");
         _w.Line($"ref {lane.Keyword} x = ref {MemoryMarshal}.GetReference(input);");
         _w.Line($"ref {lane.Keyword} y = ref {MemoryMarshal}.GetReference(output);");

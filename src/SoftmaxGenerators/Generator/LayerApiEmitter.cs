@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using SoftmaxGenerators.Model;
 
 namespace SoftmaxGenerators.Generator;
@@ -28,7 +29,7 @@ internal sealed class LayerApiEmitter
         _lane = lane;
         _hook = hook;
         _t = lane.Keyword;
-        _n = request.Length.ToString(CultureInfo.InvariantCulture);
+        _n = request.IsRuntime ? "n" : request.Length.ToString(CultureInfo.InvariantCulture);
         _span = "global::System.Span<" + _t + ">";
         _readOnlySpan = "global::System.ReadOnlySpan<" + _t + ">";
     }
@@ -44,6 +45,11 @@ internal sealed class LayerApiEmitter
 
     public void Emit()
     {
+        if (_request.IsRuntime && _request.Has(LayerFunctions.Softmax))
+        {
+            EmitRuntimeSoftmax();
+        }
+
         if (_request.Has(LayerFunctions.Temperature))
         {
             EmitTemperature();
@@ -83,9 +89,28 @@ internal sealed class LayerApiEmitter
             foreach (string doc in docs)
             {
                 _w.Line("/// " + doc);
+                if (_request.IsRuntime && doc.StartsWith("<param name=\"", System.StringComparison.Ordinal) && name.EndsWith("Rows", System.StringComparison.Ordinal) && doc == docs.Last(d => d.StartsWith("<param ", System.StringComparison.Ordinal)))
+                {
+                    _w.Line("/// <param name=\"rowLength\">The length of each row, at least 1.</param>");
+                }
             }
 
             _w.Line(Emitter.GeneratedCode);
+        }
+
+        if (_request.IsRuntime)
+        {
+            // A run-time length: the row length is the first span's (not empty), or the Rows methods' rowLength.
+            if (name.EndsWith("Rows", System.StringComparison.Ordinal))
+            {
+                parameters += ", int rowLength";
+                body = Concat(new[] { $"{K}.CheckRowLength(rowLength);", "int n = rowLength;" }, body);
+            }
+            else
+            {
+                string first = parameters.Split(',')[_hook ? 1 : 0].Trim().Split(' ')[1];
+                body = Concat(new[] { $"int n = {first}.Length;", $"{K}.CheckNotEmpty(n, \"{first}\");" }, body);
+            }
         }
 
         _w.Open($"{(_hook ? "internal" : "public")} static {returns} {name}({parameters})");
@@ -203,7 +228,7 @@ internal sealed class LayerApiEmitter
             + "logits of -∞ with a target of 0 (masked classes) add nothing. The gradient with respect to the logits is <c>softmax(x) Σ t - t</c> "
             + "(with a label: the softmax minus 1 at the label), written by the overloads that take a gradient span in the same call.</remarks>";
         string logits = "<param name=\"logits\">The scores (logits) of the row.</param>";
-        string label = $"<param name=\"label\">The index of the true class, from 0 to {_request.Length - 1}.</param>";
+        string label = $"<param name=\"label\">The index of the true class, from 0 to {(_request.IsRuntime ? "the row length - 1" : (_request.Length - 1).ToString(CultureInfo.InvariantCulture))}.</param>";
         string targets = "<param name=\"targets\">The target probabilities (soft labels, label smoothing), usually summing to 1.</param>";
         string gradientLabel = "<param name=\"gradient\">Receives the gradient of the loss with respect to the logits; " + Overlap + " the logits.</param>";
         string gradientTargets = "<param name=\"gradient\">Receives the gradient of the loss with respect to the logits; must not overlap the logits or the targets.</param>";
@@ -307,14 +332,43 @@ internal sealed class LayerApiEmitter
             "}");
     }
 
-    private string Length(string what, string? overlap) =>
-        $"<exception cref=\"global::System.ArgumentException\">{Capitalize(what)} does not hold exactly {_n} {Values}{(overlap is null ? string.Empty : ", or " + overlap)}.</exception>";
+    private string Length(string what, string? overlap) => _request.IsRuntime
+        ? $"<exception cref=\"global::System.ArgumentException\">{Capitalize(what)} is empty, or the spans' lengths differ{(overlap is null ? string.Empty : ", or " + overlap)}.</exception>"
+        : $"<exception cref=\"global::System.ArgumentException\">{Capitalize(what)} does not hold exactly {_n} {Values}{(overlap is null ? string.Empty : ", or " + overlap)}.</exception>";
 
     private static string Capitalize(string text) => text.StartsWith("<", System.StringComparison.Ordinal) ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
 
-    private string RowsInput(string name) => $"<param name=\"{name}\">The rows, one after another; the length is a positive multiple of {_n}.</param>";
+    private string RowsInput(string name) => $"<param name=\"{name}\">The rows, one after another; the length is a positive multiple of {RowLengthText}.</param>";
 
-    private string RowsLength() => $"<exception cref=\"global::System.ArgumentException\">The input length is not a positive multiple of {_n}, the output has another length, or the two overlap partially.</exception>";
+    private string RowsLength() => $"<exception cref=\"global::System.ArgumentException\">The input length is not a positive multiple of {RowLengthText}, the output has another length, or the two overlap partially.</exception>";
+
+    private string RowLengthText => _request.IsRuntime ? "<paramref name=\"rowLength\"/>" : _n;
+
+    private void EmitRuntimeSoftmax()
+    {
+        string m = _request.MethodName;
+        string remarks = "<remarks>For rows of any length, chosen at run time: the widest SIMD kernel the row fills, the maximum subtracted first "
+            + "(its exponent folded into the exponential, so x - max is never rounded); special values as for the fixed-length kernels.</remarks>";
+        Method(
+            new[] { $"<summary>Computes the softmax of one row of <see cref=\"{_t}\"/> values: <c>output[i] = exp(input[i] - max) / Σ exp(input[j] - max)</c>.</summary>", remarks, "<param name=\"input\">The scores (logits) of the row.</param>", "<param name=\"output\">Receives the probabilities; " + Overlap + " the input, or must not overlap it.</param>", Length("the input", "the output has another length, or they overlap partially") },
+            "void", m, $"{_readOnlySpan} input, {_span} output",
+            $"{K}.CheckRow(input.Length, output.Length, n);",
+            $"{K}.CheckOverlap<{_t}>(input, output);",
+            Call(LayerKernel.Softmax, "input, output") + ";");
+        Method(
+            new[] { $"<summary>Replaces one row of <see cref=\"{_t}\"/> values by its softmax, in place.</summary>", remarks, "<param name=\"values\">The scores of the row; receives the probabilities.</param>", Length("<paramref name=\"values\"/>", null) },
+            "void", m, $"{_span} values",
+            Call(LayerKernel.Softmax, "values, values") + ";");
+        Method(
+            new[] { $"<summary>Computes the softmax of every consecutive row of <paramref name=\"rowLength\"/> <see cref=\"{_t}\"/> values.</summary>", remarks, RowsInput("input"), "<param name=\"output\">Receives the probabilities of each row; " + Overlap + " the input, or must not overlap it.</param>", RowsLength() },
+            "void", m + "Rows", $"{_readOnlySpan} input, {_span} output",
+            $"{K}.CheckRows(input.Length, output.Length, n);",
+            $"{K}.CheckOverlap<{_t}>(input, output);",
+            "for (int offset = 0; offset < input.Length; offset += n)",
+            "{",
+            Call(LayerKernel.Softmax, "input.Slice(offset, n), output.Slice(offset, n)") + ";",
+            "}");
+    }
 
     private static string[] Concat(string[] first, string[] second)
     {

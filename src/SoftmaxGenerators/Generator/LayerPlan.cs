@@ -20,6 +20,7 @@ internal sealed record LayerCore(string Name, bool Store, bool Scaled, bool Fold
 {
     public static readonly LayerCore Sum = new("Sum", Store: false, Scaled: false, Folded: false, "the maximum and Σ exp(x - max)");
     public static readonly LayerCore SumStore = new("SumStore", Store: true, Scaled: false, Folded: false, "the maximum and Σ exp(x - max), each exponential stored");
+    public static readonly LayerCore SoftmaxStore = new("SoftmaxStore", Store: true, Scaled: false, Folded: true, "the maximum and Σ exp(x - max) with the maximum's exponent folded in, each exponential stored");
     public static readonly LayerCore ScaledStore = new("ScaledStore", Store: true, Scaled: true, Folded: true, "the maximum of x s and Σ exp(x s - max), each exponential stored");
 }
 
@@ -58,6 +59,10 @@ internal sealed class LayerKernel
 
     private static string ReadOnlySpan(Lane lane) => "global::System.ReadOnlySpan<" + lane.Keyword + ">";
 
+    /// <summary>The softmax of a run-time length (fixed lengths keep the tuned shapes of <c>KernelEmitter</c>).</summary>
+    public static readonly LayerKernel Softmax = new("Softmax", LayerFunctions.Softmax, _ => "void",
+        l => $"{ReadOnlySpan(l)} input, {Span(l)} output", "input, output");
+
     public static readonly LayerKernel LogSoftmax = new("LogSoftmax", LayerFunctions.LogSoftmax, _ => "void",
         l => $"{ReadOnlySpan(l)} input, {Span(l)} output", "input, output");
 
@@ -84,7 +89,7 @@ internal sealed class LayerKernel
 
     public static readonly IReadOnlyList<LayerKernel> All = new[]
     {
-        LogSoftmax, LogSumExp, CrossEntropyLabel, CrossEntropyLabelGradient, CrossEntropyTargets, CrossEntropyTargetsGradient, Backward, Temperature,
+        Softmax, LogSoftmax, LogSumExp, CrossEntropyLabel, CrossEntropyLabelGradient, CrossEntropyTargets, CrossEntropyTargetsGradient, Backward, Temperature,
     };
 }
 
@@ -103,6 +108,11 @@ internal static class LayerPlan
 
     public static IEnumerable<LayerCore> Cores(int functions)
     {
+        if ((functions & LayerFunctions.Softmax) != 0)
+        {
+            yield return LayerCore.SoftmaxStore;
+        }
+
         if ((functions & (LayerFunctions.LogSoftmax | LayerFunctions.LogSumExp | LayerFunctions.CrossEntropy)) != 0)
         {
             yield return LayerCore.Sum;
@@ -127,7 +137,7 @@ internal static class LayerPlan
             yield return LogShift;
         }
 
-        if ((functions & (LayerFunctions.CrossEntropy | LayerFunctions.Temperature)) != 0)
+        if ((functions & (LayerFunctions.Softmax | LayerFunctions.CrossEntropy | LayerFunctions.Temperature)) != 0)
         {
             yield return Scale;
         }

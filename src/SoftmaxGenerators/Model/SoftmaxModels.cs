@@ -14,6 +14,9 @@ internal sealed record TypeDeclarationModel(string Keyword, string Name);
 internal sealed record KernelRequest(int Length, string MethodName, bool Accurate = false, int Functions = LayerFunctions.Softmax)
 {
     public bool Has(int function) => (Functions & function) != 0;
+
+    /// <summary><c>[Softmax]</c> without a length: kernels for any row length, chosen at run time (Length is 0).</summary>
+    public bool IsRuntime => Length == 0;
 }
 
 /// <summary>The values of the attributes assembly's <c>SoftmaxFunctions</c> flags, and the method names they generate.</summary>

@@ -27,6 +27,19 @@ public class GeneratedCodeCompilesTests
             [Softmax(1000, MethodName = "PreciseThousand", Precision = SoftmaxPrecision.Accurate)]
             public static partial class Heads { }
 
+            [Softmax(1, Functions = SoftmaxFunctions.All)]
+            [Softmax(10, MethodName = "Digits", Functions = SoftmaxFunctions.All)]
+            [Softmax(10, MethodName = "PreciseDigits", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
+            [Softmax(37, MethodName = "Odd", Functions = SoftmaxFunctions.LogSumExp | SoftmaxFunctions.CrossEntropy)]
+            [Softmax(1000, MethodName = "Vocabulary", Functions = SoftmaxFunctions.All)]
+            [Softmax(1000, MethodName = "PreciseVocabulary", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
+            public static partial class Layers { }
+
+            [Softmax]
+            [Softmax(MethodName = "Precise", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
+            [Softmax(MethodName = "Policy", Functions = SoftmaxFunctions.All)]
+            public static partial class AnyLength { }
+
             public partial class Outer
             {
                 [Softmax(8)]

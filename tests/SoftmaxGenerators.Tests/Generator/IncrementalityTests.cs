@@ -68,6 +68,19 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void Changing_the_functions_regenerates_with_the_new_methods()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = FirstRun();
+        GeneratorRunResult result = Rerun(driver, Replace(compilation, "Test.cs", Annotated.Replace("Softmax(10)", "Softmax(10, Functions = SoftmaxFunctions.Softmax | SoftmaxFunctions.LogSumExp)")));
+
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, SoftmaxGenerator.TrackingNames.Models));
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, SoftmaxGenerator.TrackingNames.Output));
+        string text = result.GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("public static float LogSumExp(", text);
+        Assert.DoesNotContain("LogSoftmax(", text);
+    }
+
+    [Fact]
     public void Changing_the_row_length_regenerates()
     {
         (GeneratorDriver driver, CSharpCompilation compilation) = FirstRun();

@@ -18,7 +18,7 @@ public class SnapshotTests
     private static readonly TargetCapabilities Net8 = Net10 with { HasMaxNative = false, LanguageVersion = 1200 };
     private static readonly TargetCapabilities NetStandard = new(HasSpan: true, HasVector128: false, HasVector256: false, HasVector512: false, HasMaxNative: false, LanguageVersion: 703);
 
-    public static TheoryData<string> Cases => new() { "Digits10_net10", "Small3_net8", "Loop1000_net10", "TwoHeads_netstandard", "Nested_global_net10", "Accurate_10_and_1000_net10", "Hooks_10_and_3_net10" };
+    public static TheoryData<string> Cases => new() { "Digits10_net10", "Small3_net8", "Loop1000_net10", "TwoHeads_netstandard", "Nested_global_net10", "Accurate_10_and_1000_net10", "Hooks_10_and_3_net10", "Layer_10_net10", "Layer_3_netstandard", "Runtime_net10", "Runtime_netstandard" };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -32,6 +32,10 @@ public class SnapshotTests
             "TwoHeads_netstandard" => (Model("Legacy", new[] { ("partial class", "Heads") }, (4, "Softmax"), (10, "Digits")), NetStandard),
             "Accurate_10_and_1000_net10" => (Model("App", new[] { ("partial class", "Precise") }, (10, "Softmax", true), (1000, "Large", true), (10, "Fast", false)), Net10),
             "Hooks_10_and_3_net10" => (Model("App", new[] { ("partial class", "Hooked") }, (10, "Softmax"), (3, "Three")), Net10),
+            "Layer_10_net10" => (LayerModel(new KernelRequest(10, "Softmax", false, LayerFunctions.All)), Net10),
+            "Runtime_net10" => (LayerModel(new KernelRequest(0, "Softmax")), Net10),
+            "Runtime_netstandard" => (LayerModel(new KernelRequest(0, "Softmax", true, LayerFunctions.Softmax | LayerFunctions.LogSumExp)), NetStandard),
+            "Layer_3_netstandard" => (LayerModel(new KernelRequest(3, "Head", true, LayerFunctions.LogSoftmax | LayerFunctions.CrossEntropy)), NetStandard),
             _ => (Model(null, new[] { ("partial class", "Outer"), ("ref partial struct", "Inner") }, (17, "Softmax")), Net10),
         };
 
@@ -87,6 +91,32 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Only_the_requested_functions_are_generated()
+    {
+        string lse = Emitter.Emit(LayerModel(new KernelRequest(10, "Softmax", false, LayerFunctions.LogSumExp)), Net10);
+        Assert.Contains("public static float LogSumExp(global::System.ReadOnlySpan<float> input)", lse);
+        Assert.Contains("public static void LogSumExpRows(global::System.ReadOnlySpan<double> input, global::System.Span<double> results)", lse);
+        Assert.DoesNotContain("public static void Softmax(", lse);
+        Assert.DoesNotContain("CrossEntropy", lse);
+        Assert.DoesNotContain("Backward", lse);
+        Assert.DoesNotContain("Single10Vector256(", lse);
+
+        string named = Emitter.Emit(LayerModel(new KernelRequest(10, "Policy", false, LayerFunctions.All)), Net10);
+        foreach (string method in new[] { "Policy(", "PolicyRows(", "LogPolicy(", "LogPolicyRows(", "PolicyLogSumExp(", "PolicyCrossEntropy(", "PolicyCrossEntropyRows(", "PolicyBackward(", "PolicyBackwardRows(" })
+        {
+            Assert.Contains(" " + method, named);
+        }
+    }
+
+    [Fact]
+    public void Layer_kernels_of_large_rows_stay_compact()
+    {
+        string small = Emitter.Emit(LayerModel(new KernelRequest(1000, "Softmax", false, LayerFunctions.All)), Net10);
+        string large = Emitter.Emit(LayerModel(new KernelRequest(1_000_000, "Softmax", false, LayerFunctions.All)), Net10);
+        Assert.InRange(large.Length, small.Length * 8 / 10, small.Length * 12 / 10);
+    }
+
+    [Fact]
     public void Register_kernels_are_used_up_to_four_vectors_and_loops_beyond()
     {
         string text = Emitter.Emit(Model("App", new[] { ("partial class", "A") }, (32, "Softmax"), (33, "Other")), Net10);
@@ -95,6 +125,9 @@ public class SnapshotTests
         Assert.Contains("/// <summary>Vector256 kernel for rows of 33 values (three passes).</summary>", text);
         Assert.Contains("/// <summary>Vector512 kernel for rows of 32 values (2 vectors held in registers).</summary>", text);
     }
+
+    private static SoftmaxTypeModel LayerModel(params KernelRequest[] kernels) =>
+        new("App", new EquatableArray<TypeDeclarationModel>(new[] { new TypeDeclarationModel("partial class", "Layer") }), new EquatableArray<KernelRequest>(kernels), "Test.g.cs");
 
     internal static SoftmaxTypeModel Model(string? ns, (string Keyword, string Name)[] types, params (int Length, string Method)[] kernels) =>
         Model(ns, types, kernels.Select(k => (k.Length, k.Method, false)).ToArray());

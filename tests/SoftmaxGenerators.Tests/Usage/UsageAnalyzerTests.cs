@@ -23,7 +23,30 @@ public class UsageAnalyzerTests
     [InlineData("[Softmax(10)] public partial class WithOverloads { public static void Softmax(int x) { } public static void Softmax(ReadOnlySpan<int> a, Span<int> b) { } public static void Softmax(ref Span<float> values) { } }")]
     [InlineData("[Softmax(10)] public partial class A { } [Softmax(10, MethodName = \"Other\")] public partial class A { }")]
     [InlineData("public class Base { private static void Softmax(ReadOnlySpan<float> a, Span<float> b) { } } [Softmax(4)] public partial class Derived : Base { }")]
+    [InlineData("[Softmax(10, Functions = SoftmaxFunctions.All)] [Softmax(10, MethodName = \"Policy\", Functions = SoftmaxFunctions.LogSoftmax | SoftmaxFunctions.LogSumExp)] public static partial class Layers { public static float LogSumExp(float[] x) => 0; }")]
+    [InlineData("[Softmax] [Softmax(MethodName = \"Any\", Functions = SoftmaxFunctions.All)] [Softmax(10, MethodName = \"Ten\")] public static partial class RunTime { }")]
     public Task Valid_targets_have_no_diagnostics(string code) => Verify.VerifyAsync(Usings + code);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("(SoftmaxFunctions)64")]
+    [InlineData("SoftmaxFunctions.All | (SoftmaxFunctions)128")]
+    public Task Functions_naming_nothing_or_unknown_bits(string functions) =>
+        Verify.VerifyAsync(Usings + $"[{{|SMX1010:Softmax(10, Functions = {functions})|}}] public static partial class D {{ }}");
+
+    [Fact]
+    public Task Layer_function_names_clash_and_duplicate() => Verify.VerifyAsync(Usings + """
+        [{|SMX1005:Softmax(10, Functions = SoftmaxFunctions.LogSumExp)|}]
+        [{|SMX1004:Softmax(20, MethodName = "LogSumExp", Functions = SoftmaxFunctions.Softmax)|}]
+        public static partial class D
+        {
+            public static float LogSumExp(ReadOnlySpan<float> values) => 0;
+        }
+
+        [Softmax(4, MethodName = "Head", Functions = SoftmaxFunctions.CrossEntropy)]
+        [{|SMX1004:Softmax(4, MethodName = "HeadCrossEntropy", Functions = SoftmaxFunctions.Softmax)|}]
+        public static partial class E { }
+        """);
 
     [Fact]
     public Task Type_not_partial() => Verify.VerifyAsync(Usings + "[Softmax(10)] public static class {|SMX1001:Digits|} { }");
