@@ -166,6 +166,12 @@ public sealed class UlpRecord(string name, bool single)
     {
         string line = Summary();
         output.WriteLine(line);
+        AppendToReport(line);
+    }
+
+    /// <summary>Appends a line to the file SOFTMAX_RUNTIME_ULP_REPORT names, when set.</summary>
+    public static void AppendToReport(string line)
+    {
         if (Environment.GetEnvironmentVariable("SOFTMAX_RUNTIME_ULP_REPORT") is { Length: > 0 } file)
         {
             lock (ReportLock)
