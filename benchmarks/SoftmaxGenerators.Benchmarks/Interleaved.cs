@@ -38,6 +38,11 @@ public static class Interleaved
             return RunNative(rounds, filter);
         }
 
+        if (args.Contains("--runtime"))
+        {
+            return RuntimeLength.Run(rounds, filter);
+        }
+
         List<Pair> pairs = Pairs(filter is not null && filter.Contains("twopass", StringComparison.OrdinalIgnoreCase)).Where(p => filter is null || $"{p.Elem} {p.Shape} {p.A} {p.B}".Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
         Console.WriteLine($"Interleaved A/B, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per side, {Environment.ProcessorCount} cores, load {LoadAverage()}");
@@ -89,15 +94,15 @@ public static class Interleaved
             $"| {pair.Elem} | {pair.Shape} | {pair.A} | {pair.B} | {Ns(bestA)} | {Ns(bestB)} | **{bestB / bestA:0.00}x** | {Quantile(ratios, 0.5):0.00}x | {Quantile(ratios, 0.25):0.00}-{Quantile(ratios, 0.75):0.00} |"));
     }
 
-    private static string Ns(double value) => value >= 10_000
+    internal static string Ns(double value) => value >= 10_000
         ? (value / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " µs"
         : value.ToString(value >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture);
 
-    private static double Quantile(double[] sorted, double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
+    internal static double Quantile(double[] sorted, double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
 
-    private static double PerCall(Func<int, long> run, int count) => run(count) * 1e9 / Stopwatch.Frequency / count;
+    internal static double PerCall(Func<int, long> run, int count) => run(count) * 1e9 / Stopwatch.Frequency / count;
 
-    private static void TimeFor(Func<int, long> run, double seconds)
+    internal static void TimeFor(Func<int, long> run, double seconds)
     {
         long until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < until)
@@ -106,7 +111,7 @@ public static class Interleaved
         }
     }
 
-    private static int Calibrate(Func<int, long> run)
+    internal static int Calibrate(Func<int, long> run)
     {
         int count = 1;
         while (count < 1 << 24)
@@ -123,7 +128,7 @@ public static class Interleaved
         return count;
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -274,7 +279,7 @@ public static class Interleaved
         };
     }
 
-    private static Func<int, long> GeneratedSingle(int n, float[] x, float[] y) => n switch
+    internal static Func<int, long> GeneratedSingle(int n, float[] x, float[] y) => n switch
     {
         10 => k => SingleGenerated<N10>(x, y, k),
         16 => k => SingleGenerated<N16>(x, y, k),
@@ -286,7 +291,7 @@ public static class Interleaved
         _ => throw new ArgumentOutOfRangeException(nameof(n)),
     };
 
-    private static Func<int, long> GeneratedDouble(int n, double[] x, double[] y) => n switch
+    internal static Func<int, long> GeneratedDouble(int n, double[] x, double[] y) => n switch
     {
         10 => k => DoubleGenerated<N10>(x, y, k),
         16 => k => DoubleGenerated<N16>(x, y, k),
@@ -355,7 +360,7 @@ public static class Interleaved
         return Stopwatch.GetTimestamp() - start;
     }
 
-    private static long SingleTensorPrimitives(float[] x, float[] y, int n)
+    internal static long SingleTensorPrimitives(float[] x, float[] y, int n)
     {
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < n; i++)
@@ -366,7 +371,7 @@ public static class Interleaved
         return Stopwatch.GetTimestamp() - start;
     }
 
-    private static long DoubleTensorPrimitives(double[] x, double[] y, int n)
+    internal static long DoubleTensorPrimitives(double[] x, double[] y, int n)
     {
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < n; i++)

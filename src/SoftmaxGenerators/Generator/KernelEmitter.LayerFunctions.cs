@@ -52,7 +52,37 @@ internal sealed partial class KernelEmitter
             {
                 EmitLayerFunction(lane, length, accurate, width, kernel);
             }
+
+            if (kernels.Contains(LayerKernel.Softmax) && HasRuntimeTwoPass(lane, length, accurate))
+            {
+                EmitTwoPassKernel(lane, length, width);
+                _w.Line($"/// <summary>{width.Name} softmax of a row of any length: three passes (the two-pass kernel's fallback).</summary>");
+                _w.Line(Inline);
+                _w.Open($"private static void {LayerName(lane, length, accurate, LayerKernel.Softmax)}{ThreePassSuffix}{width.Name}(global::System.ReadOnlySpan<{lane.Keyword}> input, global::System.Span<{lane.Keyword}> output)");
+                _w.Line("nuint n = (nuint)input.Length;");
+                EmitSoftmaxPlan(lane, length, accurate, width);
+                _w.Close();
+                _w.Line();
+            }
         }
+    }
+
+    /// <summary>Run-time fast float rows of millions of values take the two-pass kernel (<see cref="TwoPassMinLength"/>).</summary>
+    private static bool HasRuntimeTwoPass(Lane lane, int length, bool accurate) => length == 0 && lane.IsSingle && !accurate;
+
+    /// <summary>The softmax plan: <see cref="LayerCore.SoftmaxStore"/>, the special-row test, <see cref="LayerPlan.Scale"/>.</summary>
+    private void EmitSoftmaxPlan(Lane lane, int length, bool accurate, Width width)
+    {
+        string t = lane.Keyword;
+        string y = $"ref {MemoryMarshal}.GetReference(output)";
+        _w.Line($"ref {t} y = {y};");
+        _w.Line($"double sum = {PassName(lane, length, accurate, LayerCore.SoftmaxStore.Name, width)}({LengthArgument(length)}ref {MemoryMarshal}.GetReference(input), ref y, out {t} max);");
+        _w.Open($"if (!(max > {t}.NegativeInfinity && max < {t}.PositiveInfinity))");
+        _w.Line($"{LayerScalarName(lane, LayerKernel.Softmax)}(input, output);");
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+        _w.Line($"{PassName(lane, length, accurate, LayerPlan.Scale, width)}({LengthArgument(length)}ref y, sum, {lane.Literal(1)});");
     }
 
     /// <summary>
@@ -252,12 +282,19 @@ internal sealed partial class KernelEmitter
             _w.Line($"double dot = {C(LayerPlan.Dot)}ref y, ref dy);");
             _w.Line($"{C(LayerPlan.BackwardStore)}ref y, ref dy, {Ref("inputGradient")}, ({t})dot);");
         }
+        else if (kernel == LayerKernel.Softmax && HasRuntimeTwoPass(lane, length, accurate))
+        {
+            // Rows far beyond the caches (a whole number of vectors): the two-pass kernel of the fixed lengths.
+            _w.Open($"if (n >= {Lit(TwoPassMinLength)} && (n & {Lit(width.Lanes(lane) - 1)}) == 0)");
+            _w.Line($"{KernelName(lane, length, accurate)}TwoPass{width.Name}(input, output);");
+            _w.Line("return;");
+            _w.Close();
+            _w.Line();
+            _w.Line($"{LayerName(lane, length, accurate, kernel)}{ThreePassSuffix}{width.Name}(input, output);");
+        }
         else if (kernel == LayerKernel.Softmax)
         {
-            _w.Line($"ref {t} y = {Ref("output")};");
-            _w.Line($"double sum = {C(LayerCore.SoftmaxStore.Name)}{Ref("input")}, ref y, out {t} max);");
-            Special(returns: false);
-            _w.Line($"{C(LayerPlan.Scale)}ref y, sum, {lane.Literal(1)});");
+            EmitSoftmaxPlan(lane, length, accurate, width);
         }
         else
         {

@@ -142,23 +142,33 @@ internal sealed partial class KernelEmitter
     /// </summary>
     private void EmitTwoPassKernel(Lane lane, int length, Width width)
     {
+        // A run-time length (0) takes n from the input (a whole number of vectors, at least TwoPassMinLength) and falls
+        // back to the run-time softmax's three passes.
+        bool runtime = length == 0;
         int lanes = width.Lanes(lane);
         int block = SumBlockVectors * lanes;
         string v = width.Of(lane);
         string c = width.Class;
-        string n = Lit(length);
+        string n = runtime ? "n" : Lit(length);
         string K(double value) => $"{c}.Create({lane.Literal(value)})";
         int kLimit = (int)System.Math.Round(lane.ShiftLimit * 1.4426950408889634);
         int magic = (int)lane.Magic;
-        string fallback = $"{KernelName(lane, length, accurate: false)}{ThreePassSuffix}{width.Name}(input, output);";
-        EmitKernelPrologue(lane, length, accurate: false, width, "two passes");
+        string fallback = runtime
+            ? $"{KernelName(lane, length, accurate: false)}Softmax{ThreePassSuffix}{width.Name}(input, output);"
+            : $"{KernelName(lane, length, accurate: false)}{ThreePassSuffix}{width.Name}(input, output);";
+        EmitKernelPrologue(lane, length, accurate: false, width, "two passes", runtime ? "TwoPass" : string.Empty);
+        if (runtime)
+        {
+            _w.Line("nuint n = (nuint)input.Length;");
+        }
+
 
         string wide = width.Of(Lane.Double);
         _w.Line($"// Pass 1: the sum of exp(x) 2^-e, e a reference exponent raised as larger values come; blocks summed in");
         _w.Line($"// float, the block sums in double (float lost 6e-5 of a row of 4M equal values).");
         _w.Line($"// e starts at k = round(x / ln 2) of the first block's maximum, kept within the range of the magic bias.");
         _w.Line($"{v} m = {Load(width, "x", "0")};");
-        _w.Open($"for (nuint j = {Lit(lanes)}; j < {Lit(System.Math.Min(block, length))}; j += {Lit(lanes)})");
+        _w.Open($"for (nuint j = {Lit(lanes)}; j < {(runtime ? Lit(block) : Lit(System.Math.Min(block, length)))}; j += {Lit(lanes)})");
         _w.Line($"m = Max(m, {Load(width, "x", "j")});");
         _w.Close();
         _w.Line("float first = HorizontalMax(m);");
@@ -327,12 +337,36 @@ internal sealed partial class KernelEmitter
             _kahan ? $"CompensatedSum({name}, {name}Low - {name}Compensation)" : $"HorizontalSum({name})";
     }
 
+    /// <summary>A scalar loop over i &lt; <paramref name="count"/> that declares <paramref name="sum"/> and adds
+    /// <paramref name="term"/> to it with Kahan's compensation (the scalar kernels' sums, in double).</summary>
+    private void EmitKahanLoop(string sum, string count, string term)
+    {
+        _w.Line($"double {sum} = 0d;");
+        _w.Line("double compensation = 0d;");
+        _w.Open($"for (int i = 0; i < {count}; i++)");
+        _w.Line($"double term = {term} - compensation;");
+        _w.Line($"double next = {sum} + term;");
+        _w.Line($"compensation = (next - {sum}) - term;");
+        _w.Line($"{sum} = next;");
+        _w.Close();
+        _w.Line();
+    }
+
     private void EmitScalarKernel(Lane lane, int length)
     {
         string t = lane.Keyword;
         string n = Lit(length);
         _w.Line($"/// <summary>Scalar kernel for rows of {n} values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>");
         _w.Open($"private static void {ScalarName(lane, length)}(global::System.ReadOnlySpan<{t}> x, global::System.Span<{t}> y)");
+        if (length == 1)
+        {
+            // One value: probability 1, or NaN for NaN and -∞ (+∞ shares the mass with itself); no exponential.
+            _w.Line($"y[0] = {t}.IsNaN(x[0]) || {t}.IsNegativeInfinity(x[0]) ? {t}.NaN : {lane.Literal(1)};");
+            _w.Close();
+            _w.Line();
+            return;
+        }
+
         _w.Line($"{t} max = x[0];");
         _w.Open($"for (int i = 1; i < {n}; i++)");
         _w.Open("if (x[i] > max)");
@@ -349,15 +383,7 @@ internal sealed partial class KernelEmitter
         // the element type before the division, and in place the input is still intact.
         _w.Line("double bias = DoubleRowBias(max, out double shift);");
         string exp = lane.IsSingle ? "ExpScaled((double)x[i] - shift, bias)" : "ExpScaled(x[i] - shift, bias)";
-        _w.Line("double sum = 0d;");
-        _w.Line("double compensation = 0d;");
-        _w.Open($"for (int i = 0; i < {n}; i++)");
-        _w.Line($"double term = {exp} - compensation;");
-        _w.Line("double next = sum + term;");
-        _w.Line("compensation = (next - sum) - term;");
-        _w.Line("sum = next;");
-        _w.Close();
-        _w.Line();
+        EmitKahanLoop("sum", n, exp);
         _w.Open($"for (int i = 0; i < {n}; i++)");
         _w.Line(lane.IsSingle ? $"y[i] = (float)({exp} / sum);" : $"y[i] = {exp} / sum;");
         _w.Close();

@@ -304,7 +304,7 @@ internal sealed partial class KernelEmitter
 
     private void EmitKernelPrologue(Lane lane, int length, bool accurate, Width width, string shape, string suffix = "")
     {
-        _w.Line($"/// <summary>{width.Name} kernel for rows of {Lit(length)} values ({shape}{(accurate ? ", accurate" : string.Empty)}).</summary>");
+        _w.Line($"/// <summary>{width.Name} kernel for {(length == 0 ? "rows of any length" : "rows of " + Lit(length) + " values")} ({shape}{(accurate ? ", accurate" : string.Empty)}).</summary>");
         _w.Open($"private static void {KernelName(lane, length, accurate)}{suffix}{width.Name}(global::System.ReadOnlySpan<{lane.Keyword}> input, global::System.Span<{lane.Keyword}> output)");
         _w.Line($"ref {lane.Keyword} x = ref {MemoryMarshal}.GetReference(input);");
         _w.Line($"ref {lane.Keyword} y = ref {MemoryMarshal}.GetReference(output);");

@@ -433,6 +433,110 @@ namespace App
                     return;
                 }
 
+                if (n >= 4194304 && (n & 15) == 0)
+                {
+                    SingleAnyTwoPassVector512(input, output);
+                    return;
+                }
+
+                SingleAnySoftmaxThreePassVector512(input, output);
+            }
+
+            /// <summary>Vector512 kernel for rows of any length (two passes).</summary>
+            private static void SingleAnyTwoPassVector512(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                nuint n = (nuint)input.Length;
+                // Pass 1: the sum of exp(x) 2^-e, e a reference exponent raised as larger values come; blocks summed in
+                // float, the block sums in double (float lost 6e-5 of a row of 4M equal values).
+                // e starts at k = round(x / ln 2) of the first block's maximum, kept within the range of the magic bias.
+                global::System.Runtime.Intrinsics.Vector512<float> m = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x);
+                for (nuint j = 16; j < 1024; j += 16)
+                {
+                    m = Max(m, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j));
+                }
+                float first = HorizontalMax(m);
+                int e = first >= -16384f ? (first <= 16384f ? (int)global::System.Math.Round(first * 1.4426950408889634) : 23637) : -23637;
+                global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> top = global::System.Runtime.Intrinsics.Vector512.Create(float.NegativeInfinity);
+                for (nuint b = 0; b < n; b += 1024)
+                {
+                    nuint end = b + 1024 < n ? b + 1024 : n;
+                    while (true)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> bias = global::System.Runtime.Intrinsics.Vector512.Create((float)(12583039 - e));
+                        global::System.Runtime.Intrinsics.Vector512<float> block = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> blockMax = global::System.Runtime.Intrinsics.Vector512.Create(float.NegativeInfinity);
+                        for (nuint j = b; j < end; j += 16)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> u = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j);
+                            block += Exp(u, bias);
+                            blockMax = Max(blockMax, u);
+                        }
+
+                        // k of the block's maximum, per lane, by the rounding of the exponential.
+                        global::System.Runtime.Intrinsics.Vector512<float> k = Mad(blockMax, global::System.Runtime.Intrinsics.Vector512.Create(1.442695f), bias) - bias;
+                        top = Max(top, k);
+                        if (!global::System.Runtime.Intrinsics.Vector512.GreaterThanAny(k, global::System.Runtime.Intrinsics.Vector512.Create((float)(e + 64))))
+                        {
+                            sum += Widen(block);
+                            break;
+                        }
+
+                        float raised = HorizontalMax(k);
+                        if (!(raised <= 23637f))
+                        {
+                            // +inf, or a maximum beyond the range of the magic bias: the three-pass kernel subtracts it first.
+                            SingleAnySoftmaxThreePassVector512(input, output);
+                            return;
+                        }
+
+                        int previous = e;
+                        e = (int)raised;
+                        // 2^(previous - e) in the exponent bits, 0 far below: no call, whose clobbered registers would make the JIT
+                        // spill the exponential's constants out of every loop.
+                        global::System.Runtime.Intrinsics.Vector512<double> rescale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.BitConverter.Int64BitsToDouble((long)global::System.Math.Max(previous - e + 1023, 0) << 52));
+                        sum *= rescale;
+                        if (e - previous <= 126)
+                        {
+                            sum += Widen(block) * rescale;
+                            break;
+                        }
+                    }
+                }
+
+                float kMax = HorizontalMax(top);
+                if (!(kMax >= -23637f) || !(kMax <= 23637f))
+                {
+                    // A row of -inf, or a maximum beyond the range of the magic bias.
+                    SingleAnySoftmaxThreePassVector512(input, output);
+                    return;
+                }
+
+                // The sum relative to 2^M (e <= M <= e + 64).
+                double total = global::System.Runtime.Intrinsics.Vector512.Sum(sum) * global::System.BitConverter.Int64BitsToDouble((long)(e - (int)kMax + 1023) << 52);
+                if (!(total > 0d))
+                {
+                    // NaN.
+                    SingleAnySoftmaxThreePassVector512(input, output);
+                    return;
+                }
+
+                // Pass 2: the exponentials with e = M, as the three-pass kernel computes them, times the reciprocal of the sum.
+                global::System.Runtime.Intrinsics.Vector512<float> vbias = global::System.Runtime.Intrinsics.Vector512.Create((float)(12583039 - (int)kMax));
+                global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create((float)(1d / total));
+                for (nuint j = 0; j < n; j += 16)
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j), vbias) * scale, ref y, j);
+                }
+            }
+
+            /// <summary>Vector512 softmax of a row of any length: three passes (the two-pass kernel's fallback).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void SingleAnySoftmaxThreePassVector512(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                nuint n = (nuint)input.Length;
                 ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 double sum = SingleAnySoftmaxStoreVector512(n, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref y, out float max);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
@@ -535,6 +639,110 @@ namespace App
                     return;
                 }
 
+                if (n >= 4194304 && (n & 7) == 0)
+                {
+                    SingleAnyTwoPassVector256(input, output);
+                    return;
+                }
+
+                SingleAnySoftmaxThreePassVector256(input, output);
+            }
+
+            /// <summary>Vector256 kernel for rows of any length (two passes).</summary>
+            private static void SingleAnyTwoPassVector256(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                nuint n = (nuint)input.Length;
+                // Pass 1: the sum of exp(x) 2^-e, e a reference exponent raised as larger values come; blocks summed in
+                // float, the block sums in double (float lost 6e-5 of a row of 4M equal values).
+                // e starts at k = round(x / ln 2) of the first block's maximum, kept within the range of the magic bias.
+                global::System.Runtime.Intrinsics.Vector256<float> m = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x);
+                for (nuint j = 8; j < 512; j += 8)
+                {
+                    m = Max(m, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j));
+                }
+                float first = HorizontalMax(m);
+                int e = first >= -16384f ? (first <= 16384f ? (int)global::System.Math.Round(first * 1.4426950408889634) : 23637) : -23637;
+                global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> top = global::System.Runtime.Intrinsics.Vector256.Create(float.NegativeInfinity);
+                for (nuint b = 0; b < n; b += 512)
+                {
+                    nuint end = b + 512 < n ? b + 512 : n;
+                    while (true)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<float> bias = global::System.Runtime.Intrinsics.Vector256.Create((float)(12583039 - e));
+                        global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> blockMax = global::System.Runtime.Intrinsics.Vector256.Create(float.NegativeInfinity);
+                        for (nuint j = b; j < end; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> u = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j);
+                            block += Exp(u, bias);
+                            blockMax = Max(blockMax, u);
+                        }
+
+                        // k of the block's maximum, per lane, by the rounding of the exponential.
+                        global::System.Runtime.Intrinsics.Vector256<float> k = Mad(blockMax, global::System.Runtime.Intrinsics.Vector256.Create(1.442695f), bias) - bias;
+                        top = Max(top, k);
+                        if (!global::System.Runtime.Intrinsics.Vector256.GreaterThanAny(k, global::System.Runtime.Intrinsics.Vector256.Create((float)(e + 64))))
+                        {
+                            sum += Widen(block);
+                            break;
+                        }
+
+                        float raised = HorizontalMax(k);
+                        if (!(raised <= 23637f))
+                        {
+                            // +inf, or a maximum beyond the range of the magic bias: the three-pass kernel subtracts it first.
+                            SingleAnySoftmaxThreePassVector256(input, output);
+                            return;
+                        }
+
+                        int previous = e;
+                        e = (int)raised;
+                        // 2^(previous - e) in the exponent bits, 0 far below: no call, whose clobbered registers would make the JIT
+                        // spill the exponential's constants out of every loop.
+                        global::System.Runtime.Intrinsics.Vector256<double> rescale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.BitConverter.Int64BitsToDouble((long)global::System.Math.Max(previous - e + 1023, 0) << 52));
+                        sum *= rescale;
+                        if (e - previous <= 126)
+                        {
+                            sum += Widen(block) * rescale;
+                            break;
+                        }
+                    }
+                }
+
+                float kMax = HorizontalMax(top);
+                if (!(kMax >= -23637f) || !(kMax <= 23637f))
+                {
+                    // A row of -inf, or a maximum beyond the range of the magic bias.
+                    SingleAnySoftmaxThreePassVector256(input, output);
+                    return;
+                }
+
+                // The sum relative to 2^M (e <= M <= e + 64).
+                double total = global::System.Runtime.Intrinsics.Vector256.Sum(sum) * global::System.BitConverter.Int64BitsToDouble((long)(e - (int)kMax + 1023) << 52);
+                if (!(total > 0d))
+                {
+                    // NaN.
+                    SingleAnySoftmaxThreePassVector256(input, output);
+                    return;
+                }
+
+                // Pass 2: the exponentials with e = M, as the three-pass kernel computes them, times the reciprocal of the sum.
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = global::System.Runtime.Intrinsics.Vector256.Create((float)(12583039 - (int)kMax));
+                global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create((float)(1d / total));
+                for (nuint j = 0; j < n; j += 8)
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias) * scale, ref y, j);
+                }
+            }
+
+            /// <summary>Vector256 softmax of a row of any length: three passes (the two-pass kernel's fallback).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void SingleAnySoftmaxThreePassVector256(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                nuint n = (nuint)input.Length;
                 ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 double sum = SingleAnySoftmaxStoreVector256(n, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref y, out float max);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
@@ -661,6 +869,110 @@ namespace App
                     return;
                 }
 
+                if (n >= 4194304 && (n & 3) == 0)
+                {
+                    SingleAnyTwoPassVector128(input, output);
+                    return;
+                }
+
+                SingleAnySoftmaxThreePassVector128(input, output);
+            }
+
+            /// <summary>Vector128 kernel for rows of any length (two passes).</summary>
+            private static void SingleAnyTwoPassVector128(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                nuint n = (nuint)input.Length;
+                // Pass 1: the sum of exp(x) 2^-e, e a reference exponent raised as larger values come; blocks summed in
+                // float, the block sums in double (float lost 6e-5 of a row of 4M equal values).
+                // e starts at k = round(x / ln 2) of the first block's maximum, kept within the range of the magic bias.
+                global::System.Runtime.Intrinsics.Vector128<float> m = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x);
+                for (nuint j = 4; j < 256; j += 4)
+                {
+                    m = Max(m, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j));
+                }
+                float first = HorizontalMax(m);
+                int e = first >= -16384f ? (first <= 16384f ? (int)global::System.Math.Round(first * 1.4426950408889634) : 23637) : -23637;
+                global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> top = global::System.Runtime.Intrinsics.Vector128.Create(float.NegativeInfinity);
+                for (nuint b = 0; b < n; b += 256)
+                {
+                    nuint end = b + 256 < n ? b + 256 : n;
+                    while (true)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> bias = global::System.Runtime.Intrinsics.Vector128.Create((float)(12583039 - e));
+                        global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> blockMax = global::System.Runtime.Intrinsics.Vector128.Create(float.NegativeInfinity);
+                        for (nuint j = b; j < end; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> u = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j);
+                            block += Exp(u, bias);
+                            blockMax = Max(blockMax, u);
+                        }
+
+                        // k of the block's maximum, per lane, by the rounding of the exponential.
+                        global::System.Runtime.Intrinsics.Vector128<float> k = Mad(blockMax, global::System.Runtime.Intrinsics.Vector128.Create(1.442695f), bias) - bias;
+                        top = Max(top, k);
+                        if (!global::System.Runtime.Intrinsics.Vector128.GreaterThanAny(k, global::System.Runtime.Intrinsics.Vector128.Create((float)(e + 64))))
+                        {
+                            sum += Widen(block);
+                            break;
+                        }
+
+                        float raised = HorizontalMax(k);
+                        if (!(raised <= 23637f))
+                        {
+                            // +inf, or a maximum beyond the range of the magic bias: the three-pass kernel subtracts it first.
+                            SingleAnySoftmaxThreePassVector128(input, output);
+                            return;
+                        }
+
+                        int previous = e;
+                        e = (int)raised;
+                        // 2^(previous - e) in the exponent bits, 0 far below: no call, whose clobbered registers would make the JIT
+                        // spill the exponential's constants out of every loop.
+                        global::System.Runtime.Intrinsics.Vector128<double> rescale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.BitConverter.Int64BitsToDouble((long)global::System.Math.Max(previous - e + 1023, 0) << 52));
+                        sum *= rescale;
+                        if (e - previous <= 126)
+                        {
+                            sum += Widen(block) * rescale;
+                            break;
+                        }
+                    }
+                }
+
+                float kMax = HorizontalMax(top);
+                if (!(kMax >= -23637f) || !(kMax <= 23637f))
+                {
+                    // A row of -inf, or a maximum beyond the range of the magic bias.
+                    SingleAnySoftmaxThreePassVector128(input, output);
+                    return;
+                }
+
+                // The sum relative to 2^M (e <= M <= e + 64).
+                double total = global::System.Runtime.Intrinsics.Vector128.Sum(sum) * global::System.BitConverter.Int64BitsToDouble((long)(e - (int)kMax + 1023) << 52);
+                if (!(total > 0d))
+                {
+                    // NaN.
+                    SingleAnySoftmaxThreePassVector128(input, output);
+                    return;
+                }
+
+                // Pass 2: the exponentials with e = M, as the three-pass kernel computes them, times the reciprocal of the sum.
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = global::System.Runtime.Intrinsics.Vector128.Create((float)(12583039 - (int)kMax));
+                global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create((float)(1d / total));
+                for (nuint j = 0; j < n; j += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias) * scale, ref y, j);
+                }
+            }
+
+            /// <summary>Vector128 softmax of a row of any length: three passes (the two-pass kernel's fallback).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void SingleAnySoftmaxThreePassVector128(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                nuint n = (nuint)input.Length;
                 ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 double sum = SingleAnySoftmaxStoreVector128(n, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref y, out float max);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))

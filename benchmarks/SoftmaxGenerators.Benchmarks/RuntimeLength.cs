@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+
+namespace SoftmaxGenerators.Benchmarks;
+
+/// <summary>The run-time-length kernels: <c>[Softmax]</c> without a length.</summary>
+[Softmax] public static partial class AnyLength { }
+
+/// <summary>
+/// <c>-- --interleaved --runtime [--only float|double]</c>: per row length, the run-time-length kernel
+/// (<see cref="AnyLength"/>), the fixed-length kernel where the benchmarks have one (N = 10, 16, 64, 256, 1024, 4096,
+/// 65536) and <c>TensorPrimitives.SoftMax</c>, interleaved in random order per round as <c>--native</c> does. Times
+/// are medians of the rounds (ns per call); ratios medians of the per-round ratios. Run it again with
+/// DOTNET_PreferredVectorBitWidth=256 for the 256-bit path.
+/// </summary>
+internal static class RuntimeLength
+{
+    private static readonly int[] Lengths = { 1, 2, 3, 4, 7, 10, 16, 33, 64, 100, 256, 1000, 1024, 4096, 65536, 1 << 20, 1 << 24 };
+
+    private static readonly HashSet<int> FixedLengths = new() { 10, 16, 64, 256, 1024, 4096, 65536 };
+
+    public static int Run(int rounds, string? filter)
+    {
+        string width = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "512"
+            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256"
+            : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "128" : "scalar";
+        Console.WriteLine($"Run-time-length kernels, interleaved, {rounds} rounds, {Environment.ProcessorCount} cores, load {Interleaved.LoadAverage()}, widest path {width} bits");
+        Console.WriteLine();
+        Console.WriteLine("| Type | N | Run-time length | Fixed length | TensorPrimitives | **Run-time / fixed** | **TensorPrimitives / run-time** |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (string elem in new[] { "float", "double" }.Where(e => filter is null || filter.Equals(e, StringComparison.OrdinalIgnoreCase)))
+        {
+            foreach (int n in Lengths)
+            {
+                // Long rows are slow: fewer rounds keep the run to a few minutes.
+                int r = n >= 1 << 20 ? Math.Max(5, rounds / 40) : rounds;
+                Measure(elem, n, r);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Times in ns per call (median of rounds). load after: {Interleaved.LoadAverage()}");
+        return 0;
+    }
+
+    private static void Measure(string elem, int n, int rounds)
+    {
+        var variants = new List<Func<int, long>>();
+        if (elem == "float")
+        {
+            float[] x = Inputs.Single(n), y = new float[n];
+            variants.Add(k => Any(x, y, k));
+            variants.Add(FixedLengths.Contains(n) ? Interleaved.GeneratedSingle(n, x, y) : null!);
+            variants.Add(k => Interleaved.SingleTensorPrimitives(x, y, k));
+        }
+        else
+        {
+            double[] x = Inputs.Double(n), y = new double[n];
+            variants.Add(k => Any(x, y, k));
+            variants.Add(FixedLengths.Contains(n) ? Interleaved.GeneratedDouble(n, x, y) : null!);
+            variants.Add(k => Interleaved.DoubleTensorPrimitives(x, y, k));
+        }
+
+        int[] present = Enumerable.Range(0, variants.Count).Where(v => variants[v] is not null).ToArray();
+        for (int w = 0; w < 8; w++)
+        {
+            foreach (int v in present)
+            {
+                Interleaved.TimeFor(variants[v], 0.05);
+            }
+        }
+
+        var counts = new int[variants.Count];
+        var times = new double[variants.Count][];
+        foreach (int v in present)
+        {
+            counts[v] = Interleaved.Calibrate(variants[v]);
+            times[v] = new double[rounds];
+        }
+
+        var random = new Random(1);
+        int[] order = (int[])present.Clone();
+        for (int r = 0; r < rounds; r++)
+        {
+            random.Shuffle(order);
+            foreach (int v in order)
+            {
+                times[v][r] = Interleaved.PerCall(variants[v], counts[v]);
+            }
+        }
+
+        double Median(double[] values) => Interleaved.Quantile(values.OrderBy(t => t).ToArray(), 0.5);
+        string Ratio(int a, int b) => times[a] is null || times[b] is null ? "-" : Median(times[a].Zip(times[b], (p, q) => p / q).ToArray()).ToString("0.00", CultureInfo.InvariantCulture);
+        string Show(int v) => times[v] is null ? "-" : Interleaved.Ns(Median(times[v]));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {elem} | {n} | {Show(0)} | {Show(1)} | {Show(2)} | **{Ratio(0, 1)}** | **{Ratio(2, 0)}x** |"));
+    }
+
+    private static long Any(float[] x, float[] y, int count)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            AnyLength.Softmax(x, y);
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static long Any(double[] x, double[] y, int count)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            AnyLength.Softmax(x, y);
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+}
