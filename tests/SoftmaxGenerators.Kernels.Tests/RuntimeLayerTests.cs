@@ -208,10 +208,10 @@ public class RuntimeLayerTests(ITestOutputHelper output)
         return error <= allowance ? 0 : ulps;
     }
 
-    /// <summary>The exact softmax (float: ExactReference.Single; double: the double-double of ExactReference.Double).</summary>
+    /// <summary>The exact softmax (float: ExactReference.Single; double: the double-double of RuntimeDoubleReference).</summary>
     private static double[] ExactSoftmax(double[] row, bool single) => single
         ? ExactReference.Single(Array.ConvertAll(row, v => (float)v))
-        : Array.ConvertAll(ExactReference.Double(row), e => e.Hi + e.Lo);
+        : Array.ConvertAll(RuntimeDoubleReference.Softmax(row), e => e.Hi + e.Lo);
 
     /// <summary>log softmax from the exact softmax: (x - max) - log Σ exp(x - max) in double-double for float rows (the
     /// sum in double from exact differences), log(hi) + lo / hi of the double-double probability for double rows.</summary>
@@ -224,7 +224,7 @@ public class RuntimeLayerTests(ITestOutputHelper output)
             return row.Select(v => (v - max) - Math.Log(sum)).ToArray();
         }
 
-        return Array.ConvertAll(ExactReference.Double(row), e => Math.Log(e.Hi) + (e.Lo / e.Hi));
+        return Array.ConvertAll(RuntimeDoubleReference.Softmax(row), e => Math.Log(e.Hi) + (e.Lo / e.Hi));
     }
 
     private static void Refused<T>(UlpRecord record, Layer<T> layer, int n)
