@@ -128,6 +128,18 @@ internal sealed partial class KernelEmitter
         _w.Line($"{v} rowBias = UniformRowBias(rowMax, out {v} rowShift);");
         _w.Line($"{v} eHead = Exp(head - rowShift, rowBias);");
         _w.Line($"{v} eRest = Exp(rest - rowShift, rowBias);");
+        if (accurate && lane.IsSingle)
+        {
+            // Accurate float: the sum in double and each output divided in double, as the fixed-length register kernels.
+            _w.Line($"{width.Of(Lane.Double)} rowSum = AllSum(Widen(eHead) + Widen(eRest & {width.Name}{lane.Name}Tail({last})));");
+            _w.Line(Store(width, "DivideNarrow(eRest, rowSum)", "target", last));
+            _w.Line(Store(width, "DivideNarrow(eHead, rowSum)", "target", "0"));
+            _w.Line("return;");
+            _w.Close();
+            _w.Line();
+            return;
+        }
+
         _w.Line($"{v} rowSum = AllSum(eHead + (eRest & {width.Name}{lane.Name}Tail({last})));");
         if (accurate)
         {

@@ -468,17 +468,43 @@ internal sealed partial class KernelEmitter
         _w.Line($"{v} vmax = {c}.Create(max);");
         _w.Line($"{a} dot = {a}.Zero;");
         _w.Line($"{a} sum = {a}.Zero;");
+        bool compensated = accurate && !lane.IsSingle;
+        if (compensated)
+        {
+            // Accurate double: the sum also compensated (TwoSum and the products' FMA errors), as the backward pass's Dot2;
+            // the plain sum stays the result where it is not finite (a -∞ logit with a target: the loss is +∞).
+            _w.Line($"{v} high = {v}.Zero;");
+            _w.Line($"{v} error = {v}.Zero;");
+        }
+
         string mask = row.Mask;
         ForEachVector(row, (offset, suffix, tail) =>
         {
             string keep = tail && row.MaskedTail ? $" & {mask}" : string.Empty;
             _w.Line($"{v} vt{suffix} = {Load(width, "t", offset)}{keep};");
-            _w.Line($"{v} vp{suffix} = {c}.AndNot(vt{suffix} * ({Load(width, "x", offset)} - vmax), {c}.Equals(vt{suffix}, {v}.Zero));");
+            _w.Line($"{v} vd{suffix} = {c}.AndNot({Load(width, "x", offset)} - vmax, {c}.Equals(vt{suffix}, {v}.Zero));");
+            _w.Line($"{v} vp{suffix} = vt{suffix} * vd{suffix};");
             _w.Line(widen ? $"dot += Widen(vp{suffix});" : $"dot += vp{suffix};");
             _w.Line(widen ? $"sum += Widen(vt{suffix});" : $"sum += vt{suffix};");
+            if (compensated)
+            {
+                _w.Line($"{v} next{suffix} = high + vp{suffix};");
+                _w.Line($"{v} back{suffix} = next{suffix} - high;");
+                _w.Line($"{v} product{suffix} = Mad(vt{suffix}, vd{suffix}, -vp{suffix});");
+                _w.Line($"error += ((high - (next{suffix} - back{suffix})) + (vp{suffix} - back{suffix})) + (product{suffix} & {c}.Equals(product{suffix}, product{suffix}));");
+                _w.Line($"high = next{suffix};");
+            }
         });
         _w.Line("targetSum = HorizontalSum(sum);");
-        _w.Line("return HorizontalSum(dot);");
+        if (compensated)
+        {
+            _w.Line("double plain = HorizontalSum(dot);");
+            _w.Line("return plain > double.NegativeInfinity && plain < double.PositiveInfinity ? CompensatedSum(high, error) : plain;");
+        }
+        else
+        {
+            _w.Line("return HorizontalSum(dot);");
+        }
         _w.Close();
         _w.Line();
     }

@@ -15,15 +15,23 @@ internal sealed partial class KernelEmitter
         string t = lane.Keyword;
         string rs = $"global::System.ReadOnlySpan<{t}>";
         string magic = Lane.Double.Literal(Lane.Double.Magic);
-        string exp = $"ExpScaled(((double)x[i] * s) - max, {magic})";
+        // x s rounded to the element type, as the vector kernels compute it (exact in double for float, and for s = 1).
+        string u = lane.IsSingle ? "(double)(float)((double)x[i] * s)" : "((double)x[i] * s)";
+        string exp = $"ExpScaled({u} - shift, bias)";
 
-        _w.Line("/// <summary>The maximum of x s, whether a NaN is in it, how many +∞, and Σ exp(x s - max) (compensated) when the maximum is finite.</summary>");
-        _w.Open($"private static double {lane.Name}LayerSum({rs} x, double s, out double max, out bool nan, out int infinities)");
+        _w.Line("/// <summary>");
+        _w.Line("/// The maximum of x s, whether a NaN is in it, how many +∞, and (when the maximum is finite, compensated) the sum of");
+        _w.Line("/// ExpScaled(x s - shift, bias): Σ exp(x s - max) for the log functions, or with <paramref name=\"folded\"/> the");
+        _w.Line("/// softmax kernels' exp(x s) 2^-M with the maximum's exponent M folded into the bias, x s - max never rounded.");
+        _w.Line("/// </summary>");
+        _w.Open($"private static double {lane.Name}LayerSum({rs} x, double s, bool folded, out double max, out bool nan, out int infinities, out double shift, out double bias)");
         _w.Line("max = double.NegativeInfinity;");
+        _w.Line("shift = 0d;");
+        _w.Line($"bias = {magic};");
         _w.Line("nan = false;");
         _w.Line("infinities = 0;");
         _w.Open("for (int i = 0; i < x.Length; i++)");
-        _w.Line("double u = (double)x[i] * s;");
+        _w.Line($"double u = {u};");
         _w.Line("nan |= double.IsNaN(u);");
         _w.Open("if (double.IsPositiveInfinity(u))");
         _w.Line("infinities++;");
@@ -35,6 +43,13 @@ internal sealed partial class KernelEmitter
         _w.Line();
         _w.Open("if (nan || !(max > double.NegativeInfinity && max < double.PositiveInfinity))");
         _w.Line("return 0d;");
+        _w.Close();
+        _w.Line();
+        _w.Open("if (folded)");
+        _w.Line("bias = DoubleRowBias(max, out shift);");
+        _w.Close();
+        _w.Open("else");
+        _w.Line("shift = max;");
         _w.Close();
         _w.Line();
         EmitKahanLoop("sum", "x.Length", exp);
@@ -50,10 +65,10 @@ internal sealed partial class KernelEmitter
             _w.Line("/// +∞ entries share the mass; NaN, or only -∞, give NaN. y may be x; t is empty or does not overlap y.");
             _w.Line("/// </summary>");
             _w.Open($"private static void {lane.Name}LayerSoftmaxInto({rs} x, global::System.Span<{t}> y, double s, double weight, {rs} targets, double targetWeight, int label)");
-            _w.Line($"double sum = {lane.Name}LayerSum(x, s, out double max, out bool nan, out int infinities);");
+            _w.Line($"double sum = {lane.Name}LayerSum(x, s, true, out double max, out bool nan, out int infinities, out double shift, out double bias);");
             _w.Open("for (int i = 0; i < x.Length; i++)");
             _w.Line("double p = nan || double.IsNegativeInfinity(max) ? double.NaN");
-            _w.Line("    : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity((double)x[i] * s) ? 1d / infinities : 0d)");
+            _w.Line($"    : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity({u}) ? 1d / infinities : 0d)");
             _w.Line($"    : {exp} / sum;");
             _w.Line("double target = targets.Length > 0 ? targetWeight * targets[i] : i == label ? weight : 0d;");
             _w.Line($"y[i] = ({t})((weight * p) - target);");
@@ -78,7 +93,7 @@ internal sealed partial class KernelEmitter
             }
             else if (kernel == LayerKernel.LogSoftmax)
             {
-                _w.Line($"double sum = {lane.Name}LayerSum(input, 1d, out double max, out bool nan, out int infinities);");
+                _w.Line($"double sum = {lane.Name}LayerSum(input, 1d, false, out double max, out bool nan, out int infinities, out _, out _);");
                 _w.Line("double log = global::System.Math.Log(sum);");
                 _w.Open("for (int i = 0; i < input.Length; i++)");
                 _w.Line("double value = nan || double.IsNegativeInfinity(max) ? double.NaN");
@@ -89,12 +104,12 @@ internal sealed partial class KernelEmitter
             }
             else if (kernel == LayerKernel.LogSumExp)
             {
-                _w.Line($"double sum = {lane.Name}LayerSum(input, 1d, out double max, out bool nan, out int infinities);");
+                _w.Line($"double sum = {lane.Name}LayerSum(input, 1d, false, out double max, out bool nan, out int infinities, out _, out _);");
                 _w.Line($"return nan ? {t}.NaN : max > double.NegativeInfinity && max < double.PositiveInfinity ? ({t})(max + global::System.Math.Log(sum)) : ({t})max;");
             }
             else if (kernel == LayerKernel.CrossEntropyLabel)
             {
-                _w.Line($"double sum = {lane.Name}LayerSum(logits, 1d, out double max, out bool nan, out int infinities);");
+                _w.Line($"double sum = {lane.Name}LayerSum(logits, 1d, false, out double max, out bool nan, out int infinities, out _, out _);");
                 _w.Open("if (nan || double.IsNegativeInfinity(max))");
                 _w.Line("return double.NaN;");
                 _w.Close();
@@ -114,7 +129,7 @@ internal sealed partial class KernelEmitter
             }
             else if (kernel == LayerKernel.CrossEntropyTargets)
             {
-                _w.Line($"double sum = {lane.Name}LayerSum(logits, 1d, out double max, out bool nan, out int infinities);");
+                _w.Line($"double sum = {lane.Name}LayerSum(logits, 1d, false, out double max, out bool nan, out int infinities, out _, out _);");
                 _w.Open("if (nan || double.IsNegativeInfinity(max))");
                 _w.Line("return double.NaN;");
                 _w.Close();
