@@ -61,6 +61,12 @@ internal static class GeneratedSoftmaxRewriter
 
         /// <summary>For loops: the other statements of the softmax (loops, the sum's declaration), removed.</summary>
         public ImmutableArray<StatementSyntax> Removed { get; }
+
+        /// <summary>
+        /// For loops over a run-time length (<see cref="Length"/> 0) that may be empty, where the loops write nothing
+        /// and the kernel throws: the call goes under <c>if (x.Length &gt; 0)</c>.
+        /// </summary>
+        public bool GuardEmpty { get; set; }
     }
 
     /// <summary>Re-analyzes the call at <paramref name="span"/>; null when it is not (or no longer) an SMX0005 site.</summary>
@@ -134,7 +140,7 @@ internal static class GeneratedSoftmaxRewriter
                 removed.Add(syntax);
             }
 
-            return new Site(document, order, first, loops.Length, type, input, output, memberSyntax, removed.ToImmutable());
+            return new Site(document, order, first, loops.Length, type, input, output, memberSyntax, removed.ToImmutable()) { GuardEmpty = loops.MayBeEmpty };
         }
 
         return null;
@@ -237,7 +243,8 @@ internal static class GeneratedSoftmaxRewriter
                 continue;
             }
 
-            SoftmaxUsageRules.AttributeInfo match = existing.FirstOrDefault(a => a.Length == site.Length && !a.Accurate && (a.Functions & Model.LayerFunctions.Softmax) != 0 && SoftmaxUsageRules.IsValidMethodName(a.MethodName));
+            SoftmaxUsageRules.AttributeInfo match = existing.FirstOrDefault(a => a.Length == site.Length && !a.Accurate && (a.Functions & Model.LayerFunctions.Softmax) != 0 && SoftmaxUsageRules.IsValidMethodName(a.MethodName)
+                && (site.Length != SoftmaxUsageRules.RuntimeLength || a.Data.ConstructorArguments.Length == 0)); // [Softmax], not an invalid [Softmax(0)]
             if (match.Data is not null)
             {
                 names[site.Length] = match.MethodName!;
@@ -278,12 +285,12 @@ internal static class GeneratedSoftmaxRewriter
             }
 
             // Loops: the first statement becomes the call, the others go.
-            edits.Replace(site.Document.Id, site.Node, node => SyntaxFactory.ExpressionStatement(
+            edits.Replace(site.Document.Id, site.Node, node => GuardIfEmpty(SyntaxFactory.ExpressionStatement(
                     SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
                     {
                         SyntaxFactory.Argument(current.Source.WithoutTrivia()),
                         SyntaxFactory.Argument(current.Destination.WithoutTrivia()),
-                    }))))
+                    })))), current, node)
                 .WithTriviaFrom(node));
             foreach (StatementSyntax statement in site.Removed)
             {
@@ -357,6 +364,24 @@ internal static class GeneratedSoftmaxRewriter
         return SyntaxFactory.InvocationExpression(callee.WithTriviaFrom(call.Expression), list).WithTriviaFrom(call);
     }
 
+    /// <summary>
+    /// <c>if (x.Length &gt; 0) { Softmax(x, y); }</c> for a run-time row that may be empty (the loops did nothing for
+    /// it, the kernel throws), at the replaced statement's indentation; the call itself otherwise.
+    /// </summary>
+    private static StatementSyntax GuardIfEmpty(ExpressionStatementSyntax call, Site site, SyntaxNode replaced)
+    {
+        if (!site.GuardEmpty)
+        {
+            return call;
+        }
+
+        string endOfLine = Imports.EndOfLine(replaced.SyntaxTree.GetRoot());
+        string indentation = Indentation(replaced.GetLeadingTrivia()).ToFullString();
+        string unit = indentation.Contains("\t") ? "\t" : "    ";
+        return SyntaxFactory.ParseStatement(
+            $"if ({site.Source.WithoutTrivia()}.Length > 0){endOfLine}{indentation}{{{endOfLine}{indentation}{unit}{call.NormalizeWhitespace()}{endOfLine}{indentation}}}");
+    }
+
     private static string ChooseName(int length, HashSet<string> taken)
     {
         bool Free(string name) => !taken.Contains(name) && !taken.Contains(name + SoftmaxUsageRules.RowsSuffix);
@@ -366,7 +391,9 @@ internal static class GeneratedSoftmaxRewriter
             return SoftmaxUsageRules.DefaultMethodName;
         }
 
-        string withLength = SoftmaxUsageRules.DefaultMethodName + length.ToString(CultureInfo.InvariantCulture);
+        // Softmax10 for rows of 10 values, SoftmaxAny for rows of a run-time length.
+        string withLength = SoftmaxUsageRules.DefaultMethodName
+            + (length == SoftmaxUsageRules.RuntimeLength ? "Any" : length.ToString(CultureInfo.InvariantCulture));
         if (Free(withLength))
         {
             return withLength;
@@ -476,9 +503,12 @@ internal static class GeneratedSoftmaxRewriter
 
     private static AttributeListSyntax AttributeList(string attributeName, int length, string methodName)
     {
+        // A run-time length (0) is [Softmax] without a length: no argument list, or only the method name.
         string n = length.ToString(CultureInfo.InvariantCulture);
-        string arguments = methodName == SoftmaxUsageRules.DefaultMethodName ? n : $"{n}, MethodName = \"{methodName}\"";
-        var declaration = (TypeDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"[{attributeName}({arguments})] class C {{ }}")!;
+        string arguments = length == SoftmaxUsageRules.RuntimeLength
+            ? (methodName == SoftmaxUsageRules.DefaultMethodName ? string.Empty : $"(MethodName = \"{methodName}\")")
+            : methodName == SoftmaxUsageRules.DefaultMethodName ? $"({n})" : $"({n}, MethodName = \"{methodName}\")";
+        var declaration = (TypeDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"[{attributeName}{arguments}] class C {{ }}")!;
         return declaration.AttributeLists[0].WithoutTrivia();
     }
 
