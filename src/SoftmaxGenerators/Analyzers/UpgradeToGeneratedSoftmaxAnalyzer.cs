@@ -19,8 +19,7 @@ namespace SoftmaxGenerators.Analyzers;
 public sealed class UpgradeToGeneratedSoftmaxAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(NumericsDescriptors.UseGeneratedSoftmax, NumericsDescriptors.UseGeneratedRuntimeSoftmax);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(NumericsDescriptors.UseGeneratedSoftmax);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -61,12 +60,14 @@ public sealed class UpgradeToGeneratedSoftmaxAnalyzer : DiagnosticAnalyzer
 
                     // TensorPrimitives.SoftMax calls have a constant length here; a run-time one (0) is a loop's.
                     string text = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    bool runtime = n == SoftmaxUsageRules.RuntimeLength;
                     operationContext.ReportDiagnostic(Diagnostic.Create(
-                        n == SoftmaxUsageRules.RuntimeLength ? NumericsDescriptors.UseGeneratedRuntimeSoftmax : NumericsDescriptors.UseGeneratedSoftmax,
+                        NumericsDescriptors.UseGeneratedSoftmax,
                         call.Syntax.GetLocation(),
                         ImmutableDictionary<string, string?>.Empty.Add(NumericsDescriptors.LengthProperty, text),
                         DiagnosticText.Describe(call.Syntax),
-                        text));
+                        runtime ? "a row whose length is known only at run time" : $"exactly {text} values",
+                        runtime ? "[Softmax]" : $"[Softmax({text})]"));
                 },
                 OperationKind.Invocation);
         });

@@ -53,22 +53,11 @@ internal static class NumericsDescriptors
     public static readonly DiagnosticDescriptor UseGeneratedSoftmax = new(
         UseGeneratedSoftmaxId,
         "Use a generated softmax kernel",
-        "'{0}' computes a softmax of exactly {1} values; a generated [Softmax({1})] kernel is faster and subtracts the maximum",
+        "'{0}' computes a softmax of {1}; a generated {2} kernel is faster and subtracts the maximum",
         PerformanceCategory,
         DiagnosticSeverity.Info,
         isEnabledByDefault: true,
-        "A softmax over a buffer whose length is a compile-time constant can call a kernel that SoftmaxGenerators generates for that length: unrolled, vectorized for the exact length, and numerically stable.",
-        HelpLinks.For(UseGeneratedSoftmaxId));
-
-    /// <summary>SMX0005 for a softmax whose row length is known only at run time (the length property is 0).</summary>
-    public static readonly DiagnosticDescriptor UseGeneratedRuntimeSoftmax = new(
-        UseGeneratedSoftmaxId,
-        "Use a generated softmax kernel",
-        "'{0}' computes a softmax of a row whose length is known only at run time; a generated [Softmax] kernel is faster and subtracts the maximum",
-        PerformanceCategory,
-        DiagnosticSeverity.Info,
-        isEnabledByDefault: true,
-        "A stable softmax written as loops over buffers of one run-time length can call the kernel that [Softmax] (without a length) generates: vectorized for any row length, and numerically stable.",
+        "A softmax over a buffer whose length is a compile-time constant can call a kernel that SoftmaxGenerators generates for that length: unrolled, vectorized for the exact length, and numerically stable. A stable softmax written as loops over buffers of one length known only at run time can call the kernel that [Softmax] without a length generates.",
         HelpLinks.For(UseGeneratedSoftmaxId));
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
