@@ -59,13 +59,10 @@ public sealed class TensorPrimitivesSoftMaxCodeFixProvider : CodeFixProvider
 
             if (await TensorSoftMaxKernelSite.FindAsync(document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false) is { } site)
             {
-                string attribute = site.Length == SoftmaxUsageRules.RuntimeLength
-                    ? "[Softmax]"
-                    : $"[Softmax({site.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)})]";
                 Solution solution = document.Project.Solution;
                 context.RegisterCodeFix(
                     CodeAction.Create(
-                        $"{UpgradeToGeneratedSoftmaxCodeFixProvider.Title} ({attribute} on '{site.Type.Name}')",
+                        UpgradeToGeneratedSoftmaxCodeFixProvider.ActionTitle(site),
                         cancellationToken => GeneratedSoftmaxRewriter.ApplyAsync(solution, new[] { site }, cancellationToken),
                         KernelKey),
                     diagnostic);

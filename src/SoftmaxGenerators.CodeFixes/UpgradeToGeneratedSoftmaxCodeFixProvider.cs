@@ -38,15 +38,23 @@ public sealed class UpgradeToGeneratedSoftmaxCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            string n = site.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Solution solution = context.Document.Project.Solution;
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    $"{Title} ([Softmax({n})] on '{site.Type.Name}')",
+                    ActionTitle(site),
                     cancellationToken => GeneratedSoftmaxRewriter.ApplyAsync(solution, new[] { site }, cancellationToken),
                     EquivalenceKey),
                 diagnostic);
         }
+    }
+
+    /// <summary>"Use a generated softmax kernel ([Softmax(10)] on 'C')", or "([Softmax] on 'C')" for a run-time length.</summary>
+    internal static string ActionTitle(GeneratedSoftmaxRewriter.Site site)
+    {
+        string attribute = site.Length == SoftmaxUsageRules.RuntimeLength
+            ? "[Softmax]"
+            : $"[Softmax({site.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)})]";
+        return $"{Title} ({attribute} on '{site.Type.Name}')";
     }
 
     /// <summary>Collects the diagnostics of the scope and fixes them together, grouped by type and length.</summary>

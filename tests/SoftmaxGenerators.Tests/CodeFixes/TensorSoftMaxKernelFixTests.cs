@@ -384,8 +384,10 @@ public class TensorSoftMaxKernelFixTests
     [MemberData(nameof(NotOffered))]
     public async Task Not_offered_where_the_kernel_would_change_the_meaning_or_cannot_be_generated(string members)
     {
-        IReadOnlyList<CodeAction> actions = await ActionsAsync(Sources.Class(members));
-        Assert.DoesNotContain(actions, a => a.EquivalenceKey == TensorPrimitivesSoftMaxCodeFixProvider.KernelKey);
+        // A control next to each case, offered, so that the case also fails when the fix is never offered.
+        string source = Sources.Class(members + "\nstatic void Control(float[] p, float[] q) => TensorPrimitives.SoftMax(p, q);");
+        Assert.DoesNotContain(await ActionsAsync(source), a => a.EquivalenceKey == TensorPrimitivesSoftMaxCodeFixProvider.KernelKey);
+        Assert.Contains(await ActionsAsync(source, span: "SoftMax(p, q)"), a => a.EquivalenceKey == TensorPrimitivesSoftMaxCodeFixProvider.KernelKey);
     }
 
     [Fact]
@@ -399,8 +401,9 @@ public class TensorSoftMaxKernelFixTests
     [Fact]
     public async Task Not_offered_without_the_attribute_assembly()
     {
-        IReadOnlyList<CodeAction> actions = await ActionsAsync(Sources.Class("static void F(float[] x) => TensorPrimitives.SoftMax(x, x);"), withAttributes: false);
-        Assert.DoesNotContain(actions, a => a.EquivalenceKey == TensorPrimitivesSoftMaxCodeFixProvider.KernelKey);
+        string source = Sources.Class("static void F(float[] x) => TensorPrimitives.SoftMax(x, x);");
+        Assert.DoesNotContain(await ActionsAsync(source, withAttributes: false), a => a.EquivalenceKey == TensorPrimitivesSoftMaxCodeFixProvider.KernelKey);
+        Assert.Contains(await ActionsAsync(source, withAttributes: true), a => a.EquivalenceKey == TensorPrimitivesSoftMaxCodeFixProvider.KernelKey);
     }
 
     /// <summary>The actions the provider registers for the SMX0004 diagnostic (the first, or the one whose text ends with <paramref name="span"/>).</summary>
@@ -421,7 +424,7 @@ public class TensorSoftMaxKernelFixTests
         ImmutableArray<Diagnostic> diagnostics = await compilation
             .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new TensorPrimitivesSoftMaxAnalyzer()))
             .GetAnalyzerDiagnosticsAsync();
-        Diagnostic diagnostic = diagnostics.Where(d => d.Id == "SMX0004")
+        Diagnostic diagnostic = diagnostics.Where(d => d.Id == "SMX0004").OrderBy(d => d.Location.SourceSpan.Start)
             .First(d => span is null || source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length).EndsWith(span, System.StringComparison.Ordinal));
         var actions = new List<CodeAction>();
         var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
