@@ -43,7 +43,7 @@ internal static class TensorSoftMaxKernelSite
             .OfType<InvocationExpressionSyntax>()
             .FirstOrDefault(candidate => candidate.Span == span);
         NumericsSymbols? symbols = NumericsSymbols.Create(model.Compilation, document.Project.AnalyzerOptions);
-        if (call is null || call.ContainsDiagnostics || symbols is null || !GeneratedSoftmaxCandidates.CanGenerate(model.Compilation)
+        if (call is null || call.ContainsDiagnostics || symbols is null
             || model.GetOperation(call, cancellationToken) is not IInvocationOperation operation
             || !symbols.IsTensorPrimitives(operation.TargetMethod, "SoftMax")
             || operation.TargetMethod.Parameters.Length != 2 || operation.Arguments.Length != 2
@@ -58,16 +58,7 @@ internal static class TensorSoftMaxKernelSite
         }
 
         // The type that will hold the kernel, and the member that contains the call (as SMX0005's sites).
-        ISymbol? member = model.GetEnclosingSymbol(call.SpanStart, cancellationToken);
-        while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-        {
-            member = member.ContainingSymbol;
-        }
-
-        INamedTypeSymbol? type = GeneratedSoftmaxCandidates.TargetType(member, cancellationToken);
-        SyntaxNode? memberSyntax = call.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax and not BaseTypeDeclarationSyntax and not GlobalStatementSyntax)
-            ?? call.Ancestors().OfType<CompilationUnitSyntax>().FirstOrDefault();
-        if (type is null || memberSyntax is null)
+        if (!GeneratedSoftmaxRewriter.TryLocate(document, model, call, cancellationToken, out INamedTypeSymbol type, out SyntaxNode memberSyntax, out int order))
         {
             return null;
         }
@@ -78,7 +69,6 @@ internal static class TensorSoftMaxKernelSite
             return null;
         }
 
-        int order = document.Project.DocumentIds.TakeWhile(id => id != document.Id).Count();
         return new GeneratedSoftmaxRewriter.Site(
             document, order, call, SoftmaxUsageRules.RuntimeLength, type, sourceSyntax, output, memberSyntax, ImmutableArray<StatementSyntax>.Empty);
     }

@@ -37,15 +37,7 @@ internal sealed partial class KernelEmitter
         _w.Line("return 0d;");
         _w.Close();
         _w.Line();
-        _w.Line("double sum = 0d;");
-        _w.Line("double compensation = 0d;");
-        _w.Open("for (int i = 0; i < x.Length; i++)");
-        _w.Line($"double term = {exp} - compensation;");
-        _w.Line("double next = sum + term;");
-        _w.Line("compensation = (next - sum) - term;");
-        _w.Line("sum = next;");
-        _w.Close();
-        _w.Line();
+        EmitKahanLoop("sum", "x.Length", exp);
         _w.Line("return sum;");
         _w.Close();
         _w.Line();
@@ -154,15 +146,7 @@ internal sealed partial class KernelEmitter
             }
             else if (kernel == LayerKernel.Backward)
             {
-                _w.Line("double dot = 0d;");
-                _w.Line("double compensation = 0d;");
-                _w.Open("for (int i = 0; i < probabilities.Length; i++)");
-                _w.Line("double term = ((double)probabilities[i] * outputGradient[i]) - compensation;");
-                _w.Line("double next = dot + term;");
-                _w.Line("compensation = (next - dot) - term;");
-                _w.Line("dot = next;");
-                _w.Close();
-                _w.Line();
+                EmitKahanLoop("dot", "probabilities.Length", "((double)probabilities[i] * outputGradient[i])");
                 _w.Open("for (int i = 0; i < probabilities.Length; i++)");
                 _w.Line($"inputGradient[i] = ({t})((double)probabilities[i] * ((double)outputGradient[i] - dot));");
                 _w.Close();

@@ -337,6 +337,21 @@ internal sealed partial class KernelEmitter
             _kahan ? $"CompensatedSum({name}, {name}Low - {name}Compensation)" : $"HorizontalSum({name})";
     }
 
+    /// <summary>A scalar loop over i &lt; <paramref name="count"/> that declares <paramref name="sum"/> and adds
+    /// <paramref name="term"/> to it with Kahan's compensation (the scalar kernels' sums, in double).</summary>
+    private void EmitKahanLoop(string sum, string count, string term)
+    {
+        _w.Line($"double {sum} = 0d;");
+        _w.Line("double compensation = 0d;");
+        _w.Open($"for (int i = 0; i < {count}; i++)");
+        _w.Line($"double term = {term} - compensation;");
+        _w.Line($"double next = {sum} + term;");
+        _w.Line($"compensation = (next - {sum}) - term;");
+        _w.Line($"{sum} = next;");
+        _w.Close();
+        _w.Line();
+    }
+
     private void EmitScalarKernel(Lane lane, int length)
     {
         string t = lane.Keyword;
@@ -368,15 +383,7 @@ internal sealed partial class KernelEmitter
         // the element type before the division, and in place the input is still intact.
         _w.Line("double bias = DoubleRowBias(max, out double shift);");
         string exp = lane.IsSingle ? "ExpScaled((double)x[i] - shift, bias)" : "ExpScaled(x[i] - shift, bias)";
-        _w.Line("double sum = 0d;");
-        _w.Line("double compensation = 0d;");
-        _w.Open($"for (int i = 0; i < {n}; i++)");
-        _w.Line($"double term = {exp} - compensation;");
-        _w.Line("double next = sum + term;");
-        _w.Line("compensation = (next - sum) - term;");
-        _w.Line("sum = next;");
-        _w.Close();
-        _w.Line();
+        EmitKahanLoop("sum", n, exp);
         _w.Open($"for (int i = 0; i < {n}; i++)");
         _w.Line(lane.IsSingle ? $"y[i] = (float)({exp} / sum);" : $"y[i] = {exp} / sum;");
         _w.Close();
