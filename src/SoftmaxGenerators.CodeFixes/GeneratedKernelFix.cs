@@ -69,7 +69,9 @@ internal sealed class GeneratedKernelFix
             Model.LayerFunctions.CrossEntropy => ("cross-entropy", ", Functions = SoftmaxFunctions.CrossEntropy"),
             _ => ("softmax", string.Empty),
         };
-        return $"Use a generated {function} kernel ([Softmax({n}{functions})] on '{site.Type.Name}')";
+        // A run-time length (0) is [Softmax] without a length: "[Softmax]", "[Softmax(Functions = ...)]".
+        string arguments = site.Length == Diagnostics.SoftmaxUsageRules.RuntimeLength ? functions.TrimStart(',', ' ') : n + functions;
+        return $"Use a generated {function} kernel ([Softmax{(arguments.Length == 0 ? string.Empty : "(" + arguments + ")")}] on '{site.Type.Name}')";
     }
 
     /// <summary>Collects the diagnostics of the scope and fixes them together, grouped by type, length and function.</summary>

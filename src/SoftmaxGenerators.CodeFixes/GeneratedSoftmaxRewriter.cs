@@ -85,6 +85,12 @@ internal static class GeneratedSoftmaxRewriter
 
         /// <summary>Statements that go with the fix: the other statements of a softmax's loops and the sum's declaration, or a log-sum-exp's loop and sum.</summary>
         public ImmutableArray<StatementSyntax> Removed { get; }
+
+        /// <summary>
+        /// For loops over a run-time length (<see cref="Length"/> 0) that may be empty, where the loops write nothing
+        /// and the kernel throws: the call goes under <c>if (x.Length &gt; 0)</c>.
+        /// </summary>
+        public bool GuardEmpty { get; set; }
     }
 
     /// <summary>
@@ -180,7 +186,7 @@ internal static class GeneratedSoftmaxRewriter
                 removed.Add(syntax);
             }
 
-            return new Site(document, order, first, loops.Length, type, input, output, memberSyntax, removed.ToImmutable());
+            return new Site(document, order, first, loops.Length, type, input, output, memberSyntax, removed.ToImmutable()) { GuardEmpty = loops.MayBeEmpty };
         }
 
         return null;
@@ -286,7 +292,8 @@ internal static class GeneratedSoftmaxRewriter
             }
 
             SoftmaxUsageRules.AttributeInfo match = existing.FirstOrDefault(a => a.Length == site.Length && !a.Accurate && (a.Functions & site.Function) != 0
-                && SoftmaxUsageRules.IsValidMethodName(a.MethodName) && !HasOtherMembersNamed(type, GeneratedMethodName(a.MethodName!, site.Function)));
+                && SoftmaxUsageRules.IsValidMethodName(a.MethodName) && !HasOtherMembersNamed(type, GeneratedMethodName(a.MethodName!, site.Function))
+                && (site.Length != SoftmaxUsageRules.RuntimeLength || a.Data.ConstructorArguments.Length == 0)); // [Softmax], not an invalid [Softmax(0)]
             if (match.Data is not null)
             {
                 names[key] = match.MethodName!;
@@ -337,12 +344,12 @@ internal static class GeneratedSoftmaxRewriter
             }
 
             // Loops: the first statement becomes the call, the others go.
-            edits.Replace(site.Document.Id, site.Node, node => SyntaxFactory.ExpressionStatement(
+            edits.Replace(site.Document.Id, site.Node, node => GuardIfEmpty(SyntaxFactory.ExpressionStatement(
                     SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
                     {
                         SyntaxFactory.Argument(current.Source!.WithoutTrivia()),
                         SyntaxFactory.Argument(current.Destination!.WithoutTrivia()),
-                    }))))
+                    })))), current, node)
                 .WithTriviaFrom(node));
             foreach (StatementSyntax statement in site.Removed)
             {
@@ -418,6 +425,24 @@ internal static class GeneratedSoftmaxRewriter
         return SyntaxFactory.InvocationExpression(callee.WithTriviaFrom(call.Expression), list).WithTriviaFrom(call);
     }
 
+    /// <summary>
+    /// <c>if (x.Length &gt; 0) { Softmax(x, y); }</c> for a run-time row that may be empty (the loops did nothing for
+    /// it, the kernel throws), at the replaced statement's indentation; the call itself otherwise.
+    /// </summary>
+    private static StatementSyntax GuardIfEmpty(ExpressionStatementSyntax call, Site site, SyntaxNode replaced)
+    {
+        if (!site.GuardEmpty)
+        {
+            return call;
+        }
+
+        string endOfLine = Imports.EndOfLine(replaced.SyntaxTree.GetRoot());
+        string indentation = Indentation(replaced.GetLeadingTrivia()).ToFullString();
+        string unit = indentation.Contains("\t") ? "\t" : "    ";
+        return SyntaxFactory.ParseStatement(
+            $"if ({site.Source!.WithoutTrivia()}.Length > 0){endOfLine}{indentation}{{{endOfLine}{indentation}{unit}{call.NormalizeWhitespace()}{endOfLine}{indentation}}}");
+    }
+
     /// <summary>The name of the generated method of <paramref name="function"/> for an attribute's <c>MethodName</c>.</summary>
     internal static string GeneratedMethodName(string methodName, int function) => function switch
     {
@@ -459,7 +484,9 @@ internal static class GeneratedSoftmaxRewriter
             return SoftmaxUsageRules.DefaultMethodName;
         }
 
-        string withLength = SoftmaxUsageRules.DefaultMethodName + length.ToString(CultureInfo.InvariantCulture);
+        // Softmax10 for rows of 10 values, SoftmaxAny for rows of a run-time length.
+        string withLength = SoftmaxUsageRules.DefaultMethodName
+            + (length == SoftmaxUsageRules.RuntimeLength ? "Any" : length.ToString(CultureInfo.InvariantCulture));
         if (Free(withLength))
         {
             return withLength;
@@ -589,14 +616,17 @@ internal static class GeneratedSoftmaxRewriter
 
     private static AttributeListSyntax AttributeList(string attributeName, string functionsName, int length, string methodName, int function)
     {
+        // A run-time length (0) is [Softmax] without a length: no argument list, or only the method name.
         string n = length.ToString(CultureInfo.InvariantCulture);
-        string arguments = methodName == SoftmaxUsageRules.DefaultMethodName ? n : $"{n}, MethodName = \"{methodName}\"";
+        string arguments = length == SoftmaxUsageRules.RuntimeLength
+            ? (methodName == SoftmaxUsageRules.DefaultMethodName ? string.Empty : $"MethodName = \"{methodName}\"")
+            : methodName == SoftmaxUsageRules.DefaultMethodName ? n : $"{n}, MethodName = \"{methodName}\"";
         if (function != Model.LayerFunctions.Softmax)
         {
-            arguments += $", Functions = {functionsName}.{FunctionName(function)}";
+            arguments += (arguments.Length == 0 ? string.Empty : ", ") + $"Functions = {functionsName}.{FunctionName(function)}";
         }
 
-        var declaration = (TypeDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"[{attributeName}({arguments})] class C {{ }}")!;
+        var declaration = (TypeDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"[{attributeName}{(arguments.Length == 0 ? string.Empty : "(" + arguments + ")")}] class C {{ }}")!;
         return declaration.AttributeLists[0].WithoutTrivia();
     }
 

@@ -135,7 +135,7 @@ internal static class FixCheck
         }
     }
 
-    private static ProjectId AddReferencedProject(ref Solution solution, Compilation compilation, Dictionary<Compilation, ProjectId> added)
+    internal static ProjectId AddReferencedProject(ref Solution solution, Compilation compilation, Dictionary<Compilation, ProjectId> added)
     {
         if (added.TryGetValue(compilation, out ProjectId? existing))
         {

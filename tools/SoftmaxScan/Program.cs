@@ -10,6 +10,7 @@ using SoftmaxScan;
 //   scan DIR [--analyzers DIR] [--tsv FILE]
 //   score [--labels DIR] [--corpus DIR] [--judgements FILE] [--no-fixes] [--repo OWNER/NAME]
 //   cost DIR [--repeat N] [--warmup N]
+//   kernels [--labels DIR] [--corpus DIR] [--repo OWNER/NAME]
 string repositoryRoot = FindRepositoryRoot();
 var arguments = args.ToList();
 string Option(string name, string fallback)
@@ -84,6 +85,27 @@ switch (command)
 
     case "score":
         return await ScoreAsync();
+    case "kernels":
+    {
+        // The generated-kernel suggestions and fixes on the corpus, as if the package were installed (KernelCheck.cs).
+        var counts = new KernelCheck.Counts();
+        foreach ((string repo, string _) in Corpus.Repositories(Corpus.ReadLabels(labelsDirectory)))
+        {
+            string root = Corpus.Folder(corpusDirectory, repo);
+            if ((onlyRepo.Length > 0 && repo != onlyRepo) || !Directory.Exists(root))
+            {
+                continue;
+            }
+
+            Console.WriteLine(repo);
+            await KernelCheck.RunAsync(repo, root, compilations.Build(root, SourceTree.Discover(root)), counts, Console.Out);
+        }
+
+        Console.WriteLine($"SMX0005 suggestions: {counts.ConstantSuggestions} constant length, {counts.RuntimeSuggestions} run-time length");
+        Console.WriteLine($"SMX0004 calls: {counts.SoftMaxCalls}; kernel fix offered {counts.KernelOffered}, compiles with the generator {counts.KernelCompiles}");
+        Console.WriteLine($"SMX0001 sites: {counts.NaiveSites}; fixed {counts.NaiveFixed}; then SMX0005 {counts.ChainSuggestions}, compiles with the generator {counts.ChainCompiles}");
+        return 0;
+    }
     case "cost" when arguments.Count == 1:
         return await CostAsync(Path.GetFullPath(arguments[0]));
     default:

@@ -53,11 +53,11 @@ internal static class NumericsDescriptors
     public static readonly DiagnosticDescriptor UseGeneratedSoftmax = new(
         UseGeneratedSoftmaxId,
         "Use a generated softmax kernel",
-        "'{0}' computes a softmax of exactly {1} values; a generated [Softmax({1})] kernel is faster and subtracts the maximum",
+        "'{0}' computes a softmax of {1}; a generated {2} kernel is faster and subtracts the maximum",
         PerformanceCategory,
         DiagnosticSeverity.Info,
         isEnabledByDefault: true,
-        "A softmax over a buffer whose length is a compile-time constant can call a kernel that SoftmaxGenerators generates for that length: unrolled, vectorized for the exact length, and numerically stable.",
+        "A softmax over a buffer whose length is a compile-time constant can call a kernel that SoftmaxGenerators generates for that length: unrolled, vectorized for the exact length, and numerically stable. A stable softmax written as loops over buffers of one length known only at run time can call the kernel that [Softmax] without a length generates.",
         HelpLinks.For(UseGeneratedSoftmaxId));
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>

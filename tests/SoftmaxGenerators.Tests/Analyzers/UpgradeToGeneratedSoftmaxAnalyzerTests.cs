@@ -216,7 +216,7 @@ public class UpgradeToGeneratedSoftmaxAnalyzerTests
         Sources.Class("static void F() { var x = new float[12]; {|#0:TensorPrimitives.SoftMax(x, x)|}; }"),
         new Microsoft.CodeAnalysis.Testing.DiagnosticResult("SMX0005", DiagnosticSeverity.Info)
             .WithLocation(0)
-            .WithArguments("TensorPrimitives.SoftMax(x, x)", "12"));
+            .WithArguments("TensorPrimitives.SoftMax(x, x)", "exactly 12 values", "[Softmax(12)]"));
 
     [Fact]
     public async Task A_constant_length_SoftMax_call_gets_both_SMX0004_and_SMX0005()

@@ -16,7 +16,7 @@ namespace SoftmaxGenerators.Analyzers.Patterns;
 /// <c>ref</c> alias, address taken) is never trusted. Readonly array fields of classes count when their initializer
 /// has a constant length and no constructor or <c>init</c> accessor mentions them. Never throws on incomplete code.
 /// </summary>
-internal sealed class ConstantLengths
+internal sealed partial class ConstantLengths
 {
     private const int MaxDepth = 8;
 

@@ -19,13 +19,14 @@ namespace SoftmaxGenerators.Analyzers.Patterns;
 /// </summary>
 internal sealed class StableLoopSoftmax
 {
-    private StableLoopSoftmax(IOperation source, IOperation destination, ImmutableArray<IOperation> statements, IOperation sumDeclaration, int length)
+    private StableLoopSoftmax(IOperation source, IOperation destination, ImmutableArray<IOperation> statements, IOperation sumDeclaration, int length, bool mayBeEmpty)
     {
         Source = source;
         Destination = destination;
         Statements = statements;
         SumDeclaration = sumDeclaration;
         Length = length;
+        MayBeEmpty = mayBeEmpty;
     }
 
     /// <summary>A reference to the input buffer (a local or parameter).</summary>
@@ -40,7 +41,16 @@ internal sealed class StableLoopSoftmax
     /// <summary>The declaration of the sum, earlier in the same block.</summary>
     public IOperation SumDeclaration { get; }
 
+    /// <summary>The constant row length N, or 0 (<see cref="Diagnostics.SoftmaxUsageRules.RuntimeLength"/>) when the
+    /// buffers provably have the same length but it is known only at run time.</summary>
     public int Length { get; }
+
+    /// <summary>
+    /// A run-time length that may be 0: the loops then write nothing, where the generated kernel throws, so the call must
+    /// be guarded. False when a check excludes empty buffers, or when the maximum is a <c>Max</c> call (which throws on
+    /// an empty buffer itself).
+    /// </summary>
+    public bool MayBeEmpty { get; }
 
     /// <summary>Matches the softmax whose summed exponential is <paramref name="exp"/>; null when it is not one.</summary>
     public static StableLoopSoftmax? Match(IInvocationOperation exp, NumericsSymbols symbols, ConstantLengths lengths)
@@ -203,22 +213,46 @@ internal sealed class StableLoopSoftmax
 
         IOperation? sourceReference = FirstReference(expLoop, source);
         IOperation? destinationReference = FirstReference(block.Operations[next], destination);
-        if (sourceReference is null || destinationReference is null
-            || lengths.LengthOf(sourceReference) is not int n || n < 1 || n > Diagnostics.UsageDescriptors.MaxLength
-            || lengths.LengthOf(destinationReference) != n)
+        if (sourceReference is null || destinationReference is null)
+        {
+            return null;
+        }
+
+        // A constant length N of both buffers, else one length known at run time (the same variable, created or checked
+        // with the same size; see ConstantLengths.SameLength).
+        int? sourceLength = lengths.LengthOf(sourceReference);
+        int? destinationLength = lengths.LengthOf(destinationReference);
+        int n;
+        if (sourceLength is int constant && destinationLength == constant)
+        {
+            n = constant;
+        }
+        else if (SymbolEqualityComparer.Default.Equals(source, destination) || lengths.SameLength(sourceReference, destinationReference))
+        {
+            // One of them may still be a constant (y = new T[x.Length] with x = new T[10]).
+            n = sourceLength ?? destinationLength ?? Diagnostics.SoftmaxUsageRules.RuntimeLength;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (n < 0 || n > Diagnostics.UsageDescriptors.MaxLength || (n == 0 && (sourceLength == 0 || destinationLength == 0)))
         {
             return null;
         }
 
         foreach (IOperation statement in statements)
         {
-            if (statement is IForLoopOperation loop && !RunsOverAll(loop, n, source, destination))
+            if (statement is IForLoopOperation loop && !RunsOverAll(loop, n, source, destination, lengths, sourceReference, destinationReference))
             {
                 return null;
             }
         }
 
-        return new StableLoopSoftmax(sourceReference, destinationReference, statements.ToImmutable(), sumDeclaration, n);
+        bool mayBeEmpty = n == Diagnostics.SoftmaxUsageRules.RuntimeLength && maxIndex == index - 2
+            && !lengths.NonEmpty(sourceReference) && !lengths.NonEmpty(destinationReference);
+        return new StableLoopSoftmax(sourceReference, destinationReference, statements.ToImmutable(), sumDeclaration, n, mayBeEmpty);
     }
 
     private static ILocalSymbol? DeclaredLocal(IOperation statement, out IVariableDeclaratorOperation? declarator)
@@ -317,8 +351,11 @@ internal sealed class StableLoopSoftmax
         };
     }
 
-    /// <summary>A for loop <c>i &lt; x.Length</c>, <c>i &lt; y.Length</c> or <c>i &lt; N</c>; a foreach over x or y.</summary>
-    private static bool RunsOverAll(IForLoopOperation loop, int length, ISymbol source, ISymbol destination)
+    /// <summary>
+    /// A for loop <c>i &lt; x.Length</c>, <c>i &lt; y.Length</c> or <c>i &lt; N</c>; for a run-time length (0) also
+    /// <c>i &lt; n</c> with <c>n</c> provably that length (the size both buffers were created with, <c>int n = x.Length</c>).
+    /// </summary>
+    private static bool RunsOverAll(IForLoopOperation loop, int length, ISymbol source, ISymbol destination, ConstantLengths lengths, IOperation sourceReference, IOperation destinationReference)
     {
         if (loop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
             || loop.Before.Length != 1 || DeclaredLocal(loop.Before[0], out _) is not { } counter
@@ -333,6 +370,11 @@ internal sealed class StableLoopSoftmax
             && (SymbolEqualityComparer.Default.Equals(of, source) || SymbolEqualityComparer.Default.Equals(of, destination)))
         {
             return !Writes(loop.Body, counter);
+        }
+
+        if (length == Diagnostics.SoftmaxUsageRules.RuntimeLength)
+        {
+            return lengths.IsLengthBound(bound, sourceReference, destinationReference) && !Writes(loop.Body, counter);
         }
 
         return bound.ConstantValue.HasValue && bound.ConstantValue.Value is int constant && constant == length && !Writes(loop.Body, counter);
