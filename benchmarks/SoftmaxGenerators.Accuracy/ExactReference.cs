@@ -80,7 +80,7 @@ public static class ExactReference
         return sum >> 32;
     }
 
-    private static BigInteger ToFixed(double value)
+    internal static BigInteger ToFixed(double value)
     {
         long bits = BitConverter.DoubleToInt64Bits(value);
         bool negative = bits < 0;
@@ -101,7 +101,7 @@ public static class ExactReference
     }
 
     /// <summary>exp(y) for a fixed-point y ≤ 0, as a double-double.</summary>
-    private static (double Hi, double Lo) Exp(BigInteger y)
+    internal static (double Hi, double Lo) Exp(BigInteger y)
     {
         double approximate = (double)y / Math.Pow(2, FractionBits);
         if (approximate < -1100)

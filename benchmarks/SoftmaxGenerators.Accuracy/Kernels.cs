@@ -4,28 +4,28 @@ using SoftmaxGenerators;
 
 namespace SoftmaxGenerators.Accuracy;
 
-[Softmax(10)]
-[Softmax(10, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)]
+[Softmax(10, Functions = SoftmaxFunctions.All)]
+[Softmax(10, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
 internal static partial class K10 { }
 
-[Softmax(100)]
-[Softmax(100, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)]
+[Softmax(100, Functions = SoftmaxFunctions.All)]
+[Softmax(100, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
 internal static partial class K100 { }
 
-[Softmax(1000)]
-[Softmax(1000, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)]
+[Softmax(1000, Functions = SoftmaxFunctions.All)]
+[Softmax(1000, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
 internal static partial class K1000 { }
 
-[Softmax(10000)]
-[Softmax(10000, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)]
+[Softmax(10000, Functions = SoftmaxFunctions.All)]
+[Softmax(10000, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
 internal static partial class K10000 { }
 
-[Softmax(100000)]
-[Softmax(100000, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)]
+[Softmax(100000, Functions = SoftmaxFunctions.All)]
+[Softmax(100000, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
 internal static partial class K100000 { }
 
-[Softmax(1048576)]
-[Softmax(1048576, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate)]
+[Softmax(1048576, Functions = SoftmaxFunctions.All)]
+[Softmax(1048576, MethodName = "Accurate", Precision = SoftmaxPrecision.Accurate, Functions = SoftmaxFunctions.All)]
 internal static partial class K1048576 { }
 
 /// <summary>Method 0: generated fast, 1: generated accurate, 2: TensorPrimitives.SoftMax, 3: three-pass loop.</summary>

@@ -8,10 +8,17 @@ using System.Text;
 using SoftmaxGenerators;
 using SoftmaxGenerators.Accuracy;
 
-// dotnet run -c Release --project benchmarks/SoftmaxGenerators.Accuracy [-- --quick] [--out FILE]
+// dotnet run -c Release --project benchmarks/SoftmaxGenerators.Accuracy [-- [--layer] [--quick] [--out FILE]]
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string? outFile = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
+
+// -- --layer: the layer functions (LogSoftmax, LogSumExp, cross-entropy and its gradient, backward, temperature).
+if (args.Contains("--layer"))
+{
+    return LayerAccuracy.Run(quick, outFile);
+}
+
 int[] lengths = quick ? new[] { 10, 100, 1000, 10_000 } : new[] { 10, 100, 1000, 10_000, 100_000, 1_048_576 };
 int elementsPerCase = quick ? 20_000 : 200_000;
 int doubleElementsPerCase = quick ? 4_000 : 40_000;
@@ -89,6 +96,8 @@ if (outFile is not null)
 {
     File.WriteAllText(outFile, report.ToString());
 }
+
+return 0;
 
 internal sealed class Stats
 {

@@ -43,6 +43,11 @@ public static class Interleaved
             return RuntimeLength.Run(rounds, filter);
         }
 
+        if (args.Contains("--layer"))
+        {
+            return LayerFunctionsBenchmark.Run(rounds, filter);
+        }
+
         List<Pair> pairs = Pairs(filter is not null && filter.Contains("twopass", StringComparison.OrdinalIgnoreCase)).Where(p => filter is null || $"{p.Elem} {p.Shape} {p.A} {p.B}".Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
         Console.WriteLine($"Interleaved A/B, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per side, {Environment.ProcessorCount} cores, load {LoadAverage()}");

@@ -16,28 +16,44 @@ using SoftmaxGenerators.Diagnostics;
 namespace SoftmaxGenerators.CodeFixes;
 
 /// <summary>
-/// SMX0005's fix, for one call or for many (Fix All): groups the calls by the type that will hold the kernels, gives
-/// every row length of a type one method name (an existing <c>[Softmax(N)]</c> of that length, or a new attribute with
-/// a name no member of the type uses), adds each new attribute once, makes the type and its containing types partial in
-/// every declaration, and replaces each call by a call to the generated method. Works on the solution, since a type's
-/// declarations can be in several documents.
+/// The fixes that move code to a generated kernel, for one site or for many (Fix All): SMX0005's softmax, and the
+/// layer functions that the SMX0002 and SMX0003 fixes offer (log-sum-exp, log-softmax, cross-entropy; their sites come
+/// from <see cref="GeneratedLayerSites"/>). Groups the sites by the type that will hold the kernels, gives every row
+/// length and function of a type one method name (an existing <c>[Softmax(N)]</c> of that length that generates the
+/// function, or a new attribute with a name whose generated methods no member of the type uses), adds each new
+/// attribute once, makes the type and its containing types partial in every declaration, and replaces each site by a
+/// call to the generated method. Works on the solution, since a type's declarations can be in several documents.
 /// </summary>
 internal static class GeneratedSoftmaxRewriter
 {
-    /// <summary>One softmax to replace: a TensorPrimitives.SoftMax call, or the statements of a stable softmax loop.</summary>
+    /// <summary>
+    /// One computation to replace: a TensorPrimitives.SoftMax call or the statements of a stable softmax loop (SMX0005),
+    /// or a layer function's code (<see cref="Rewrite"/> builds the call).
+    /// </summary>
     internal sealed class Site
     {
         public Site(Document document, int order, SyntaxNode node, int length, INamedTypeSymbol type, ExpressionSyntax source, ExpressionSyntax destination, SyntaxNode member, ImmutableArray<StatementSyntax> removed)
+            : this(document, order, node, length, type, member, removed, Model.LayerFunctions.Softmax, rewrite: null)
+        {
+            Source = source;
+            Destination = destination;
+        }
+
+        /// <summary>A site of the layer function <paramref name="function"/> (one <see cref="Model.LayerFunctions"/> flag),
+        /// whose <paramref name="node"/> becomes what <paramref name="rewrite"/> makes of it (as rewritten so far) given the
+        /// generated method's name, and whose <paramref name="removed"/> statements go.</summary>
+        public Site(Document document, int order, SyntaxNode node, int length, INamedTypeSymbol type, SyntaxNode member, ImmutableArray<StatementSyntax> removed,
+            int function, Func<ExpressionSyntax, SyntaxNode, SyntaxNode>? rewrite)
         {
             Document = document;
             Order = order;
             Node = node;
             Length = length;
             Type = type;
-            Source = source;
-            Destination = destination;
             Member = member;
             Removed = removed;
+            Function = function;
+            Rewrite = rewrite;
         }
 
         public Document Document { get; }
@@ -45,22 +61,76 @@ internal static class GeneratedSoftmaxRewriter
         /// <summary>The document's position in its project: sites are handled in document, then source, order.</summary>
         public int Order { get; }
 
-        /// <summary>What the call replaces: the SoftMax invocation, or the first statement of the loops.</summary>
+        /// <summary>What the call replaces: the SoftMax invocation, the first statement of the loops, or the layer function's expression or statement.</summary>
         public SyntaxNode Node { get; }
 
         public int Length { get; }
 
         public INamedTypeSymbol Type { get; }
 
-        public ExpressionSyntax Source { get; }
+        /// <summary>The softmax's input (SMX0005 sites only).</summary>
+        public ExpressionSyntax? Source { get; }
 
-        public ExpressionSyntax Destination { get; }
+        /// <summary>The softmax's output (SMX0005 sites only).</summary>
+        public ExpressionSyntax? Destination { get; }
+
+        /// <summary>The function whose generated method is called: <see cref="Model.LayerFunctions.Softmax"/> for SMX0005.</summary>
+        public int Function { get; }
+
+        /// <summary>For layer functions: builds the replacement of <see cref="Node"/> from the generated method's name.</summary>
+        public Func<ExpressionSyntax, SyntaxNode, SyntaxNode>? Rewrite { get; }
 
         /// <summary>The member declaration (or the compilation unit of top-level statements) that contains the call.</summary>
         public SyntaxNode Member { get; }
 
-        /// <summary>For loops: the other statements of the softmax (loops, the sum's declaration), removed.</summary>
+        /// <summary>Statements that go with the fix: the other statements of a softmax's loops and the sum's declaration, or a log-sum-exp's loop and sum.</summary>
         public ImmutableArray<StatementSyntax> Removed { get; }
+    }
+
+    /// <summary>
+    /// Where a site's generated kernel would go: the type that contains <paramref name="node"/> when it can receive
+    /// <c>[Softmax(N)]</c> (<see cref="GeneratedSoftmaxCandidates.TargetType"/>), the member declaration (or compilation
+    /// unit) around the node, and the document's position in its project. False when the compilation cannot use
+    /// generated kernels.
+    /// </summary>
+    public static bool TryLocate(Document document, SemanticModel model, SyntaxNode node, CancellationToken cancellationToken,
+        out INamedTypeSymbol type, out SyntaxNode member, out int order)
+    {
+        type = null!;
+        member = null!;
+        order = 0;
+        if (!GeneratedSoftmaxCandidates.CanGenerate(model.Compilation))
+        {
+            return false;
+        }
+
+        ISymbol? enclosing = model.GetEnclosingSymbol(node.SpanStart, cancellationToken);
+        while (enclosing is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+        {
+            enclosing = enclosing.ContainingSymbol;
+        }
+
+        INamedTypeSymbol? target = GeneratedSoftmaxCandidates.TargetType(enclosing, cancellationToken);
+        SyntaxNode? memberSyntax = node.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax and not BaseTypeDeclarationSyntax and not GlobalStatementSyntax)
+            ?? node.Ancestors().OfType<CompilationUnitSyntax>().FirstOrDefault();
+        if (target is null || memberSyntax is null)
+        {
+            return false;
+        }
+
+        foreach (DocumentId id in document.Project.DocumentIds)
+        {
+            if (id == document.Id)
+            {
+                break;
+            }
+
+            order++;
+        }
+
+        type = target;
+        member = memberSyntax;
+        return true;
     }
 
     /// <summary>Re-analyzes the call at <paramref name="span"/>; null when it is not (or no longer) an SMX0005 site.</summary>
@@ -78,35 +148,11 @@ internal static class GeneratedSoftmaxRewriter
             .OfType<InvocationExpressionSyntax>()
             .FirstOrDefault(candidate => candidate.Span == span);
         NumericsSymbols? symbols = NumericsSymbols.Create(model.Compilation, document.Project.AnalyzerOptions);
-        if (call is null || symbols is null || !GeneratedSoftmaxCandidates.CanGenerate(model.Compilation)
-            || model.GetOperation(call, cancellationToken) is not IInvocationOperation operation)
+        if (call is null || symbols is null
+            || model.GetOperation(call, cancellationToken) is not IInvocationOperation operation
+            || !TryLocate(document, model, call, cancellationToken, out INamedTypeSymbol type, out SyntaxNode memberSyntax, out int order))
         {
             return null;
-        }
-
-        ISymbol? member = model.GetEnclosingSymbol(call.SpanStart, cancellationToken);
-        while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-        {
-            member = member.ContainingSymbol;
-        }
-
-        INamedTypeSymbol? type = GeneratedSoftmaxCandidates.TargetType(member, cancellationToken);
-        SyntaxNode? memberSyntax = call.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax and not BaseTypeDeclarationSyntax and not GlobalStatementSyntax)
-            ?? call.Ancestors().OfType<CompilationUnitSyntax>().FirstOrDefault();
-        if (type is null || memberSyntax is null)
-        {
-            return null;
-        }
-
-        int order = 0;
-        foreach (DocumentId id in document.Project.DocumentIds)
-        {
-            if (id == document.Id)
-            {
-                break;
-            }
-
-            order++;
         }
 
         var lengths = new ConstantLengths(ConstantLengths.RootOf(operation), new ConstantLengths.Symbols(model.Compilation));
@@ -224,32 +270,34 @@ internal static class GeneratedSoftmaxRewriter
             }
         }
 
-        // One method name per row length: an existing [Softmax(N)] (Fast) of that length, or a new, unused name.
+        // One method name per row length and function: an existing [Softmax(N)] (Fast) of that length that generates
+        // the function, or a new attribute with a name none of whose generated methods is in use.
         ImmutableArray<SoftmaxUsageRules.AttributeInfo> existing = SoftmaxUsageRules.ReadAttributes(type, attributeType);
         HashSet<string> taken = TakenNames(type, existing, cancellationToken);
-        var names = new Dictionary<int, string>();
-        var reused = new HashSet<int>();
-        var added = new List<(int Length, string Name)>();
+        var names = new Dictionary<(int Length, int Function), string>();
+        var reused = new HashSet<(int Length, int Function)>();
+        var added = new List<(int Length, string Name, int Function)>();
         foreach (Site site in sites)
         {
-            if (names.ContainsKey(site.Length))
+            (int, int) key = (site.Length, site.Function);
+            if (names.ContainsKey(key))
             {
                 continue;
             }
 
-            SoftmaxUsageRules.AttributeInfo match = existing.FirstOrDefault(a => a.Length == site.Length && !a.Accurate && (a.Functions & Model.LayerFunctions.Softmax) != 0 && SoftmaxUsageRules.IsValidMethodName(a.MethodName));
+            SoftmaxUsageRules.AttributeInfo match = existing.FirstOrDefault(a => a.Length == site.Length && !a.Accurate && (a.Functions & site.Function) != 0
+                && SoftmaxUsageRules.IsValidMethodName(a.MethodName) && !HasOtherMembersNamed(type, GeneratedMethodName(a.MethodName!, site.Function)));
             if (match.Data is not null)
             {
-                names[site.Length] = match.MethodName!;
-                reused.Add(site.Length);
+                names[key] = match.MethodName!;
+                reused.Add(key);
                 continue;
             }
 
-            string name = ChooseName(site.Length, taken);
-            taken.Add(name);
-            taken.Add(name + SoftmaxUsageRules.RowsSuffix);
-            names[site.Length] = name;
-            added.Add((site.Length, name));
+            string name = ChooseName(site.Length, site.Function, taken);
+            taken.UnionWith(SoftmaxUsageRules.GeneratedNames(name, site.Function));
+            names[key] = name;
+            added.Add((site.Length, name, site.Function));
         }
 
         foreach ((DocumentId document, TypeDeclarationSyntax declaration) in partialDeclarations)
@@ -261,8 +309,8 @@ internal static class GeneratedSoftmaxRewriter
 
         foreach (Site site in sites)
         {
-            string name = names[site.Length];
-            bool qualify = reused.Contains(site.Length) && DeclaredNames(site.Member).Contains(name);
+            string name = GeneratedMethodName(names[(site.Length, site.Function)], site.Function);
+            bool qualify = reused.Contains((site.Length, site.Function)) && DeclaredNames(site.Member).Contains(name);
             SemanticModel model = compilation.GetSemanticModel(site.Node.SyntaxTree);
             ExpressionSyntax callee = qualify
                 ? SyntaxFactory.MemberAccessExpression(
@@ -271,6 +319,17 @@ internal static class GeneratedSoftmaxRewriter
                     SyntaxFactory.IdentifierName(name))
                 : SyntaxFactory.IdentifierName(name);
             Site current = site;
+            if (site.Rewrite is { } rewrite)
+            {
+                edits.Replace(site.Document.Id, site.Node, node => rewrite(callee, node));
+                foreach (StatementSyntax statement in site.Removed)
+                {
+                    edits.Remove(site.Document.Id, statement);
+                }
+
+                continue;
+            }
+
             if (site.Removed.IsEmpty)
             {
                 edits.Replace(site.Document.Id, site.Node, node => node is InvocationExpressionSyntax call ? RewriteCall(call, current, callee) : node);
@@ -281,8 +340,8 @@ internal static class GeneratedSoftmaxRewriter
             edits.Replace(site.Document.Id, site.Node, node => SyntaxFactory.ExpressionStatement(
                     SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
                     {
-                        SyntaxFactory.Argument(current.Source.WithoutTrivia()),
-                        SyntaxFactory.Argument(current.Destination.WithoutTrivia()),
+                        SyntaxFactory.Argument(current.Source!.WithoutTrivia()),
+                        SyntaxFactory.Argument(current.Destination!.WithoutTrivia()),
                     }))))
                 .WithTriviaFrom(node));
             foreach (StatementSyntax statement in site.Removed)
@@ -317,6 +376,7 @@ internal static class GeneratedSoftmaxRewriter
         {
             SemanticModel model = compilation.GetSemanticModel(host.Declaration.SyntaxTree);
             string attributeName = AttributeName(model, host.Declaration.SpanStart, attributeType, out bool needsUsing);
+            string functionsName = FunctionsName(model, host.Declaration.SpanStart, attributeName, needsUsing);
             if (needsUsing)
             {
                 edits.AddUsing(host.Document);
@@ -324,20 +384,21 @@ internal static class GeneratedSoftmaxRewriter
 
             string endOfLine = Imports.EndOfLine(host.Declaration.SyntaxTree.GetRoot());
             edits.Replace(host.Document, host.Declaration, node => node is TypeDeclarationSyntax declaration
-                ? AddAttributes(declaration, added.Select(a => AttributeList(attributeName, a.Length, a.Name)), endOfLine)
+                ? AddAttributes(declaration, added.Select(a => AttributeList(attributeName, functionsName, a.Length, a.Name, a.Function)), endOfLine)
                 : node);
         }
         else if (first.Node.SyntaxTree.GetRoot(cancellationToken) is CompilationUnitSyntax unit)
         {
             SemanticModel model = compilation.GetSemanticModel(unit.SyntaxTree);
             string attributeName = AttributeName(model, unit.EndOfFileToken.SpanStart, attributeType, out bool needsUsing);
+            string functionsName = FunctionsName(model, unit.EndOfFileToken.SpanStart, attributeName, needsUsing);
             if (needsUsing)
             {
                 edits.AddUsing(first.Document.Id);
             }
 
             string endOfLine = Imports.EndOfLine(unit.SyntaxTree.GetRoot());
-            var lists = added.Select(a => AttributeList(attributeName, a.Length, a.Name)).ToList();
+            var lists = added.Select(a => AttributeList(attributeName, functionsName, a.Length, a.Name, a.Function)).ToList();
             edits.Append(first.Document.Id, ProgramDeclaration(type.Name, lists, endOfLine));
         }
     }
@@ -351,15 +412,47 @@ internal static class GeneratedSoftmaxRewriter
             ? call.ArgumentList
             : SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
             {
-                SyntaxFactory.Argument(site.Source.WithoutTrivia()),
-                SyntaxFactory.Argument(site.Destination.WithoutTrivia()),
+                SyntaxFactory.Argument(site.Source!.WithoutTrivia()),
+                SyntaxFactory.Argument(site.Destination!.WithoutTrivia()),
             }));
         return SyntaxFactory.InvocationExpression(callee.WithTriviaFrom(call.Expression), list).WithTriviaFrom(call);
     }
 
-    private static string ChooseName(int length, HashSet<string> taken)
+    /// <summary>The name of the generated method of <paramref name="function"/> for an attribute's <c>MethodName</c>.</summary>
+    internal static string GeneratedMethodName(string methodName, int function) => function switch
     {
-        bool Free(string name) => !taken.Contains(name) && !taken.Contains(name + SoftmaxUsageRules.RowsSuffix);
+        Model.LayerFunctions.LogSoftmax => Model.LayerFunctions.LogSoftmaxName(methodName),
+        Model.LayerFunctions.LogSumExp => Model.LayerFunctions.LogSumExpName(methodName),
+        Model.LayerFunctions.CrossEntropy => Model.LayerFunctions.CrossEntropyName(methodName),
+        Model.LayerFunctions.Backward => Model.LayerFunctions.BackwardName(methodName),
+        _ => methodName,
+    };
+
+    /// <summary>
+    /// Whether the type or a base type has a member of that name that this generator did not write: an overload the
+    /// call could bind to instead of the generated method (a user's <c>LogSumExp(double[])</c> is a better match for
+    /// an array than the generated <c>LogSumExp(ReadOnlySpan&lt;double&gt;)</c>).
+    /// </summary>
+    private static bool HasOtherMembersNamed(INamedTypeSymbol type, string name)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            foreach (ISymbol member in current.GetMembers(name))
+            {
+                if (!member.IsImplicitlyDeclared && !member.GetAttributes().Any(a => a.AttributeClass?.Name == "GeneratedCodeAttribute"
+                    && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[0].Value as string == SoftmaxUsageRules.GeneratedCodeTool))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string ChooseName(int length, int function, HashSet<string> taken)
+    {
+        bool Free(string name) => SoftmaxUsageRules.GeneratedNames(name, function).All(generated => !taken.Contains(generated));
 
         if (Free(SoftmaxUsageRules.DefaultMethodName))
         {
@@ -474,13 +567,49 @@ internal static class GeneratedSoftmaxRewriter
             : "global::SoftmaxGenerators.Softmax";
     }
 
-    private static AttributeListSyntax AttributeList(string attributeName, int length, string methodName)
+    /// <summary>
+    /// The name to write for the <c>SoftmaxFunctions</c> enum next to <paramref name="attributeName"/>: <c>SoftmaxFunctions</c>
+    /// where it binds to the attributes assembly's enum (or will, once the using the attribute needs is added), else the
+    /// qualified name.
+    /// </summary>
+    private static string FunctionsName(SemanticModel model, int position, string attributeName, bool needsUsing)
+    {
+        const string Qualified = "global::SoftmaxGenerators.SoftmaxFunctions";
+        if (attributeName != "Softmax")
+        {
+            return Qualified;
+        }
+
+        ImmutableArray<ISymbol> found = model.LookupNamespacesAndTypes(position, name: "SoftmaxFunctions");
+        return (found.IsEmpty && needsUsing) || (found.Length > 0 && found.All(symbol => symbol is INamedTypeSymbol { TypeKind: TypeKind.Enum } named
+            && named.ToDisplayString() == "SoftmaxGenerators.SoftmaxFunctions"))
+            ? "SoftmaxFunctions"
+            : Qualified;
+    }
+
+    private static AttributeListSyntax AttributeList(string attributeName, string functionsName, int length, string methodName, int function)
     {
         string n = length.ToString(CultureInfo.InvariantCulture);
         string arguments = methodName == SoftmaxUsageRules.DefaultMethodName ? n : $"{n}, MethodName = \"{methodName}\"";
+        if (function != Model.LayerFunctions.Softmax)
+        {
+            arguments += $", Functions = {functionsName}.{FunctionName(function)}";
+        }
+
         var declaration = (TypeDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"[{attributeName}({arguments})] class C {{ }}")!;
         return declaration.AttributeLists[0].WithoutTrivia();
     }
+
+    /// <summary>The <c>SoftmaxFunctions</c> member of one flag.</summary>
+    internal static string FunctionName(int function) => function switch
+    {
+        Model.LayerFunctions.LogSoftmax => "LogSoftmax",
+        Model.LayerFunctions.LogSumExp => "LogSumExp",
+        Model.LayerFunctions.CrossEntropy => "CrossEntropy",
+        Model.LayerFunctions.Backward => "Backward",
+        Model.LayerFunctions.Temperature => "Temperature",
+        _ => "Softmax",
+    };
 
     /// <summary>Adds the lists after the existing attributes, each on its own line at the declaration's indentation.</summary>
     internal static TypeDeclarationSyntax AddAttributes(TypeDeclarationSyntax declaration, IEnumerable<AttributeListSyntax> lists, string endOfLine)

@@ -17,14 +17,21 @@ namespace SoftmaxGenerators.CodeFixes;
 /// <summary>
 /// SMX0003: log(Softmax(x)[k]) becomes the log-softmax x[k] - m - log(sum(exp(x - m))), computed once with LINQ
 /// (m = x.Max()). Fixed where the probabilities come from a one-argument Softmax(x) call on an array or list of
-/// double or float; other shapes are reported without a fix.
+/// double or float; other shapes are reported without a fix. Where x has a constant length N, a second action calls a
+/// generated kernel instead: <c>-Log(p[k])</c> becomes <c>SoftmaxCrossEntropy(x, k)</c>, a loop <c>y[i] = Log(p[i])</c>
+/// becomes <c>LogSoftmax(x, y)</c> (<see cref="GeneratedLayerSites"/>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LogOfSoftmaxCodeFixProvider)), Shared]
 public sealed class LogOfSoftmaxCodeFixProvider : NodeCodeFixProvider
 {
+    internal const string GeneratedTitle = "Use generated cross-entropy and log-softmax kernels";
+    internal const string GeneratedEquivalenceKey = "SoftmaxGenerators.UseGeneratedLogSoftmax";
+
+    private static readonly GeneratedKernelFix s_generated = new(GeneratedTitle, GeneratedEquivalenceKey, GeneratedLayerSites.LogOfSoftmaxAsync);
+
     /// <summary>Creates the provider.</summary>
     public LogOfSoftmaxCodeFixProvider()
-        : base(NumericsDescriptors.LogOfSoftmaxId, "Compute the log-softmax directly", "SoftmaxGenerators.LogSoftmax", FixAsync)
+        : base(NumericsDescriptors.LogOfSoftmaxId, "Compute the log-softmax directly", "SoftmaxGenerators.LogSoftmax", FixAsync, s_generated)
     {
     }
 

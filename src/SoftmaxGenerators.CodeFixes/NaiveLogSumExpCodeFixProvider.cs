@@ -16,14 +16,21 @@ namespace SoftmaxGenerators.CodeFixes;
 
 /// <summary>
 /// SMX0002: log(sum(exp(x))) becomes m + log(sum(exp(x - m))); the softplus log(1 + exp(x)) becomes
-/// max(x, 0) + log(1 + exp(-|x|)). A log of a few explicit exponentials is reported but not fixed.
+/// max(x, 0) + log(1 + exp(-|x|)). A log of a few explicit exponentials is reported but not fixed. Where x has a
+/// constant length N, a second action calls a generated kernel instead: <c>LogSumExp(x)</c>, the summing loop removed
+/// (<see cref="GeneratedLayerSites"/>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NaiveLogSumExpCodeFixProvider)), Shared]
 public sealed class NaiveLogSumExpCodeFixProvider : NodeCodeFixProvider
 {
+    internal const string GeneratedTitle = "Use generated log-sum-exp kernels";
+    internal const string GeneratedEquivalenceKey = "SoftmaxGenerators.UseGeneratedLogSumExp";
+
+    private static readonly GeneratedKernelFix s_generated = new(GeneratedTitle, GeneratedEquivalenceKey, GeneratedLayerSites.LogSumExpAsync);
+
     /// <summary>Creates the provider.</summary>
     public NaiveLogSumExpCodeFixProvider()
-        : base(NumericsDescriptors.NaiveLogSumExpId, "Use the stable log-sum-exp", "SoftmaxGenerators.StableLogSumExp", FixAsync)
+        : base(NumericsDescriptors.NaiveLogSumExpId, "Use the stable log-sum-exp", "SoftmaxGenerators.StableLogSumExp", FixAsync, s_generated)
     {
     }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -21,6 +23,40 @@ public class SampleTests(PackageFixture package)
         Assert.Contains("stable = [0, 0, 1]", output);
         Assert.Matches(@"seven +-> predicted 7 ", output);
         Assert.Contains("row sums = 1.000000, 1.000000, 1.000000, 1.000000", output);
+    }
+
+    [Fact]
+    public void Training_loss_falls_and_the_generated_loss_stays_finite_where_the_naive_one_turns_NaN()
+    {
+        string directory = package.CopySample("Training");
+        Dotnet.Run(directory, "build", "-c", "Release").AssertSuccess();
+        string output = Dotnet.Run(directory, "run", "-c", "Release", "--no-build").AssertSuccess().Output;
+
+        // Training: the mean loss falls every epoch, to under half of the first epoch's, and the classifier learns.
+        MatchCollection epochs = Regex.Matches(output, @"^  epoch (\d+)  loss ([0-9.]+)  train ([0-9.]+)%  test ([0-9.]+)%\r?$", RegexOptions.Multiline);
+        Assert.Equal(8, epochs.Count);
+        double[] losses = epochs.Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).ToArray();
+        for (int i = 1; i < losses.Length; i++)
+        {
+            Assert.True(losses[i] < losses[i - 1], $"epoch {i + 1}: loss {losses[i]} does not fall below {losses[i - 1]}\n{output}");
+        }
+
+        Assert.True(losses[^1] < losses[0] / 2, output);
+        Match final = Regex.Match(output, @"Final accuracy: train ([0-9.]+)%, test ([0-9.]+)%");
+        Assert.True(final.Success, output);
+        Assert.True(double.Parse(final.Groups[2].Value, CultureInfo.InvariantCulture) >= 90, output);
+
+        // Too large a step: the naive loss is NaN or infinite, the generated one finite, in every epoch.
+        MatchCollection rows = Regex.Matches(output, @"^ +(\d) +loss (\S+) +test +([0-9.]+)% +loss (\S+) +test +([0-9.]+)%\r?$", RegexOptions.Multiline);
+        Assert.Equal(4, rows.Count);
+        foreach (Match row in rows)
+        {
+            Assert.Contains(row.Groups[2].Value, new[] { "NaN", "Infinity", "-Infinity" });
+            Assert.True(double.TryParse(row.Groups[4].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double loss) && double.IsFinite(loss), output);
+        }
+
+        Assert.Contains("weights NaN: True", output);
+        Assert.Matches(@"generated: all \d+ losses finite; weights NaN: False", output);
     }
 
     [Fact]

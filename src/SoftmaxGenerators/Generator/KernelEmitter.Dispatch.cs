@@ -207,10 +207,13 @@ internal sealed partial class KernelEmitter
                 string widthException = "/// <exception cref=\"global::System.ArgumentOutOfRangeException\">No kernel of this width was generated for this row length.</exception>";
 
                 _w.Line($"/// <summary>The widths of the <c>{m}</c> kernels of <see cref=\"{t}\"/> rows in bits, widest first; 0 is the scalar kernel.</summary>");
-                _w.Line($"internal static int[] {m}{lane.Name}Widths() => {k}.{name}Widths();");
+                // Named after the attribute's first generated method: unique per type (SMX1004), also where two attributes
+                // share a MethodName but generate different functions.
+                string first = Diagnostics.SoftmaxUsageRules.GeneratedNames(m, kernel.Functions)[0];
+                _w.Line($"internal static int[] {first}{lane.Name}Widths() => {k}.{name}Widths();");
                 _w.Line();
                 _w.Line($"/// <summary>The width in bits that <c>{m}</c> takes for <see cref=\"{t}\"/> rows in this process, by the dispatcher's own tests; 0 is the scalar kernel.</summary>");
-                _w.Line($"internal static int {m}{lane.Name}SelectedWidth() => {k}.{name}SelectedWidth();");
+                _w.Line($"internal static int {first}{lane.Name}SelectedWidth() => {k}.{name}SelectedWidth();");
                 _w.Line();
 
                 if (!kernel.Has(LayerFunctions.Softmax) || kernel.IsRuntime)

@@ -22,6 +22,11 @@ public class WidthHooksTests
         {
             [Softmax(10)]
             [Softmax(1000, MethodName = "Large", Precision = SoftmaxPrecision.Accurate)]
+            // One MethodName, two attributes with different functions (as the SMX0003 fix may leave): their width hooks
+            // are named after each attribute's first method, Quad and QuadCrossEntropy.
+            [Softmax(4, MethodName = "Quad")]
+            [Softmax(4, MethodName = "Quad", Functions = SoftmaxFunctions.CrossEntropy)]
+            [Softmax(MethodName = "Any", Functions = SoftmaxFunctions.All)]
             public static partial class Digits { }
         }
         """;
