@@ -154,8 +154,8 @@ public class RuntimeApiTests
         Assert.Equal(expected, KRuntime.__SoftmaxWidths.SoftmaxDoubleSelectedWidth());
         Assert.Equal(expected, KRuntime.__SoftmaxWidths.AccurateSingleSelectedWidth());
         Assert.Equal(expected, KRuntime.__SoftmaxWidths.AccurateDoubleSelectedWidth());
-        Assert.Equal(expected, KRuntimeLayer.__SoftmaxWidths.SoftmaxSingleSelectedWidth());
-        Assert.Equal(expected, KRuntimeLayer.__SoftmaxWidths.SoftmaxDoubleSelectedWidth());
+        Assert.Equal(expected, KRuntimeLayer.__SoftmaxWidths.LogSoftmaxSingleSelectedWidth());
+        Assert.Equal(expected, KRuntimeLayer.__SoftmaxWidths.LogSoftmaxDoubleSelectedWidth());
     }
 
     [Fact]
