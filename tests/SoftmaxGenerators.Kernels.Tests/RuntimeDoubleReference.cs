@@ -23,6 +23,7 @@ public static class RuntimeDoubleReference
     private static readonly (double Hi, double Lo)[] Table = ComputeTable();
 
     /// <summary>The softmax of <paramref name="x"/> (finite values and -inf, at least one finite) as double-doubles.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (double Hi, double Lo)[] Softmax(ReadOnlySpan<double> x)
     {
         double max = double.NegativeInfinity;
@@ -48,6 +49,7 @@ public static class RuntimeDoubleReference
     }
 
     /// <summary>exp(a - b) for a ≤ b as a double-double; 0 below e^-1100.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (double Hi, double Lo) ExpOfDifference(double a, double b)
     {
         (double dh, double dl) = TwoSum(a, -b);

@@ -63,6 +63,7 @@ public class RuntimeLengthTests(ITestOutputHelper output)
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Sweep<T>(RuntimeKernel<T> kernel, string band, int[] lengths, string[] distributions, Func<int, int> trials)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -292,6 +293,7 @@ public static class RuntimeChecks
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void BitEqual<T>(UlpRecord record, string context, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual)
         where T : unmanaged
     {

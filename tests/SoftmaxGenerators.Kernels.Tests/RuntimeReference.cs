@@ -64,6 +64,7 @@ public sealed class UlpRecord(string name, bool single)
 
     /// <summary>Checks one row's output, run by the kernel of <paramref name="width"/>; <paramref name="group"/> is its
     /// distribution, <paramref name="context"/> names the row (length, distribution, seed).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Add<T>(int width, string group, ReadOnlySpan<T> output, double[] input, (double Hi, double Lo)[] exact, double bound, string context)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
