@@ -1569,11 +1569,13 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<float> dot = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> vt0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref t);
-                global::System.Runtime.Intrinsics.Vector256<float> vp0 = global::System.Runtime.Intrinsics.Vector256.AndNot(vt0 * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x) - vmax), global::System.Runtime.Intrinsics.Vector256.Equals(vt0, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<float> vd0 = global::System.Runtime.Intrinsics.Vector256.AndNot(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x) - vmax, global::System.Runtime.Intrinsics.Vector256.Equals(vt0, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<float> vp0 = vt0 * vd0;
                 dot += vp0;
                 sum += vt0;
                 global::System.Runtime.Intrinsics.Vector256<float> vtTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref t, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                global::System.Runtime.Intrinsics.Vector256<float> vpTail = global::System.Runtime.Intrinsics.Vector256.AndNot(vtTail * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 2) - vmax), global::System.Runtime.Intrinsics.Vector256.Equals(vtTail, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<float> vdTail = global::System.Runtime.Intrinsics.Vector256.AndNot(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 2) - vmax, global::System.Runtime.Intrinsics.Vector256.Equals(vtTail, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<float> vpTail = vtTail * vdTail;
                 dot += vpTail;
                 sum += vtTail;
                 targetSum = HorizontalSum(sum);
@@ -1841,15 +1843,18 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<float> dot = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> vt0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref t);
-                global::System.Runtime.Intrinsics.Vector128<float> vp0 = global::System.Runtime.Intrinsics.Vector128.AndNot(vt0 * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x) - vmax), global::System.Runtime.Intrinsics.Vector128.Equals(vt0, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector128<float> vd0 = global::System.Runtime.Intrinsics.Vector128.AndNot(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x) - vmax, global::System.Runtime.Intrinsics.Vector128.Equals(vt0, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector128<float> vp0 = vt0 * vd0;
                 dot += vp0;
                 sum += vt0;
                 global::System.Runtime.Intrinsics.Vector128<float> vt1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref t, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> vp1 = global::System.Runtime.Intrinsics.Vector128.AndNot(vt1 * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4) - vmax), global::System.Runtime.Intrinsics.Vector128.Equals(vt1, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector128<float> vd1 = global::System.Runtime.Intrinsics.Vector128.AndNot(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4) - vmax, global::System.Runtime.Intrinsics.Vector128.Equals(vt1, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector128<float> vp1 = vt1 * vd1;
                 dot += vp1;
                 sum += vt1;
                 global::System.Runtime.Intrinsics.Vector128<float> vtTail = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref t, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                global::System.Runtime.Intrinsics.Vector128<float> vpTail = global::System.Runtime.Intrinsics.Vector128.AndNot(vtTail * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 6) - vmax), global::System.Runtime.Intrinsics.Vector128.Equals(vtTail, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector128<float> vdTail = global::System.Runtime.Intrinsics.Vector128.AndNot(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 6) - vmax, global::System.Runtime.Intrinsics.Vector128.Equals(vtTail, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector128<float> vpTail = vtTail * vdTail;
                 dot += vpTail;
                 sum += vtTail;
                 targetSum = HorizontalSum(sum);
@@ -2016,15 +2021,21 @@ namespace App
                 Single10ScaleVector128(ref y, sum, 1f);
             }
 
-            /// <summary>The maximum of x s, whether a NaN is in it, how many +∞, and Σ exp(x s - max) (compensated) when the maximum is finite.</summary>
-            private static double SingleLayerSum(global::System.ReadOnlySpan<float> x, double s, out double max, out bool nan, out int infinities)
+            /// <summary>
+            /// The maximum of x s, whether a NaN is in it, how many +∞, and (when the maximum is finite, compensated) the sum of
+            /// ExpScaled(x s - shift, bias): Σ exp(x s - max) for the log functions, or with <paramref name="folded"/> the
+            /// softmax kernels' exp(x s) 2^-M with the maximum's exponent M folded into the bias, x s - max never rounded.
+            /// </summary>
+            private static double SingleLayerSum(global::System.ReadOnlySpan<float> x, double s, bool folded, out double max, out bool nan, out int infinities, out double shift, out double bias)
             {
                 max = double.NegativeInfinity;
+                shift = 0d;
+                bias = 6755399441056767d;
                 nan = false;
                 infinities = 0;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    double u = (double)x[i] * s;
+                    double u = (double)(float)((double)x[i] * s);
                     nan |= double.IsNaN(u);
                     if (double.IsPositiveInfinity(u))
                     {
@@ -2041,11 +2052,20 @@ namespace App
                     return 0d;
                 }
 
+                if (folded)
+                {
+                    bias = DoubleRowBias(max, out shift);
+                }
+                else
+                {
+                    shift = max;
+                }
+
                 double sum = 0d;
                 double compensation = 0d;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    double term = ExpScaled(((double)x[i] * s) - max, 6755399441056767d) - compensation;
+                    double term = ExpScaled((double)(float)((double)x[i] * s) - shift, bias) - compensation;
                     double next = sum + term;
                     compensation = (next - sum) - term;
                     sum = next;
@@ -2060,12 +2080,12 @@ namespace App
             /// </summary>
             private static void SingleLayerSoftmaxInto(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, double s, double weight, global::System.ReadOnlySpan<float> targets, double targetWeight, int label)
             {
-                double sum = SingleLayerSum(x, s, out double max, out bool nan, out int infinities);
+                double sum = SingleLayerSum(x, s, true, out double max, out bool nan, out int infinities, out double shift, out double bias);
                 for (int i = 0; i < x.Length; i++)
                 {
                     double p = nan || double.IsNegativeInfinity(max) ? double.NaN
-                        : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity((double)x[i] * s) ? 1d / infinities : 0d)
-                        : ExpScaled(((double)x[i] * s) - max, 6755399441056767d) / sum;
+                        : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity((double)(float)((double)x[i] * s)) ? 1d / infinities : 0d)
+                        : ExpScaled((double)(float)((double)x[i] * s) - shift, bias) / sum;
                     double target = targets.Length > 0 ? targetWeight * targets[i] : i == label ? weight : 0d;
                     y[i] = (float)((weight * p) - target);
                 }
@@ -2074,7 +2094,7 @@ namespace App
             /// <summary>The scalar LogSoftmax kernel, in double, with every special value.</summary>
             private static void SingleLogSoftmaxScalar(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
-                double sum = SingleLayerSum(input, 1d, out double max, out bool nan, out int infinities);
+                double sum = SingleLayerSum(input, 1d, false, out double max, out bool nan, out int infinities, out _, out _);
                 double log = global::System.Math.Log(sum);
                 for (int i = 0; i < input.Length; i++)
                 {
@@ -2088,14 +2108,14 @@ namespace App
             /// <summary>The scalar LogSumExp kernel, in double, with every special value.</summary>
             private static float SingleLogSumExpScalar(global::System.ReadOnlySpan<float> input)
             {
-                double sum = SingleLayerSum(input, 1d, out double max, out bool nan, out int infinities);
+                double sum = SingleLayerSum(input, 1d, false, out double max, out bool nan, out int infinities, out _, out _);
                 return nan ? float.NaN : max > double.NegativeInfinity && max < double.PositiveInfinity ? (float)(max + global::System.Math.Log(sum)) : (float)max;
             }
 
             /// <summary>The scalar CrossEntropyLabel kernel, in double, with every special value.</summary>
             private static double SingleCrossEntropyLabelScalar(global::System.ReadOnlySpan<float> logits, int label)
             {
-                double sum = SingleLayerSum(logits, 1d, out double max, out bool nan, out int infinities);
+                double sum = SingleLayerSum(logits, 1d, false, out double max, out bool nan, out int infinities, out _, out _);
                 if (nan || double.IsNegativeInfinity(max))
                 {
                     return double.NaN;
@@ -2121,7 +2141,7 @@ namespace App
             /// <summary>The scalar CrossEntropyTargets kernel, in double, with every special value.</summary>
             private static double SingleCrossEntropyTargetsScalar(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets)
             {
-                double sum = SingleLayerSum(logits, 1d, out double max, out bool nan, out int infinities);
+                double sum = SingleLayerSum(logits, 1d, false, out double max, out bool nan, out int infinities, out _, out _);
                 if (nan || double.IsNegativeInfinity(max))
                 {
                     return double.NaN;
@@ -2881,15 +2901,18 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<double> dot = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<double> vt0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref t);
-                global::System.Runtime.Intrinsics.Vector256<double> vp0 = global::System.Runtime.Intrinsics.Vector256.AndNot(vt0 * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x) - vmax), global::System.Runtime.Intrinsics.Vector256.Equals(vt0, global::System.Runtime.Intrinsics.Vector256<double>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<double> vd0 = global::System.Runtime.Intrinsics.Vector256.AndNot(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x) - vmax, global::System.Runtime.Intrinsics.Vector256.Equals(vt0, global::System.Runtime.Intrinsics.Vector256<double>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<double> vp0 = vt0 * vd0;
                 dot += vp0;
                 sum += vt0;
                 global::System.Runtime.Intrinsics.Vector256<double> vt1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref t, 4);
-                global::System.Runtime.Intrinsics.Vector256<double> vp1 = global::System.Runtime.Intrinsics.Vector256.AndNot(vt1 * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 4) - vmax), global::System.Runtime.Intrinsics.Vector256.Equals(vt1, global::System.Runtime.Intrinsics.Vector256<double>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<double> vd1 = global::System.Runtime.Intrinsics.Vector256.AndNot(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 4) - vmax, global::System.Runtime.Intrinsics.Vector256.Equals(vt1, global::System.Runtime.Intrinsics.Vector256<double>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<double> vp1 = vt1 * vd1;
                 dot += vp1;
                 sum += vt1;
                 global::System.Runtime.Intrinsics.Vector256<double> vtTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref t, 6) & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0xFFFFFFFFFFFFFFFFul, 0xFFFFFFFFFFFFFFFFul));
-                global::System.Runtime.Intrinsics.Vector256<double> vpTail = global::System.Runtime.Intrinsics.Vector256.AndNot(vtTail * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 6) - vmax), global::System.Runtime.Intrinsics.Vector256.Equals(vtTail, global::System.Runtime.Intrinsics.Vector256<double>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<double> vdTail = global::System.Runtime.Intrinsics.Vector256.AndNot(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 6) - vmax, global::System.Runtime.Intrinsics.Vector256.Equals(vtTail, global::System.Runtime.Intrinsics.Vector256<double>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<double> vpTail = vtTail * vdTail;
                 dot += vpTail;
                 sum += vtTail;
                 targetSum = HorizontalSum(sum);
@@ -3207,7 +3230,8 @@ namespace App
                 for (nuint j = 0; j < 10; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> vt = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref t, j);
-                    global::System.Runtime.Intrinsics.Vector128<double> vp = global::System.Runtime.Intrinsics.Vector128.AndNot(vt * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - vmax), global::System.Runtime.Intrinsics.Vector128.Equals(vt, global::System.Runtime.Intrinsics.Vector128<double>.Zero));
+                    global::System.Runtime.Intrinsics.Vector128<double> vd = global::System.Runtime.Intrinsics.Vector128.AndNot(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - vmax, global::System.Runtime.Intrinsics.Vector128.Equals(vt, global::System.Runtime.Intrinsics.Vector128<double>.Zero));
+                    global::System.Runtime.Intrinsics.Vector128<double> vp = vt * vd;
                     dot += vp;
                     sum += vt;
                 }
@@ -3366,15 +3390,21 @@ namespace App
                 Double10ScaleVector128(ref y, sum, 1d);
             }
 
-            /// <summary>The maximum of x s, whether a NaN is in it, how many +∞, and Σ exp(x s - max) (compensated) when the maximum is finite.</summary>
-            private static double DoubleLayerSum(global::System.ReadOnlySpan<double> x, double s, out double max, out bool nan, out int infinities)
+            /// <summary>
+            /// The maximum of x s, whether a NaN is in it, how many +∞, and (when the maximum is finite, compensated) the sum of
+            /// ExpScaled(x s - shift, bias): Σ exp(x s - max) for the log functions, or with <paramref name="folded"/> the
+            /// softmax kernels' exp(x s) 2^-M with the maximum's exponent M folded into the bias, x s - max never rounded.
+            /// </summary>
+            private static double DoubleLayerSum(global::System.ReadOnlySpan<double> x, double s, bool folded, out double max, out bool nan, out int infinities, out double shift, out double bias)
             {
                 max = double.NegativeInfinity;
+                shift = 0d;
+                bias = 6755399441056767d;
                 nan = false;
                 infinities = 0;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    double u = (double)x[i] * s;
+                    double u = ((double)x[i] * s);
                     nan |= double.IsNaN(u);
                     if (double.IsPositiveInfinity(u))
                     {
@@ -3391,11 +3421,20 @@ namespace App
                     return 0d;
                 }
 
+                if (folded)
+                {
+                    bias = DoubleRowBias(max, out shift);
+                }
+                else
+                {
+                    shift = max;
+                }
+
                 double sum = 0d;
                 double compensation = 0d;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    double term = ExpScaled(((double)x[i] * s) - max, 6755399441056767d) - compensation;
+                    double term = ExpScaled(((double)x[i] * s) - shift, bias) - compensation;
                     double next = sum + term;
                     compensation = (next - sum) - term;
                     sum = next;
@@ -3410,12 +3449,12 @@ namespace App
             /// </summary>
             private static void DoubleLayerSoftmaxInto(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, double s, double weight, global::System.ReadOnlySpan<double> targets, double targetWeight, int label)
             {
-                double sum = DoubleLayerSum(x, s, out double max, out bool nan, out int infinities);
+                double sum = DoubleLayerSum(x, s, true, out double max, out bool nan, out int infinities, out double shift, out double bias);
                 for (int i = 0; i < x.Length; i++)
                 {
                     double p = nan || double.IsNegativeInfinity(max) ? double.NaN
-                        : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity((double)x[i] * s) ? 1d / infinities : 0d)
-                        : ExpScaled(((double)x[i] * s) - max, 6755399441056767d) / sum;
+                        : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity(((double)x[i] * s)) ? 1d / infinities : 0d)
+                        : ExpScaled(((double)x[i] * s) - shift, bias) / sum;
                     double target = targets.Length > 0 ? targetWeight * targets[i] : i == label ? weight : 0d;
                     y[i] = (double)((weight * p) - target);
                 }
@@ -3424,7 +3463,7 @@ namespace App
             /// <summary>The scalar LogSoftmax kernel, in double, with every special value.</summary>
             private static void DoubleLogSoftmaxScalar(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
-                double sum = DoubleLayerSum(input, 1d, out double max, out bool nan, out int infinities);
+                double sum = DoubleLayerSum(input, 1d, false, out double max, out bool nan, out int infinities, out _, out _);
                 double log = global::System.Math.Log(sum);
                 for (int i = 0; i < input.Length; i++)
                 {
@@ -3438,14 +3477,14 @@ namespace App
             /// <summary>The scalar LogSumExp kernel, in double, with every special value.</summary>
             private static double DoubleLogSumExpScalar(global::System.ReadOnlySpan<double> input)
             {
-                double sum = DoubleLayerSum(input, 1d, out double max, out bool nan, out int infinities);
+                double sum = DoubleLayerSum(input, 1d, false, out double max, out bool nan, out int infinities, out _, out _);
                 return nan ? double.NaN : max > double.NegativeInfinity && max < double.PositiveInfinity ? (double)(max + global::System.Math.Log(sum)) : (double)max;
             }
 
             /// <summary>The scalar CrossEntropyLabel kernel, in double, with every special value.</summary>
             private static double DoubleCrossEntropyLabelScalar(global::System.ReadOnlySpan<double> logits, int label)
             {
-                double sum = DoubleLayerSum(logits, 1d, out double max, out bool nan, out int infinities);
+                double sum = DoubleLayerSum(logits, 1d, false, out double max, out bool nan, out int infinities, out _, out _);
                 if (nan || double.IsNegativeInfinity(max))
                 {
                     return double.NaN;
@@ -3471,7 +3510,7 @@ namespace App
             /// <summary>The scalar CrossEntropyTargets kernel, in double, with every special value.</summary>
             private static double DoubleCrossEntropyTargetsScalar(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets)
             {
-                double sum = DoubleLayerSum(logits, 1d, out double max, out bool nan, out int infinities);
+                double sum = DoubleLayerSum(logits, 1d, false, out double max, out bool nan, out int infinities, out _, out _);
                 if (nan || double.IsNegativeInfinity(max))
                 {
                     return double.NaN;

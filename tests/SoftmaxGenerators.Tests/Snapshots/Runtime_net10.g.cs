@@ -984,15 +984,21 @@ namespace App
                 SingleAnyScaleVector128(n, ref y, sum, 1f);
             }
 
-            /// <summary>The maximum of x s, whether a NaN is in it, how many +∞, and Σ exp(x s - max) (compensated) when the maximum is finite.</summary>
-            private static double SingleLayerSum(global::System.ReadOnlySpan<float> x, double s, out double max, out bool nan, out int infinities)
+            /// <summary>
+            /// The maximum of x s, whether a NaN is in it, how many +∞, and (when the maximum is finite, compensated) the sum of
+            /// ExpScaled(x s - shift, bias): Σ exp(x s - max) for the log functions, or with <paramref name="folded"/> the
+            /// softmax kernels' exp(x s) 2^-M with the maximum's exponent M folded into the bias, x s - max never rounded.
+            /// </summary>
+            private static double SingleLayerSum(global::System.ReadOnlySpan<float> x, double s, bool folded, out double max, out bool nan, out int infinities, out double shift, out double bias)
             {
                 max = double.NegativeInfinity;
+                shift = 0d;
+                bias = 6755399441056767d;
                 nan = false;
                 infinities = 0;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    double u = (double)x[i] * s;
+                    double u = (double)(float)((double)x[i] * s);
                     nan |= double.IsNaN(u);
                     if (double.IsPositiveInfinity(u))
                     {
@@ -1009,11 +1015,20 @@ namespace App
                     return 0d;
                 }
 
+                if (folded)
+                {
+                    bias = DoubleRowBias(max, out shift);
+                }
+                else
+                {
+                    shift = max;
+                }
+
                 double sum = 0d;
                 double compensation = 0d;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    double term = ExpScaled(((double)x[i] * s) - max, 6755399441056767d) - compensation;
+                    double term = ExpScaled((double)(float)((double)x[i] * s) - shift, bias) - compensation;
                     double next = sum + term;
                     compensation = (next - sum) - term;
                     sum = next;
@@ -1028,12 +1043,12 @@ namespace App
             /// </summary>
             private static void SingleLayerSoftmaxInto(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, double s, double weight, global::System.ReadOnlySpan<float> targets, double targetWeight, int label)
             {
-                double sum = SingleLayerSum(x, s, out double max, out bool nan, out int infinities);
+                double sum = SingleLayerSum(x, s, true, out double max, out bool nan, out int infinities, out double shift, out double bias);
                 for (int i = 0; i < x.Length; i++)
                 {
                     double p = nan || double.IsNegativeInfinity(max) ? double.NaN
-                        : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity((double)x[i] * s) ? 1d / infinities : 0d)
-                        : ExpScaled(((double)x[i] * s) - max, 6755399441056767d) / sum;
+                        : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity((double)(float)((double)x[i] * s)) ? 1d / infinities : 0d)
+                        : ExpScaled((double)(float)((double)x[i] * s) - shift, bias) / sum;
                     double target = targets.Length > 0 ? targetWeight * targets[i] : i == label ? weight : 0d;
                     y[i] = (float)((weight * p) - target);
                 }
@@ -1805,15 +1820,21 @@ namespace App
                 DoubleAnyScaleVector128(n, ref y, sum, 1d);
             }
 
-            /// <summary>The maximum of x s, whether a NaN is in it, how many +∞, and Σ exp(x s - max) (compensated) when the maximum is finite.</summary>
-            private static double DoubleLayerSum(global::System.ReadOnlySpan<double> x, double s, out double max, out bool nan, out int infinities)
+            /// <summary>
+            /// The maximum of x s, whether a NaN is in it, how many +∞, and (when the maximum is finite, compensated) the sum of
+            /// ExpScaled(x s - shift, bias): Σ exp(x s - max) for the log functions, or with <paramref name="folded"/> the
+            /// softmax kernels' exp(x s) 2^-M with the maximum's exponent M folded into the bias, x s - max never rounded.
+            /// </summary>
+            private static double DoubleLayerSum(global::System.ReadOnlySpan<double> x, double s, bool folded, out double max, out bool nan, out int infinities, out double shift, out double bias)
             {
                 max = double.NegativeInfinity;
+                shift = 0d;
+                bias = 6755399441056767d;
                 nan = false;
                 infinities = 0;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    double u = (double)x[i] * s;
+                    double u = ((double)x[i] * s);
                     nan |= double.IsNaN(u);
                     if (double.IsPositiveInfinity(u))
                     {
@@ -1830,11 +1851,20 @@ namespace App
                     return 0d;
                 }
 
+                if (folded)
+                {
+                    bias = DoubleRowBias(max, out shift);
+                }
+                else
+                {
+                    shift = max;
+                }
+
                 double sum = 0d;
                 double compensation = 0d;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    double term = ExpScaled(((double)x[i] * s) - max, 6755399441056767d) - compensation;
+                    double term = ExpScaled(((double)x[i] * s) - shift, bias) - compensation;
                     double next = sum + term;
                     compensation = (next - sum) - term;
                     sum = next;
@@ -1849,12 +1879,12 @@ namespace App
             /// </summary>
             private static void DoubleLayerSoftmaxInto(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, double s, double weight, global::System.ReadOnlySpan<double> targets, double targetWeight, int label)
             {
-                double sum = DoubleLayerSum(x, s, out double max, out bool nan, out int infinities);
+                double sum = DoubleLayerSum(x, s, true, out double max, out bool nan, out int infinities, out double shift, out double bias);
                 for (int i = 0; i < x.Length; i++)
                 {
                     double p = nan || double.IsNegativeInfinity(max) ? double.NaN
-                        : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity((double)x[i] * s) ? 1d / infinities : 0d)
-                        : ExpScaled(((double)x[i] * s) - max, 6755399441056767d) / sum;
+                        : double.IsPositiveInfinity(max) ? (double.IsPositiveInfinity(((double)x[i] * s)) ? 1d / infinities : 0d)
+                        : ExpScaled(((double)x[i] * s) - shift, bias) / sum;
                     double target = targets.Length > 0 ? targetWeight * targets[i] : i == label ? weight : 0d;
                     y[i] = (double)((weight * p) - target);
                 }
