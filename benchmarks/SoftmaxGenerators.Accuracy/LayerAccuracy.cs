@@ -49,6 +49,7 @@ internal static class LayerAccuracy
 
     public static int Run(bool quick, string? outFile)
     {
+        SelfCheck();
         int[] lengths = quick ? new[] { 10, 100, 1000, 10_000 } : new[] { 10, 100, 1000, 10_000, 100_000, 1_048_576 };
         int elementsPerCase = quick ? 20_000 : 200_000;
         int doubleElementsPerCase = quick ? 4_000 : 40_000;
@@ -165,6 +166,41 @@ internal static class LayerAccuracy
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The reference against independent computations: log1p(exp(a) - 1) = a on both branches of Log1P (to 1e-29
+    /// absolute: exp(a) - 1 cancels), and the
+    /// softmax of a double row against <see cref="ExactReference.Double"/>, a float row against <see cref="ExactReference.Single"/>.
+    /// </summary>
+    private static void SelfCheck()
+    {
+        foreach (double a in new[] { 1e-12, 3e-7, 0.25, 1, 7.5, 13.8 })
+        {
+            DoubleDouble r = DoubleDouble.Exp(a) - DoubleDouble.One;
+            DoubleDouble error = DoubleDouble.Log1P(r) - a;
+            if (Math.Abs(error.Hi) > 1e-29 * Math.Max(a, 1))
+            {
+                throw new InvalidOperationException($"Log1P(exp({a}) - 1) is off by {error.Hi:E2}");
+            }
+        }
+
+        var random = new Random(5);
+        double[] row = Row(random, 300, r => (r.NextDouble() * 160) - 80);
+        (double Hi, double Lo)[] expected = ExactReference.Double(row);
+        LayerReference reference = LayerReference.Of(Array.ConvertAll(row, v => (DoubleDouble)v), fixedPointExp: true);
+        float[] singleRow = Array.ConvertAll(row, v => (float)v);
+        double[] singleExpected = ExactReference.Single(singleRow);
+        LayerReference singleReference = LayerReference.Of(Array.ConvertAll(singleRow, v => (DoubleDouble)v), fixedPointExp: false);
+        for (int i = 0; i < row.Length; i++)
+        {
+            DoubleDouble difference = reference.Probability(i) - new DoubleDouble(expected[i].Hi, expected[i].Lo);
+            double singleDifference = singleReference.Probability(i).Hi - singleExpected[i];
+            if (Math.Abs(difference.Hi) > 1e-28 * expected[i].Hi || Math.Abs(singleDifference) > 1e-14 * singleExpected[i])
+            {
+                throw new InvalidOperationException($"The layer reference's softmax disagrees with ExactReference at {i}");
+            }
+        }
     }
 
     private static string CpuName()
