@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.InteropServices;
 using SoftmaxGenerators.Accuracy;
 using Xunit;
 using Xunit.Sdk;
@@ -93,10 +94,25 @@ public class TwoPassTests
         float[] same = (float[])input.Clone();
         Softmax(path, same, same);
         AssertIdentical(output, same, "same memory");
+
+        // This project allows unsafe code, so the second pass writes with non-temporal stores from the first output
+        // vector aligned to its width: outputs at other offsets (other head vectors), and one not aligned to its element
+        // (the ordinary stores), must give the same bits.
+        foreach (int offset in new[] { 1, 7 })
+        {
+            var buffer = new float[N + 16];
+            Softmax(path, input, buffer.AsSpan(offset, N));
+            AssertIdentical(output, buffer.AsSpan(offset, N), $"output at element offset {offset}");
+        }
+
+        var bytes = new byte[(N * sizeof(float)) + 64];
+        Span<float> unaligned = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(1, N * sizeof(float)));
+        Softmax(path, input, unaligned);
+        AssertIdentical(output, unaligned, "output not aligned to 4 bytes");
         return output;
     }
 
-    private static void AssertIdentical(float[] expected, float[] actual, string context)
+    private static void AssertIdentical(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string context)
     {
         for (int i = 0; i < expected.Length; i++)
         {

@@ -233,8 +233,51 @@ internal sealed partial class KernelEmitter
         _w.Line("// Pass 2: the exponentials with e = M, as the three-pass kernel computes them, times the reciprocal of the sum.");
         _w.Line($"{v} vbias = {c}.Create((float)({Lit(magic)} - (int)kMax));");
         _w.Line($"{v} scale = {c}.Create((float)(1d / total));");
+        if (_capabilities.AllowUnsafe)
+        {
+            EmitNonTemporalPass(lane, width, n);
+        }
+
         _w.Open($"for (nuint j = 0; j < {n}; j += {Lit(lanes)})");
         _w.Line(Store(width, $"Exp({Load(width, "x", "j")}, vbias) * scale", "y", "j"));
+        _w.Close();
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>
+    /// Pass 2 of the two-pass kernel with non-temporal stores (projects that allow unsafe code): the output, far beyond
+    /// the caches, is written around them, which saves reading each line of it before it is written (a third of the
+    /// memory traffic of this pass; measured in docs/performance.md). The stores need a pinned pointer aligned to the
+    /// vector, so the vectors before the first aligned one and after the last are computed first (from the input as it
+    /// was: the kernel may run in place) and stored, unaligned, after the loop. An output not aligned to its element falls
+    /// through to the ordinary loop.
+    /// </summary>
+    private void EmitNonTemporalPass(Lane lane, Width width, string n)
+    {
+        int lanes = width.Lanes(lane);
+        string v = width.Of(lane);
+        string t = lane.Keyword;
+        int bytes = width.Bits / 8;
+        _w.Open("unsafe");
+        _w.Open($"fixed ({t}* target = &y)");
+        _w.Open($"if (((nuint)target & {Lit(lane.Size - 1)}) == 0)");
+        _w.Line($"// The first aligned vector, in elements from the start; the head and the last vector are stored last.");
+        _w.Line($"nuint start = ((nuint)0 - (nuint)target) % {Lit(bytes)} / {Lit(lane.Size)};");
+        _w.Line($"{v} head = Exp({Load(width, "x", "0")}, vbias) * scale;");
+        _w.Line($"{v} last = Exp({Load(width, "x", $"{n} - {Lit(lanes)}")}, vbias) * scale;");
+        _w.Open($"for (nuint j = start; j + {Lit(lanes)} <= {n}; j += {Lit(lanes)})");
+        _w.Line($"{width.Class}.StoreAlignedNonTemporal(Exp({Load(width, "x", "j")}, vbias) * scale, target + j);");
+        _w.Close();
+        _w.Line();
+        _w.Open("if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)");
+        _w.Line("global::System.Runtime.Intrinsics.X86.Sse.StoreFence();");
+        _w.Close();
+        _w.Line();
+        _w.Line(Store(width, "head", "y", "0"));
+        _w.Line(Store(width, "last", "y", $"{n} - {Lit(lanes)}"));
+        _w.Line("return;");
+        _w.Close();
         _w.Close();
         _w.Close();
         _w.Line();

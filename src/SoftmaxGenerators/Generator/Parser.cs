@@ -100,7 +100,8 @@ internal static class Parser
             HasVector256: HasCrossPlatformApi(compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector256")),
             HasVector512: HasCrossPlatformApi(compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512")),
             HasMaxNative: vector128 is not null && !vector128.GetMembers("MaxNative").IsEmpty,
-            LanguageVersion: languageVersion);
+            LanguageVersion: languageVersion,
+            AllowUnsafe: compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
     }
 
     /// <summary>Reads the generator's options from the build's global analyzer options.</summary>

@@ -56,14 +56,17 @@ internal sealed record SoftmaxTypeModel(
     EquatableArray<KernelRequest> Kernels,
     string HintName);
 
-/// <summary>What the consumer's target framework and language version offer.</summary>
+/// <summary>What the consumer's target framework, language version and compilation options offer.</summary>
 internal sealed record TargetCapabilities(
     bool HasSpan,
     bool HasVector128,
     bool HasVector256,
     bool HasVector512,
     bool HasMaxNative,
-    int LanguageVersion)
+    int LanguageVersion,
+    // The consumer's project allows unsafe code (AllowUnsafeBlocks): the two-pass kernel's second pass then writes with
+    // non-temporal stores, which need a pinned, aligned pointer.
+    bool AllowUnsafe = false)
 {
     /// <summary>C# 7.3: the oldest language version the generated scalar code compiles with.</summary>
     public const int MinimumLanguageVersion = 703;

@@ -82,5 +82,36 @@ public class GeneratedCodeCompilesTests
         Assert.NotEmpty(result.Sources);
         string[] diagnostics = result.OutputDiagnostics.Select(d => d.ToString()).ToArray();
         Assert.True(diagnostics.Length == 0, string.Join("\n", diagnostics.Take(20)));
+        Assert.DoesNotContain(result.Sources, s => s.SourceText.ToString().Contains("fixed (") || s.SourceText.ToString().Contains("NonTemporal"));
+    }
+
+    public static TheoryData<string> VectorConsumers => new() { "net8.0", "net10.0" };
+
+    /// <summary>
+    /// A project that allows unsafe code gets the non-temporal stores of the two-pass kernel's second pass (fixed and
+    /// run-time lengths); the code still compiles without a warning. Projects that do not allow it get no unsafe code
+    /// (above); netstandard2.0 has no vector kernels, so nothing changes there.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(VectorConsumers))]
+    public void Unsafe_projects_get_non_temporal_stores_and_compile_without_warnings(string consumer)
+    {
+        ImmutableArray<MetadataReference> references = consumer == "net8.0" ? TestReferences.Net80 : TestReferences.Net10;
+        CSharpCompilation compilation = GeneratorRunner.CreateCompilation(Source, references);
+        GeneratorRunner.Result result = GeneratorRunner.Run(compilation.WithOptions(compilation.Options.WithAllowUnsafe(true)));
+
+        Assert.Empty(result.GeneratorDiagnostics);
+        string[] diagnostics = result.OutputDiagnostics.Select(d => d.ToString()).ToArray();
+        Assert.True(diagnostics.Length == 0, string.Join("\n", diagnostics.Take(20)));
+        string[] sources = result.Sources.Select(s => s.SourceText.ToString()).ToArray();
+        string heads = Assert.Single(sources, s => s.Contains("partial class Heads"));
+        string anyLength = Assert.Single(sources, s => s.Contains("partial class AnyLength"));
+        foreach (string width in new[] { "Vector512", "Vector256", "Vector128" })
+        {
+            Assert.Contains($"{width}.StoreAlignedNonTemporal(", heads);
+            Assert.Contains($"{width}.StoreAlignedNonTemporal(", anyLength);
+        }
+
+        Assert.DoesNotContain(sources, s => !s.Contains("partial class Heads") && !s.Contains("partial class AnyLength") && s.Contains("NonTemporal"));
     }
 }
