@@ -224,7 +224,7 @@ internal static class LayerFunctionsBenchmark
     /// the call depth of the benchmark's code. Each variant is timed at both and the faster one is reported.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static long AtStackOffset(int bytes, Func<int, long> run, int count)
+    internal static long AtStackOffset(int bytes, Func<int, long> run, int count)
     {
         Span<byte> pad = stackalloc byte[bytes];
         pad[0] = 1;

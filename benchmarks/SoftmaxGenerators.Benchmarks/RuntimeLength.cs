@@ -27,10 +27,10 @@ internal static class RuntimeLength
         string width = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "512"
             : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256"
             : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "128" : "scalar";
-        Console.WriteLine($"Run-time-length kernels, interleaved, {rounds} rounds, {Environment.ProcessorCount} cores, load {Interleaved.LoadAverage()}, widest path {width} bits");
+        Console.WriteLine($"Run-time-length kernels, interleaved, {rounds} rounds, {LayerFunctionsBenchmark.CpuName()}, {Environment.ProcessorCount} cores, load {Interleaved.LoadAverage()}, widest path {width} bits");
         Console.WriteLine();
-        Console.WriteLine("| Type | N | Run-time length | Fixed length | TensorPrimitives | **Run-time / fixed** | **TensorPrimitives / run-time** |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| Type | N | Run-time length | Fixed length | TensorPrimitives | **Run-time / fixed** | **TensorPrimitives / run-time** | stack-alignment spread, run-time / TensorPrimitives |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (string elem in new[] { "float", "double" }.Where(e => filter is null || filter.Equals(e, StringComparison.OrdinalIgnoreCase)))
         {
             foreach (int n in Lengths)
@@ -42,7 +42,7 @@ internal static class RuntimeLength
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Times in ns per call (median of rounds). load after: {Interleaved.LoadAverage()}");
+        Console.WriteLine($"Each variant ran at two stack alignments 16 bytes apart; per round the faster counts. Times in ns per call (median of rounds); ratios: median of per-round ratios; spread: median at the slower alignment / at the faster. load after: {Interleaved.LoadAverage()}");
         return 0;
     }
 
@@ -64,6 +64,11 @@ internal static class RuntimeLength
             variants.Add(k => Interleaved.DoubleTensorPrimitives(x, y, k));
         }
 
+        // Every variant at two stack alignments 16 bytes apart (LayerFunctionsBenchmark.AtStackOffset: TensorPrimitives'
+        // exponentials run 2-3x slower at one of them); per round the faster counts.
+        variants = variants.SelectMany(run => run is null
+            ? new Func<int, long>[] { null!, null! }
+            : new Func<int, long>[] { k => LayerFunctionsBenchmark.AtStackOffset(16, run, k), k => LayerFunctionsBenchmark.AtStackOffset(32, run, k) }).ToList();
         int[] present = Enumerable.Range(0, variants.Count).Where(v => variants[v] is not null).ToArray();
         for (int w = 0; w < 8; w++)
         {
@@ -93,10 +98,12 @@ internal static class RuntimeLength
         }
 
         double Median(double[] values) => Interleaved.Quantile(values.OrderBy(t => t).ToArray(), 0.5);
+        double Spread(int v) => times[2 * v] is null ? 1 : Math.Max(Median(times[2 * v]), Median(times[(2 * v) + 1])) / Math.Min(Median(times[2 * v]), Median(times[(2 * v) + 1]));
+        times = Enumerable.Range(0, times.Length / 2).Select(v => times[2 * v] is null ? null! : times[2 * v].Zip(times[(2 * v) + 1], Math.Min).ToArray()).ToArray();
         string Ratio(int a, int b) => times[a] is null || times[b] is null ? "-" : Median(times[a].Zip(times[b], (p, q) => p / q).ToArray()).ToString("0.00", CultureInfo.InvariantCulture);
         string Show(int v) => times[v] is null ? "-" : Interleaved.Ns(Median(times[v]));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {elem} | {n} | {Show(0)} | {Show(1)} | {Show(2)} | **{Ratio(0, 1)}** | **{Ratio(2, 0)}x** |"));
+            $"| {elem} | {n} | {Show(0)} | {Show(1)} | {Show(2)} | **{Ratio(0, 1)}** | **{Ratio(2, 0)}x** | {Spread(0):0.00} / {Spread(2):0.00} |"));
     }
 
     private static long Any(float[] x, float[] y, int count)
