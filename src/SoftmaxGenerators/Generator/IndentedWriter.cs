@@ -29,6 +29,14 @@ internal sealed class IndentedWriter
         return this;
     }
 
+    /// <summary>Writes '{' after a header already written (a loop's), and indents until <see cref="Close"/>.</summary>
+    public IndentedWriter OpenBrace()
+    {
+        Line("{");
+        _indent++;
+        return this;
+    }
+
     public IndentedWriter Close(string suffix = "")
     {
         _indent--;

@@ -120,7 +120,7 @@ internal sealed class LayerApiEmitter
             {
                 if (line == "{")
                 {
-                    _w.Open(string.Empty);
+                    _w.OpenBrace();
                 }
                 else
                 {

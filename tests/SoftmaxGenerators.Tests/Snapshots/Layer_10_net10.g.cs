@@ -85,7 +85,6 @@ namespace App
             __SoftmaxKernels.CheckOverlap<float>(input, output);
             float scale = __SoftmaxKernels.InverseTemperature(temperature);
             for (int offset = 0; offset < input.Length; offset += 10)
-
             {
                 __SoftmaxKernels.Single10Temperature(input.Slice(offset, 10), output.Slice(offset, 10), scale);
             }
@@ -126,7 +125,6 @@ namespace App
             __SoftmaxKernels.CheckRows(input.Length, output.Length, 10);
             __SoftmaxKernels.CheckOverlap<float>(input, output);
             for (int offset = 0; offset < input.Length; offset += 10)
-
             {
                 __SoftmaxKernels.Single10LogSoftmax(input.Slice(offset, 10), output.Slice(offset, 10));
             }
@@ -155,7 +153,6 @@ namespace App
             int rows = __SoftmaxKernels.CheckRowsOf(input.Length, 10, "input");
             __SoftmaxKernels.CheckSameLength(results.Length, rows, "results");
             for (int row = 0; row < rows; row++)
-
             {
                 results[row] = __SoftmaxKernels.Single10LogSumExp(input.Slice(row * 10, 10));
             }
@@ -240,7 +237,6 @@ namespace App
             __SoftmaxKernels.CheckLabels(labels, rows, 10);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Single10CrossEntropyLabel(logits.Slice(row * 10, 10), labels[row]);
             }
@@ -265,7 +261,6 @@ namespace App
             float weight = (float)(1d / rows);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Single10CrossEntropyLabelGradient(logits.Slice(row * 10, 10), labels[row], gradient.Slice(row * 10, 10), weight);
             }
@@ -285,7 +280,6 @@ namespace App
             __SoftmaxKernels.CheckSameLength(targets.Length, logits.Length, "targets");
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Single10CrossEntropyTargets(logits.Slice(row * 10, 10), targets.Slice(row * 10, 10));
             }
@@ -310,7 +304,6 @@ namespace App
             float weight = (float)(1d / rows);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Single10CrossEntropyTargetsGradient(logits.Slice(row * 10, 10), targets.Slice(row * 10, 10), gradient.Slice(row * 10, 10), weight);
             }
@@ -349,7 +342,6 @@ namespace App
             __SoftmaxKernels.CheckOverlapOf<float>(probabilities, inputGradient, "inputGradient");
             __SoftmaxKernels.CheckOverlapOf<float>(outputGradient, inputGradient, "inputGradient");
             for (int offset = 0; offset < probabilities.Length; offset += 10)
-
             {
                 __SoftmaxKernels.Single10Backward(probabilities.Slice(offset, 10), outputGradient.Slice(offset, 10), inputGradient.Slice(offset, 10));
             }
@@ -434,7 +426,6 @@ namespace App
             __SoftmaxKernels.CheckOverlap<double>(input, output);
             double scale = __SoftmaxKernels.InverseTemperature(temperature);
             for (int offset = 0; offset < input.Length; offset += 10)
-
             {
                 __SoftmaxKernels.Double10Temperature(input.Slice(offset, 10), output.Slice(offset, 10), scale);
             }
@@ -475,7 +466,6 @@ namespace App
             __SoftmaxKernels.CheckRows(input.Length, output.Length, 10);
             __SoftmaxKernels.CheckOverlap<double>(input, output);
             for (int offset = 0; offset < input.Length; offset += 10)
-
             {
                 __SoftmaxKernels.Double10LogSoftmax(input.Slice(offset, 10), output.Slice(offset, 10));
             }
@@ -504,7 +494,6 @@ namespace App
             int rows = __SoftmaxKernels.CheckRowsOf(input.Length, 10, "input");
             __SoftmaxKernels.CheckSameLength(results.Length, rows, "results");
             for (int row = 0; row < rows; row++)
-
             {
                 results[row] = __SoftmaxKernels.Double10LogSumExp(input.Slice(row * 10, 10));
             }
@@ -589,7 +578,6 @@ namespace App
             __SoftmaxKernels.CheckLabels(labels, rows, 10);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Double10CrossEntropyLabel(logits.Slice(row * 10, 10), labels[row]);
             }
@@ -614,7 +602,6 @@ namespace App
             double weight = (double)(1d / rows);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Double10CrossEntropyLabelGradient(logits.Slice(row * 10, 10), labels[row], gradient.Slice(row * 10, 10), weight);
             }
@@ -634,7 +621,6 @@ namespace App
             __SoftmaxKernels.CheckSameLength(targets.Length, logits.Length, "targets");
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Double10CrossEntropyTargets(logits.Slice(row * 10, 10), targets.Slice(row * 10, 10));
             }
@@ -659,7 +645,6 @@ namespace App
             double weight = (double)(1d / rows);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Double10CrossEntropyTargetsGradient(logits.Slice(row * 10, 10), targets.Slice(row * 10, 10), gradient.Slice(row * 10, 10), weight);
             }
@@ -698,7 +683,6 @@ namespace App
             __SoftmaxKernels.CheckOverlapOf<double>(probabilities, inputGradient, "inputGradient");
             __SoftmaxKernels.CheckOverlapOf<double>(outputGradient, inputGradient, "inputGradient");
             for (int offset = 0; offset < probabilities.Length; offset += 10)
-
             {
                 __SoftmaxKernels.Double10Backward(probabilities.Slice(offset, 10), outputGradient.Slice(offset, 10), inputGradient.Slice(offset, 10));
             }

@@ -40,7 +40,6 @@ namespace App
             __SoftmaxKernels.CheckRows(input.Length, output.Length, 3);
             __SoftmaxKernels.CheckOverlap<float>(input, output);
             for (int offset = 0; offset < input.Length; offset += 3)
-
             {
                 __SoftmaxKernels.Single3AccurateLogSoftmax(input.Slice(offset, 3), output.Slice(offset, 3));
             }
@@ -125,7 +124,6 @@ namespace App
             __SoftmaxKernels.CheckLabels(labels, rows, 3);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Single3AccurateCrossEntropyLabel(logits.Slice(row * 3, 3), labels[row]);
             }
@@ -150,7 +148,6 @@ namespace App
             float weight = (float)(1d / rows);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Single3AccurateCrossEntropyLabelGradient(logits.Slice(row * 3, 3), labels[row], gradient.Slice(row * 3, 3), weight);
             }
@@ -170,7 +167,6 @@ namespace App
             __SoftmaxKernels.CheckSameLength(targets.Length, logits.Length, "targets");
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Single3AccurateCrossEntropyTargets(logits.Slice(row * 3, 3), targets.Slice(row * 3, 3));
             }
@@ -195,7 +191,6 @@ namespace App
             float weight = (float)(1d / rows);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Single3AccurateCrossEntropyTargetsGradient(logits.Slice(row * 3, 3), targets.Slice(row * 3, 3), gradient.Slice(row * 3, 3), weight);
             }
@@ -237,7 +232,6 @@ namespace App
             __SoftmaxKernels.CheckRows(input.Length, output.Length, 3);
             __SoftmaxKernels.CheckOverlap<double>(input, output);
             for (int offset = 0; offset < input.Length; offset += 3)
-
             {
                 __SoftmaxKernels.Double3AccurateLogSoftmax(input.Slice(offset, 3), output.Slice(offset, 3));
             }
@@ -322,7 +316,6 @@ namespace App
             __SoftmaxKernels.CheckLabels(labels, rows, 3);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Double3AccurateCrossEntropyLabel(logits.Slice(row * 3, 3), labels[row]);
             }
@@ -347,7 +340,6 @@ namespace App
             double weight = (double)(1d / rows);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Double3AccurateCrossEntropyLabelGradient(logits.Slice(row * 3, 3), labels[row], gradient.Slice(row * 3, 3), weight);
             }
@@ -367,7 +359,6 @@ namespace App
             __SoftmaxKernels.CheckSameLength(targets.Length, logits.Length, "targets");
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Double3AccurateCrossEntropyTargets(logits.Slice(row * 3, 3), targets.Slice(row * 3, 3));
             }
@@ -392,7 +383,6 @@ namespace App
             double weight = (double)(1d / rows);
             double total = 0d;
             for (int row = 0; row < rows; row++)
-
             {
                 total += __SoftmaxKernels.Double3AccurateCrossEntropyTargetsGradient(logits.Slice(row * 3, 3), targets.Slice(row * 3, 3), gradient.Slice(row * 3, 3), weight);
             }

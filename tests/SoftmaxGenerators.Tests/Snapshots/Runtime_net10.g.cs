@@ -47,7 +47,6 @@ namespace App
             __SoftmaxKernels.CheckRows(input.Length, output.Length, n);
             __SoftmaxKernels.CheckOverlap<float>(input, output);
             for (int offset = 0; offset < input.Length; offset += n)
-
             {
                 __SoftmaxKernels.SingleAnySoftmax(input.Slice(offset, n), output.Slice(offset, n));
             }
@@ -94,7 +93,6 @@ namespace App
             __SoftmaxKernels.CheckRows(input.Length, output.Length, n);
             __SoftmaxKernels.CheckOverlap<double>(input, output);
             for (int offset = 0; offset < input.Length; offset += n)
-
             {
                 __SoftmaxKernels.DoubleAnySoftmax(input.Slice(offset, n), output.Slice(offset, n));
             }

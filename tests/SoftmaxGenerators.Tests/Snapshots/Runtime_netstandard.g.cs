@@ -46,7 +46,6 @@ namespace App
             __SoftmaxKernels.CheckRows(input.Length, output.Length, n);
             __SoftmaxKernels.CheckOverlap<float>(input, output);
             for (int offset = 0; offset < input.Length; offset += n)
-
             {
                 __SoftmaxKernels.SingleAnyAccurateSoftmax(input.Slice(offset, n), output.Slice(offset, n));
             }
@@ -80,7 +79,6 @@ namespace App
             int rows = __SoftmaxKernels.CheckRowsOf(input.Length, n, "input");
             __SoftmaxKernels.CheckSameLength(results.Length, rows, "results");
             for (int row = 0; row < rows; row++)
-
             {
                 results[row] = __SoftmaxKernels.SingleAnyAccurateLogSumExp(input.Slice(row * n, n));
             }
@@ -127,7 +125,6 @@ namespace App
             __SoftmaxKernels.CheckRows(input.Length, output.Length, n);
             __SoftmaxKernels.CheckOverlap<double>(input, output);
             for (int offset = 0; offset < input.Length; offset += n)
-
             {
                 __SoftmaxKernels.DoubleAnyAccurateSoftmax(input.Slice(offset, n), output.Slice(offset, n));
             }
@@ -161,7 +158,6 @@ namespace App
             int rows = __SoftmaxKernels.CheckRowsOf(input.Length, n, "input");
             __SoftmaxKernels.CheckSameLength(results.Length, rows, "results");
             for (int row = 0; row < rows; row++)
-
             {
                 results[row] = __SoftmaxKernels.DoubleAnyAccurateLogSumExp(input.Slice(row * n, n));
             }
