@@ -407,6 +407,23 @@ namespace App
             private static void SingleAnySoftmaxVector512(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n == 16)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> row = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input));
+                    global::System.Runtime.Intrinsics.Vector512<float> rowMax = AllMax(row);
+                    float top = global::System.Runtime.Intrinsics.Vector512.ToScalar(rowMax);
+                    if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))
+                    {
+                        SingleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector512<float> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector512<float> rowShift);
+                    global::System.Runtime.Intrinsics.Vector512<float> e = Exp(row - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e / AllSum(e), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                    return;
+                }
+
                 if (n <= 32)
                 {
                     ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
@@ -613,6 +630,23 @@ namespace App
             private static void SingleAnySoftmaxVector256(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n == 8)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> row = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input));
+                    global::System.Runtime.Intrinsics.Vector256<float> rowMax = AllMax(row);
+                    float top = global::System.Runtime.Intrinsics.Vector256.ToScalar(rowMax);
+                    if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))
+                    {
+                        SingleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector256<float> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector256<float> rowShift);
+                    global::System.Runtime.Intrinsics.Vector256<float> e = Exp(row - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e / AllSum(e), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                    return;
+                }
+
                 if (n <= 16)
                 {
                     ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
@@ -840,6 +874,23 @@ namespace App
                         output[2] = global::System.Runtime.Intrinsics.Vector128.GetElement(p, 2);
                     }
 
+                    return;
+                }
+
+                if (n == 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> row = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input));
+                    global::System.Runtime.Intrinsics.Vector128<float> rowMax = AllMax(row);
+                    float top = global::System.Runtime.Intrinsics.Vector128.ToScalar(rowMax);
+                    if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))
+                    {
+                        SingleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector128<float> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector128<float> rowShift);
+                    global::System.Runtime.Intrinsics.Vector128<float> e = Exp(row - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e / AllSum(e), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
                     return;
                 }
 
@@ -1579,6 +1630,23 @@ namespace App
             private static void DoubleAnySoftmaxVector512(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n == 8)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> row = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input));
+                    global::System.Runtime.Intrinsics.Vector512<double> rowMax = AllMax(row);
+                    double top = global::System.Runtime.Intrinsics.Vector512.ToScalar(rowMax);
+                    if (!(top > double.NegativeInfinity && top < double.PositiveInfinity))
+                    {
+                        DoubleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector512<double> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector512<double> rowShift);
+                    global::System.Runtime.Intrinsics.Vector512<double> e = Exp(row - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e / AllSum(e), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                    return;
+                }
+
                 if (n <= 16)
                 {
                     ref double source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
@@ -1681,6 +1749,23 @@ namespace App
             private static void DoubleAnySoftmaxVector256(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n == 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> row = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input));
+                    global::System.Runtime.Intrinsics.Vector256<double> rowMax = AllMax(row);
+                    double top = global::System.Runtime.Intrinsics.Vector256.ToScalar(rowMax);
+                    if (!(top > double.NegativeInfinity && top < double.PositiveInfinity))
+                    {
+                        DoubleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector256<double> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector256<double> rowShift);
+                    global::System.Runtime.Intrinsics.Vector256<double> e = Exp(row - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e / AllSum(e), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                    return;
+                }
+
                 if (n <= 8)
                 {
                     ref double source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
@@ -1783,6 +1868,23 @@ namespace App
             private static void DoubleAnySoftmaxVector128(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
                 nuint n = (nuint)input.Length;
+                if (n == 2)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> row = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input));
+                    global::System.Runtime.Intrinsics.Vector128<double> rowMax = AllMax(row);
+                    double top = global::System.Runtime.Intrinsics.Vector128.ToScalar(rowMax);
+                    if (!(top > double.NegativeInfinity && top < double.PositiveInfinity))
+                    {
+                        DoubleSoftmaxScalar(input, output);
+                        return;
+                    }
+
+                    global::System.Runtime.Intrinsics.Vector128<double> rowBias = UniformRowBias(rowMax, out global::System.Runtime.Intrinsics.Vector128<double> rowShift);
+                    global::System.Runtime.Intrinsics.Vector128<double> e = Exp(row - rowShift, rowBias);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e / AllSum(e), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+                    return;
+                }
+
                 if (n <= 4)
                 {
                     ref double source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
