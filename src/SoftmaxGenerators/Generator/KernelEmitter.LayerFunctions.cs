@@ -218,10 +218,25 @@ internal sealed partial class KernelEmitter
         _w.Line();
     }
 
+    /// <summary>
+    /// Whether the gradient's core (<see cref="LayerCore.SumStore"/>) takes the softmax's row bias (x - max never
+    /// rounded: the gradient as accurate as the softmax) and returns the offset of its log. Fast double keeps the
+    /// shift by the maximum, whose own exponential is exactly 1: with the fold, the loss of a label at the maximum took
+    /// the rounding of that exponential and of a plain double sum at another scale, up to 0.98 x the absolute allowance
+    /// (0.49 before) where the Fast bound is 1 x.
+    /// </summary>
+    private static bool FoldedSumStore(Lane lane, bool accurate) => accurate || lane.IsSingle;
+
+    private static string OffsetArgument(Lane lane, bool accurate) => FoldedSumStore(lane, accurate) ? ", out double offset" : string.Empty;
+
     private static string LayerName(Lane lane, int length, bool accurate, LayerKernel kernel) => KernelName(lane, length, accurate) + kernel.Suffix;
 
-    /// <summary>The scalar kernel of a layer function: one per element type, for every row length.</summary>
-    internal static string LayerScalarName(Lane lane, LayerKernel kernel) => lane.Name + kernel.Suffix + "Scalar";
+    /// <summary>
+    /// The scalar kernel of a layer function: one per element type, for every row length, and for the double
+    /// functions whose scalar kernel has an accurate twin (<see cref="HasAccurateScalar"/>) one per precision.
+    /// </summary>
+    internal static string LayerScalarName(Lane lane, LayerKernel kernel, bool accurate = false) =>
+        lane.Name + kernel.Suffix + (accurate && HasAccurateScalar(lane, kernel) ? "Accurate" : string.Empty) + "Scalar";
 
     private void EmitLayerFunction(Lane lane, int length, bool accurate, Width width, LayerKernel kernel)
     {
@@ -229,7 +244,7 @@ internal sealed partial class KernelEmitter
         // A pass's call up to its first argument: the run-time length n first where the row length is not constant.
         string C(string pass) => PassName(lane, length, accurate, pass, width) + "(" + LengthArgument(length);
         string Ref(string span) => $"ref {MemoryMarshal}.GetReference({span})";
-        string scalar = $"{LayerScalarName(lane, kernel)}({kernel.Arguments})";
+        string scalar = $"{LayerScalarName(lane, kernel, accurate)}({kernel.Arguments})";
         string log = "global::System.Math.Log(sum)";
         _w.Line($"/// <summary>{width.Name} {kernel.Suffix} kernel for rows of {Lit(length)} values{(accurate ? " (accurate)" : string.Empty)}; rows whose maximum is not finite go to the scalar kernel.</summary>");
         _w.Open($"private static {kernel.Returns(lane)} {LayerName(lane, length, accurate, kernel)}{width.Name}({kernel.Parameters(lane)})");
@@ -288,11 +303,11 @@ internal sealed partial class KernelEmitter
             _w.Line("// Read before the gradient, which may be the same memory, is written.");
             _w.Line("double logit = logits[label];");
             _w.Line($"ref {t} g = {Ref("gradient")};");
-            _w.Line($"double sum = {C(LayerCore.SumStore.Name)}{Ref("logits")}, ref g, out {t} max);");
+            _w.Line($"double sum = {C(LayerCore.SumStore.Name)}{Ref("logits")}, ref g, out {t} max{OffsetArgument(lane, accurate)});");
             Special(returns: true);
             _w.Line($"{C(LayerPlan.Scale)}ref g, sum, weight);");
             _w.Line("gradient[label] -= weight;");
-            _w.Line($"return {log} - (logit - max);");
+            _w.Line(FoldedSumStore(lane, accurate) ? $"return ({log} - offset) - (logit - max);" : $"return {log} - (logit - max);");
         }
         else if (kernel == LayerKernel.CrossEntropyTargets || kernel == LayerKernel.CrossEntropyTargetsGradient)
         {
@@ -304,7 +319,7 @@ internal sealed partial class KernelEmitter
             }
 
             _w.Line(gradient
-                ? $"double sum = {C(LayerCore.SumStore.Name)}ref x, ref g, out {t} max);"
+                ? $"double sum = {C(LayerCore.SumStore.Name)}ref x, ref g, out {t} max{OffsetArgument(lane, accurate)});"
                 : $"double sum = {C(LayerCore.Sum.Name)}ref x, out {t} max);");
             Special(returns: true);
             _w.Line($"ref {t} t = {Ref("targets")};");
@@ -314,7 +329,7 @@ internal sealed partial class KernelEmitter
                 _w.Line($"{C(LayerPlan.Gradient)}ref g, ref t, ({t})(weight * targetSum / sum), weight);");
             }
 
-            _w.Line($"return ({log} * targetSum) - dot;");
+            _w.Line(gradient && FoldedSumStore(lane, accurate) ? $"return (({log} - offset) * targetSum) - dot;" : $"return ({log} * targetSum) - dot;");
         }
         else if (kernel == LayerKernel.Backward)
         {
@@ -353,7 +368,7 @@ internal sealed partial class KernelEmitter
     private void EmitLayerCall(Lane lane, int length, bool accurate, LayerKernel kernel, Width? width)
     {
         string call = width is null
-            ? $"{LayerScalarName(lane, kernel)}({kernel.Arguments})"
+            ? $"{LayerScalarName(lane, kernel, accurate)}({kernel.Arguments})"
             : $"{LayerName(lane, length, accurate, kernel)}{width.Name}({kernel.Arguments})";
         if (kernel.ReturnsValue(lane))
         {

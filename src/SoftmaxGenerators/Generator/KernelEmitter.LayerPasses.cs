@@ -114,10 +114,13 @@ internal sealed partial class KernelEmitter
         string v = width.Of(lane);
         string c = width.Class;
         var row = new RowVectors(lane, width, length);
+        bool folded = core.Folded && (!core.Offset || FoldedSumStore(lane, accurate));
+        bool withOffset = core.Offset && folded;
         string parameters = $"ref {t} x" + (core.Store ? $", ref {t} y" : string.Empty) + (core.Scaled ? $", {t} s" : string.Empty);
-        _w.Line($"/// <summary>{width.Name}: {core.Description} of {RowText(length)} values{(accurate ? " (accurate)" : string.Empty)}; returns the sum.</summary>");
+        string description = core.Offset && !folded ? "the maximum and Σ exp(x - max), each exponential stored" : core.Description;
+        _w.Line($"/// <summary>{width.Name}: {description} of {RowText(length)} values{(accurate ? " (accurate)" : string.Empty)}; returns the sum.</summary>");
         _w.Line(Inline);
-        _w.Open($"private static double {PassName(lane, length, accurate, core.Name, width)}({LengthParameter(length)}{parameters}, out {t} max)");
+        _w.Open($"private static double {PassName(lane, length, accurate, core.Name, width)}({LengthParameter(length)}{parameters}, out {t} max{(withOffset ? ", out double offset" : string.Empty)})");
 
         // Pass 1: the maximum; the straight-line form keeps the row in registers x0, x1, ... for pass 2.
         var registers = new List<string>();
@@ -150,11 +153,20 @@ internal sealed partial class KernelEmitter
         }
 
         _w.Line($"max = {c}.ToScalar(vmax);");
+        if (withOffset)
+        {
+            _w.Line("offset = 0d;");
+        }
+
         _w.Open($"if (!(max > {t}.NegativeInfinity && max < {t}.PositiveInfinity))");
         _w.Line("return 0d;");
         _w.Close();
         _w.Line();
-        if (core.Folded)
+        if (folded && accurate && lane.IsSingle && core != LayerCore.SoftmaxStore)
+        {
+            EmitAccurateSingleRowBias(width);
+        }
+        else if (folded)
         {
             _w.Line($"{v} vbias = UniformRowBias(vmax, out {v} shift);");
         }
@@ -163,6 +175,15 @@ internal sealed partial class KernelEmitter
             _w.Line("// exp(x - max): the maximum's own term is exactly 1, and log(sum) is relative to the maximum.");
             _w.Line($"{v} shift = vmax;");
             _w.Line($"{v} vbias = {c}.Create({lane.Literal(lane.Magic)});");
+        }
+
+        if (withOffset)
+        {
+            // The sum is of exp(x - shift - M ln 2), M = Magic - bias: log Σ exp(x - max) = log(sum) - offset with
+            // offset = (max - shift) - M ln 2 (0 where the row is shifted by its maximum), M ln 2 in two parts.
+            Lane d = Lane.Double;
+            _w.Line($"double m = {d.Literal(lane.Magic)} - {c}.ToScalar(vbias);");
+            _w.Line($"offset = (((double)max - {c}.ToScalar(shift)) - (m * {d.Literal(d.Ln2Hi)})) - (m * {d.Literal(d.Ln2Lo)});");
         }
 
         string Input(string offset, string suffix) =>
@@ -245,6 +266,31 @@ internal sealed partial class KernelEmitter
         _w.Close();
         _w.Line();
     }
+
+    /// <summary>
+    /// The row bias of the accurate float cores with a stored softmax (the gradient's, the temperature's): the row is
+    /// shifted by its maximum from |max| &gt;= 256 on, not only from the softmax kernels' 16384. x - max is then exact
+    /// for every element whose exponential is a normal float (those lie within 88 of the maximum, so between max / 2
+    /// and 2 max: Sterbenz's lemma), and the exponent k of the other rows stays below 2^9, where k ln 2 is accurate to
+    /// 2^-27 also without FMA (the product k Ln2Lo rounded to float: up to 2^-22 absolute, 1-2 ULP of every exponential,
+    /// at the softmax kernels' k near 2^14).
+    /// </summary>
+    private void EmitAccurateSingleRowBias(Width width)
+    {
+        string v = width.Of(Lane.Single);
+        string c = width.Class;
+        string K(double value) => $"{c}.Create({Lane.Single.Literal(value)})";
+        _w.Line($"{v} shift = vmax;");
+        _w.Line($"{v} vbias = {K(Lane.Single.Magic)};");
+        _w.Open($"if (global::System.Math.Abs(max) < {Lane.Single.Literal(AccurateSingleShiftLimit)})");
+        _w.Line($"shift = {v}.Zero;");
+        _w.Line($"vbias = Mad(vmax, {K(-1.4426950408889634)}, vbias);");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>The |max| from which the accurate float cores shift the row by its maximum (<see cref="EmitAccurateSingleRowBias"/>).</summary>
+    private const double AccurateSingleShiftLimit = 256;
 
     /// <summary>The full vectors of the core's pass 2, in blocks of <see cref="SumBlockVectors"/> where the sum is blocked.</summary>
     private void EmitLayerExpLoop(Width width, string v, Accumulator sum, RowVectors row, bool store, System.Func<string, string> input)
@@ -442,127 +488,6 @@ internal sealed partial class KernelEmitter
         EmitPassSignature(lane, length, accurate, width, LayerPlan.BackwardStore, "void", $"ref {t} y, ref {t} dy, ref {t} dx, {t} dot", "dx = y * (dy - dot)");
         _w.Line($"{width.Of(lane)} vdot = {width.Class}.Create(dot);");
         EmitMapPass(lane, width, length, new[] { "y", "dy" }, "dx", l => $"{l[0]} * ({l[1]} - vdot)");
-        _w.Close();
-        _w.Line();
-    }
-
-    /// <summary>
-    /// Σ t (x - max) over the entries with t ≠ 0 (so a target of 0 on a logit of -∞ adds nothing, not NaN), and Σ t:
-    /// the cross-entropy with target probabilities is log(sum) Σ t - Σ t (x - max). The terms all have one sign
-    /// for targets ≥ 0, so no cancellation. Accurate float sums in double.
-    /// </summary>
-    private void EmitTargetDotPass(Lane lane, int length, bool accurate, Width width)
-    {
-        string t = lane.Keyword;
-        string v = width.Of(lane);
-        string c = width.Class;
-        bool widen = accurate && lane.IsSingle;
-        string a = widen ? width.Of(Lane.Double) : v;
-        var row = new RowVectors(lane, width, length);
-        EmitPassSignature(lane, length, accurate, width, LayerPlan.TargetDot, "double", $"ref {t} x, ref {t} t, {t} max, out double targetSum", "Σ t (x - max) over t ≠ 0, and Σ t");
-        if (row.Runtime)
-        {
-            _w.Line(row.FullDeclaration!);
-        }
-
-        _w.Line($"{v} vmax = {c}.Create(max);");
-        _w.Line($"{a} dot = {a}.Zero;");
-        _w.Line($"{a} sum = {a}.Zero;");
-        bool compensated = accurate && !lane.IsSingle;
-        if (compensated)
-        {
-            // Accurate double: the sum also compensated (TwoSum and the products' FMA errors), as the backward pass's Dot2;
-            // the plain sum stays the result where it is not finite (a -∞ logit with a target: the loss is +∞).
-            _w.Line($"{v} high = {v}.Zero;");
-            _w.Line($"{v} error = {v}.Zero;");
-        }
-
-        string mask = row.Mask;
-        ForEachVector(row, (offset, suffix, tail) =>
-        {
-            string keep = tail && row.MaskedTail ? $" & {mask}" : string.Empty;
-            _w.Line($"{v} vt{suffix} = {Load(width, "t", offset)}{keep};");
-            _w.Line($"{v} vd{suffix} = {c}.AndNot({Load(width, "x", offset)} - vmax, {c}.Equals(vt{suffix}, {v}.Zero));");
-            _w.Line($"{v} vp{suffix} = vt{suffix} * vd{suffix};");
-            _w.Line(widen ? $"dot += Widen(vp{suffix});" : $"dot += vp{suffix};");
-            _w.Line(widen ? $"sum += Widen(vt{suffix});" : $"sum += vt{suffix};");
-            if (compensated)
-            {
-                _w.Line($"{v} next{suffix} = high + vp{suffix};");
-                _w.Line($"{v} back{suffix} = next{suffix} - high;");
-                _w.Line($"{v} product{suffix} = Mad(vt{suffix}, vd{suffix}, -vp{suffix});");
-                _w.Line($"error += ((high - (next{suffix} - back{suffix})) + (vp{suffix} - back{suffix})) + (product{suffix} & {c}.Equals(product{suffix}, product{suffix}));");
-                _w.Line($"high = next{suffix};");
-            }
-        });
-        _w.Line("targetSum = HorizontalSum(sum);");
-        if (compensated)
-        {
-            _w.Line("double plain = HorizontalSum(dot);");
-            _w.Line("return plain > double.NegativeInfinity && plain < double.PositiveInfinity ? CompensatedSum(high, error) : plain;");
-        }
-        else
-        {
-            _w.Line("return HorizontalSum(dot);");
-        }
-        _w.Close();
-        _w.Line();
-    }
-
-    /// <summary>
-    /// Σ a b, the dot product of the backward pass. Fast: FMAs in the element type; accurate float: the exact products
-    /// summed in double; accurate double: compensated (Ogita, Rump and Oishi's Dot2: the products' and the sums'
-    /// rounding errors carried in a second accumulator).
-    /// </summary>
-    private void EmitDotPass(Lane lane, int length, bool accurate, Width width)
-    {
-        string t = lane.Keyword;
-        string v = width.Of(lane);
-        string c = width.Class;
-        var row = new RowVectors(lane, width, length);
-        string mask = row.Mask;
-        EmitPassSignature(lane, length, accurate, width, LayerPlan.Dot, "double", $"ref {t} a, ref {t} b", "Σ a b");
-        if (row.Runtime)
-        {
-            _w.Line(row.FullDeclaration!);
-        }
-
-        string wide = width.Of(Lane.Double);
-        string accumulator = accurate && lane.IsSingle ? wide : v;
-        _w.Line($"{accumulator} sum = {accumulator}.Zero;");
-        if (accurate && !lane.IsSingle)
-        {
-            _w.Line($"{v} error = {v}.Zero;");
-        }
-
-        ForEachVector(row, (offset, suffix, tail) =>
-        {
-            string keep = tail && row.MaskedTail ? $" & {mask}" : string.Empty;
-            string va = "va" + suffix;
-            string vb = "vb" + suffix;
-            _w.Line($"{v} {va} = {Load(width, "a", offset)}{keep};");
-            _w.Line($"{v} {vb} = {Load(width, "b", offset)};");
-            if (!accurate)
-            {
-                _w.Line($"sum = Mad({va}, {vb}, sum);");
-            }
-            else if (lane.IsSingle)
-            {
-                _w.Line($"({wide} aLow{suffix}, {wide} aHigh{suffix}) = {c}.Widen({va});");
-                _w.Line($"({wide} bLow{suffix}, {wide} bHigh{suffix}) = {c}.Widen({vb});");
-                _w.Line($"sum += (aLow{suffix} * bLow{suffix}) + (aHigh{suffix} * bHigh{suffix});");
-            }
-            else
-            {
-                // TwoSum of sum + p and the FMA's exact product error go into the second accumulator.
-                _w.Line($"{v} p{suffix} = {va} * {vb};");
-                _w.Line($"{v} next{suffix} = sum + p{suffix};");
-                _w.Line($"{v} back{suffix} = next{suffix} - sum;");
-                _w.Line($"error += ((sum - (next{suffix} - back{suffix})) + (p{suffix} - back{suffix})) + Mad({va}, {vb}, -p{suffix});");
-                _w.Line($"sum = next{suffix};");
-            }
-        });
-        _w.Line(accurate && !lane.IsSingle ? "return CompensatedSum(sum, error);" : "return HorizontalSum(sum);");
         _w.Close();
         _w.Line();
     }

@@ -10,7 +10,7 @@ namespace SoftmaxGenerators.Generator;
 /// </summary>
 internal sealed partial class KernelEmitter
 {
-    private void EmitLayerScalarKernels(Lane lane, int functions)
+    private void EmitLayerScalarKernels(Lane lane, int functions, int accurateFunctions)
     {
         string t = lane.Keyword;
         string rs = $"global::System.ReadOnlySpan<{t}>";
@@ -174,5 +174,7 @@ internal sealed partial class KernelEmitter
             _w.Close();
             _w.Line();
         }
+
+        EmitAccurateScalarKernels(lane, accurateFunctions);
     }
 }

@@ -184,17 +184,19 @@ internal sealed partial class KernelEmitter
             }
 
             int layerFunctions = 0;
+            int accurateFunctions = 0;
             foreach ((int length, bool accurate, int functions) in layers)
             {
                 List<Width> widths = WidthsFor(lane, length);
                 EmitLayerKernels(lane, length, accurate, functions, widths, widthHooks, softmaxHooks: kernels.Contains((length, accurate)));
                 usedWidths.UnionWith(widths);
                 layerFunctions |= functions;
+                accurateFunctions |= accurate ? functions : 0;
             }
 
             if (layerFunctions != 0)
             {
-                EmitLayerScalarKernels(lane, layerFunctions);
+                EmitLayerScalarKernels(lane, layerFunctions, accurateFunctions);
             }
 
             if (layers.Any(l => l.Length == 0))

@@ -5,7 +5,7 @@ namespace SoftmaxGenerators.Generator;
 
 /// <summary>
 /// The core pass of a layer function: the row maximum, then exp(x - shift) summed, and stored when the function needs
-/// the exponentials (the gradient, the temperature softmax).
+/// the exponentials (the gradient, the softmax, the temperature softmax).
 /// </summary>
 /// <param name="Name">The pass's name in the generated method names.</param>
 /// <param name="Store">Whether the exponentials are written to the output.</param>
@@ -16,10 +16,15 @@ namespace SoftmaxGenerators.Generator;
 /// log(sum) is the log-sum-exp relative to the maximum, as the log functions need.
 /// </param>
 /// <param name="Description">What the pass computes, for the generated XML docs.</param>
-internal sealed record LayerCore(string Name, bool Store, bool Scaled, bool Folded, string Description)
+/// <param name="Offset">
+/// Whether the folded pass also returns <c>offset</c>, with log Σ exp(x - max) = log(sum) - offset: the gradient's pass,
+/// whose exponentials are the softmax's (x - max never rounded, so p = e / sum is as accurate as the softmax), while
+/// its loss needs the log-sum-exp relative to the maximum.
+/// </param>
+internal sealed record LayerCore(string Name, bool Store, bool Scaled, bool Folded, string Description, bool Offset = false)
 {
     public static readonly LayerCore Sum = new("Sum", Store: false, Scaled: false, Folded: false, "the maximum and Σ exp(x - max)");
-    public static readonly LayerCore SumStore = new("SumStore", Store: true, Scaled: false, Folded: false, "the maximum and Σ exp(x - max), each exponential stored");
+    public static readonly LayerCore SumStore = new("SumStore", Store: true, Scaled: false, Folded: true, "the maximum and Σ exp(x - max) with the maximum's exponent folded in (and the offset of its log), each exponential stored", Offset: true);
     public static readonly LayerCore SoftmaxStore = new("SoftmaxStore", Store: true, Scaled: false, Folded: true, "the maximum and Σ exp(x - max) with the maximum's exponent folded in, each exponential stored");
     public static readonly LayerCore ScaledStore = new("ScaledStore", Store: true, Scaled: true, Folded: true, "the maximum of x s and Σ exp(x s - max), each exponential stored");
 }

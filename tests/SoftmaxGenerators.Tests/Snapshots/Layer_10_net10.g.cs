@@ -1476,22 +1476,23 @@ namespace App
                 return HorizontalSum(e0 + (e1 & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
             }
 
-            /// <summary>Vector256: the maximum and Σ exp(x - max), each exponential stored of rows of 10 values; returns the sum.</summary>
+            /// <summary>Vector256: the maximum and Σ exp(x - max) with the maximum's exponent folded in (and the offset of its log), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static double Single10SumStoreVector256(ref float x, ref float y, out float max)
+            private static double Single10SumStoreVector256(ref float x, ref float y, out float max, out double offset)
             {
                 global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x);
                 global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 2);
                 global::System.Runtime.Intrinsics.Vector256<float> vmax = AllMax(Max(x0, x1));
                 max = global::System.Runtime.Intrinsics.Vector256.ToScalar(vmax);
+                offset = 0d;
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
                 {
                     return 0d;
                 }
 
-                // exp(x - max): the maximum's own term is exactly 1, and log(sum) is relative to the maximum.
-                global::System.Runtime.Intrinsics.Vector256<float> shift = vmax;
-                global::System.Runtime.Intrinsics.Vector256<float> vbias = global::System.Runtime.Intrinsics.Vector256.Create(12583039f);
+                global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(vmax, out global::System.Runtime.Intrinsics.Vector256<float> shift);
+                double m = 12583039d - global::System.Runtime.Intrinsics.Vector256.ToScalar(vbias);
+                offset = (((double)max - global::System.Runtime.Intrinsics.Vector256.ToScalar(shift)) - (m * 0.6931471803691238d)) - (m * 1.9082149292705877E-10d);
                 global::System.Runtime.Intrinsics.Vector256<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e0, ref y);
@@ -1651,7 +1652,7 @@ namespace App
                 // Read before the gradient, which may be the same memory, is written.
                 double logit = logits[label];
                 ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
-                double sum = Single10SumStoreVector256(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(logits), ref g, out float max);
+                double sum = Single10SumStoreVector256(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(logits), ref g, out float max, out double offset);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
                 {
                     return SingleCrossEntropyLabelGradientScalar(logits, label, gradient, weight);
@@ -1659,7 +1660,7 @@ namespace App
 
                 Single10ScaleVector256(ref g, sum, weight);
                 gradient[label] -= weight;
-                return global::System.Math.Log(sum) - (logit - max);
+                return (global::System.Math.Log(sum) - offset) - (logit - max);
             }
 
             /// <summary>Vector256 CrossEntropyTargets kernel for rows of 10 values; rows whose maximum is not finite go to the scalar kernel.</summary>
@@ -1682,7 +1683,7 @@ namespace App
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(logits);
                 ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
-                double sum = Single10SumStoreVector256(ref x, ref g, out float max);
+                double sum = Single10SumStoreVector256(ref x, ref g, out float max, out double offset);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
                 {
                     return SingleCrossEntropyTargetsGradientScalar(logits, targets, gradient, weight);
@@ -1691,7 +1692,7 @@ namespace App
                 ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 double dot = Single10TargetDotVector256(ref x, ref t, max, out double targetSum);
                 Single10GradientVector256(ref g, ref t, (float)(weight * targetSum / sum), weight);
-                return (global::System.Math.Log(sum) * targetSum) - dot;
+                return ((global::System.Math.Log(sum) - offset) * targetSum) - dot;
             }
 
             /// <summary>Vector256 Backward kernel for rows of 10 values; rows whose maximum is not finite go to the scalar kernel.</summary>
@@ -1740,23 +1741,24 @@ namespace App
                 return HorizontalSum(e0 + e1 + (e2 & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu))));
             }
 
-            /// <summary>Vector128: the maximum and Σ exp(x - max), each exponential stored of rows of 10 values; returns the sum.</summary>
+            /// <summary>Vector128: the maximum and Σ exp(x - max) with the maximum's exponent folded in (and the offset of its log), each exponential stored of rows of 10 values; returns the sum.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static double Single10SumStoreVector128(ref float x, ref float y, out float max)
+            private static double Single10SumStoreVector128(ref float x, ref float y, out float max, out double offset)
             {
                 global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x);
                 global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4);
                 global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 6);
                 global::System.Runtime.Intrinsics.Vector128<float> vmax = AllMax(Max(Max(x0, x1), x2));
                 max = global::System.Runtime.Intrinsics.Vector128.ToScalar(vmax);
+                offset = 0d;
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
                 {
                     return 0d;
                 }
 
-                // exp(x - max): the maximum's own term is exactly 1, and log(sum) is relative to the maximum.
-                global::System.Runtime.Intrinsics.Vector128<float> shift = vmax;
-                global::System.Runtime.Intrinsics.Vector128<float> vbias = global::System.Runtime.Intrinsics.Vector128.Create(12583039f);
+                global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(vmax, out global::System.Runtime.Intrinsics.Vector128<float> shift);
+                double m = 12583039d - global::System.Runtime.Intrinsics.Vector128.ToScalar(vbias);
+                offset = (((double)max - global::System.Runtime.Intrinsics.Vector128.ToScalar(shift)) - (m * 0.6931471803691238d)) - (m * 1.9082149292705877E-10d);
                 global::System.Runtime.Intrinsics.Vector128<float> e0 = Exp(x0 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e1 = Exp(x1 - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> e2 = Exp(x2 - shift, vbias);
@@ -1939,7 +1941,7 @@ namespace App
                 // Read before the gradient, which may be the same memory, is written.
                 double logit = logits[label];
                 ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
-                double sum = Single10SumStoreVector128(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(logits), ref g, out float max);
+                double sum = Single10SumStoreVector128(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(logits), ref g, out float max, out double offset);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
                 {
                     return SingleCrossEntropyLabelGradientScalar(logits, label, gradient, weight);
@@ -1947,7 +1949,7 @@ namespace App
 
                 Single10ScaleVector128(ref g, sum, weight);
                 gradient[label] -= weight;
-                return global::System.Math.Log(sum) - (logit - max);
+                return (global::System.Math.Log(sum) - offset) - (logit - max);
             }
 
             /// <summary>Vector128 CrossEntropyTargets kernel for rows of 10 values; rows whose maximum is not finite go to the scalar kernel.</summary>
@@ -1970,7 +1972,7 @@ namespace App
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(logits);
                 ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
-                double sum = Single10SumStoreVector128(ref x, ref g, out float max);
+                double sum = Single10SumStoreVector128(ref x, ref g, out float max, out double offset);
                 if (!(max > float.NegativeInfinity && max < float.PositiveInfinity))
                 {
                     return SingleCrossEntropyTargetsGradientScalar(logits, targets, gradient, weight);
@@ -1979,7 +1981,7 @@ namespace App
                 ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 double dot = Single10TargetDotVector128(ref x, ref t, max, out double targetSum);
                 Single10GradientVector128(ref g, ref t, (float)(weight * targetSum / sum), weight);
-                return (global::System.Math.Log(sum) * targetSum) - dot;
+                return ((global::System.Math.Log(sum) - offset) * targetSum) - dot;
             }
 
             /// <summary>Vector128 Backward kernel for rows of 10 values; rows whose maximum is not finite go to the scalar kernel.</summary>

@@ -832,13 +832,13 @@ namespace App
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static double Double3AccurateCrossEntropyTargets(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets)
             {
-                return DoubleCrossEntropyTargetsScalar(logits, targets);
+                return DoubleCrossEntropyTargetsAccurateScalar(logits, targets);
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             internal static double Double3AccurateCrossEntropyTargetsGradient(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, double weight)
             {
-                return DoubleCrossEntropyTargetsGradientScalar(logits, targets, gradient, weight);
+                return DoubleCrossEntropyTargetsGradientAccurateScalar(logits, targets, gradient, weight);
             }
 
             /// <summary>
@@ -987,6 +987,93 @@ namespace App
                     targetSum += targets[i];
                 }
 
+                DoubleLayerSoftmaxInto(logits, gradient, 1d, weight * targetSum, targets, weight, -1);
+                return loss;
+            }
+
+            /// <summary>
+            /// The rounding error of product = a b (Dekker's product: a b = product + error exactly), NaN where a or b is
+            /// beyond 2^995 (the split overflows); the callers then keep their plain sums.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static double ProductError(double a, double b, double product)
+            {
+                double split = 134217729d * a;
+                double aHigh = split - (split - a);
+                double aLow = a - aHigh;
+                split = 134217729d * b;
+                double bHigh = split - (split - b);
+                double bLow = b - bHigh;
+                return ((((aHigh * bHigh) - product) + (aHigh * bLow)) + (aLow * bHigh)) + (aLow * bLow);
+            }
+
+            /// <summary>
+            /// The soft-target loss log(S) Σt - Σ t (x - max) over t ≠ 0 with both sums compensated (TwoSum; the products'
+            /// and the differences' rounding errors carried), and Σ t. Rows whose maximum is not finite: the plain kernel.
+            /// </summary>
+            private static double DoubleTargetLossAccurate(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, out double targetSum)
+            {
+                double high = 0d;
+                double low = 0d;
+                for (int i = 0; i < targets.Length; i++)
+                {
+                    double t = targets[i];
+                    double next = high + t;
+                    double back = next - high;
+                    low += (high - (next - back)) + (t - back);
+                    high = next;
+                }
+
+                targetSum = low - low == 0d ? high + low : high;
+                double sum = DoubleLayerSum(logits, 1d, false, out double max, out bool nan, out _, out _, out _);
+                if (nan || !(max > double.NegativeInfinity && max < double.PositiveInfinity))
+                {
+                    return DoubleCrossEntropyTargetsScalar(logits, targets);
+                }
+
+                double log = global::System.Math.Log(sum);
+                double dot = 0d;
+                double error = 0d;
+                for (int i = 0; i < logits.Length; i++)
+                {
+                    // 0 log 0 = 0: a target of 0 adds nothing, even on a logit of -∞.
+                    if (targets[i] != 0)
+                    {
+                        double t = targets[i];
+                        double x = logits[i];
+                        double d = x - max;
+                        double dBack = d - x;
+                        double dError = (x - (d - dBack)) - (max + dBack);
+                        double p = t * d;
+                        double next = dot + p;
+                        double back = next - dot;
+                        error += (((dot - (next - back)) + (p - back)) + ProductError(t, d, p)) + (t * dError);
+                        dot = next;
+                    }
+                }
+
+                if (!(dot > double.NegativeInfinity && dot < double.PositiveInfinity))
+                {
+                    // A target on a logit of -∞: the loss is +∞.
+                    return (log * targetSum) - dot;
+                }
+
+                double product = log * targetSum;
+                double productError = ProductError(log, targetSum, product);
+                return error - error == 0d && productError - productError == 0d ? (product - dot) + (productError - error) : product - dot;
+            }
+
+            /// <summary>The scalar CrossEntropyTargets kernel of the accurate functions: the sums compensated.</summary>
+            private static double DoubleCrossEntropyTargetsAccurateScalar(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets)
+            {
+                return DoubleTargetLossAccurate(logits, targets, out _);
+            }
+
+            /// <summary>The scalar CrossEntropyTargetsGradient kernel of the accurate functions: the sums compensated.</summary>
+            private static double DoubleCrossEntropyTargetsGradientAccurateScalar(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, double weight)
+            {
+                // The loss first: the gradient may be the same memory as the logits.
+                double loss = DoubleTargetLossAccurate(logits, targets, out double targetSum);
                 DoubleLayerSoftmaxInto(logits, gradient, 1d, weight * targetSum, targets, weight, -1);
                 return loss;
             }
