@@ -119,14 +119,7 @@ internal sealed partial class KernelEmitter
         _w.Line($"ref {t} target = ref {MemoryMarshal}.GetReference(output);");
         _w.Line($"{v} head = {Load(width, "source", "0")};");
         _w.Line($"{v} rest = {Load(width, "source", last)};");
-        _w.Line($"{v} rowMax = AllMax(Max(head, rest));");
-        _w.Line($"{t} top = {c}.ToScalar(rowMax);");
-        _w.Open($"if (!(top > {t}.NegativeInfinity && top < {t}.PositiveInfinity))");
-        _w.Line($"{LayerScalarName(lane, LayerKernel.Softmax)}(input, output);");
-        _w.Line("return;");
-        _w.Close();
-        _w.Line();
-        _w.Line($"{v} rowBias = UniformRowBias(rowMax, out {v} rowShift);");
+        EmitRowBias(lane, width, "Max(head, rest)");
         _w.Line($"{v} eHead = Exp(head - rowShift, rowBias);");
         _w.Line($"{v} eRest = Exp(rest - rowShift, rowBias);");
         if (accurate && lane.IsSingle)
@@ -160,25 +153,34 @@ internal sealed partial class KernelEmitter
     }
 
     /// <summary>
-    /// A run-time row of exactly one vector (16 floats on the 512-bit path, 4 doubles on the 256-bit one...): one
-    /// exponential, no tail mask, and a division, as the fixed-length one-vector kernels (measured on Zen 4: the
-    /// two-vector path took 16.1-20.3 ns at N = 16, this one 11.0-14.3 ns, the fixed-length kernel's 11.0-15.9).
+    /// The register rows' maximum (<c>rowMax</c>, from the vector <paramref name="maxOf"/>), the scalar kernel for a
+    /// row whose maximum is not finite, and the row bias (<c>rowBias</c>, <c>rowShift</c>) of the exponentials.
     /// </summary>
-    private void EmitOneVectorSoftmax(Lane lane, bool accurate, Width width)
+    private void EmitRowBias(Lane lane, Width width, string maxOf)
     {
         string t = lane.Keyword;
         string v = width.Of(lane);
-        string c = width.Class;
-        _w.Open($"if (n == {Lit(width.Lanes(lane))})");
-        _w.Line($"{v} row = {Load(width, $"{MemoryMarshal}.GetReference(input)", "0")};");
-        _w.Line($"{v} rowMax = AllMax(row);");
-        _w.Line($"{t} top = {c}.ToScalar(rowMax);");
+        _w.Line($"{v} rowMax = AllMax({maxOf});");
+        _w.Line($"{t} top = {width.Class}.ToScalar(rowMax);");
         _w.Open($"if (!(top > {t}.NegativeInfinity && top < {t}.PositiveInfinity))");
         _w.Line($"{LayerScalarName(lane, LayerKernel.Softmax)}(input, output);");
         _w.Line("return;");
         _w.Close();
         _w.Line();
         _w.Line($"{v} rowBias = UniformRowBias(rowMax, out {v} rowShift);");
+    }
+
+    /// <summary>
+    /// A run-time row of exactly one vector (16 floats on the 512-bit path, 4 doubles on the 256-bit one...): one
+    /// exponential, no tail mask, and a division, as the fixed-length one-vector kernels (measured on Zen 4: the
+    /// two-vector path took 16.1-20.3 ns at N = 16, this one 11.0-14.3 ns, the fixed-length kernel's 11.0-15.9).
+    /// </summary>
+    private void EmitOneVectorSoftmax(Lane lane, bool accurate, Width width)
+    {
+        string v = width.Of(lane);
+        _w.Open($"if (n == {Lit(width.Lanes(lane))})");
+        _w.Line($"{v} row = {Load(width, $"{MemoryMarshal}.GetReference(input)", "0")};");
+        EmitRowBias(lane, width, "row");
         _w.Line($"{v} e = Exp(row - rowShift, rowBias);");
         string result = accurate && lane.IsSingle ? "DivideNarrow(e, AllSum(Widen(e)))" : "e / AllSum(e)";
         _w.Line(Store(width, result, $"{MemoryMarshal}.GetReference(output)", "0"));
@@ -197,14 +199,7 @@ internal sealed partial class KernelEmitter
         string c = Width.Vector128.Class;
         _w.Open("if (n < 4)");
         _w.Line($"{v} row = {c}.Create(input[0], input[1], n > 2 ? input[2] : float.NegativeInfinity, float.NegativeInfinity);");
-        _w.Line($"{v} rowMax = AllMax(row);");
-        _w.Line($"float top = {c}.ToScalar(rowMax);");
-        _w.Open("if (!(top > float.NegativeInfinity && top < float.PositiveInfinity))");
-        _w.Line($"{LayerScalarName(lane, LayerKernel.Softmax)}(input, output);");
-        _w.Line("return;");
-        _w.Close();
-        _w.Line();
-        _w.Line($"{v} rowBias = UniformRowBias(rowMax, out {v} rowShift);");
+        EmitRowBias(lane, Width.Vector128, "row");
         _w.Line($"{v} e = Exp(row - rowShift, rowBias);");
         _w.Line($"{v} p = e / AllSum(e);");
         _w.Line($"output[0] = {c}.GetElement(p, 0);");
