@@ -425,7 +425,9 @@ internal static class LayerAccuracy
         }
 
         public override string ToString() =>
-            (_count == 0 ? "n/a" : _max.ToString("0.00", CultureInfo.InvariantCulture))
+            // Beyond 2^24 ULP the exact value is tiny and the result 0 or near it (covered by the allowance): the
+            // order of magnitude is all that means anything there.
+            (_count == 0 ? "n/a" : _max.ToString(_max >= 16777216 ? "0.0e0" : "0.00", CultureInfo.InvariantCulture))
             + (_allowance > 0 ? string.Create(CultureInfo.InvariantCulture, $" [{_allowance} abs; {Strict:0.00}]") : string.Empty)
             + (NonFinite > 0 ? $" ({NonFinite} NaN)" : string.Empty);
     }
