@@ -98,12 +98,13 @@ internal static class RuntimeLength
         }
 
         double Median(double[] values) => Interleaved.Quantile(values.OrderBy(t => t).ToArray(), 0.5);
-        double Spread(int v) => times[2 * v] is null ? 1 : Math.Max(Median(times[2 * v]), Median(times[(2 * v) + 1])) / Math.Min(Median(times[2 * v]), Median(times[(2 * v) + 1]));
+        double[] spread = Enumerable.Range(0, times.Length / 2).Select(v => times[2 * v] is null ? 1
+            : Math.Max(Median(times[2 * v]), Median(times[(2 * v) + 1])) / Math.Min(Median(times[2 * v]), Median(times[(2 * v) + 1]))).ToArray();
         times = Enumerable.Range(0, times.Length / 2).Select(v => times[2 * v] is null ? null! : times[2 * v].Zip(times[(2 * v) + 1], Math.Min).ToArray()).ToArray();
         string Ratio(int a, int b) => times[a] is null || times[b] is null ? "-" : Median(times[a].Zip(times[b], (p, q) => p / q).ToArray()).ToString("0.00", CultureInfo.InvariantCulture);
         string Show(int v) => times[v] is null ? "-" : Interleaved.Ns(Median(times[v]));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {elem} | {n} | {Show(0)} | {Show(1)} | {Show(2)} | **{Ratio(0, 1)}** | **{Ratio(2, 0)}x** | {Spread(0):0.00} / {Spread(2):0.00} |"));
+            $"| {elem} | {n} | {Show(0)} | {Show(1)} | {Show(2)} | **{Ratio(0, 1)}** | **{Ratio(2, 0)}x** | {spread[0]:0.00} / {spread[2]:0.00} |"));
     }
 
     private static long Any(float[] x, float[] y, int count)
