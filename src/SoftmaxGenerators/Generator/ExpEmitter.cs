@@ -101,6 +101,14 @@ internal sealed class ExpEmitter
         _w.Line(Inline);
         _w.Open($"private static {v} ExpScale({v} u, {v} bias)");
         _w.Line($"u = {max}(Mad(bias, {K(-ln2)}, {K((lane.Magic * ln2) + lane.ScaleCutoff)}), u);");
+        if (UsesTable(lane, width))
+        {
+            EmitTableExp(lane, width);
+            _w.Close();
+            _w.Line();
+            return;
+        }
+
         EmitReduction(v, K, lane);
         double[] p = lane.Polynomial;
         if (lane.IsSingle)
@@ -123,6 +131,66 @@ internal sealed class ExpEmitter
         _w.Line($"return {isa}.Scale(p, t - {K(lane.Magic)});");
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>Whether the AVX-512 exponential of <paramref name="lane"/> and <paramref name="width"/> is the table one.</summary>
+    internal static bool UsesTable(Lane lane, Width width) => width != Width.Vector128;
+
+    /// <summary>
+    /// The body of the table exponential (XNNPACK's "lut16-p3-perm" with vscalef): k = round(2^b u / ln 2) by the magic
+    /// bias 1.5 * 2^(mantissa bits - b), which keeps b fraction bits of k / 2^b in t and k mod 2^b in its low mantissa
+    /// bits; 2^(j / 2^b) comes from a table of 2^b entries in registers by a variable permute that reads only those low
+    /// bits; r = u - (k / 2^b) ln 2 is 2^b times smaller than in the table-free exponential, so the polynomial is degree
+    /// 3 (float) or 6-7 (double) instead of 6 or 11; the result is Scale(T_j p(r), t - base), since vscalef applies
+    /// 2^floor(k / 2^b - M). The row's M enters as in the table-free form: bias - (Magic - base) = base - M exactly.
+    /// </summary>
+    private void EmitTableExp(Lane lane, Width width)
+    {
+        string v = width.Of(lane);
+        string c = width.Class;
+        string K(double value) => $"{c}.Create({lane.Literal(value)})";
+        const string x86 = "global::System.Runtime.Intrinsics.X86.";
+        int bits = lane.TableBits(width);
+        double magicBase = lane.TableMagicBase(width);
+        double[] table = lane.Table(width);
+        double[]? low = lane.TableLow(width);
+        string Entries(double[] values, int from, int count) =>
+            $"{c}.Create({string.Join(", ", values.Skip(from).Take(count).Select(lane.Literal))})";
+        _w.Line($"// t = k / {Lit(1 << bits)} - M + {lane.Literal(magicBase)} with k = round({Lit(1 << bits)} u / ln 2): t keeps {Lit(bits)} fraction bits, its low mantissa bits hold k mod {Lit(1 << bits)}.");
+        _w.Line($"{v} tableBias = bias - {K(lane.Magic - magicBase)};");
+        _w.Line($"{v} t = Mad(u, {K(1.4426950408889634)}, tableBias);");
+        _w.Line($"{v} k = t - tableBias;");
+        _w.Line($"// r = u - (k / {Lit(1 << bits)}) ln 2 in two steps (Cody-Waite), |r| <= ln(2) / {Lit(2 << bits)}.");
+        _w.Line($"{v} r = Mad(k, {K(-lane.Ln2Hi)}, u);");
+        _w.Line($"r = Mad(k, {K(-lane.Ln2Lo)}, r);");
+        _w.Line($"// s = 2^((k mod {Lit(1 << bits)}) / {Lit(1 << bits)}) from the table in registers: the permute reads the low {Lit(bits)} bits of each index.");
+        int lanes = width.Lanes(lane);
+        string index = $"{c}.{lane.AsInteger}(t)";
+        string Permute(double[] values) => values.Length == lanes
+            ? $"{x86}Avx512F.PermuteVar{Lit(lanes)}x{Lit(lane.Size * 8)}({Entries(values, 0, lanes)}, {index})"
+            : $"{ScaleIsa(width)}.PermuteVar{Lit(lanes)}x{Lit(lane.Size * 8)}x2({Entries(values, 0, lanes)}, {index}, {Entries(values, lanes, lanes)})";
+        _w.Line($"{v} s = {Permute(table)};");
+        double[] p = lane.TablePolynomial(width);
+        _w.Line(low == null
+            ? $"// exp(r) = 1 + r + r^2 P(r) of degree {Lit(p.Length + 1)}, P by Horner; s exp(r) = s + s (r + r^2 P(r)), rounded once."
+            : $"// exp(r) = 1 + r + r^2 P(r) of degree {Lit(p.Length + 1)}, P by Horner; (s + sLow) exp(r) = s + (s (r + r^2 P(r)) + sLow), the table's rounding sLow added back.");
+        _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
+        for (int j = 2; j < p.Length; j++)
+        {
+            _w.Line($"p = Mad(p, r, {K(p[j])});");
+        }
+
+        _w.Line($"p = Mad(p, r * r, r);");
+        if (low == null)
+        {
+            _w.Line("p = Mad(s, p, s);");
+        }
+        else
+        {
+            _w.Line($"p = s + Mad(s, p, {Permute(low)});");
+        }
+
+        _w.Line($"return {ScaleIsa(width)}.Scale(p, t - {K(magicBase)});");
     }
 
     /// <summary>The range reduction shared by both exponentials: t, k and r of exp(u) 2^-M = p(r) 2^(k - M).</summary>
