@@ -136,6 +136,8 @@ def main():
     report("double", 6, float, -52, 2 * A)
     report("double", 7, float, -52, 2 * A)  # used: Lane.Double, Vector256 (vpermt2pd ymm holds 8 entries)
     print("float table 2^(j/16):", ", ".join(repr(to_float(mp.power(2, mpf(j) / 16))) for j in range(16)))
+    fhi = [to_float(mp.power(2, mpf(j) / 16)) for j in range(16)]
+    print("float table lo:", ", ".join(repr(to_float(mp.power(2, mpf(j) / 16) - mpf(h))) for j, h in enumerate(fhi)))
     hi = [float(mp.power(2, mpf(j) / 16)) for j in range(16)]
     lo = [float(mp.power(2, mpf(j) / 16) - mpf(h)) for j, h in enumerate(hi)]
     print("double table hi:", ", ".join(repr(x) for x in hi))
