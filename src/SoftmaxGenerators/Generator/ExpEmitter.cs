@@ -85,8 +85,9 @@ internal sealed class ExpEmitter
     /// <c>vscalefps</c>/<c>vscalefpd</c> (<c>Scale(p, n)</c> = p 2^n), so neither the shift into the exponent bits, its
     /// multiply, nor the flush compare is needed: results below the smallest normal become subnormal, and u is clamped
     /// first at <see cref="Lane.ScaleCutoff"/> below the row's M ln 2, where p 2^(k - M) rounds to +0 (this also makes
-    /// -inf give +0 instead of NaN; vmaxps returns its second operand, u, when u is NaN). The float polynomial is
-    /// evaluated wholly by Horner's scheme, 1 + r (1 + r P(r)): no r^2 multiply.
+    /// -inf give +0 instead of NaN; vmaxps returns its second operand, u, when u is NaN). The rest is the table
+    /// exponential (<see cref="EmitTableExp"/>), faster than the table-free polynomial at every N, width and element
+    /// type measured (issue 11; docs/performance.md), which it replaced.
     /// </summary>
     private void EmitScaleExp(Lane lane, Width width)
     {
@@ -101,40 +102,10 @@ internal sealed class ExpEmitter
         _w.Line(Inline);
         _w.Open($"private static {v} ExpScale({v} u, {v} bias)");
         _w.Line($"u = {max}(Mad(bias, {K(-ln2)}, {K((lane.Magic * ln2) + lane.ScaleCutoff)}), u);");
-        if (UsesTable(lane, width))
-        {
-            EmitTableExp(lane, width);
-            _w.Close();
-            _w.Line();
-            return;
-        }
-
-        EmitReduction(v, K, lane);
-        double[] p = lane.Polynomial;
-        if (lane.IsSingle)
-        {
-            _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
-            for (int j = 2; j < p.Length; j++)
-            {
-                _w.Line($"p = Mad(p, r, {K(p[j])});");
-            }
-
-            _w.Line($"p = Mad(p, r, {K(1)});");
-            _w.Line($"p = Mad(p, r, {K(1)});");
-        }
-        else
-        {
-            string poly = EmitEstrin(v, K, p.Take(p.Length - 2).ToArray(), "p");
-            _w.Line($"{v} p = {K(1)} + Mad({poly}, pR2, r);");
-        }
-
-        _w.Line($"return {isa}.Scale(p, t - {K(lane.Magic)});");
+        EmitTableExp(lane, width);
         _w.Close();
         _w.Line();
     }
-
-    /// <summary>Whether the AVX-512 exponential of <paramref name="lane"/> and <paramref name="width"/> is the table one.</summary>
-    internal static bool UsesTable(Lane lane, Width width) => width != Width.Vector128;
 
     /// <summary>
     /// The body of the table exponential (XNNPACK's "lut16-p3-perm" with vscalef): k = round(2^b u / ln 2) by the magic
