@@ -144,7 +144,8 @@ internal sealed class ExpEmitter
         double[] p = lane.TablePolynomial(width);
         if (accurate)
         {
-            // Estrin's scheme: the Accurate double kernels of short rows wait on this chain (Horner's made N = 10 8% slower).
+            // Estrin's scheme: a shorter dependency chain than Horner's for one multiply more. (With either, the register rows
+            // of N = 10 were slower than with the table-free form: they call ExpAccuratePoly.)
             string poly = EmitEstrin(v, K, p, "p");
             _w.Line($"// exp(r) = 1 + q, q = r + r^2 P(r) of degree {Lit(p.Length + 1)}, P by Estrin; (s + sLow) exp(r) = s + w, w = s q + sLow, as hi + lo (Fast2Sum: |w| < s).");
             _w.Line($"{v} q = Mad({poly}, pR2, r);");
