@@ -85,8 +85,9 @@ internal sealed class ExpEmitter
     /// <c>vscalefps</c>/<c>vscalefpd</c> (<c>Scale(p, n)</c> = p 2^n), so neither the shift into the exponent bits, its
     /// multiply, nor the flush compare is needed: results below the smallest normal become subnormal, and u is clamped
     /// first at <see cref="Lane.ScaleCutoff"/> below the row's M ln 2, where p 2^(k - M) rounds to +0 (this also makes
-    /// -inf give +0 instead of NaN; vmaxps returns its second operand, u, when u is NaN). The float polynomial is
-    /// evaluated wholly by Horner's scheme, 1 + r (1 + r P(r)): no r^2 multiply.
+    /// -inf give +0 instead of NaN; vmaxps returns its second operand, u, when u is NaN). The rest is the table
+    /// exponential (<see cref="EmitTableExp"/>), faster than the table-free polynomial at every N, width and element
+    /// type measured (issue 11; docs/performance.md), which it replaced.
     /// </summary>
     private void EmitScaleExp(Lane lane, Width width)
     {
@@ -101,28 +102,81 @@ internal sealed class ExpEmitter
         _w.Line(Inline);
         _w.Open($"private static {v} ExpScale({v} u, {v} bias)");
         _w.Line($"u = {max}(Mad(bias, {K(-ln2)}, {K((lane.Magic * ln2) + lane.ScaleCutoff)}), u);");
-        EmitReduction(v, K, lane);
-        double[] p = lane.Polynomial;
-        if (lane.IsSingle)
-        {
-            _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
-            for (int j = 2; j < p.Length; j++)
-            {
-                _w.Line($"p = Mad(p, r, {K(p[j])});");
-            }
+        EmitTableExp(lane, width);
+        _w.Close();
+        _w.Line();
+    }
 
-            _w.Line($"p = Mad(p, r, {K(1)});");
-            _w.Line($"p = Mad(p, r, {K(1)});");
+    /// <summary>
+    /// The body of the table exponential (XNNPACK's "lut16-p3-perm" with vscalef): k = round(2^b u / ln 2) by the magic
+    /// bias 1.5 * 2^(mantissa bits - b), which keeps b fraction bits of k / 2^b in t and k mod 2^b in its low mantissa
+    /// bits; 2^(j / 2^b) comes from a table of 2^b entries in registers by a variable permute that reads only those low
+    /// bits; r = u - (k / 2^b) ln 2 is 2^b times smaller than in the table-free exponential, so the polynomial is degree
+    /// 3 (float) or 6-7 (double) instead of 6 or 11; the result is Scale(T_j p(r), t - base), since vscalef applies
+    /// 2^floor(k / 2^b - M). The row's M enters as in the table-free form: bias - (Magic - base) = base - M exactly.
+    /// </summary>
+    private void EmitTableExp(Lane lane, Width width, bool accurate = false)
+    {
+        string v = width.Of(lane);
+        string c = width.Class;
+        string K(double value) => $"{c}.Create({lane.Literal(value)})";
+        const string x86 = "global::System.Runtime.Intrinsics.X86.";
+        int bits = lane.TableBits(width);
+        double magicBase = lane.TableMagicBase(width);
+        double[] table = lane.Table(width);
+        double[]? low = lane.TableLow(width);
+        string Entries(double[] values, int from, int count) =>
+            $"{c}.Create({string.Join(", ", values.Skip(from).Take(count).Select(lane.Literal))})";
+        _w.Line($"// t = k / {Lit(1 << bits)} - M + {lane.Literal(magicBase)} with k = round({Lit(1 << bits)} u / ln 2): t keeps {Lit(bits)} fraction bits, its low mantissa bits hold k mod {Lit(1 << bits)}.");
+        _w.Line($"{v} tableBias = bias - {K(lane.Magic - magicBase)};");
+        _w.Line($"{v} t = Mad(u, {K(1.4426950408889634)}, tableBias);");
+        _w.Line($"{v} k = t - tableBias;");
+        _w.Line($"// r = u - (k / {Lit(1 << bits)}) ln 2 in two steps (Cody-Waite), |r| <= ln(2) / {Lit(2 << bits)}.");
+        _w.Line($"{v} r = Mad(k, {K(-lane.Ln2Hi)}, u);");
+        _w.Line($"r = Mad(k, {K(-lane.Ln2Lo)}, r);");
+        _w.Line($"// s = 2^((k mod {Lit(1 << bits)}) / {Lit(1 << bits)}) from the table in registers: the permute reads the low {Lit(bits)} bits of each index.");
+        int lanes = width.Lanes(lane);
+        string index = $"{c}.{lane.AsInteger}(t)";
+        string Permute(double[] values) => values.Length == lanes
+            ? $"{x86}Avx512F.PermuteVar{Lit(lanes)}x{Lit(lane.Size * 8)}({Entries(values, 0, lanes)}, {index})"
+            : $"{ScaleIsa(width)}.PermuteVar{Lit(lanes)}x{Lit(lane.Size * 8)}x2({Entries(values, 0, lanes)}, {index}, {Entries(values, lanes, lanes)})";
+        _w.Line($"{v} s = {Permute(table)};");
+        double[] p = lane.TablePolynomial(width);
+        if (accurate)
+        {
+            // Estrin's scheme: a shorter dependency chain than Horner's for one multiply more. (With either, the register rows
+            // of N = 10 were slower than with the table-free form: they call ExpAccuratePoly.)
+            string poly = EmitEstrin(v, K, p, "p");
+            _w.Line($"// exp(r) = 1 + q, q = r + r^2 P(r) of degree {Lit(p.Length + 1)}, P by Estrin; (s + sLow) exp(r) = s + w, w = s q + sLow, as hi + lo (Fast2Sum: |w| < s).");
+            _w.Line($"{v} q = Mad({poly}, pR2, r);");
+            _w.Line($"{v} w = Mad(s, q, {Permute(low!)});");
+            _w.Line($"{v} hi = s + w;");
+            _w.Line($"{v} n = t - {K(magicBase)};");
+            _w.Line($"low = {ScaleIsa(width)}.Scale((s - hi) + w, n);");
+            _w.Line($"return {ScaleIsa(width)}.Scale(hi, n);");
+            return;
+        }
+
+        _w.Line(low == null
+            ? $"// exp(r) = 1 + r + r^2 P(r) of degree {Lit(p.Length + 1)}, P by Horner; s exp(r) = s + s (r + r^2 P(r)), rounded once."
+            : $"// exp(r) = 1 + r + r^2 P(r) of degree {Lit(p.Length + 1)}, P by Horner; (s + sLow) exp(r) = s + (s (r + r^2 P(r)) + sLow), the table's rounding sLow added back.");
+        _w.Line($"{v} p = Mad({K(p[0])}, r, {K(p[1])});");
+        for (int j = 2; j < p.Length; j++)
+        {
+            _w.Line($"p = Mad(p, r, {K(p[j])});");
+        }
+
+        _w.Line($"p = Mad(p, r * r, r);");
+        if (low == null)
+        {
+            _w.Line("p = Mad(s, p, s);");
         }
         else
         {
-            string poly = EmitEstrin(v, K, p.Take(p.Length - 2).ToArray(), "p");
-            _w.Line($"{v} p = {K(1)} + Mad({poly}, pR2, r);");
+            _w.Line($"p = s + Mad(s, p, {Permute(low)});");
         }
 
-        _w.Line($"return {isa}.Scale(p, t - {K(lane.Magic)});");
-        _w.Close();
-        _w.Line();
+        _w.Line($"return {ScaleIsa(width)}.Scale(p, t - {K(magicBase)});");
     }
 
     /// <summary>The range reduction shared by both exponentials: t, k and r of exp(u) 2^-M = p(r) 2^(k - M).</summary>
@@ -149,6 +203,24 @@ internal sealed class ExpEmitter
         _w.Line("/// <summary>exp(u) 2^-M as hi + lo: the result and its rounding error.</summary>");
         _w.Line(Inline);
         _w.Open($"private static {v} ExpAccurate({v} u, {v} bias, out {v} low)");
+        bool scale = width != Width.Vector128 && _capabilities.HasVector512;
+        if (scale)
+        {
+            _w.Open($"if ({ScaleIsa(width)}.IsSupported)");
+            _w.Line("return ExpAccurateScale(u, bias, out low);");
+            _w.Close();
+            _w.Line();
+        }
+
+        _w.Line("return ExpAccuratePoly(u, bias, out low);");
+        _w.Close();
+        _w.Line();
+        _w.Line("/// <summary><c>ExpAccurate</c> without the table, on every target. The rows held in registers call it: their");
+        _w.Line("/// exponential's latency is the row's, and the table form (a clamp and two permutes more, a shorter polynomial)");
+        _w.Line("/// made the Accurate double row of 10 values 4-8% slower.</summary>");
+        _w.Line(Inline);
+        _w.Open($"private static {v} ExpAccuratePoly({v} u, {v} bias, out {v} low)");
+
         EmitReduction(v, K, lane);
         double[] p = lane.Polynomial;
         string poly = EmitEstrin(v, K, p.Take(p.Length - 2).ToArray(), "p");
@@ -162,6 +234,19 @@ internal sealed class ExpEmitter
         _w.Line($"return {c}.AndNot(hi * scale, keep);");
         _w.Close();
         _w.Line();
+        if (scale)
+        {
+            const double ln2 = 0.69314718055994531;
+            string isa = ScaleIsa(width);
+            string max = width == Width.Vector512 ? "global::System.Runtime.Intrinsics.X86.Avx512F.Max" : "global::System.Runtime.Intrinsics.X86.Avx.Max";
+            _w.Line($"/// <summary><c>ExpAccurate</c> where {isa.Substring("global::System.Runtime.Intrinsics.X86.".Length)} is supported: the table exponential with the table's low parts, as hi + lo, each scaled by vscalef (results below the smallest normal are subnormal, not +0).</summary>");
+            _w.Line(Inline);
+            _w.Open($"private static {v} ExpAccurateScale({v} u, {v} bias, out {v} low)");
+            _w.Line($"u = {max}(Mad(bias, {K(-ln2)}, {K((lane.Magic * ln2) + lane.ScaleCutoff)}), u);");
+            EmitTableExp(lane, width, accurate: true);
+            _w.Close();
+            _w.Line();
+        }
     }
 
     /// <summary>

@@ -74,7 +74,7 @@ internal sealed partial class KernelEmitter
             string e = $"e{Lit(v)}{s}";
             string l = $"l{Lit(v)}{s}";
             c.Add(split
-                ? $"{vectorType} {e} = ExpAccurate(x{Lit(v)}{s} - shift{s}, vbias{s}, out {vectorType} {l});"
+                ? $"{vectorType} {e} = ExpAccuratePoly(x{Lit(v)}{s} - shift{s}, vbias{s}, out {vectorType} {l});"
                 : $"{vectorType} {e} = Exp(x{Lit(v)}{s} - shift{s}, vbias{s});");
             bool masked = remainder != 0 && vectors > 1 && v == vectors - 1;
             summands.Add(masked ? $"({e} & {TailMask(lane, width, lanes - remainder)})" : e);
