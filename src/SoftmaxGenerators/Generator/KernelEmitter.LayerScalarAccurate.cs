@@ -50,10 +50,7 @@ internal sealed partial class KernelEmitter
             _w.Line("double low = 0d;");
             _w.Open("for (int i = 0; i < targets.Length; i++)");
             _w.Line("double t = targets[i];");
-            _w.Line("double next = high + t;");
-            _w.Line("double back = next - high;");
-            _w.Line("low += (high - (next - back)) + (t - back);");
-            _w.Line("high = next;");
+            EmitTwoSum("high", "low", "t");
             _w.Close();
             _w.Line();
             _w.Line("targetSum = low - low == 0d ? high + low : high;");
@@ -74,10 +71,7 @@ internal sealed partial class KernelEmitter
             _w.Line("double dBack = d - x;");
             _w.Line("double dError = (x - (d - dBack)) - (max + dBack);");
             _w.Line("double p = t * d;");
-            _w.Line("double next = dot + p;");
-            _w.Line("double back = next - dot;");
-            _w.Line("error += (((dot - (next - back)) + (p - back)) + ProductError(t, d, p)) + (t * dError);");
-            _w.Line("dot = next;");
+            EmitTwoSum("dot", "error", "p", "ProductError(t, d, p)", "(t * dError)");
             _w.Close();
             _w.Close();
             _w.Line();
@@ -115,10 +109,7 @@ internal sealed partial class KernelEmitter
             _w.Line("double error = 0d;");
             _w.Open("for (int i = 0; i < probabilities.Length; i++)");
             _w.Line("double p = probabilities[i] * outputGradient[i];");
-            _w.Line("double next = dot + p;");
-            _w.Line("double back = next - dot;");
-            _w.Line("error += ((dot - (next - back)) + (p - back)) + ProductError(probabilities[i], outputGradient[i], p);");
-            _w.Line("dot = next;");
+            EmitTwoSum("dot", "error", "p", "ProductError(probabilities[i], outputGradient[i], p)");
             _w.Close();
             _w.Line();
             _w.Line("// The plain sum where the error is not finite (infinite or huge values).");
@@ -129,5 +120,23 @@ internal sealed partial class KernelEmitter
             _w.Close();
             _w.Line();
         }
+    }
+
+    /// <summary>
+    /// One step of a compensated sum (TwoSum): <paramref name="sum"/> += <paramref name="term"/>, its exact rounding
+    /// error, plus <paramref name="errors"/> (the term's own known errors), added to <paramref name="error"/>.
+    /// </summary>
+    private void EmitTwoSum(string sum, string error, string term, params string[] errors)
+    {
+        _w.Line($"double next = {sum} + {term};");
+        _w.Line($"double back = next - {sum};");
+        string carried = $"({sum} - (next - back)) + ({term} - back)";
+        foreach (string extra in errors)
+        {
+            carried = $"({carried}) + {extra}";
+        }
+
+        _w.Line($"{error} += {carried};");
+        _w.Line($"{sum} = next;");
     }
 }
