@@ -92,16 +92,11 @@ internal sealed class ExpEmitter
     private void EmitScaleExp(Lane lane, Width width)
     {
         string v = width.Of(lane);
-        string c = width.Class;
-        string K(double value) => $"{c}.Create({lane.Literal(value)})";
         const string x86 = "global::System.Runtime.Intrinsics.X86.";
         string isa = ScaleIsa(width);
-        string max = width == Width.Vector512 ? x86 + "Avx512F.Max" : x86 + "Avx.Max";
-        const double ln2 = 0.69314718055994531;
         _w.Line($"/// <summary><c>Exp</c> where {isa.Substring(x86.Length)} is supported: 2^(k - M) applied by Scale (vscalef), no flush compare.</summary>");
         _w.Line(Inline);
         _w.Open($"private static {v} ExpScale({v} u, {v} bias)");
-        _w.Line($"u = {max}(Mad(bias, {K(-ln2)}, {K((lane.Magic * ln2) + lane.ScaleCutoff)}), u);");
         EmitTableExp(lane, width);
         _w.Close();
         _w.Line();
@@ -125,6 +120,11 @@ internal sealed class ExpEmitter
         double magicBase = lane.TableMagicBase(width);
         double[] table = lane.Table(width);
         double[]? low = lane.TableLow(width);
+        // u clamped at ScaleCutoff below the row's M ln 2, where the result rounds to +0 (and -inf gives +0, not NaN;
+        // vmax returns its second operand, u, when u is NaN).
+        const double ln2 = 0.69314718055994531;
+        string max = x86 + (width == Width.Vector512 ? "Avx512F.Max" : "Avx.Max");
+        _w.Line($"u = {max}(Mad(bias, {K(-ln2)}, {K((lane.Magic * ln2) + lane.ScaleCutoff)}), u);");
         string Entries(double[] values, int from, int count) =>
             $"{c}.Create({string.Join(", ", values.Skip(from).Take(count).Select(lane.Literal))})";
         _w.Line($"// t = k / {Lit(1 << bits)} - M + {lane.Literal(magicBase)} with k = round({Lit(1 << bits)} u / ln 2): t keeps {Lit(bits)} fraction bits, its low mantissa bits hold k mod {Lit(1 << bits)}.");
@@ -236,13 +236,10 @@ internal sealed class ExpEmitter
         _w.Line();
         if (scale)
         {
-            const double ln2 = 0.69314718055994531;
             string isa = ScaleIsa(width);
-            string max = width == Width.Vector512 ? "global::System.Runtime.Intrinsics.X86.Avx512F.Max" : "global::System.Runtime.Intrinsics.X86.Avx.Max";
             _w.Line($"/// <summary><c>ExpAccurate</c> where {isa.Substring("global::System.Runtime.Intrinsics.X86.".Length)} is supported: the table exponential with the table's low parts, as hi + lo, each scaled by vscalef (results below the smallest normal are subnormal, not +0).</summary>");
             _w.Line(Inline);
             _w.Open($"private static {v} ExpAccurateScale({v} u, {v} bias, out {v} low)");
-            _w.Line($"u = {max}(Mad(bias, {K(-ln2)}, {K((lane.Magic * ln2) + lane.ScaleCutoff)}), u);");
             EmitTableExp(lane, width, accurate: true);
             _w.Close();
             _w.Line();
