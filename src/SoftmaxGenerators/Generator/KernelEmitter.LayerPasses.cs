@@ -186,8 +186,8 @@ internal sealed partial class KernelEmitter
             _w.Line($"offset = (((double)max - {c}.ToScalar(shift)) - (m * {d.Literal(d.Ln2Hi)})) - (m * {d.Literal(d.Ln2Lo)});");
         }
 
-        string Input(string offset, string suffix) =>
-            (row.Unrolled ? "x" + suffix : Load(width, "x", offset)) + (core.Scaled ? " * vs" : string.Empty) + " - shift";
+        string Input(string offset, string suffix, string shifted = " - shift") =>
+            (row.Unrolled ? "x" + suffix : Load(width, "x", offset)) + (core.Scaled ? " * vs" : string.Empty) + shifted;
         Accumulator sum = Accumulator.For(lane, width, accurate);
         string mask = row.Mask;
         if (row.Unrolled)
@@ -245,7 +245,14 @@ internal sealed partial class KernelEmitter
             }
 
             sum.Declare(_w, "sum");
-            EmitLayerExpLoop(width, v, sum, row, core.Store, offset => Input(offset, string.Empty));
+            if (folded)
+            {
+                EmitByShift(width, "shift", shifted => EmitLayerExpLoop(width, v, sum, row, core.Store, offset => Input(offset, string.Empty, shifted)));
+            }
+            else
+            {
+                EmitLayerExpLoop(width, v, sum, row, core.Store, offset => Input(offset, string.Empty));
+            }
             if (row.HasTail)
             {
                 _w.Line(sum.Add("sum", $"(tail & {mask})"));

@@ -34,7 +34,7 @@ internal sealed partial class KernelEmitter
 
         sum.Declare(_w, "sum");
 
-        EmitExpLoops(width, vectorType, sum, full, lanes, offset => $"{Load(width, "x", offset)} - shift");
+        EmitByShift(width, "shift", shifted => EmitExpLoops(width, vectorType, sum, full, lanes, offset => Load(width, "x", offset) + shifted));
 
         if (remainder != 0)
         {

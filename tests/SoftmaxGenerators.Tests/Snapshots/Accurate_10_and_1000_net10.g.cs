@@ -619,11 +619,24 @@ namespace App
                 // Pass 2: exponentials into the output and their sum (accumulated in double).
                 global::System.Runtime.Intrinsics.Vector512<float> tail = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 984) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                for (nuint j = 0; j < 992; j += 16)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector512.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
-                    sum += Widen(e);
+                    for (nuint j = 0; j < 992; j += 16)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j), vbias);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                        sum += Widen(e);
+                    }
+                }
+                else
+                {
+                    for (nuint j = 0; j < 992; j += 16)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                        sum += Widen(e);
+                    }
                 }
                 sum += Widen((tail & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu))));
                 // Pass 3: scale by the double reciprocal of the sum as hi + lo floats, rounded once by the FMA.
@@ -671,11 +684,24 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 // Pass 2: exponentials into the output and their sum (accumulated in double).
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                for (nuint j = 0; j < 1000; j += 8)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector256.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
-                    sum += Widen(e);
+                    for (nuint j = 0; j < 1000; j += 8)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                        sum += Widen(e);
+                    }
+                }
+                else
+                {
+                    for (nuint j = 0; j < 1000; j += 8)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                        sum += Widen(e);
+                    }
                 }
                 // Pass 3: scale by the double reciprocal of the sum as hi + lo floats, rounded once by the FMA.
                 double inverse = 1d / HorizontalSum(sum);
@@ -721,11 +747,24 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 // Pass 2: exponentials into the output and their sum (accumulated in double).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                for (nuint j = 0; j < 1000; j += 4)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                    sum += Widen(e);
+                    for (nuint j = 0; j < 1000; j += 4)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                        sum += Widen(e);
+                    }
+                }
+                else
+                {
+                    for (nuint j = 0; j < 1000; j += 4)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                        sum += Widen(e);
+                    }
                 }
                 // Pass 3: scale by the double reciprocal of the sum as hi + lo floats, rounded once by the FMA.
                 double inverse = 1d / HorizontalSum(sum);
@@ -1695,12 +1734,26 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> sumCompensation = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> sumLow = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                for (nuint j = 0; j < 10; j += 2)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias, out global::System.Runtime.Intrinsics.Vector128<double> low);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                    KahanAdd(ref sum, ref sumCompensation, e);
-                    sumLow += low;
+                    for (nuint j = 0; j < 10; j += 2)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias, out global::System.Runtime.Intrinsics.Vector128<double> low);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                        KahanAdd(ref sum, ref sumCompensation, e);
+                        sumLow += low;
+                    }
+                }
+                else
+                {
+                    for (nuint j = 0; j < 10; j += 2)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias, out global::System.Runtime.Intrinsics.Vector128<double> low);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                        KahanAdd(ref sum, ref sumCompensation, e);
+                        sumLow += low;
+                    }
                 }
                 // Pass 3: divide by the sum: the product by the reciprocal, corrected once by the remainder.
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
@@ -1845,12 +1898,26 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<double> sumCompensation = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<double> sumLow = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                for (nuint j = 0; j < 1000; j += 8)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector512.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias, out global::System.Runtime.Intrinsics.Vector512<double> low);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
-                    KahanAdd(ref sum, ref sumCompensation, e);
-                    sumLow += low;
+                    for (nuint j = 0; j < 1000; j += 8)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j), vbias, out global::System.Runtime.Intrinsics.Vector512<double> low);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                        KahanAdd(ref sum, ref sumCompensation, e);
+                        sumLow += low;
+                    }
+                }
+                else
+                {
+                    for (nuint j = 0; j < 1000; j += 8)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias, out global::System.Runtime.Intrinsics.Vector512<double> low);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                        KahanAdd(ref sum, ref sumCompensation, e);
+                        sumLow += low;
+                    }
                 }
                 // Pass 3: divide by the sum: the product by the reciprocal, corrected once by the remainder.
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
@@ -1897,12 +1964,26 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<double> sumCompensation = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<double> sumLow = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                for (nuint j = 0; j < 1000; j += 4)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector256.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias, out global::System.Runtime.Intrinsics.Vector256<double> low);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
-                    KahanAdd(ref sum, ref sumCompensation, e);
-                    sumLow += low;
+                    for (nuint j = 0; j < 1000; j += 4)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias, out global::System.Runtime.Intrinsics.Vector256<double> low);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                        KahanAdd(ref sum, ref sumCompensation, e);
+                        sumLow += low;
+                    }
+                }
+                else
+                {
+                    for (nuint j = 0; j < 1000; j += 4)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias, out global::System.Runtime.Intrinsics.Vector256<double> low);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                        KahanAdd(ref sum, ref sumCompensation, e);
+                        sumLow += low;
+                    }
                 }
                 // Pass 3: divide by the sum: the product by the reciprocal, corrected once by the remainder.
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
@@ -1949,12 +2030,26 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> sumCompensation = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> sumLow = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                for (nuint j = 0; j < 1000; j += 2)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias, out global::System.Runtime.Intrinsics.Vector128<double> low);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                    KahanAdd(ref sum, ref sumCompensation, e);
-                    sumLow += low;
+                    for (nuint j = 0; j < 1000; j += 2)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias, out global::System.Runtime.Intrinsics.Vector128<double> low);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                        KahanAdd(ref sum, ref sumCompensation, e);
+                        sumLow += low;
+                    }
+                }
+                else
+                {
+                    for (nuint j = 0; j < 1000; j += 2)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<double> e = ExpAccurate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias, out global::System.Runtime.Intrinsics.Vector128<double> low);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                        KahanAdd(ref sum, ref sumCompensation, e);
+                        sumLow += low;
+                    }
                 }
                 // Pass 3: divide by the sum: the product by the reciprocal, corrected once by the remainder.
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
@@ -2135,16 +2230,34 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    for (nuint j = 0; j < 10; j += 2)
+
                     {
-                        global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = 0; j < 10; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = 0; j < 10; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));

@@ -963,16 +963,34 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    for (nuint j = 0; j < 10; j += 2)
+
                     {
-                        global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = 0; j < 10; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = 0; j < 10; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));

@@ -250,16 +250,34 @@ namespace App.Nlp
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector512<float> tail = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 984) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<float> sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector512.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> block = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint j = 0; j < 992; j += 16)
+
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector512<float> block = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint j = 0; j < 992; j += 16)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> block = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint j = 0; j < 992; j += 16)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)));
                 // Pass 3: scale by the reciprocal of the sum.
@@ -304,27 +322,56 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector256<float> sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (nuint b = 0; b < 512; b += 512)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector256.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint j = b; j < b + 512; j += 8)
+                    for (nuint b = 0; b < 512; b += 512)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint j = b; j < b + 512; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
-                }
 
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint j = 512; j < 1000; j += 8)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint j = 512; j < 1000; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < 512; b += 512)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint j = b; j < b + 512; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint j = 512; j < 1000; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f / HorizontalSum(sum));
@@ -367,27 +414,56 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<float> sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint b = 0; b < 768; b += 256)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint j = b; j < b + 256; j += 4)
+                    for (nuint b = 0; b < 768; b += 256)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = b; j < b + 256; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
-                }
 
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint j = 768; j < 1000; j += 4)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = 768; j < 1000; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < 768; b += 256)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = b; j < b + 256; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = 768; j < 1000; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f / HorizontalSum(sum));
@@ -928,27 +1004,56 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector512<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector512<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                for (nuint b = 0; b < 512; b += 512)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector512.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<double> block = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    for (nuint j = b; j < b + 512; j += 8)
+                    for (nuint b = 0; b < 512; b += 512)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<double> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector512<double> block = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (nuint j = b; j < b + 512; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
-                }
 
-                {
-                    global::System.Runtime.Intrinsics.Vector512<double> block = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    for (nuint j = 512; j < 1000; j += 8)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<double> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector512<double> block = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (nuint j = 512; j < 1000; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < 512; b += 512)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<double> block = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (nuint j = b; j < b + 512; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<double> block = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (nuint j = 512; j < 1000; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create(1d / HorizontalSum(sum));
@@ -991,27 +1096,56 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector256<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector256<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                for (nuint b = 0; b < 768; b += 256)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector256.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                    for (nuint j = b; j < b + 256; j += 4)
+                    for (nuint b = 0; b < 768; b += 256)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        for (nuint j = b; j < b + 256; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
-                }
 
-                {
-                    global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                    for (nuint j = 768; j < 1000; j += 4)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        for (nuint j = 768; j < 1000; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < 768; b += 256)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        for (nuint j = b; j < b + 256; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        for (nuint j = 768; j < 1000; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d / HorizontalSum(sum));
@@ -1054,27 +1188,56 @@ namespace App.Nlp
                 global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(max, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                for (nuint b = 0; b < 896; b += 128)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    for (nuint j = b; j < b + 128; j += 2)
+                    for (nuint b = 0; b < 896; b += 128)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = b; j < b + 128; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
-                }
 
-                {
-                    global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    for (nuint j = 896; j < 1000; j += 2)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = 896; j < 1000; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < 896; b += 128)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = b; j < b + 128; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = 896; j < 1000; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));

@@ -652,16 +652,34 @@ partial class Outer
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<float> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 13) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint j = 0; j < 16; j += 4)
+
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = 0; j < 16; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = 0; j < 16; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu)));
                 // Pass 3: scale by the reciprocal of the sum.
@@ -1260,16 +1278,34 @@ partial class Outer
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector256<double> tail = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 13) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector256.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                    for (nuint j = 0; j < 16; j += 4)
+
                     {
-                        global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        for (nuint j = 0; j < 16; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        for (nuint j = 0; j < 16; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul)));
                 // Pass 3: scale by the reciprocal of the sum.
@@ -1316,16 +1352,34 @@ partial class Outer
                 // Pass 2: exponentials into the output and their sum (summed in blocks to bound rounding growth).
                 global::System.Runtime.Intrinsics.Vector128<double> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 15) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    for (nuint j = 0; j < 16; j += 2)
+
                     {
-                        global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = 0; j < 16; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = 0; j < 16; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul)));
                 // Pass 3: scale by the reciprocal of the sum.

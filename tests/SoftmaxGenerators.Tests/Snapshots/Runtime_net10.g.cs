@@ -371,17 +371,36 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<float> vbias = UniformRowBias(vmax, out global::System.Runtime.Intrinsics.Vector512<float> shift);
                 global::System.Runtime.Intrinsics.Vector512<float> tail = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, (n - 16)) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<float> sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (nuint b = 0; b < full; b += 1024)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector512.ToScalar(shift) == 0)
                 {
-                    nuint end = b + 1024 < full ? b + 1024 : full;
-                    global::System.Runtime.Intrinsics.Vector512<float> block = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint j = b; j < end; j += 16)
+                    for (nuint b = 0; b < full; b += 1024)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        nuint end = b + 1024 < full ? b + 1024 : full;
+                        global::System.Runtime.Intrinsics.Vector512<float> block = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint j = b; j < end; j += 16)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < full; b += 1024)
+                    {
+                        nuint end = b + 1024 < full ? b + 1024 : full;
+                        global::System.Runtime.Intrinsics.Vector512<float> block = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint j = b; j < end; j += 16)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & Vector512SingleTail(n & 15));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tail, ref y, (n - 16));
@@ -594,17 +613,36 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<float> vbias = UniformRowBias(vmax, out global::System.Runtime.Intrinsics.Vector256<float> shift);
                 global::System.Runtime.Intrinsics.Vector256<float> tail = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, (n - 8)) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<float> sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (nuint b = 0; b < full; b += 512)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector256.ToScalar(shift) == 0)
                 {
-                    nuint end = b + 512 < full ? b + 512 : full;
-                    global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint j = b; j < end; j += 8)
+                    for (nuint b = 0; b < full; b += 512)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        nuint end = b + 512 < full ? b + 512 : full;
+                        global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint j = b; j < end; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < full; b += 512)
+                    {
+                        nuint end = b + 512 < full ? b + 512 : full;
+                        global::System.Runtime.Intrinsics.Vector256<float> block = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint j = b; j < end; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & Vector256SingleTail(n & 7));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(tail, ref y, (n - 8));
@@ -817,17 +855,36 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<float> vbias = UniformRowBias(vmax, out global::System.Runtime.Intrinsics.Vector128<float> shift);
                 global::System.Runtime.Intrinsics.Vector128<float> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, (n - 4)) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<float> sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint b = 0; b < full; b += 256)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    nuint end = b + 256 < full ? b + 256 : full;
-                    global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint j = b; j < end; j += 4)
+                    for (nuint b = 0; b < full; b += 256)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        nuint end = b + 256 < full ? b + 256 : full;
+                        global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = b; j < end; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < full; b += 256)
+                    {
+                        nuint end = b + 256 < full ? b + 256 : full;
+                        global::System.Runtime.Intrinsics.Vector128<float> block = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = b; j < end; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & Vector128SingleTail(n & 3));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail, ref y, (n - 4));
@@ -1596,17 +1653,36 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<double> vbias = UniformRowBias(vmax, out global::System.Runtime.Intrinsics.Vector512<double> shift);
                 global::System.Runtime.Intrinsics.Vector512<double> tail = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, (n - 8)) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                for (nuint b = 0; b < full; b += 512)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector512.ToScalar(shift) == 0)
                 {
-                    nuint end = b + 512 < full ? b + 512 : full;
-                    global::System.Runtime.Intrinsics.Vector512<double> block = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    for (nuint j = b; j < end; j += 8)
+                    for (nuint b = 0; b < full; b += 512)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<double> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        nuint end = b + 512 < full ? b + 512 : full;
+                        global::System.Runtime.Intrinsics.Vector512<double> block = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (nuint j = b; j < end; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < full; b += 512)
+                    {
+                        nuint end = b + 512 < full ? b + 512 : full;
+                        global::System.Runtime.Intrinsics.Vector512<double> block = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (nuint j = b; j < end; j += 8)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & Vector512DoubleTail(n & 7));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tail, ref y, (n - 8));
@@ -1715,17 +1791,36 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<double> vbias = UniformRowBias(vmax, out global::System.Runtime.Intrinsics.Vector256<double> shift);
                 global::System.Runtime.Intrinsics.Vector256<double> tail = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, (n - 4)) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector256<double> sum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                for (nuint b = 0; b < full; b += 256)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector256.ToScalar(shift) == 0)
                 {
-                    nuint end = b + 256 < full ? b + 256 : full;
-                    global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                    for (nuint j = b; j < end; j += 4)
+                    for (nuint b = 0; b < full; b += 256)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        nuint end = b + 256 < full ? b + 256 : full;
+                        global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        for (nuint j = b; j < end; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < full; b += 256)
+                    {
+                        nuint end = b + 256 < full ? b + 256 : full;
+                        global::System.Runtime.Intrinsics.Vector256<double> block = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        for (nuint j = b; j < end; j += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<double> e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & Vector256DoubleTail(n & 3));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(tail, ref y, (n - 4));
@@ -1834,17 +1929,36 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> vbias = UniformRowBias(vmax, out global::System.Runtime.Intrinsics.Vector128<double> shift);
                 global::System.Runtime.Intrinsics.Vector128<double> tail = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, (n - 2)) - shift, vbias);
                 global::System.Runtime.Intrinsics.Vector128<double> sum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                for (nuint b = 0; b < full; b += 128)
+                // The common row is not shifted: the loop without the subtraction of its zero shift.
+                if (global::System.Runtime.Intrinsics.Vector128.ToScalar(shift) == 0)
                 {
-                    nuint end = b + 128 < full ? b + 128 : full;
-                    global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    for (nuint j = b; j < end; j += 2)
+                    for (nuint b = 0; b < full; b += 128)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
-                        block += e;
+                        nuint end = b + 128 < full ? b + 128 : full;
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = b; j < end; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j), vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
                     }
-                    sum += block;
+                }
+                else
+                {
+                    for (nuint b = 0; b < full; b += 128)
+                    {
+                        nuint end = b + 128 < full ? b + 128 : full;
+                        global::System.Runtime.Intrinsics.Vector128<double> block = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        for (nuint j = b; j < end; j += 2)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j) - shift, vbias);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(e, ref y, j);
+                            block += e;
+                        }
+                        sum += block;
+                    }
                 }
                 sum += (tail & Vector128DoubleTail(n & 1));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail, ref y, (n - 2));
