@@ -116,6 +116,81 @@ public static class Interleaved
         }
     }
 
+    /// <summary>
+    /// Times every variant at two stack alignments 16 bytes apart (<see cref="LayerFunctionsBenchmark.AtStackOffset"/>:
+    /// TensorPrimitives' exponentials run 2-3x slower at one of them, which one depending on the process), all of them
+    /// interleaved in random order every round. The warm-up runs every variant in 20 ms slices, so the background
+    /// compiler can swap code in, until the JIT has compiled nothing for two whole passes (TensorPrimitives' VectorMath
+    /// reaches tier 1 late on a loaded machine). Returns ns per call: [2 v] at 16 bytes, [2 v + 1] at 32 bytes, per
+    /// round; null for a null variant. <paramref name="passes"/> gets the number of warm-up passes.
+    /// </summary>
+    internal static double[][] TimeAtTwoAlignments(IReadOnlyList<Func<int, long>?> variants, int rounds, out int passes)
+    {
+        var runs = new List<Func<int, long>?>();
+        foreach (Func<int, long>? run in variants)
+        {
+            runs.Add(run is null ? null : count => LayerFunctionsBenchmark.AtStackOffset(16, run, count));
+            runs.Add(run is null ? null : count => LayerFunctionsBenchmark.AtStackOffset(32, run, count));
+        }
+
+        int[] present = Enumerable.Range(0, runs.Count).Where(v => runs[v] is not null).ToArray();
+        int quiet = 0;
+        passes = 0;
+        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (passes < 6 || (quiet < 2 && passes < 60))
+        {
+            foreach (int v in present)
+            {
+                TimeFor(runs[v]!, 0.02);
+            }
+
+            passes++;
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
+        }
+
+        var counts = new int[runs.Count];
+        var times = new double[runs.Count][];
+        foreach (int v in present)
+        {
+            counts[v] = Calibrate(runs[v]!);
+            times[v] = new double[rounds];
+        }
+
+        var random = new Random(1);
+        int[] order = (int[])present.Clone();
+        for (int r = 0; r < rounds; r++)
+        {
+            random.Shuffle(order);
+            foreach (int v in order)
+            {
+                times[v][r] = PerCall(runs[v]!, counts[v]);
+            }
+        }
+
+        return times;
+    }
+
+    /// <summary>Per variant and round, the faster of its two stack alignments (from <see cref="TimeAtTwoAlignments"/>).</summary>
+    internal static double[][] Faster(double[][] aligned) =>
+        Enumerable.Range(0, aligned.Length / 2).Select(v => aligned[2 * v] is null ? null! : aligned[2 * v].Zip(aligned[(2 * v) + 1], Math.Min).ToArray()).ToArray();
+
+    /// <summary>Per variant, median at the slower alignment / median at the faster one (1 for a null variant).</summary>
+    internal static double[] AlignmentSpread(double[][] aligned) =>
+        Enumerable.Range(0, aligned.Length / 2).Select(v =>
+        {
+            if (aligned[2 * v] is null)
+            {
+                return 1d;
+            }
+
+            double a = Median(aligned[2 * v]), b = Median(aligned[(2 * v) + 1]);
+            return Math.Max(a, b) / Math.Min(a, b);
+        }).ToArray();
+
+    internal static double Median(double[] values) => Quantile(values.OrderBy(t => t).ToArray(), 0.5);
+
     internal static int Calibrate(Func<int, long> run)
     {
         int count = 1;
@@ -186,12 +261,12 @@ public static class Interleaved
         string width = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "512"
             : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256"
             : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "128" : "scalar";
-        Console.WriteLine($"Interleaved, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per variant, {Environment.ProcessorCount} cores, load {LoadAverage()}; generated and TensorPrimitives take the {width}-bit path in this process");
+        Console.WriteLine($"Interleaved, {rounds} rounds of ~{BatchSeconds * 1e3:0.#} ms batches per variant, every variant at two stack alignments 16 bytes apart (the faster counts per round), {Environment.ProcessorCount} cores, load {LoadAverage()}; generated and TensorPrimitives take the {width}-bit path in this process");
         Console.WriteLine();
         string header = "| Type | N | Generated | " + string.Concat(natives.Select(c => c.Name + " | ")) + "TensorPrimitives | "
-            + string.Concat(natives.Select(c => $"**Generated / {c.Name}** | ")) + "Speedup over TensorPrimitives |";
+            + string.Concat(natives.Select(c => $"**Generated / {c.Name}** | ")) + "Speedup over TensorPrimitives | Alignment spread, generated / TensorPrimitives |";
         Console.WriteLine(header);
-        Console.WriteLine("|---|---:|" + string.Concat(Enumerable.Repeat("---:|", 2 + (2 * natives.Length) + 1)));
+        Console.WriteLine("|---|---:|" + string.Concat(Enumerable.Repeat("---:|", 2 + (2 * natives.Length) + 2)));
         bool Selected(string elem, int n) => filter is null || $"{elem} N={n}".Equals(filter, StringComparison.OrdinalIgnoreCase) || filter.Equals(elem, StringComparison.OrdinalIgnoreCase);
         foreach (int n in NativeLengths.Where(n => Selected("float", n)))
         {
@@ -214,36 +289,16 @@ public static class Interleaved
         return 0;
     }
 
-    /// <summary>Variant 0 is the generated kernel, the last is TensorPrimitives, <paramref name="natives"/> C kernels in between (absent for double).</summary>
+    /// <summary>
+    /// Variant 0 is the generated kernel, the last is TensorPrimitives, <paramref name="natives"/> C kernels in between
+    /// (absent for double). Every variant runs at two stack alignments and the faster counts per round; the last column
+    /// is the ratio of the two alignments' medians of the generated kernel and of TensorPrimitives.
+    /// </summary>
     private static void MeasureGroup(string elem, int n, List<Variant> variants, int natives, int rounds, int absent = 0)
     {
-        for (int w = 0; w < 8; w++)
-        {
-            foreach (Variant v in variants)
-            {
-                TimeFor(v.Run, 0.05);
-            }
-        }
-
-        int[] counts = variants.Select(v => Calibrate(v.Run)).ToArray();
-        var times = new double[variants.Count][];
-        for (int v = 0; v < variants.Count; v++)
-        {
-            times[v] = new double[rounds];
-        }
-
-        var random = new Random(1);
-        int[] order = Enumerable.Range(0, variants.Count).ToArray();
-        for (int r = 0; r < rounds; r++)
-        {
-            random.Shuffle(order);
-            foreach (int v in order)
-            {
-                times[v][r] = PerCall(variants[v].Run, counts[v]);
-            }
-        }
-
-        double Median(double[] values) => Quantile(values.OrderBy(x => x).ToArray(), 0.5);
+        double[][] aligned = TimeAtTwoAlignments(variants.Select(v => v.Run).ToList(), rounds, out _);
+        double[][] times = Faster(aligned);
+        double[] spread = AlignmentSpread(aligned);
         double RatioMedian(int a, int b) => Median(times[a].Zip(times[b], (x, y) => x / y).ToArray());
         int tp = variants.Count - 1;
         var line = new System.Text.StringBuilder();
@@ -262,7 +317,7 @@ public static class Interleaved
 
         line.Append(string.Concat(Enumerable.Repeat("- | ", absent)));
 
-        line.Append(CultureInfo.InvariantCulture, $"{RatioMedian(tp, 0):0.00}x |");
+        line.Append(CultureInfo.InvariantCulture, $"{RatioMedian(tp, 0):0.00}x | {spread[0]:0.00} / {spread[tp]:0.00} |");
         Console.WriteLine(line.ToString());
     }
 

@@ -254,59 +254,12 @@ internal static class LayerFunctionsBenchmark
 
     private static void Measure(string elem, int n, List<Variant> functions, int rounds)
     {
-        // Every variant runs at two stack alignments, 16 bytes apart (see AtStackOffset), as two interleaved variants.
-        var runs = new List<Func<int, long>>();
-        foreach (Variant f in functions)
-        {
-            foreach (Func<int, long> run in new[] { f.Generated, f.Composed })
-            {
-                runs.Add(count => AtStackOffset(16, run, count));
-                runs.Add(count => AtStackOffset(32, run, count));
-            }
-        }
-
-        // Warm up every variant past tiering, in slices so the background compiler can swap code in, until the JIT has
-        // compiled nothing for two whole passes: TensorPrimitives' exponentials (CoreLib's VectorMath) reach tier 1
-        // late on a loaded machine, and timing them earlier measured tier-0 code (up to 2x slower) in some rounds.
-        int passes = 0, quiet = 0;
-        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (passes < 6 || (quiet < 2 && passes < 60))
-        {
-            foreach (Func<int, long> run in runs)
-            {
-                Interleaved.TimeFor(run, 0.02);
-            }
-
-            passes++;
-            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            quiet = now == compiled ? quiet + 1 : 0;
-            compiled = now;
-        }
-
+        // Every variant runs at two stack alignments, 16 bytes apart (see AtStackOffset), as two interleaved variants;
+        // per variant and round the faster counts, and the spread is median slower / median faster.
+        double[][] aligned = Interleaved.TimeAtTwoAlignments(functions.SelectMany(f => new[] { f.Generated, f.Composed }).ToList(), rounds, out int passes);
         s_warmups.Add($"{elem} N={n}: {passes}");
-
-        int[] counts = runs.Select(Interleaved.Calibrate).ToArray();
-        double[][] aligned = runs.Select(_ => new double[rounds]).ToArray();
-        var random = new Random(1);
-        int[] order = Enumerable.Range(0, runs.Count).ToArray();
-        for (int r = 0; r < rounds; r++)
-        {
-            random.Shuffle(order);
-            foreach (int v in order)
-            {
-                aligned[v][r] = Interleaved.PerCall(runs[v], counts[v]);
-            }
-        }
-
-        double Median(double[] values) => Interleaved.Quantile(values.OrderBy(t => t).ToArray(), 0.5);
-
-        // Per variant and round: the faster of the two stack alignments; and the spread, median slower / median faster.
-        double[][] times = Enumerable.Range(0, runs.Count / 2).Select(v => aligned[2 * v].Zip(aligned[(2 * v) + 1], Math.Min).ToArray()).ToArray();
-        double[] spread = Enumerable.Range(0, runs.Count / 2).Select(v =>
-        {
-            double a = Median(aligned[2 * v]), b = Median(aligned[(2 * v) + 1]);
-            return Math.Max(a, b) / Math.Min(a, b);
-        }).ToArray();
+        double[][] times = Interleaved.Faster(aligned);
+        double[] spread = Interleaved.AlignmentSpread(aligned);
         (double Median, double Q1, double Q3) Ratio(int a, int b)
         {
             double[] sorted = times[a].Zip(times[b], (p, q) => p / q).OrderBy(t => t).ToArray();
@@ -314,7 +267,7 @@ internal static class LayerFunctionsBenchmark
         }
 
         string Best(int a, int b) => string.Create(CultureInfo.InvariantCulture, $"{times[a].Min() / times[b].Min():0.00}x");
-        string Time(int v) => $"{Interleaved.Ns(Median(times[v]))} ({Interleaved.Ns(times[v].Min())})";
+        string Time(int v) => $"{Interleaved.Ns(Interleaved.Median(times[v]))} ({Interleaved.Ns(times[v].Min())})";
         string Format((double Median, double Q1, double Q3) r) => string.Create(CultureInfo.InvariantCulture, $"{r.Median:0.00}x ({r.Q1:0.00}-{r.Q3:0.00})");
         for (int f = 0; f < functions.Count; f++)
         {

@@ -48,61 +48,28 @@ internal static class RuntimeLength
 
     private static void Measure(string elem, int n, int rounds)
     {
-        var variants = new List<Func<int, long>>();
+        var variants = new List<Func<int, long>?>();
         if (elem == "float")
         {
             float[] x = Inputs.Single(n), y = new float[n];
             variants.Add(k => Any(x, y, k));
-            variants.Add(FixedLengths.Contains(n) ? Interleaved.GeneratedSingle(n, x, y) : null!);
+            variants.Add(FixedLengths.Contains(n) ? Interleaved.GeneratedSingle(n, x, y) : null);
             variants.Add(k => Interleaved.SingleTensorPrimitives(x, y, k));
         }
         else
         {
             double[] x = Inputs.Double(n), y = new double[n];
             variants.Add(k => Any(x, y, k));
-            variants.Add(FixedLengths.Contains(n) ? Interleaved.GeneratedDouble(n, x, y) : null!);
+            variants.Add(FixedLengths.Contains(n) ? Interleaved.GeneratedDouble(n, x, y) : null);
             variants.Add(k => Interleaved.DoubleTensorPrimitives(x, y, k));
         }
 
-        // Every variant at two stack alignments 16 bytes apart (LayerFunctionsBenchmark.AtStackOffset: TensorPrimitives'
-        // exponentials run 2-3x slower at one of them); per round the faster counts.
-        variants = variants.SelectMany(run => run is null
-            ? new Func<int, long>[] { null!, null! }
-            : new Func<int, long>[] { k => LayerFunctionsBenchmark.AtStackOffset(16, run, k), k => LayerFunctionsBenchmark.AtStackOffset(32, run, k) }).ToList();
-        int[] present = Enumerable.Range(0, variants.Count).Where(v => variants[v] is not null).ToArray();
-        for (int w = 0; w < 8; w++)
-        {
-            foreach (int v in present)
-            {
-                Interleaved.TimeFor(variants[v], 0.05);
-            }
-        }
-
-        var counts = new int[variants.Count];
-        var times = new double[variants.Count][];
-        foreach (int v in present)
-        {
-            counts[v] = Interleaved.Calibrate(variants[v]);
-            times[v] = new double[rounds];
-        }
-
-        var random = new Random(1);
-        int[] order = (int[])present.Clone();
-        for (int r = 0; r < rounds; r++)
-        {
-            random.Shuffle(order);
-            foreach (int v in order)
-            {
-                times[v][r] = Interleaved.PerCall(variants[v], counts[v]);
-            }
-        }
-
-        double Median(double[] values) => Interleaved.Quantile(values.OrderBy(t => t).ToArray(), 0.5);
-        double[] spread = Enumerable.Range(0, times.Length / 2).Select(v => times[2 * v] is null ? 1
-            : Math.Max(Median(times[2 * v]), Median(times[(2 * v) + 1])) / Math.Min(Median(times[2 * v]), Median(times[(2 * v) + 1]))).ToArray();
-        times = Enumerable.Range(0, times.Length / 2).Select(v => times[2 * v] is null ? null! : times[2 * v].Zip(times[(2 * v) + 1], Math.Min).ToArray()).ToArray();
-        string Ratio(int a, int b) => times[a] is null || times[b] is null ? "-" : Median(times[a].Zip(times[b], (p, q) => p / q).ToArray()).ToString("0.00", CultureInfo.InvariantCulture);
-        string Show(int v) => times[v] is null ? "-" : Interleaved.Ns(Median(times[v]));
+        // Every variant at two stack alignments 16 bytes apart; per round the faster counts.
+        double[][] aligned = Interleaved.TimeAtTwoAlignments(variants, rounds, out _);
+        double[] spread = Interleaved.AlignmentSpread(aligned);
+        double[][] times = Interleaved.Faster(aligned);
+        string Ratio(int a, int b) => times[a] is null || times[b] is null ? "-" : Interleaved.Median(times[a].Zip(times[b], (p, q) => p / q).ToArray()).ToString("0.00", CultureInfo.InvariantCulture);
+        string Show(int v) => times[v] is null ? "-" : Interleaved.Ns(Interleaved.Median(times[v]));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {elem} | {n} | {Show(0)} | {Show(1)} | {Show(2)} | **{Ratio(0, 1)}** | **{Ratio(2, 0)}x** | {spread[0]:0.00} / {spread[2]:0.00} |"));
     }
