@@ -644,11 +644,19 @@ namespace App
                 float inverseHigh = (float)inverse;
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create(inverseHigh);
                 global::System.Runtime.Intrinsics.Vector512<float> scaleLow = global::System.Runtime.Intrinsics.Vector512.Create((float)(inverse - inverseHigh));
-                for (nuint j = 0; j < 992; j += 16)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 64 / 4;
+                global::System.Runtime.Intrinsics.Vector512<float> first = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<float> lastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 976);
+                first = Mad(first, scale, first * scaleLow);
+                lastFull = Mad(lastFull, scale, lastFull * scaleLow);
+                for (nuint j = start; j <= 976; j += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512<float> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(value, scale, value * scaleLow), ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, 976);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(tail, scale, tail * scaleLow), ref y, 984);
             }
 
@@ -708,11 +716,19 @@ namespace App
                 float inverseHigh = (float)inverse;
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(inverseHigh);
                 global::System.Runtime.Intrinsics.Vector256<float> scaleLow = global::System.Runtime.Intrinsics.Vector256.Create((float)(inverse - inverseHigh));
-                for (nuint j = 0; j < 1000; j += 8)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 32 / 4;
+                global::System.Runtime.Intrinsics.Vector256<float> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<float> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 992);
+                first = Mad(first, scale, first * scaleLow);
+                lastFull = Mad(lastFull, scale, lastFull * scaleLow);
+                for (nuint j = start; j <= 992; j += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256<float> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Mad(value, scale, value * scaleLow), ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 992);
             }
 
             /// <summary>Vector128 kernel for rows of 1000 values (three passes, accurate).</summary>
@@ -771,11 +787,19 @@ namespace App
                 float inverseHigh = (float)inverse;
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(inverseHigh);
                 global::System.Runtime.Intrinsics.Vector128<float> scaleLow = global::System.Runtime.Intrinsics.Vector128.Create((float)(inverse - inverseHigh));
-                for (nuint j = 0; j < 1000; j += 4)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 16 / 4;
+                global::System.Runtime.Intrinsics.Vector128<float> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<float> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 996);
+                first = Mad(first, scale, first * scaleLow);
+                lastFull = Mad(lastFull, scale, lastFull * scaleLow);
+                for (nuint j = start; j <= 996; j += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(value, scale, value * scaleLow), ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 996);
             }
 
             /// <summary>Scalar kernel for rows of 1000 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
@@ -1759,11 +1783,19 @@ namespace App
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
                 global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(total);
                 global::System.Runtime.Intrinsics.Vector128<double> inverse = global::System.Runtime.Intrinsics.Vector128.Create(1d / total);
-                for (nuint j = 0; j < 10; j += 2)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
+                first = Mad(Mad(-(first * inverse), divisor, first), inverse, first * inverse);
+                lastFull = Mad(Mad(-(lastFull * inverse), divisor, lastFull), inverse, lastFull * inverse);
+                for (nuint j = start; j <= 8; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 8);
             }
 
             /// <summary>Scalar kernel for rows of 10 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
@@ -1923,11 +1955,19 @@ namespace App
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
                 global::System.Runtime.Intrinsics.Vector512<double> divisor = global::System.Runtime.Intrinsics.Vector512.Create(total);
                 global::System.Runtime.Intrinsics.Vector512<double> inverse = global::System.Runtime.Intrinsics.Vector512.Create(1d / total);
-                for (nuint j = 0; j < 1000; j += 8)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 64 / 8;
+                global::System.Runtime.Intrinsics.Vector512<double> first = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<double> lastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 992);
+                first = Mad(Mad(-(first * inverse), divisor, first), inverse, first * inverse);
+                lastFull = Mad(Mad(-(lastFull * inverse), divisor, lastFull), inverse, lastFull * inverse);
+                for (nuint j = start; j <= 992; j += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector512<double> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, 992);
             }
 
             /// <summary>Vector256 kernel for rows of 1000 values (three passes, accurate).</summary>
@@ -1989,11 +2029,19 @@ namespace App
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
                 global::System.Runtime.Intrinsics.Vector256<double> divisor = global::System.Runtime.Intrinsics.Vector256.Create(total);
                 global::System.Runtime.Intrinsics.Vector256<double> inverse = global::System.Runtime.Intrinsics.Vector256.Create(1d / total);
-                for (nuint j = 0; j < 1000; j += 4)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 32 / 8;
+                global::System.Runtime.Intrinsics.Vector256<double> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<double> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 996);
+                first = Mad(Mad(-(first * inverse), divisor, first), inverse, first * inverse);
+                lastFull = Mad(Mad(-(lastFull * inverse), divisor, lastFull), inverse, lastFull * inverse);
+                for (nuint j = start; j <= 996; j += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector256<double> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 996);
             }
 
             /// <summary>Vector128 kernel for rows of 1000 values (three passes, accurate).</summary>
@@ -2055,11 +2103,19 @@ namespace App
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
                 global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(total);
                 global::System.Runtime.Intrinsics.Vector128<double> inverse = global::System.Runtime.Intrinsics.Vector128.Create(1d / total);
-                for (nuint j = 0; j < 1000; j += 2)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 998);
+                first = Mad(Mad(-(first * inverse), divisor, first), inverse, first * inverse);
+                lastFull = Mad(Mad(-(lastFull * inverse), divisor, lastFull), inverse, lastFull * inverse);
+                for (nuint j = start; j <= 998; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 998);
             }
 
             /// <summary>Scalar kernel for rows of 1000 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
@@ -2261,11 +2317,19 @@ namespace App
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
-                for (nuint j = 0; j < 10; j += 2)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 8; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 8);
             }
 
             /// <summary>The row maximum is +∞: the +∞ entries share the mass equally, the others get 0; NaN anywhere gives NaN.</summary>

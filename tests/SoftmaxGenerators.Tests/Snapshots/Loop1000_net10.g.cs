@@ -282,11 +282,19 @@ namespace App.Nlp
                 sum += (tail & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)));
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create(1f / HorizontalSum(sum));
-                for (nuint j = 0; j < 992; j += 16)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 64 / 4;
+                global::System.Runtime.Intrinsics.Vector512<float> first = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<float> lastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 976);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 976; j += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512<float> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, 976);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tail * scale, ref y, 984);
             }
 
@@ -375,11 +383,19 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f / HorizontalSum(sum));
-                for (nuint j = 0; j < 1000; j += 8)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 32 / 4;
+                global::System.Runtime.Intrinsics.Vector256<float> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<float> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 992);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 992; j += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256<float> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 992);
             }
 
             /// <summary>Vector128 kernel for rows of 1000 values (three passes).</summary>
@@ -467,11 +483,19 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f / HorizontalSum(sum));
-                for (nuint j = 0; j < 1000; j += 4)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 16 / 4;
+                global::System.Runtime.Intrinsics.Vector128<float> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<float> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 996);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 996; j += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 996);
             }
 
             /// <summary>Scalar kernel for rows of 1000 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
@@ -1057,11 +1081,19 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create(1d / HorizontalSum(sum));
-                for (nuint j = 0; j < 1000; j += 8)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 64 / 8;
+                global::System.Runtime.Intrinsics.Vector512<double> first = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<double> lastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 992);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 992; j += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector512<double> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, 992);
             }
 
             /// <summary>Vector256 kernel for rows of 1000 values (three passes).</summary>
@@ -1149,11 +1181,19 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d / HorizontalSum(sum));
-                for (nuint j = 0; j < 1000; j += 4)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 32 / 8;
+                global::System.Runtime.Intrinsics.Vector256<double> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<double> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 996);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 996; j += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector256<double> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 996);
             }
 
             /// <summary>Vector128 kernel for rows of 1000 values (three passes).</summary>
@@ -1241,11 +1281,19 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
-                for (nuint j = 0; j < 1000; j += 2)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 998);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 998; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 998);
             }
 
             /// <summary>Scalar kernel for rows of 1000 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>

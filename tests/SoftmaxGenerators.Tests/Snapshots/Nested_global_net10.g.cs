@@ -684,11 +684,19 @@ partial class Outer
                 sum += (tail & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu)));
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f / HorizontalSum(sum));
-                for (nuint j = 0; j < 16; j += 4)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 16 / 4;
+                global::System.Runtime.Intrinsics.Vector128<float> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<float> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 12);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 12; j += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 12);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail * scale, ref y, 13);
             }
 
@@ -1310,11 +1318,19 @@ partial class Outer
                 sum += (tail & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul)));
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d / HorizontalSum(sum));
-                for (nuint j = 0; j < 16; j += 4)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 32 / 8;
+                global::System.Runtime.Intrinsics.Vector256<double> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<double> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 12);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 12; j += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector256<double> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 12);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(tail * scale, ref y, 13);
             }
 
@@ -1384,11 +1400,19 @@ partial class Outer
                 sum += (tail & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul)));
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
-                for (nuint j = 0; j < 16; j += 2)
+                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 14);
+                first = first * scale;
+                lastFull = lastFull * scale;
+                for (nuint j = start; j <= 14; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 14);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail * scale, ref y, 15);
             }
 

@@ -1,0 +1,92 @@
+using System;
+using System.Linq;
+using System.Runtime.InteropServices;
+using Xunit;
+using Xunit.Sdk;
+
+namespace SoftmaxGenerators.Kernels.Tests;
+
+/// <summary>
+/// The loop kernels scale (pass 3) with stores from the first element where the output is aligned to the vector, the
+/// first and last vectors stored around them: every placement of the output within a 64-byte line, in place too, and an
+/// output not aligned to its element, must give the bits of an output in a fresh array.
+/// </summary>
+public class OutputAlignmentTests
+{
+    public static TheoryData<int, bool, string> Cases(Lanes lanes)
+    {
+        var data = new TheoryData<int, bool, string>();
+        foreach (Kernel kernel in KernelTable.All.Where(k => k.Length >= 33 && k.Length <= 4096))
+        {
+            foreach (string path in KernelTable.Paths(kernel, lanes))
+            {
+                data.Add(kernel.Length, kernel.Accurate, path);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases), Lanes.Single)]
+    public void Float_output_placement_does_not_change_the_result(int length, bool accurate, string path)
+    {
+        Kernel kernel = KernelTable.Get(length, accurate, path);
+        float[] input = Inputs.ToSingle(Inputs.Create("normal30", length, single: true, seed: length));
+        var expected = new float[length];
+        kernel.SingleRow(input, expected);
+        for (int offset = 0; offset < 16; offset++)
+        {
+            var buffer = new float[length + 32];
+            kernel.SingleRow(input, buffer.AsSpan(offset, length));
+            AssertIdentical(expected, buffer.AsSpan(offset, length), $"float N={length} {path}: output at element offset {offset}");
+
+            input.CopyTo(buffer.AsSpan(offset, length));
+            kernel.SingleInPlace(buffer.AsSpan(offset, length));
+            AssertIdentical(expected, buffer.AsSpan(offset, length), $"float N={length} {path}: in place at element offset {offset}");
+        }
+
+        var bytes = new byte[(length * sizeof(float)) + 64];
+        Span<float> unaligned = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(1, length * sizeof(float)));
+        kernel.SingleRow(input, unaligned);
+        AssertIdentical(expected, unaligned, $"float N={length} {path}: output not aligned to 4 bytes");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases), Lanes.Double)]
+    public void Double_output_placement_does_not_change_the_result(int length, bool accurate, string path)
+    {
+        Kernel kernel = KernelTable.Get(length, accurate, path);
+        double[] input = Inputs.Create("normal30", length, single: false, seed: length);
+        var expected = new double[length];
+        kernel.DoubleRow(input, expected);
+        for (int offset = 0; offset < 8; offset++)
+        {
+            var buffer = new double[length + 16];
+            kernel.DoubleRow(input, buffer.AsSpan(offset, length));
+            AssertIdentical(expected, buffer.AsSpan(offset, length), $"double N={length} {path}: output at element offset {offset}");
+
+            input.CopyTo(buffer.AsSpan(offset, length));
+            kernel.DoubleInPlace(buffer.AsSpan(offset, length));
+            AssertIdentical(expected, buffer.AsSpan(offset, length), $"double N={length} {path}: in place at element offset {offset}");
+        }
+
+        var bytes = new byte[(length * sizeof(double)) + 64];
+        Span<double> unaligned = MemoryMarshal.Cast<byte, double>(bytes.AsSpan(3, length * sizeof(double)));
+        kernel.DoubleRow(input, unaligned);
+        AssertIdentical(expected, unaligned, $"double N={length} {path}: output not aligned to 8 bytes");
+    }
+
+    private static void AssertIdentical<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string context)
+        where T : struct, IEquatable<T>
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            // Bit patterns: a NaN equals itself here, and -0 differs from +0.
+            if (!MemoryMarshal.AsBytes(expected.Slice(i, 1)).SequenceEqual(MemoryMarshal.AsBytes(actual.Slice(i, 1))))
+            {
+                throw new XunitException($"{context}: element {i} is {actual[i]}, expected {expected[i]} bit for bit");
+            }
+        }
+    }
+}
