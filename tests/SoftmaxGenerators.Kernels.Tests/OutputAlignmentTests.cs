@@ -77,6 +77,60 @@ public class OutputAlignmentTests
         AssertIdentical(expected, unaligned, $"double N={length} {path}: output not aligned to 8 bytes");
     }
 
+    public static TheoryData<string, int> PassCases()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string function in new[] { "Softmax(temperature)", "LogSoftmax", "CrossEntropy(label, gradient)", "CrossEntropy(targets, gradient)", "Backward" })
+        {
+            data.Add(function, 4096);
+        }
+
+        foreach (int length in new[] { 16, 100, 1000, 4099 })
+        {
+            data.Add("run-time Softmax", length);
+            data.Add("run-time Accurate", length);
+            data.Add("run-time LogSoftmax", length);
+            data.Add("run-time CrossEntropy(label, gradient)", length);
+        }
+
+        return data;
+    }
+
+    /// <summary>The element-wise output passes of the layer functions and the run-time kernels store the same way.</summary>
+    [Theory]
+    [MemberData(nameof(PassCases))]
+    public void Layer_and_run_time_outputs_do_not_depend_on_their_placement(string function, int length)
+    {
+        float[] x = Inputs.ToSingle(Inputs.Create("normal30", length, single: true, seed: length + 1));
+        float[] t = Inputs.ToSingle(Inputs.Create("uniform10", length, single: true, seed: length + 2)).Select(Math.Abs).ToArray();
+        float total = t.Sum();
+        t = t.Select(v => v / total).ToArray();
+        int label = length / 3;
+        SpanAction call = function switch
+        {
+            "Softmax(temperature)" => o => L4096.Softmax(x, o, 0.7f),
+            "LogSoftmax" => o => L4096.LogSoftmax(x, o),
+            "CrossEntropy(label, gradient)" => o => L4096.SoftmaxCrossEntropy(x, label, o),
+            "CrossEntropy(targets, gradient)" => o => L4096.SoftmaxCrossEntropy(x, t, o),
+            "Backward" => o => L4096.SoftmaxBackward(t, x, o),
+            "run-time Softmax" => o => KRuntime.Softmax(x, o),
+            "run-time Accurate" => o => KRuntime.Accurate(x, o),
+            "run-time LogSoftmax" => o => KRuntimeLayer.LogSoftmax(x, o),
+            "run-time CrossEntropy(label, gradient)" => o => KRuntimeLayer.SoftmaxCrossEntropy(x, label, o),
+            _ => throw new ArgumentOutOfRangeException(nameof(function)),
+        };
+        var expected = new float[length];
+        call(expected);
+        for (int offset = 0; offset < 16; offset++)
+        {
+            var buffer = new float[length + 32];
+            call(buffer.AsSpan(offset, length));
+            AssertIdentical<float>(expected, buffer.AsSpan(offset, length), $"{function} N={length}: output at element offset {offset}");
+        }
+    }
+
+    private delegate void SpanAction(Span<float> output);
+
     private static void AssertIdentical<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string context)
         where T : struct, IEquatable<T>
     {

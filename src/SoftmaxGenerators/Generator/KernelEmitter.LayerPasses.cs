@@ -407,10 +407,21 @@ internal sealed partial class KernelEmitter
         }
         else
         {
-            _w.Open($"for (nuint j = 0; j < {row.FullText}; j += {Lit(row.Lanes)})");
+            // Stores from the first element where the output is aligned to the vector (as the loop kernels' pass 3):
+            // the first and last full vectors are computed before the loop and stored after it. Rows here hold at
+            // least one full vector (run-time rows shorter than a vector take other kernels).
+            string lastFull = row.Runtime ? $"full - {Lit(row.Lanes)}" : Lit(row.Full - row.Lanes);
+            _w.Line($"nuint start = {AlignedStart(lane, width, output)};");
+            LoadAll("0", "First");
+            LoadAll(lastFull, "LastFull");
+            _w.Line($"{v} first = {expression(Loaded("First"))};");
+            _w.Line($"{v} lastFull = {expression(Loaded("LastFull"))};");
+            _w.Open($"for (nuint j = start; j <= {lastFull}; j += {Lit(row.Lanes)})");
             LoadAll("j", string.Empty);
             _w.Line(Store(width, expression(Loaded(string.Empty)), output, "j"));
             _w.Close();
+            _w.Line(Store(width, "first", output, "0"));
+            _w.Line(Store(width, "lastFull", output, lastFull));
         }
 
         if (row.HasTail)

@@ -99,9 +99,8 @@ internal sealed partial class KernelEmitter
         int lanes = width.Lanes(lane);
         string v = width.Of(lane);
         string Scaled(string value) => string.Format(CultureInfo.InvariantCulture, scaled, value);
-        const string unsafeClass = "global::System.Runtime.CompilerServices.Unsafe";
         _w.Line("// Stores from the first element where the output is aligned to the vector; the first and last vectors around them.");
-        _w.Line($"nuint start = ((nuint)0 - (nuint){unsafeClass}.ByteOffset(ref {unsafeClass}.NullRef<{lane.Keyword}>(), ref y)) % {Lit(width.Bits / 8)} / {Lit(lane.Size)};");
+        _w.Line($"nuint start = {AlignedStart(lane, width, "y")};");
         _w.Line($"{v} first = {Load(width, "y", "0")};");
         _w.Line($"{v} lastFull = {Load(width, "y", Lit(full - lanes))};");
         _w.Line($"first = {Scaled("first")};");
@@ -112,6 +111,14 @@ internal sealed partial class KernelEmitter
         _w.Close();
         _w.Line(Store(width, "first", "y", "0"));
         _w.Line(Store(width, "lastFull", "y", Lit(full - lanes)));
+    }
+
+    /// <summary>The elements from <paramref name="destination"/> (a <c>ref</c> local) to the first one aligned to the
+    /// vector (for a destination aligned to its element; else some offset below a vector, which is as correct).</summary>
+    private static string AlignedStart(Lane lane, Width width, string destination)
+    {
+        const string unsafeClass = "global::System.Runtime.CompilerServices.Unsafe";
+        return $"((nuint)0 - (nuint){unsafeClass}.ByteOffset(ref {unsafeClass}.NullRef<{lane.Keyword}>(), ref {destination})) % {Lit(width.Bits / 8)} / {Lit(lane.Size)}";
     }
 
     /// <summary>Pass 1 of a loop kernel: the maximum of a row of <paramref name="length"/> values into the vector

@@ -3232,11 +3232,18 @@ namespace App
             {
                 global::System.Runtime.Intrinsics.Vector128<double> vmax = global::System.Runtime.Intrinsics.Vector128.Create(max);
                 global::System.Runtime.Intrinsics.Vector128<double> vlog = global::System.Runtime.Intrinsics.Vector128.Create(log);
-                for (nuint j = 0; j < 10; j += 2)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> xVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x);
+                global::System.Runtime.Intrinsics.Vector128<double> xVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 8);
+                global::System.Runtime.Intrinsics.Vector128<double> first = (xVFirst - vmax) - vlog;
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = (xVLastFull - vmax) - vlog;
+                for (nuint j = start; j <= 8; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> xV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((xV - vmax) - vlog, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 8);
             }
 
             /// <summary>Vector128: y = y * weight / total (rows of 10 values).</summary>
@@ -3244,11 +3251,18 @@ namespace App
             private static void Double10ScaleVector128(ref double y, double total, double weight)
             {
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create((double)(weight / total));
-                for (nuint j = 0; j < 10; j += 2)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
+                global::System.Runtime.Intrinsics.Vector128<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = yVLastFull * scale;
+                for (nuint j = start; j <= 8; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 8);
             }
 
             /// <summary>Vector128: Σ t (x - max) over t ≠ 0, and Σ t (rows of 10 values).</summary>
@@ -3276,12 +3290,21 @@ namespace App
             {
                 global::System.Runtime.Intrinsics.Vector128<double> vscale = global::System.Runtime.Intrinsics.Vector128.Create(scale);
                 global::System.Runtime.Intrinsics.Vector128<double> vweight = global::System.Runtime.Intrinsics.Vector128.Create(-weight);
-                for (nuint j = 0; j < 10; j += 2)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> tVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref t);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
+                global::System.Runtime.Intrinsics.Vector128<double> tVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref t, 8);
+                global::System.Runtime.Intrinsics.Vector128<double> first = Mad(yVFirst, vscale, tVFirst * vweight);
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = Mad(yVLastFull, vscale, tVLastFull * vweight);
+                for (nuint j = start; j <= 8; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128<double> tV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref t, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(yV, vscale, tV * vweight), ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 8);
             }
 
             /// <summary>Vector128: Σ a b (rows of 10 values).</summary>
@@ -3303,12 +3326,21 @@ namespace App
             private static void Double10BackwardStoreVector128(ref double y, ref double dy, ref double dx, double dot)
             {
                 global::System.Runtime.Intrinsics.Vector128<double> vdot = global::System.Runtime.Intrinsics.Vector128.Create(dot);
-                for (nuint j = 0; j < 10; j += 2)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref dx)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> dyVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dy);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
+                global::System.Runtime.Intrinsics.Vector128<double> dyVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dy, 8);
+                global::System.Runtime.Intrinsics.Vector128<double> first = yVFirst * (dyVFirst - vdot);
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = yVLastFull * (dyVLastFull - vdot);
+                for (nuint j = start; j <= 8; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128<double> dyV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dy, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * (dyV - vdot), ref dx, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref dx);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref dx, 8);
             }
 
             /// <summary>Vector128 LogSoftmax kernel for rows of 10 values; rows whose maximum is not finite go to the scalar kernel.</summary>

@@ -414,11 +414,18 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create((float)(weight / total));
                 nuint full = n & ~(nuint)15;
                 global::System.Runtime.Intrinsics.Vector512<float> yVTail = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, (n - 16));
-                for (nuint j = 0; j < full; j += 16)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 64 / 4;
+                global::System.Runtime.Intrinsics.Vector512<float> yVFirst = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<float> yVLastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, full - 16);
+                global::System.Runtime.Intrinsics.Vector512<float> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector512<float> lastFull = yVLastFull * scale;
+                for (nuint j = start; j <= full - 16; j += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512<float> yV = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(yV * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, full - 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(yVTail * scale, ref y, (n - 16));
             }
 
@@ -656,11 +663,18 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create((float)(weight / total));
                 nuint full = n & ~(nuint)7;
                 global::System.Runtime.Intrinsics.Vector256<float> yVTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, (n - 8));
-                for (nuint j = 0; j < full; j += 8)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 32 / 4;
+                global::System.Runtime.Intrinsics.Vector256<float> yVFirst = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<float> yVLastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, full - 8);
+                global::System.Runtime.Intrinsics.Vector256<float> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector256<float> lastFull = yVLastFull * scale;
+                for (nuint j = start; j <= full - 8; j += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256<float> yV = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(yV * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, full - 8);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(yVTail * scale, ref y, (n - 8));
             }
 
@@ -898,11 +912,18 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create((float)(weight / total));
                 nuint full = n & ~(nuint)3;
                 global::System.Runtime.Intrinsics.Vector128<float> yVTail = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, (n - 4));
-                for (nuint j = 0; j < full; j += 4)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 16 / 4;
+                global::System.Runtime.Intrinsics.Vector128<float> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<float> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, full - 4);
+                global::System.Runtime.Intrinsics.Vector128<float> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector128<float> lastFull = yVLastFull * scale;
+                for (nuint j = start; j <= full - 4; j += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, full - 4);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yVTail * scale, ref y, (n - 4));
             }
 
@@ -1696,11 +1717,18 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create((double)(weight / total));
                 nuint full = n & ~(nuint)7;
                 global::System.Runtime.Intrinsics.Vector512<double> yVTail = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, (n - 8));
-                for (nuint j = 0; j < full; j += 8)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 64 / 8;
+                global::System.Runtime.Intrinsics.Vector512<double> yVFirst = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<double> yVLastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, full - 8);
+                global::System.Runtime.Intrinsics.Vector512<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector512<double> lastFull = yVLastFull * scale;
+                for (nuint j = start; j <= full - 8; j += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector512<double> yV = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(yV * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, full - 8);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(yVTail * scale, ref y, (n - 8));
             }
 
@@ -1834,11 +1862,18 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create((double)(weight / total));
                 nuint full = n & ~(nuint)3;
                 global::System.Runtime.Intrinsics.Vector256<double> yVTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, (n - 4));
-                for (nuint j = 0; j < full; j += 4)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 32 / 8;
+                global::System.Runtime.Intrinsics.Vector256<double> yVFirst = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<double> yVLastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, full - 4);
+                global::System.Runtime.Intrinsics.Vector256<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector256<double> lastFull = yVLastFull * scale;
+                for (nuint j = start; j <= full - 4; j += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector256<double> yV = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(yV * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, full - 4);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(yVTail * scale, ref y, (n - 4));
             }
 
@@ -1972,11 +2007,18 @@ namespace App
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create((double)(weight / total));
                 nuint full = n & ~(nuint)1;
                 global::System.Runtime.Intrinsics.Vector128<double> yVTail = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, (n - 2));
-                for (nuint j = 0; j < full; j += 2)
+                nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, full - 2);
+                global::System.Runtime.Intrinsics.Vector128<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = yVLastFull * scale;
+                for (nuint j = start; j <= full - 2; j += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * scale, ref y, j);
                 }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, full - 2);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yVTail * scale, ref y, (n - 2));
             }
 
