@@ -33,23 +33,7 @@ public class OutputAlignmentTests
     {
         Kernel kernel = KernelTable.Get(length, accurate, path);
         float[] input = Inputs.ToSingle(Inputs.Create("normal30", length, single: true, seed: length));
-        var expected = new float[length];
-        kernel.SingleRow(input, expected);
-        for (int offset = 0; offset < 16; offset++)
-        {
-            var buffer = new float[length + 32];
-            kernel.SingleRow(input, buffer.AsSpan(offset, length));
-            AssertIdentical(expected, buffer.AsSpan(offset, length), $"float N={length} {path}: output at element offset {offset}");
-
-            input.CopyTo(buffer.AsSpan(offset, length));
-            kernel.SingleInPlace(buffer.AsSpan(offset, length));
-            AssertIdentical(expected, buffer.AsSpan(offset, length), $"float N={length} {path}: in place at element offset {offset}");
-        }
-
-        var bytes = new byte[(length * sizeof(float)) + 64];
-        Span<float> unaligned = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(1, length * sizeof(float)));
-        kernel.SingleRow(input, unaligned);
-        AssertIdentical(expected, unaligned, $"float N={length} {path}: output not aligned to 4 bytes");
+        CheckPlacements(input, kernel.SingleRow, kernel.SingleInPlace, $"float N={length} {path}");
     }
 
     [Theory]
@@ -58,23 +42,31 @@ public class OutputAlignmentTests
     {
         Kernel kernel = KernelTable.Get(length, accurate, path);
         double[] input = Inputs.Create("normal30", length, single: false, seed: length);
-        var expected = new double[length];
-        kernel.DoubleRow(input, expected);
-        for (int offset = 0; offset < 8; offset++)
+        CheckPlacements(input, kernel.DoubleRow, kernel.DoubleInPlace, $"double N={length} {path}");
+    }
+
+    /// <summary>The output at every element offset within 64 bytes, in place there too, and 3 bytes off its element.</summary>
+    private static void CheckPlacements<T>(T[] input, Kernel.Rows<T> row, Kernel.InPlace<T> inPlace, string context)
+        where T : unmanaged, IEquatable<T>
+    {
+        int length = input.Length, size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        var expected = new T[length];
+        row(input, expected);
+        for (int offset = 0; offset < 64 / size; offset++)
         {
-            var buffer = new double[length + 16];
-            kernel.DoubleRow(input, buffer.AsSpan(offset, length));
-            AssertIdentical(expected, buffer.AsSpan(offset, length), $"double N={length} {path}: output at element offset {offset}");
+            var buffer = new T[length + (128 / size)];
+            row(input, buffer.AsSpan(offset, length));
+            AssertIdentical<T>(expected, buffer.AsSpan(offset, length), $"{context}: output at element offset {offset}");
 
             input.CopyTo(buffer.AsSpan(offset, length));
-            kernel.DoubleInPlace(buffer.AsSpan(offset, length));
-            AssertIdentical(expected, buffer.AsSpan(offset, length), $"double N={length} {path}: in place at element offset {offset}");
+            inPlace(buffer.AsSpan(offset, length));
+            AssertIdentical<T>(expected, buffer.AsSpan(offset, length), $"{context}: in place at element offset {offset}");
         }
 
-        var bytes = new byte[(length * sizeof(double)) + 64];
-        Span<double> unaligned = MemoryMarshal.Cast<byte, double>(bytes.AsSpan(3, length * sizeof(double)));
-        kernel.DoubleRow(input, unaligned);
-        AssertIdentical(expected, unaligned, $"double N={length} {path}: output not aligned to 8 bytes");
+        var bytes = new byte[(length * size) + 64];
+        Span<T> unaligned = MemoryMarshal.Cast<byte, T>(bytes.AsSpan(3, length * size));
+        row(input, unaligned);
+        AssertIdentical<T>(expected, unaligned, $"{context}: output not aligned to {size} bytes");
     }
 
     public static TheoryData<string, int> PassCases()
@@ -132,7 +124,7 @@ public class OutputAlignmentTests
     private delegate void SpanAction(Span<float> output);
 
     private static void AssertIdentical<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string context)
-        where T : struct, IEquatable<T>
+        where T : unmanaged, IEquatable<T>
     {
         for (int i = 0; i < expected.Length; i++)
         {
