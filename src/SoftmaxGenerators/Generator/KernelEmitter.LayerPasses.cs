@@ -407,9 +407,13 @@ internal sealed partial class KernelEmitter
         }
         else
         {
-            // Stores from the first element where the output is aligned to the vector (as the loop kernels' pass 3):
-            // the first and last full vectors are computed before the loop and stored after it. Rows here hold at
-            // least one full vector (run-time rows shorter than a vector take other kernels).
+            // Stores from the first element where the output is aligned to the vector: a store split between two cache
+            // lines cost an element-wise pass about 10% on Zen 4 (N = 4096 with the output 8 bytes off a line; the
+            // loop kernels' scale pass 0.96 of before with this; docs/performance.md), and a .NET array is aligned to a
+            // vector in one placement of four. The first and last full vectors are computed before the loop and stored
+            // after it: the lanes they share with the loop get the same values, so the result does not depend on the
+            // placement (in place too: both are read before the loop writes). Rows here hold at least one full vector
+            // (run-time rows shorter than a vector take other kernels; fixed rows this short are unrolled).
             string lastFull = row.Runtime ? $"full - {Lit(row.Lanes)}" : Lit(row.Full - row.Lanes);
             _w.Line($"nuint start = {AlignedStart(lane, width, output)};");
             LoadAll("0", "First");
@@ -428,6 +432,14 @@ internal sealed partial class KernelEmitter
         {
             _w.Line(Store(width, expression(Loaded("Tail")), output, row.TailOffset));
         }
+    }
+
+    /// <summary>The elements from <paramref name="destination"/> (a <c>ref</c> local) to the first one aligned to the
+    /// vector (for a destination aligned to its element; else some offset below a vector, which is as correct).</summary>
+    private static string AlignedStart(Lane lane, Width width, string destination)
+    {
+        const string unsafeClass = "global::System.Runtime.CompilerServices.Unsafe";
+        return $"((nuint)0 - (nuint){unsafeClass}.ByteOffset(ref {unsafeClass}.NullRef<{lane.Keyword}>(), ref {destination})) % {Lit(width.Bits / 8)} / {Lit(lane.Size)}";
     }
 
     private void EmitPassSignature(Lane lane, int length, bool accurate, Width width, string pass, string returns, string parameters, string summary)

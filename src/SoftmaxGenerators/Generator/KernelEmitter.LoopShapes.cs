@@ -43,6 +43,10 @@ internal sealed partial class KernelEmitter
             {
                 _w.Line($"sumLow += tailLow & {TailMask(lane, width, lanes - remainder)};");
             }
+
+            // Stored now (its lanes below the whole vectors hold the values already there), so pass 3 reads the row
+            // like any element-wise pass.
+            _w.Line(Store(width, "tail", "y", tailOffset));
         }
 
         string scaled;
@@ -74,51 +78,9 @@ internal sealed partial class KernelEmitter
             scaled = "Mad(Mad(-({0} * inverse), divisor, {0}), inverse, {0} * inverse)";
         }
 
-        EmitAlignedScalePass(lane, width, full, scaled);
-        if (remainder != 0)
-        {
-            _w.Line(Store(width, string.Format(CultureInfo.InvariantCulture, scaled, "tail"), "y", tailOffset));
-        }
-
+        EmitMapPass(lane, width, length, new[] { "y" }, "y", value => string.Format(CultureInfo.InvariantCulture, scaled, value[0]));
         _w.Close();
         _w.Line();
-    }
-
-    /// <summary>
-    /// Pass 3 of a loop kernel over the full vectors [0, <paramref name="full"/>): y[j] = <paramref name="scaled"/>
-    /// (a format of the loaded vector), stored from the first element where the output is aligned to the vector. On
-    /// Zen 4 a store split between two cache lines cost this pass about 10% (float N = 4096 with the output 8 bytes off:
-    /// 957 -> 907 ns; docs/performance.md), and a .NET array is aligned to a vector in only one placement of four (8 of
-    /// 32 bytes). The first and the last full vector are scaled before the loop and stored after it, unaligned; the
-    /// lanes they share with the loop get the same products, so the result does not depend on the alignment. The
-    /// address comes from <c>Unsafe.ByteOffset</c> from a null reference (no <c>unsafe</c> code); if the collector
-    /// moves the array meanwhile, only the alignment of the stores is lost.
-    /// </summary>
-    private void EmitAlignedScalePass(Lane lane, Width width, int full, string scaled)
-    {
-        int lanes = width.Lanes(lane);
-        string v = width.Of(lane);
-        string Scaled(string value) => string.Format(CultureInfo.InvariantCulture, scaled, value);
-        _w.Line("// Stores from the first element where the output is aligned to the vector; the first and last vectors around them.");
-        _w.Line($"nuint start = {AlignedStart(lane, width, "y")};");
-        _w.Line($"{v} first = {Load(width, "y", "0")};");
-        _w.Line($"{v} lastFull = {Load(width, "y", Lit(full - lanes))};");
-        _w.Line($"first = {Scaled("first")};");
-        _w.Line($"lastFull = {Scaled("lastFull")};");
-        _w.Open($"for (nuint j = start; j <= {Lit(full - lanes)}; j += {Lit(lanes)})");
-        _w.Line($"{v} value = {Load(width, "y", "j")};");
-        _w.Line(Store(width, Scaled("value"), "y", "j"));
-        _w.Close();
-        _w.Line(Store(width, "first", "y", "0"));
-        _w.Line(Store(width, "lastFull", "y", Lit(full - lanes)));
-    }
-
-    /// <summary>The elements from <paramref name="destination"/> (a <c>ref</c> local) to the first one aligned to the
-    /// vector (for a destination aligned to its element; else some offset below a vector, which is as correct).</summary>
-    private static string AlignedStart(Lane lane, Width width, string destination)
-    {
-        const string unsafeClass = "global::System.Runtime.CompilerServices.Unsafe";
-        return $"((nuint)0 - (nuint){unsafeClass}.ByteOffset(ref {unsafeClass}.NullRef<{lane.Keyword}>(), ref {destination})) % {Lit(width.Bits / 8)} / {Lit(lane.Size)}";
     }
 
     /// <summary>Pass 1 of a loop kernel: the maximum of a row of <paramref name="length"/> values into the vector

@@ -131,27 +131,7 @@ internal sealed class Lane
     public double TableMagicBase(Width width) => MagicBase / (1 << TableBits(width));
 
     /// <summary>2^(j/2^b), j = 0 .. 2^b - 1, rounded to the element type (tools/ExpFit/lut_exp_coefficients.py).</summary>
-    public double[] Table(Width width) => TableBits(width) == 4
-        ? (IsSingle
-            ? new[]
-            {
-                1.0d, 1.0442737340927124d, 1.0905077457427979d, 1.1387885808944702d, 1.1892070770263672d,
-                1.2418577671051025d, 1.2968395948410034d, 1.3542555570602417d, 1.4142135381698608d, 1.4768261909484863d,
-                1.5422108173370361d, 1.610490322113037d, 1.6817928552627563d, 1.7562521696090698d, 1.8340080976486206d,
-                1.9152065515518188d,
-            }
-            : new[]
-            {
-                1.0d, 1.0442737824274138d, 1.0905077326652577d, 1.1387886347566916d, 1.189207115002721d,
-                1.241857812073484d, 1.2968395546510096d, 1.3542555469368927d, 1.4142135623730951d, 1.4768261459394993d,
-                1.5422108254079407d, 1.6104903319492543d, 1.681792830507429d, 1.7562521603732995d, 1.8340080864093424d,
-                1.9152065613971474d,
-            })
-        : new[]
-        {
-            1.0d, 1.0905077326652577d, 1.189207115002721d, 1.2968395546510096d, 1.4142135623730951d, 1.5422108254079407d,
-            1.681792830507429d, 1.8340080864093424d,
-        };
+    public double[] Table(Width width) => TableBits(width) == 4 ? (IsSingle ? SingleTable16 : DoubleTable16) : DoubleTable8;
 
     /// <summary>
     /// The double table's rounding errors 2^(j/2^b) - Table[j], rounded to double, or null (float: one part). Adding
@@ -160,37 +140,55 @@ internal sealed class Lane
     /// part: a second vpermps and add took back nearly all of the table's speed-up on Zen 4 (after / before 0.97-1.03
     /// against 0.88-0.95), for max errors of 3.62 (Fast) and 2.11 (Accurate) ULP instead of 4.30 and 2.70.
     /// </summary>
-    public double[]? TableLow(Width width)
-    {
-        if (IsSingle)
-        {
-            return null;
-        }
-
-        double[] low16 =
-        {
-            0.0d, 8.551889705537965e-17d, -3.046782079812471e-17d, 8.912812676025408e-17d, 3.982015231465646e-17d,
-            4.658027591836937e-17d, 2.5382502794888315e-17d, 7.70094837980299e-17d, -9.667293313452913e-17d,
-            -3.483994556892796e-17d, 7.949834809697621e-17d, 2.4707192569797888e-17d, 8.199010020581497e-17d,
-            2.960140695448873e-17d, 3.283107224245627e-17d, -1.0619946056195963e-16d,
-        };
-        return TableBits(width) == 4 ? low16 : low16.Where((_, j) => j % 2 == 0).ToArray();
-    }
+    public double[]? TableLow(Width width) => IsSingle ? null : TableBits(width) == 4 ? DoubleLow16 : DoubleLow8;
 
     /// <summary>
     /// c_n .. c_2 (highest first) of exp(r) ~ 1 + r + c_2 r^2 + ... + c_n r^n on |r| &lt;= ln(2) / 2^(b+1), minimax in
     /// relative error (Remez, tools/ExpFit/lut_exp_coefficients.py), rounded to the element type: float degree 3
     /// (0.013 ulp), double degree 6 for 16 entries (0.052 ulp), degree 7 for 8 entries (0.013 ulp).
     /// </summary>
-    public double[] TablePolynomial(Width width) => IsSingle
-        ? new[] { 0.166667178273201d, 0.5000161528587341d }
-        : TableBits(width) == 4
-            ? new[] { 0.00138885939947812d, 0.008333471948495269d, 0.04166666669326111d, 0.1666666666441707d, 0.49999999999999606d }
-            : new[]
-            {
-                0.00019840565688040648d, 0.0013889780672814215d, 0.008333333371129561d, 0.041666666570073584d,
-                0.16666666666663724d, 0.5000000000000296d,
-            };
+    public double[] TablePolynomial(Width width) => IsSingle ? SinglePolynomial16 : TableBits(width) == 4 ? DoublePolynomial16 : DoublePolynomial8;
+
+    private static readonly double[] SingleTable16 =
+    {
+        1.0d, 1.0442737340927124d, 1.0905077457427979d, 1.1387885808944702d, 1.1892070770263672d,
+        1.2418577671051025d, 1.2968395948410034d, 1.3542555570602417d, 1.4142135381698608d, 1.4768261909484863d,
+        1.5422108173370361d, 1.610490322113037d, 1.6817928552627563d, 1.7562521696090698d, 1.8340080976486206d,
+        1.9152065515518188d,
+    };
+
+    private static readonly double[] DoubleTable16 =
+    {
+        1.0d, 1.0442737824274138d, 1.0905077326652577d, 1.1387886347566916d, 1.189207115002721d,
+        1.241857812073484d, 1.2968395546510096d, 1.3542555469368927d, 1.4142135623730951d, 1.4768261459394993d,
+        1.5422108254079407d, 1.6104903319492543d, 1.681792830507429d, 1.7562521603732995d, 1.8340080864093424d,
+        1.9152065613971474d,
+    };
+
+    private static readonly double[] DoubleTable8 = DoubleTable16.Where((_, j) => j % 2 == 0).ToArray();
+
+    private static readonly double[] DoubleLow16 =
+    {
+        0.0d, 8.551889705537965e-17d, -3.046782079812471e-17d, 8.912812676025408e-17d, 3.982015231465646e-17d,
+        4.658027591836937e-17d, 2.5382502794888315e-17d, 7.70094837980299e-17d, -9.667293313452913e-17d,
+        -3.483994556892796e-17d, 7.949834809697621e-17d, 2.4707192569797888e-17d, 8.199010020581497e-17d,
+        2.960140695448873e-17d, 3.283107224245627e-17d, -1.0619946056195963e-16d,
+    };
+
+    private static readonly double[] DoubleLow8 = DoubleLow16.Where((_, j) => j % 2 == 0).ToArray();
+
+    private static readonly double[] SinglePolynomial16 = { 0.166667178273201d, 0.5000161528587341d };
+
+    private static readonly double[] DoublePolynomial16 =
+    {
+        0.00138885939947812d, 0.008333471948495269d, 0.04166666669326111d, 0.1666666666441707d, 0.49999999999999606d,
+    };
+
+    private static readonly double[] DoublePolynomial8 =
+    {
+        0.00019840565688040648d, 0.0013889780672814215d, 0.008333333371129561d, 0.041666666570073584d,
+        0.16666666666663724d, 0.5000000000000296d,
+    };
 
     /// <summary>A C# literal of this element type.</summary>
     public string Literal(double value) => IsSingle

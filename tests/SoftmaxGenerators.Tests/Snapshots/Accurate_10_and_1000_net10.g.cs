@@ -639,25 +639,26 @@ namespace App
                     }
                 }
                 sum += Widen((tail & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu))));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tail, ref y, 984);
                 // Pass 3: scale by the double reciprocal of the sum as hi + lo floats, rounded once by the FMA.
                 double inverse = 1d / HorizontalSum(sum);
                 float inverseHigh = (float)inverse;
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create(inverseHigh);
                 global::System.Runtime.Intrinsics.Vector512<float> scaleLow = global::System.Runtime.Intrinsics.Vector512.Create((float)(inverse - inverseHigh));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                global::System.Runtime.Intrinsics.Vector512<float> yVTail = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 984);
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 64 / 4;
-                global::System.Runtime.Intrinsics.Vector512<float> first = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector512<float> lastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 976);
-                first = Mad(first, scale, first * scaleLow);
-                lastFull = Mad(lastFull, scale, lastFull * scaleLow);
+                global::System.Runtime.Intrinsics.Vector512<float> yVFirst = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<float> yVLastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 976);
+                global::System.Runtime.Intrinsics.Vector512<float> first = Mad(yVFirst, scale, yVFirst * scaleLow);
+                global::System.Runtime.Intrinsics.Vector512<float> lastFull = Mad(yVLastFull, scale, yVLastFull * scaleLow);
                 for (nuint j = start; j <= 976; j += 16)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(value, scale, value * scaleLow), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512<float> yV = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(yV, scale, yV * scaleLow), ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, 976);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(tail, scale, tail * scaleLow), ref y, 984);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(yVTail, scale, yVTail * scaleLow), ref y, 984);
             }
 
             /// <summary>Vector256 kernel for rows of 1000 values (three passes, accurate).</summary>
@@ -716,16 +717,15 @@ namespace App
                 float inverseHigh = (float)inverse;
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(inverseHigh);
                 global::System.Runtime.Intrinsics.Vector256<float> scaleLow = global::System.Runtime.Intrinsics.Vector256.Create((float)(inverse - inverseHigh));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 32 / 4;
-                global::System.Runtime.Intrinsics.Vector256<float> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector256<float> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 992);
-                first = Mad(first, scale, first * scaleLow);
-                lastFull = Mad(lastFull, scale, lastFull * scaleLow);
+                global::System.Runtime.Intrinsics.Vector256<float> yVFirst = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<float> yVLastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 992);
+                global::System.Runtime.Intrinsics.Vector256<float> first = Mad(yVFirst, scale, yVFirst * scaleLow);
+                global::System.Runtime.Intrinsics.Vector256<float> lastFull = Mad(yVLastFull, scale, yVLastFull * scaleLow);
                 for (nuint j = start; j <= 992; j += 8)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<float> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Mad(value, scale, value * scaleLow), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256<float> yV = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Mad(yV, scale, yV * scaleLow), ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 992);
@@ -787,16 +787,15 @@ namespace App
                 float inverseHigh = (float)inverse;
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(inverseHigh);
                 global::System.Runtime.Intrinsics.Vector128<float> scaleLow = global::System.Runtime.Intrinsics.Vector128.Create((float)(inverse - inverseHigh));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 16 / 4;
-                global::System.Runtime.Intrinsics.Vector128<float> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector128<float> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 996);
-                first = Mad(first, scale, first * scaleLow);
-                lastFull = Mad(lastFull, scale, lastFull * scaleLow);
+                global::System.Runtime.Intrinsics.Vector128<float> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<float> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 996);
+                global::System.Runtime.Intrinsics.Vector128<float> first = Mad(yVFirst, scale, yVFirst * scaleLow);
+                global::System.Runtime.Intrinsics.Vector128<float> lastFull = Mad(yVLastFull, scale, yVLastFull * scaleLow);
                 for (nuint j = start; j <= 996; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(value, scale, value * scaleLow), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<float> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(yV, scale, yV * scaleLow), ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 996);
@@ -1783,16 +1782,15 @@ namespace App
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
                 global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(total);
                 global::System.Runtime.Intrinsics.Vector128<double> inverse = global::System.Runtime.Intrinsics.Vector128.Create(1d / total);
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
-                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
-                first = Mad(Mad(-(first * inverse), divisor, first), inverse, first * inverse);
-                lastFull = Mad(Mad(-(lastFull * inverse), divisor, lastFull), inverse, lastFull * inverse);
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
+                global::System.Runtime.Intrinsics.Vector128<double> first = Mad(Mad(-(yVFirst * inverse), divisor, yVFirst), inverse, yVFirst * inverse);
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = Mad(Mad(-(yVLastFull * inverse), divisor, yVLastFull), inverse, yVLastFull * inverse);
                 for (nuint j = start; j <= 8; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(Mad(-(yV * inverse), divisor, yV), inverse, yV * inverse), ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 8);
@@ -1955,16 +1953,15 @@ namespace App
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
                 global::System.Runtime.Intrinsics.Vector512<double> divisor = global::System.Runtime.Intrinsics.Vector512.Create(total);
                 global::System.Runtime.Intrinsics.Vector512<double> inverse = global::System.Runtime.Intrinsics.Vector512.Create(1d / total);
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 64 / 8;
-                global::System.Runtime.Intrinsics.Vector512<double> first = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector512<double> lastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 992);
-                first = Mad(Mad(-(first * inverse), divisor, first), inverse, first * inverse);
-                lastFull = Mad(Mad(-(lastFull * inverse), divisor, lastFull), inverse, lastFull * inverse);
+                global::System.Runtime.Intrinsics.Vector512<double> yVFirst = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<double> yVLastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 992);
+                global::System.Runtime.Intrinsics.Vector512<double> first = Mad(Mad(-(yVFirst * inverse), divisor, yVFirst), inverse, yVFirst * inverse);
+                global::System.Runtime.Intrinsics.Vector512<double> lastFull = Mad(Mad(-(yVLastFull * inverse), divisor, yVLastFull), inverse, yVLastFull * inverse);
                 for (nuint j = start; j <= 992; j += 8)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<double> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512<double> yV = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Mad(Mad(-(yV * inverse), divisor, yV), inverse, yV * inverse), ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, 992);
@@ -2029,16 +2026,15 @@ namespace App
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
                 global::System.Runtime.Intrinsics.Vector256<double> divisor = global::System.Runtime.Intrinsics.Vector256.Create(total);
                 global::System.Runtime.Intrinsics.Vector256<double> inverse = global::System.Runtime.Intrinsics.Vector256.Create(1d / total);
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 32 / 8;
-                global::System.Runtime.Intrinsics.Vector256<double> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector256<double> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 996);
-                first = Mad(Mad(-(first * inverse), divisor, first), inverse, first * inverse);
-                lastFull = Mad(Mad(-(lastFull * inverse), divisor, lastFull), inverse, lastFull * inverse);
+                global::System.Runtime.Intrinsics.Vector256<double> yVFirst = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<double> yVLastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 996);
+                global::System.Runtime.Intrinsics.Vector256<double> first = Mad(Mad(-(yVFirst * inverse), divisor, yVFirst), inverse, yVFirst * inverse);
+                global::System.Runtime.Intrinsics.Vector256<double> lastFull = Mad(Mad(-(yVLastFull * inverse), divisor, yVLastFull), inverse, yVLastFull * inverse);
                 for (nuint j = start; j <= 996; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<double> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256<double> yV = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Mad(Mad(-(yV * inverse), divisor, yV), inverse, yV * inverse), ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 996);
@@ -2103,16 +2099,15 @@ namespace App
                 double total = CompensatedSum(sum, sumLow - sumCompensation);
                 global::System.Runtime.Intrinsics.Vector128<double> divisor = global::System.Runtime.Intrinsics.Vector128.Create(total);
                 global::System.Runtime.Intrinsics.Vector128<double> inverse = global::System.Runtime.Intrinsics.Vector128.Create(1d / total);
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
-                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 998);
-                first = Mad(Mad(-(first * inverse), divisor, first), inverse, first * inverse);
-                lastFull = Mad(Mad(-(lastFull * inverse), divisor, lastFull), inverse, lastFull * inverse);
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 998);
+                global::System.Runtime.Intrinsics.Vector128<double> first = Mad(Mad(-(yVFirst * inverse), divisor, yVFirst), inverse, yVFirst * inverse);
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = Mad(Mad(-(yVLastFull * inverse), divisor, yVLastFull), inverse, yVLastFull * inverse);
                 for (nuint j = start; j <= 998; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(Mad(-(value * inverse), divisor, value), inverse, value * inverse), ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Mad(Mad(-(yV * inverse), divisor, yV), inverse, yV * inverse), ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 998);
@@ -2317,16 +2312,15 @@ namespace App
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
-                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
+                global::System.Runtime.Intrinsics.Vector128<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 8; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 8);

@@ -994,16 +994,15 @@ namespace App
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
-                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 8);
+                global::System.Runtime.Intrinsics.Vector128<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 8; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 8);

@@ -280,22 +280,23 @@ namespace App.Nlp
                     }
                 }
                 sum += (tail & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tail, ref y, 984);
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector512<float> scale = global::System.Runtime.Intrinsics.Vector512.Create(1f / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                global::System.Runtime.Intrinsics.Vector512<float> yVTail = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 984);
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 64 / 4;
-                global::System.Runtime.Intrinsics.Vector512<float> first = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector512<float> lastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 976);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector512<float> yVFirst = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<float> yVLastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 976);
+                global::System.Runtime.Intrinsics.Vector512<float> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector512<float> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 976; j += 16)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512<float> yV = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, 976);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tail * scale, ref y, 984);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(yVTail * scale, ref y, 984);
             }
 
             /// <summary>Vector256 kernel for rows of 1000 values (three passes).</summary>
@@ -383,16 +384,15 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector256<float> scale = global::System.Runtime.Intrinsics.Vector256.Create(1f / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 32 / 4;
-                global::System.Runtime.Intrinsics.Vector256<float> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector256<float> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 992);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector256<float> yVFirst = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<float> yVLastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 992);
+                global::System.Runtime.Intrinsics.Vector256<float> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector256<float> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 992; j += 8)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<float> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256<float> yV = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 992);
@@ -483,16 +483,15 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 16 / 4;
-                global::System.Runtime.Intrinsics.Vector128<float> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector128<float> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 996);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector128<float> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<float> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 996);
+                global::System.Runtime.Intrinsics.Vector128<float> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector128<float> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 996; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<float> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 996);
@@ -1081,16 +1080,15 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector512<double> scale = global::System.Runtime.Intrinsics.Vector512.Create(1d / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 64 / 8;
-                global::System.Runtime.Intrinsics.Vector512<double> first = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector512<double> lastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 992);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector512<double> yVFirst = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector512<double> yVLastFull = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, 992);
+                global::System.Runtime.Intrinsics.Vector512<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector512<double> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 992; j += 8)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<double> value = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512<double> yV = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastFull, ref y, 992);
@@ -1181,16 +1179,15 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 32 / 8;
-                global::System.Runtime.Intrinsics.Vector256<double> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector256<double> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 996);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector256<double> yVFirst = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<double> yVLastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 996);
+                global::System.Runtime.Intrinsics.Vector256<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector256<double> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 996; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<double> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256<double> yV = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 996);
@@ -1281,16 +1278,15 @@ namespace App.Nlp
                 }
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
-                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 998);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 998);
+                global::System.Runtime.Intrinsics.Vector128<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 998; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 998);

@@ -682,22 +682,23 @@ partial class Outer
                     }
                 }
                 sum += (tail & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu)));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail, ref y, 13);
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<float> scale = global::System.Runtime.Intrinsics.Vector128.Create(1f / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                global::System.Runtime.Intrinsics.Vector128<float> yVTail = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 13);
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref y)) % 16 / 4;
-                global::System.Runtime.Intrinsics.Vector128<float> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector128<float> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 12);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector128<float> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<float> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 12);
+                global::System.Runtime.Intrinsics.Vector128<float> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector128<float> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 12; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<float> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 12);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail * scale, ref y, 13);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yVTail * scale, ref y, 13);
             }
 
             /// <summary>Scalar kernel for rows of 17 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
@@ -1316,22 +1317,23 @@ partial class Outer
                     }
                 }
                 sum += (tail & global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.Vector256.Create(0ul, 0ul, 0ul, 0xFFFFFFFFFFFFFFFFul)));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(tail, ref y, 13);
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector256<double> scale = global::System.Runtime.Intrinsics.Vector256.Create(1d / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                global::System.Runtime.Intrinsics.Vector256<double> yVTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 13);
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 32 / 8;
-                global::System.Runtime.Intrinsics.Vector256<double> first = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector256<double> lastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 12);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector256<double> yVFirst = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector256<double> yVLastFull = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, 12);
+                global::System.Runtime.Intrinsics.Vector256<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector256<double> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 12; j += 4)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<double> value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256<double> yV = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(lastFull, ref y, 12);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(tail * scale, ref y, 13);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(yVTail * scale, ref y, 13);
             }
 
             /// <summary>Vector128 kernel for rows of 17 values (three passes).</summary>
@@ -1398,22 +1400,23 @@ partial class Outer
                     }
                 }
                 sum += (tail & global::System.Runtime.Intrinsics.Vector128.AsDouble(global::System.Runtime.Intrinsics.Vector128.Create(0ul, 0xFFFFFFFFFFFFFFFFul)));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail, ref y, 15);
                 // Pass 3: scale by the reciprocal of the sum.
                 global::System.Runtime.Intrinsics.Vector128<double> scale = global::System.Runtime.Intrinsics.Vector128.Create(1d / HorizontalSum(sum));
-                // Stores from the first element where the output is aligned to the vector; the first and last vectors around them.
+                global::System.Runtime.Intrinsics.Vector128<double> yVTail = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 15);
                 nuint start = ((nuint)0 - (nuint)global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref y)) % 16 / 8;
-                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
-                global::System.Runtime.Intrinsics.Vector128<double> lastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 14);
-                first = first * scale;
-                lastFull = lastFull * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> yVFirst = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y);
+                global::System.Runtime.Intrinsics.Vector128<double> yVLastFull = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, 14);
+                global::System.Runtime.Intrinsics.Vector128<double> first = yVFirst * scale;
+                global::System.Runtime.Intrinsics.Vector128<double> lastFull = yVLastFull * scale;
                 for (nuint j = start; j <= 14; j += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<double> value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value * scale, ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128<double> yV = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, j);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yV * scale, ref y, j);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(first, ref y);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(lastFull, ref y, 14);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tail * scale, ref y, 15);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(yVTail * scale, ref y, 15);
             }
 
             /// <summary>Scalar kernel for rows of 17 values: exponentials and a compensated sum in double precision, for targets without SIMD.</summary>
